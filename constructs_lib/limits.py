@@ -1,0 +1,184 @@
+"""AWS limits and recommendations that the constructs and the checks rely on.
+
+One named constant each, with the documentation page it comes from. Durations are in
+seconds, sizes in MB. The constructs validate against these values and the checks
+(``constructs_lib.checks``) read the same values, so a limit changes in one place.
+
+Hard limits are what AWS enforces (a deploy or an API call fails beyond them);
+recommendations are what AWS advises to avoid losing or duplicating data; our defaults
+are what this library chooses, named ``DEFAULT_*`` and justified next to them.
+"""
+
+from __future__ import annotations
+
+# --------------------------------------------------------------------------------------
+# Sources
+# --------------------------------------------------------------------------------------
+SRC_LAMBDA_QUOTAS = "https://docs.aws.amazon.com/lambda/latest/dg/gettingstarted-limits.html"
+SRC_LAMBDA_RESERVED = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-concurrency.html"
+SRC_LAMBDA_SQS = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html"
+SRC_LAMBDA_SQS_PARAMS = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-parameters.html"
+SRC_LAMBDA_SQS_SCALING = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html"
+SRC_LAMBDA_SQS_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-errorhandling.html"
+SRC_ESM_API = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
+SRC_ESM_SCALING = "https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html"
+SRC_ESM_FILTERING = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html"
+SRC_SQS_VISIBILITY = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "sqs-visibility-timeout.html"
+)
+SRC_SQS_QUOTAS = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "quotas-messages.html"
+)
+SRC_SQS_DLQ = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "sqs-dead-letter-queues.html"
+)
+SRC_SQS_FIFO_DLQ = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "sqs-configure-dead-letter-queue.html"
+)
+SRC_LAMBDA_KINESIS = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html"
+SRC_LAMBDA_STREAM_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html"
+SRC_LAMBDA_DDB = "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html"
+SRC_DDB_STREAMS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"
+SRC_KINESIS_RETENTION = "https://docs.aws.amazon.com/streams/latest/dev/kinesis-extended-retention.html"
+SRC_LAMBDA_ASYNC = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async.html"
+SRC_LAMBDA_ASYNC_CONFIG = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-configuring.html"
+SRC_LAMBDA_ASYNC_DEST = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html"
+SRC_EVENT_INVOKE_CONFIG = "https://docs.aws.amazon.com/lambda/latest/api/API_PutFunctionEventInvokeConfig.html"
+SRC_EVENTBRIDGE_DLQ = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html"
+SRC_EVENTBRIDGE_RETRY = "https://docs.aws.amazon.com/eventbridge/latest/APIReference/API_RetryPolicy.html"
+SRC_SNS_DLQ = "https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.html"
+SRC_APIGW_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html"
+SRC_APIGW_HTTP_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"
+SRC_APIGW_THROTTLING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html"
+
+# --------------------------------------------------------------------------------------
+# Lambda functions (all invocation models)
+# --------------------------------------------------------------------------------------
+#: Maximum function timeout: 900 s (15 minutes). Source: SRC_LAMBDA_QUOTAS.
+LAMBDA_MAX_TIMEOUT_S = 900
+#: Minimum function timeout: 1 s. Source: SRC_LAMBDA_QUOTAS.
+LAMBDA_MIN_TIMEOUT_S = 1
+#: Memory: 128 MB to 10,240 MB. Source: SRC_LAMBDA_QUOTAS.
+LAMBDA_MIN_MEMORY_MB = 128
+LAMBDA_MAX_MEMORY_MB = 10240
+#: Default account concurrency quota per Region (a soft quota). Source: SRC_LAMBDA_QUOTAS.
+LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY = 1000
+#: Lambda keeps at least 100 executions unreserved; reserving more fails the deploy.
+#: Source: SRC_LAMBDA_RESERVED.
+LAMBDA_MIN_UNRESERVED_CONCURRENCY = 100
+
+#: Our default memory: 256 MB. Lambda allocates CPU in proportion to memory, and 128 MB
+#: makes the cold start of a handler that imports boto3 and Powertools noticeably slower.
+DEFAULT_MEMORY_MB = 256
+#: Our default retention of a function's log group: 30 days. Finite so logs do not
+#: accumulate cost forever; long enough to investigate a failure after a holiday.
+DEFAULT_LOG_RETENTION_DAYS = 30
+
+# --------------------------------------------------------------------------------------
+# SQS queues and the SQS event source mapping (QueueConsumer)
+# --------------------------------------------------------------------------------------
+#: Visibility timeout at least 6 x function timeout (+ the batching window): Lambda may
+#: retry a throttled batch within that time. Source: SRC_LAMBDA_SQS.
+SQS_VISIBILITY_TIMEOUT_FACTOR = 6
+#: Visibility timeout range: 0 s to 12 h. Source: SRC_SQS_VISIBILITY.
+SQS_MAX_VISIBILITY_TIMEOUT_S = 12 * 3600
+#: Message retention: 60 s to 14 days; default 4 days. Source: SRC_SQS_QUOTAS.
+SQS_MIN_RETENTION_S = 60
+SQS_MAX_RETENTION_S = 14 * 24 * 3600
+SQS_DEFAULT_RETENTION_S = 4 * 24 * 3600
+#: maxReceiveCount of the redrive policy: AWS recommends at least 5 for a Lambda
+#: consumer, so that throttling does not push good messages to the DLQ. Source: SRC_LAMBDA_SQS.
+SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT = 5
+#: maxReceiveCount range accepted by SQS: 1 to 1,000. Source: SRC_SQS_DLQ.
+SQS_MIN_MAX_RECEIVE_COUNT = 1
+SQS_MAX_MAX_RECEIVE_COUNT = 1000
+#: Batch size: 1-10 without a batching window; up to 10,000 for standard queues with a
+#: window of at least 1 s; FIFO queues at most 10. Source: SRC_ESM_API (BatchSize).
+SQS_MIN_BATCH_SIZE = 1
+SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW = 10
+SQS_MAX_BATCH_SIZE = 10000
+SQS_FIFO_MAX_BATCH_SIZE = 10
+#: MaximumBatchingWindowInSeconds: 0 to 300 s; not supported for FIFO queues.
+#: Source: SRC_ESM_API (MaximumBatchingWindowInSeconds), SRC_LAMBDA_SQS_PARAMS.
+MAX_BATCHING_WINDOW_S = 300
+#: ScalingConfig.MaximumConcurrency: 2 to 1,000. Source: SRC_ESM_SCALING.
+SQS_MIN_MAX_CONCURRENCY = 2
+SQS_MAX_MAX_CONCURRENCY = 1000
+#: Filters per event source mapping: 5 (default quota). Source: SRC_ESM_FILTERING.
+ESM_MAX_FILTERS = 5
+
+#: Our default batch size for SQS: 10, the largest that needs no batching window.
+DEFAULT_SQS_BATCH_SIZE = 10
+#: Our default maxReceiveCount: 5, the AWS recommendation for Lambda consumers.
+DEFAULT_MAX_RECEIVE_COUNT = SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT
+#: Retention of every queue that catches failures (DLQs, failure destinations): the
+#: SQS maximum, 14 days, so an operator has the longest time to redrive.
+FAILURE_QUEUE_RETENTION_S = SQS_MAX_RETENTION_S
+
+# --------------------------------------------------------------------------------------
+# Kinesis and DynamoDB Streams event source mappings (StreamProcessor)
+# --------------------------------------------------------------------------------------
+#: Batch size 1-10,000 for Kinesis and DynamoDB Streams. Source: SRC_ESM_API (BatchSize).
+STREAM_MIN_BATCH_SIZE = 1
+STREAM_MAX_BATCH_SIZE = 10000
+#: MaximumRetryAttempts: -1 (infinite) to 10,000. Source: SRC_ESM_API.
+STREAM_MIN_RETRY_ATTEMPTS = -1
+STREAM_MAX_RETRY_ATTEMPTS = 10000
+#: MaximumRecordAgeInSeconds: -1 (infinite) or 60 to 604,800 s (7 days). Source: SRC_ESM_API.
+STREAM_INFINITE = -1
+STREAM_MIN_RECORD_AGE_S = 60
+STREAM_MAX_RECORD_AGE_S = 7 * 24 * 3600
+#: DynamoDB Streams keep records for 24 hours. Source: SRC_DDB_STREAMS.
+DYNAMODB_STREAM_RETENTION_S = 24 * 3600
+#: ParallelizationFactor: 1 to 10. Source: SRC_ESM_API.
+STREAM_MIN_PARALLELIZATION_FACTOR = 1
+STREAM_MAX_PARALLELIZATION_FACTOR = 10
+#: TumblingWindowInSeconds: 0 to 900 s (15 minutes). Source: SRC_ESM_API.
+STREAM_MAX_TUMBLING_WINDOW_S = 900
+#: Our default retries for stream records: 3 - enough to ride out a transient error,
+#: small enough that a poison record blocks its shard for minutes, not for the week a
+#: Kinesis record may live. With bisect on, each retry halves the failing batch.
+DEFAULT_STREAM_RETRY_ATTEMPTS = 3
+#: Our default maximum record age: 6 hours - a consumer that is further behind than
+#: that sends records to the on-failure destination instead of falling further behind,
+#: and it stays below the 24 h retention of DynamoDB Streams.
+DEFAULT_STREAM_MAX_RECORD_AGE_S = 6 * 3600
+#: Our default batch size for streams: 100, aws-cdk-lib's and Lambda's own default.
+DEFAULT_STREAM_BATCH_SIZE = 100
+
+# --------------------------------------------------------------------------------------
+# Asynchronous invocation (AsyncWorker)
+# --------------------------------------------------------------------------------------
+#: MaximumRetryAttempts: 0 to 2. Source: SRC_EVENT_INVOKE_CONFIG.
+ASYNC_MIN_RETRY_ATTEMPTS = 0
+ASYNC_MAX_RETRY_ATTEMPTS = 2
+#: MaximumEventAgeInSeconds: 60 s to 21,600 s (6 h). Source: SRC_EVENT_INVOKE_CONFIG.
+ASYNC_MIN_EVENT_AGE_S = 60
+ASYNC_MAX_EVENT_AGE_S = 6 * 3600
+#: Our default retries for async events: 2, Lambda's own default and maximum.
+DEFAULT_ASYNC_RETRY_ATTEMPTS = 2
+#: Our default maximum event age: 6 h, Lambda's maximum: a throttled event keeps its
+#: chance to run for as long as Lambda allows before it goes to the failure destination.
+DEFAULT_ASYNC_MAX_EVENT_AGE_S = ASYNC_MAX_EVENT_AGE_S
+#: EventBridge target retry policy: 0-185 attempts, event age 60 s to 24 h.
+#: Source: SRC_EVENTBRIDGE_RETRY.
+EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
+EVENTBRIDGE_MIN_EVENT_AGE_S = 60
+EVENTBRIDGE_MAX_EVENT_AGE_S = 24 * 3600
+
+# --------------------------------------------------------------------------------------
+# API Gateway (SyncApiFunction)
+# --------------------------------------------------------------------------------------
+#: REST API integration timeout: 50 ms to 29 s by default; Regional and private APIs can
+#: raise it with a quota increase. Source: SRC_APIGW_QUOTAS.
+APIGW_REST_MIN_INTEGRATION_TIMEOUT_MS = 50
+APIGW_REST_DEFAULT_MAX_INTEGRATION_TIMEOUT_S = 29
+#: HTTP API integration timeout: at most 30 s. Source: SRC_APIGW_HTTP_QUOTAS.
+APIGW_HTTP_MAX_INTEGRATION_TIMEOUT_S = 30
+#: Account-level throttling default: 10,000 requests/s, burst 5,000. Source: SRC_APIGW_THROTTLING.
+APIGW_ACCOUNT_RATE_LIMIT = 10000
+APIGW_ACCOUNT_BURST_LIMIT = 5000

@@ -1,0 +1,403 @@
+"""QueueConsumer: a Lambda function fed by an SQS queue, with a dead-letter queue.
+
+The polled, unordered (or FIFO-ordered) invocation model: Lambda's poller receives
+batches from the queue and invokes the function synchronously; what the function does
+not report as done becomes visible again after the visibility timeout, and after
+``max_receive_count`` receives the queue's redrive policy moves it to the DLQ.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from constructs_lib import limits
+from constructs_lib._function import create_function, validate_function_props
+from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib.rules import Violation, fmt_seconds
+from constructs_lib.rules import sqs as sqs_rules
+
+#: The function timeout when none is given: 30 s (a visibility timeout of 180 s).
+DEFAULT_TIMEOUT = Duration.seconds(30)
+
+#: Exactly what Lambda's poller needs on the source queue (the same actions as AWS's
+#: managed AWSLambdaSQSQueueExecutionRole policy). Source: limits.SRC_LAMBDA_SQS.
+CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
+
+#: Props that configure the queue this construct creates; they conflict with ``queue``.
+_CREATED_QUEUE_PROPS = ("visibility_timeout", "retention_period", "dead_letter_queue", "encryption_key")
+
+
+class QueueConsumer(Construct):
+    """An SQS queue, its dead-letter queue and a Lambda function fed by an event source
+    mapping, with the timeouts, redrive policy and concurrency derived or validated.
+
+    Example::
+
+        consumer = QueueConsumer(
+            self, "Payments",
+            code=lambda_.Code.from_asset("lambda_src"),
+            handler="payments.handler.lambda_handler",
+            timeout=Duration.seconds(20),          # visibility timeout becomes 120 s
+            reserved_concurrent_executions=10,     # max_concurrency follows: 10
+        )
+        consumer.queue.grant_send_messages(producer)
+
+    Function props (shared by every construct in this library):
+
+    :param code: the function's code (``lambda_.Code``). Required.
+    :param handler: the handler, e.g. ``"app.handler"``. Required.
+    :param timeout: function timeout. Default 30 s: short enough to keep the derived
+        visibility timeout (6 x timeout) at 3 minutes, long enough for a batch of 10.
+    :param runtime: default the newest Python runtime aws-cdk-lib knows (3.14).
+    :param architecture: default arm64, cheaper per GB-second than x86_64.
+    :param memory_size: default 256 MB (CPU scales with memory; 128 MB slows cold starts).
+    :param environment: environment variables. Default none.
+    :param reserved_concurrent_executions: cap on concurrent executions, e.g. to protect
+        a database. Default none (no reservation). 0 is an error: nothing would ever run.
+    :param layers: Lambda layers. Default none.
+    :param description: the function's description. Default none.
+    :param log_retention: retention of the function's own log group. Default 30 days.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+
+    Invocation-model props:
+
+    :param queue: an existing queue to consume instead of creating one. Default none
+        (a queue is created). A ``sqs.Queue`` made in the same app is validated (visibility
+        timeout, dead-letter queue, FIFO); an imported queue cannot be inspected, so a
+        warning says its visibility timeout and redrive policy are unverified.
+    :param fifo: create FIFO queues (source and DLQ). Default False. FIFO allows batches
+        of at most 10 and no batching window.
+    :param batch_size: messages per invocation. Default 10: the largest that needs no
+        batching window. 1-10 without a window, up to 10,000 with one (FIFO: 1-10).
+    :param max_batching_window: time to gather a batch. Default none (0 s). At most 5 min.
+    :param max_concurrency: maximum concurrent invocations by this mapping (2-1,000).
+        Default none, or ``reserved_concurrent_executions`` when that is set and >= 2, so
+        the poller is never throttled by the function. Above the reservation is an error.
+    :param max_receive_count: receives before a message moves to the DLQ. Default 5, the
+        AWS recommendation; below 5 is allowed with a warning (throttling alone can push
+        good messages to the DLQ).
+    :param report_batch_item_failures: let the handler return ``batchItemFailures`` so
+        one bad message does not return the whole batch. Default True.
+    :param filters: event filter patterns (``lambda_.FilterCriteria.filter(...)``), at most
+        5. Default none. Messages that match no filter are deleted from the queue, not
+        retried and not sent to the DLQ.
+    :param visibility_timeout: the source queue's visibility timeout. Default derived:
+        6 x timeout + max_batching_window. A value below that is an error; above 12 h
+        (SQS's maximum) too.
+    :param retention_period: how long the source queue keeps messages. Default 4 days
+        (SQS's default). The DLQ keeps them 14 days, never less than the source.
+    :param dead_letter_queue: an existing DLQ to use instead of creating one. Default none
+        (an encrypted DLQ with 14-day retention is created). Must match the source's FIFO
+        type and keep messages at least as long as the source.
+    :param encryption_key: a KMS key to encrypt both queues. Default none: SQS-managed
+        server-side encryption (SSE-SQS).
+
+    Attributes: ``function``, ``queue``, ``dead_letter_queue`` (``None`` for an imported
+    queue whose DLQ is unknown), ``event_source_mapping``, ``visibility_timeout`` and
+    ``max_concurrency`` (the values in effect, ``None`` when unknown or unset).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        code: lambda_.Code,
+        handler: str,
+        timeout: Duration | None = None,
+        runtime: lambda_.Runtime | None = None,
+        architecture: lambda_.Architecture | None = None,
+        memory_size: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        reserved_concurrent_executions: int | None = None,
+        queue: sqs.IQueue | None = None,
+        fifo: bool | None = None,
+        batch_size: int = limits.DEFAULT_SQS_BATCH_SIZE,
+        max_batching_window: Duration | None = None,
+        max_concurrency: int | None = None,
+        max_receive_count: int = limits.DEFAULT_MAX_RECEIVE_COUNT,
+        report_batch_item_failures: bool = True,
+        filters: Sequence[Mapping[str, Any]] | None = None,
+        visibility_timeout: Duration | None = None,
+        retention_period: Duration | None = None,
+        dead_letter_queue: sqs.IQueue | None = None,
+        encryption_key: kms.IKey | None = None,
+        layers: Sequence[lambda_.ILayerVersion] | None = None,
+        description: str | None = None,
+        log_retention: logs.RetentionDays | None = None,
+        function_props: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        timeout = timeout or DEFAULT_TIMEOUT
+        validate_function_props(
+            self,
+            timeout=timeout,
+            memory_size=memory_size,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+        )
+        if queue is not None:
+            self._reject_created_queue_props(
+                visibility_timeout=visibility_timeout,
+                retention_period=retention_period,
+                dead_letter_queue=dead_letter_queue,
+                encryption_key=encryption_key,
+            )
+        is_fifo = self._resolve_fifo(queue, fifo)
+        timeout_s = seconds(timeout)
+        window_s = seconds(max_batching_window) if max_batching_window is not None else 0.0
+        reserved = number(reserved_concurrent_executions)
+        max_concurrency = self._derive_max_concurrency(max_concurrency, reserved_concurrent_executions)
+
+        raise_first(
+            self,
+            sqs_rules.check_batching_window(window_s, fifo=is_fifo),
+            sqs_rules.check_batch_size(number(batch_size), max_batching_window_s=window_s, fifo=is_fifo),
+            sqs_rules.check_max_concurrency(number(max_concurrency)),
+            sqs_rules.check_max_concurrency_within_reserved(number(max_concurrency), reserved),
+            sqs_rules.check_max_receive_count(number(max_receive_count)),
+            sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+        )
+
+        if queue is None:
+            visibility_timeout = self._visibility_timeout(visibility_timeout, timeout_s, window_s)
+            source_retention = retention_period or Duration.seconds(limits.SQS_DEFAULT_RETENTION_S)
+            raise_first(self, sqs_rules.check_retention(seconds(source_retention), prop="retention_period"))
+            if dead_letter_queue is None:
+                dead_letter_queue = self._create_queue(
+                    "DeadLetterQueue",
+                    fifo=is_fifo,
+                    encryption_key=encryption_key,
+                    retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
+                )
+            else:
+                self._validate_given_dlq(dead_letter_queue, is_fifo, seconds(source_retention))
+            warn(self, "max-receive-count-low", sqs_rules.low_max_receive_count(number(max_receive_count)))
+            queue = self._create_queue(
+                "Queue",
+                fifo=is_fifo,
+                encryption_key=encryption_key,
+                retention_period=source_retention,
+                visibility_timeout=visibility_timeout,
+                dead_letter_queue=sqs.DeadLetterQueue(
+                    queue=dead_letter_queue, max_receive_count=max_receive_count
+                ),
+            )
+        else:
+            visibility_timeout, dead_letter_queue = self._validate_given_queue(queue, timeout_s, window_s, is_fifo)
+
+        self.queue: sqs.IQueue = queue
+        self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
+        self.visibility_timeout: Duration | None = visibility_timeout
+        self.max_concurrency: int | None = max_concurrency
+
+        self.function = create_function(
+            self,
+            code=code,
+            handler=handler,
+            timeout=timeout,
+            runtime=runtime,
+            architecture=architecture,
+            memory_size=memory_size,
+            environment=environment,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            layers=layers,
+            description=description,
+            log_retention=log_retention,
+            function_props=function_props,
+        )
+        self._grant_consume(queue)
+        self.event_source_mapping = lambda_.EventSourceMapping(
+            self,
+            "EventSourceMapping",
+            target=self.function,
+            event_source_arn=queue.queue_arn,
+            batch_size=batch_size,
+            max_batching_window=max_batching_window,
+            max_concurrency=max_concurrency,
+            report_batch_item_failures=report_batch_item_failures,
+            filters=list(filters) if filters else None,
+        )
+
+    # ----------------------------------------------------------------------------------
+    # Derivations
+    # ----------------------------------------------------------------------------------
+    def _resolve_fifo(self, queue: sqs.IQueue | None, fifo: bool | None) -> bool:
+        if queue is None:
+            return bool(fifo)
+        if fifo is not None and fifo != queue.fifo:
+            kind = "a FIFO" if queue.fifo else "a standard"
+            raise_first(
+                self,
+                Violation(
+                    "fifo",
+                    f"fifo {fifo} contradicts the given queue, which is {kind} queue; leave "
+                    "fifo unset with an existing queue (it is read from the queue)",
+                    limits.SRC_LAMBDA_SQS_PARAMS,
+                ),
+            )
+        return bool(queue.fifo)
+
+    def _derive_max_concurrency(self, max_concurrency: int | None, reserved: int | None) -> int | None:
+        """Follow the reservation when it is set and max_concurrency is not."""
+        if max_concurrency is not None or reserved is None or number(reserved) is None:
+            return max_concurrency
+        if reserved >= limits.SQS_MIN_MAX_CONCURRENCY:
+            return reserved
+        warn(
+            self,
+            "max-concurrency-unmatched",
+            Violation(
+                "max_concurrency",
+                f"reserved_concurrent_executions {reserved} is below the smallest "
+                f"max_concurrency ({limits.SQS_MIN_MAX_CONCURRENCY}), so the mapping cannot be "
+                "capped to it: the poller may be throttled and push messages towards the DLQ; "
+                "reserve at least 2",
+                limits.SRC_LAMBDA_SQS_SCALING,
+            ),
+        )
+        return None
+
+    def _visibility_timeout(
+        self, given: Duration | None, timeout_s: float | None, window_s: float | None
+    ) -> Duration:
+        if given is not None:
+            given_s = seconds(given)
+            raise_first(
+                self,
+                sqs_rules.check_visibility_timeout(given_s, timeout_s, window_s),
+                sqs_rules.check_visibility_timeout_max(given_s),
+            )
+            return given
+        if timeout_s is None or window_s is None:
+            raise_first(
+                self,
+                Violation(
+                    "visibility_timeout",
+                    "visibility_timeout cannot be derived because timeout or max_batching_window "
+                    "is an unresolved token; pass visibility_timeout explicitly (at least 6 x "
+                    "timeout + max_batching_window)",
+                    limits.SRC_LAMBDA_SQS,
+                ),
+            )
+            raise AssertionError("unreachable")  # pragma: no cover
+        derived = sqs_rules.min_visibility_timeout_s(timeout_s, window_s)
+        raise_first(
+            self,
+            sqs_rules.check_visibility_timeout_max(
+                derived,
+                derived_from=f"derived as {limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x timeout "
+                f"{fmt_seconds(timeout_s)} + max_batching_window {fmt_seconds(window_s)}",
+            ),
+        )
+        return Duration.seconds(derived)
+
+    # ----------------------------------------------------------------------------------
+    # Validation of what the user brought
+    # ----------------------------------------------------------------------------------
+    def _reject_created_queue_props(self, **props: Any) -> None:
+        for name in _CREATED_QUEUE_PROPS:
+            if props.get(name) is not None:
+                raise_first(
+                    self,
+                    Violation(
+                        name,
+                        f"{name} configures the queue this construct creates, but an existing "
+                        f"queue was given; set {name} on that queue instead",
+                        limits.SRC_LAMBDA_SQS,
+                    ),
+                )
+
+    def _validate_given_dlq(self, dlq: sqs.IQueue, is_fifo: bool, source_retention_s: float | None) -> None:
+        raise_first(
+            self,
+            sqs_rules.check_fifo_match(is_fifo, dlq.fifo),
+            sqs_rules.check_dlq_retention(_retention_s(dlq), source_retention_s),
+        )
+
+    def _validate_given_queue(
+        self, queue: sqs.IQueue, timeout_s: float | None, window_s: float | None, is_fifo: bool
+    ) -> tuple[Duration | None, sqs.IQueue | None]:
+        cfn = queue.node.default_child
+        if not isinstance(queue, sqs.Queue) or not isinstance(cfn, sqs.CfnQueue):
+            warn(
+                self,
+                "queue-not-verifiable",
+                Violation(
+                    "queue",
+                    f"queue {queue.node.path} is imported, so its visibility timeout (needs >= "
+                    f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x timeout + max_batching_window) and "
+                    "its redrive policy (needs a dead-letter queue) cannot be verified here",
+                    limits.SRC_LAMBDA_SQS,
+                ),
+            )
+            return None, None
+        visibility_s = number(cfn.visibility_timeout)
+        if cfn.visibility_timeout is None:
+            visibility_s = 30.0  # SQS's default visibility timeout. Source: SRC_SQS_VISIBILITY.
+        raise_first(self, sqs_rules.check_visibility_timeout(visibility_s, timeout_s, window_s))
+        dlq = queue.dead_letter_queue
+        if dlq is None:
+            raise_first(
+                self,
+                Violation(
+                    "queue",
+                    f"queue {queue.node.path} has no dead-letter queue; a message that always "
+                    "fails would be retried until its retention expires and then be lost. Create "
+                    "the queue with dead_letter_queue=sqs.DeadLetterQueue(queue=..., "
+                    f"max_receive_count={limits.DEFAULT_MAX_RECEIVE_COUNT})",
+                    limits.SRC_LAMBDA_SQS_ERRORS,
+                ),
+            )
+            raise AssertionError("unreachable")  # pragma: no cover
+        raise_first(
+            self,
+            sqs_rules.check_max_receive_count(number(dlq.max_receive_count)),
+            sqs_rules.check_fifo_match(is_fifo, dlq.queue.fifo),
+            sqs_rules.check_dlq_retention(_retention_s(dlq.queue), _retention_s(queue)),
+        )
+        warn(self, "max-receive-count-low", sqs_rules.low_max_receive_count(number(dlq.max_receive_count)))
+        visibility = Duration.seconds(visibility_s) if visibility_s is not None else None
+        return visibility, dlq.queue
+
+    # ----------------------------------------------------------------------------------
+    # Resources
+    # ----------------------------------------------------------------------------------
+    def _create_queue(
+        self, id: str, *, fifo: bool, encryption_key: kms.IKey | None, **props: Any
+    ) -> sqs.Queue:
+        return sqs.Queue(
+            self,
+            id,
+            fifo=True if fifo else None,
+            encryption=sqs.QueueEncryption.KMS if encryption_key else sqs.QueueEncryption.SQS_MANAGED,
+            encryption_master_key=encryption_key,
+            enforce_ssl=True,
+            **props,
+        )
+
+    def _grant_consume(self, queue: sqs.IQueue) -> None:
+        """Only what the poller needs: receive, delete, read attributes (and decrypt)."""
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(actions=list(CONSUME_ACTIONS), resources=[queue.queue_arn])
+        )
+        if queue.encryption_master_key is not None:
+            queue.encryption_master_key.grant_decrypt(self.function)
+
+
+def _retention_s(queue: sqs.IQueue) -> float | None:
+    """The retention of a queue made in this app (SQS's default when unset), else None."""
+    cfn = queue.node.default_child
+    if not isinstance(cfn, sqs.CfnQueue):
+        return None
+    if cfn.message_retention_period is None:
+        return float(limits.SQS_DEFAULT_RETENTION_S)
+    return number(cfn.message_retention_period)

@@ -1,0 +1,76 @@
+"""Rules that hold for every Lambda function, whatever its invocation model."""
+
+from __future__ import annotations
+
+from constructs_lib import limits
+from constructs_lib.rules import Violation, check_range
+
+
+def check_timeout(timeout_s: float | None, *, prop: str = "timeout") -> Violation | None:
+    """Function timeout within Lambda's 1-900 s."""
+    return check_range(
+        prop,
+        timeout_s,
+        limits.LAMBDA_MIN_TIMEOUT_S,
+        limits.LAMBDA_MAX_TIMEOUT_S,
+        unit="s",
+        why="Lambda rejects a function timeout above 15 minutes",
+        source=limits.SRC_LAMBDA_QUOTAS,
+    )
+
+
+def check_memory_size(memory_mb: float | None, *, prop: str = "memory_size") -> Violation | None:
+    """Function memory within Lambda's 128-10,240 MB."""
+    return check_range(
+        prop,
+        memory_mb,
+        limits.LAMBDA_MIN_MEMORY_MB,
+        limits.LAMBDA_MAX_MEMORY_MB,
+        unit="MB",
+        why="Lambda rejects memory outside 128 MB to 10,240 MB",
+        source=limits.SRC_LAMBDA_QUOTAS,
+    )
+
+
+def check_reserved_concurrency(
+    reserved: float | None, *, prop: str = "reserved_concurrent_executions"
+) -> Violation | None:
+    """Reserved concurrency must be positive: 0 stops every invocation (a throttled
+    function), and a negative value is not accepted by Lambda."""
+    if reserved is None:
+        return None
+    if reserved == 0:
+        return Violation(
+            prop,
+            f"{prop} 0 throttles every invocation: the function could never run and every "
+            "event would be retried until it expires or lands in a failure destination; "
+            "use a value >= 1, or leave it unset for no reservation",
+            limits.SRC_LAMBDA_RESERVED,
+        )
+    if reserved < 0:
+        return Violation(
+            prop,
+            f"{prop} {reserved:g} is negative; Lambda accepts 1 or more (leave it unset for "
+            "no reservation)",
+            limits.SRC_LAMBDA_RESERVED,
+        )
+    return None
+
+
+def check_unreserved_pool(
+    total_reserved: float,
+    account_limit: float = limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
+    *,
+    prop: str = "reserved_concurrent_executions",
+) -> Violation | None:
+    """The sum of reserved concurrency must leave at least 100 executions unreserved."""
+    unreserved = account_limit - total_reserved
+    if unreserved >= limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY:
+        return None
+    return Violation(
+        prop,
+        f"{prop} sums to {total_reserved:g}, leaving {unreserved:g} of the account's "
+        f"{account_limit:g} executions unreserved; Lambda keeps at least "
+        f"{limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY} unreserved and refuses the deploy",
+        limits.SRC_LAMBDA_RESERVED,
+    )

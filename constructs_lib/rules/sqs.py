@@ -1,0 +1,254 @@
+"""Rules for an SQS queue consumed by a Lambda event source mapping."""
+
+from __future__ import annotations
+
+from constructs_lib import limits
+from constructs_lib.rules import Violation, check_range, fmt_seconds
+
+
+def min_visibility_timeout_s(timeout_s: float, max_batching_window_s: float = 0) -> float:
+    """The smallest safe visibility timeout: 6 x function timeout + batching window.
+
+    Lambda may retry a throttled batch within the visibility timeout, and the batching
+    window is time the messages spend in flight before the function even starts.
+    """
+    return limits.SQS_VISIBILITY_TIMEOUT_FACTOR * timeout_s + max_batching_window_s
+
+
+def check_visibility_timeout(
+    visibility_timeout_s: float | None,
+    timeout_s: float | None,
+    max_batching_window_s: float | None = 0,
+    *,
+    prop: str = "visibility_timeout",
+    timeout_prop: str = "timeout",
+    window_prop: str = "max_batching_window",
+) -> Violation | None:
+    """Visibility timeout >= 6 x function timeout + batching window."""
+    if visibility_timeout_s is None or timeout_s is None or max_batching_window_s is None:
+        return None
+    needed = min_visibility_timeout_s(timeout_s, max_batching_window_s)
+    if visibility_timeout_s >= needed:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {fmt_seconds(visibility_timeout_s)} is below "
+        f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({fmt_seconds(timeout_s)}) "
+        f"+ {window_prop} ({fmt_seconds(max_batching_window_s)}) = {fmt_seconds(needed)}; "
+        "a message becomes visible again while its batch may still be running or waiting "
+        "for a throttled retry, so it is processed twice and counts towards the "
+        "maxReceiveCount that sends it to the dead-letter queue",
+        limits.SRC_LAMBDA_SQS,
+    )
+
+
+def check_visibility_timeout_max(
+    visibility_timeout_s: float | None,
+    *,
+    prop: str = "visibility_timeout",
+    derived_from: str = "",
+) -> Violation | None:
+    """SQS accepts a visibility timeout of at most 12 hours."""
+    if visibility_timeout_s is None or visibility_timeout_s <= limits.SQS_MAX_VISIBILITY_TIMEOUT_S:
+        return None
+    origin = f" ({derived_from})" if derived_from else ""
+    return Violation(
+        prop,
+        f"{prop} {fmt_seconds(visibility_timeout_s)}{origin} exceeds SQS's maximum of "
+        f"{fmt_seconds(limits.SQS_MAX_VISIBILITY_TIMEOUT_S)} (12 h); SQS rejects the queue. "
+        "Lower the function timeout or the batching window",
+        limits.SRC_SQS_VISIBILITY,
+    )
+
+
+def check_max_receive_count(
+    max_receive_count: float | None, *, prop: str = "max_receive_count"
+) -> Violation | None:
+    """maxReceiveCount within SQS's 1-1,000."""
+    return check_range(
+        prop,
+        max_receive_count,
+        limits.SQS_MIN_MAX_RECEIVE_COUNT,
+        limits.SQS_MAX_MAX_RECEIVE_COUNT,
+        why="SQS rejects the redrive policy",
+        source=limits.SRC_SQS_DLQ,
+    )
+
+
+def low_max_receive_count(
+    max_receive_count: float | None, *, prop: str = "max_receive_count"
+) -> Violation | None:
+    """A warning, not an error: maxReceiveCount below AWS's recommended 5."""
+    if max_receive_count is None or max_receive_count >= limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {max_receive_count:g} is below the recommended "
+        f"{limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT}; when the function is throttled, "
+        "Lambda's poller still receives messages, so good messages can reach the "
+        "dead-letter queue without ever being processed",
+        limits.SRC_LAMBDA_SQS,
+    )
+
+
+def check_batching_window(
+    max_batching_window_s: float | None, *, fifo: bool = False, prop: str = "max_batching_window"
+) -> Violation | None:
+    """Batching window at most 300 s, and none at all on FIFO queues."""
+    if max_batching_window_s is None:
+        return None
+    if fifo and max_batching_window_s > 0:
+        return Violation(
+            prop,
+            f"{prop} {fmt_seconds(max_batching_window_s)} is not supported for FIFO queues; "
+            "Lambda rejects the event source mapping. Leave it unset",
+            limits.SRC_LAMBDA_SQS_PARAMS,
+        )
+    return check_range(
+        prop,
+        max_batching_window_s,
+        0,
+        limits.MAX_BATCHING_WINDOW_S,
+        unit="s",
+        why="Lambda rejects a batching window above 5 minutes",
+        source=limits.SRC_ESM_API,
+    )
+
+
+def check_batch_size(
+    batch_size: float | None,
+    *,
+    max_batching_window_s: float | None = 0,
+    fifo: bool = False,
+    prop: str = "batch_size",
+    window_prop: str = "max_batching_window",
+) -> Violation | None:
+    """Batch size 1-10 (FIFO, or no batching window) or 1-10,000 (standard with a window)."""
+    if batch_size is None:
+        return None
+    if fifo:
+        return check_range(
+            prop,
+            batch_size,
+            limits.SQS_MIN_BATCH_SIZE,
+            limits.SQS_FIFO_MAX_BATCH_SIZE,
+            why="Lambda reads at most 10 messages per batch from a FIFO queue",
+            source=limits.SRC_ESM_API,
+        )
+    if batch_size > limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW and not max_batching_window_s:
+        return Violation(
+            prop,
+            f"{prop} {batch_size:g} is above {limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW} without "
+            f"a {window_prop}; Lambda requires a batching window of at least 1 s for batches "
+            f"above 10 messages. Set {window_prop}, or a batch size of 1-10",
+            limits.SRC_ESM_API,
+        )
+    return check_range(
+        prop,
+        batch_size,
+        limits.SQS_MIN_BATCH_SIZE,
+        limits.SQS_MAX_BATCH_SIZE,
+        why="Lambda rejects the event source mapping",
+        source=limits.SRC_ESM_API,
+    )
+
+
+def check_max_concurrency(
+    max_concurrency: float | None, *, prop: str = "max_concurrency"
+) -> Violation | None:
+    """ScalingConfig.MaximumConcurrency within 2-1,000."""
+    return check_range(
+        prop,
+        max_concurrency,
+        limits.SQS_MIN_MAX_CONCURRENCY,
+        limits.SQS_MAX_MAX_CONCURRENCY,
+        why="Lambda rejects the event source mapping's scaling config",
+        source=limits.SRC_ESM_SCALING,
+    )
+
+
+def check_max_concurrency_within_reserved(
+    max_concurrency: float | None,
+    reserved: float | None,
+    *,
+    prop: str = "max_concurrency",
+    reserved_prop: str = "reserved_concurrent_executions",
+) -> Violation | None:
+    """The poller must not be able to outrun the function's reserved concurrency."""
+    if max_concurrency is None or reserved is None or max_concurrency <= reserved:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {max_concurrency:g} is above {reserved_prop} ({reserved:g}); the poller "
+        "would invoke more copies than the function may run, the surplus invocations are "
+        "throttled, and their messages return to the queue and count towards "
+        f"maxReceiveCount until they land in the dead-letter queue. Set {prop} <= "
+        f"{reserved_prop}",
+        limits.SRC_LAMBDA_SQS_SCALING,
+    )
+
+
+def check_retention(retention_s: float | None, *, prop: str = "retention_period") -> Violation | None:
+    """Message retention within SQS's 60 s - 14 days."""
+    return check_range(
+        prop,
+        retention_s,
+        limits.SQS_MIN_RETENTION_S,
+        limits.SQS_MAX_RETENTION_S,
+        unit="s",
+        why="SQS rejects the queue",
+        source=limits.SRC_SQS_QUOTAS,
+    )
+
+
+def check_dlq_retention(
+    dlq_retention_s: float | None,
+    source_retention_s: float | None,
+    *,
+    prop: str = "dead_letter_queue",
+) -> Violation | None:
+    """A DLQ must keep messages at least as long as its source queue.
+
+    A message keeps its original enqueue timestamp when it moves to a standard DLQ, so a
+    DLQ with a shorter retention deletes messages that have already spent time in the
+    source queue before anyone can look at them.
+    """
+    if dlq_retention_s is None or source_retention_s is None:
+        return None
+    if dlq_retention_s >= source_retention_s:
+        return None
+    return Violation(
+        prop,
+        f"{prop} retention {fmt_seconds(dlq_retention_s)} is shorter than the source queue's "
+        f"{fmt_seconds(source_retention_s)}; messages keep their original enqueue timestamp "
+        "in the dead-letter queue, so they can expire there before anyone redrives them",
+        limits.SRC_SQS_DLQ,
+    )
+
+
+def check_fifo_match(
+    source_fifo: bool | None, dlq_fifo: bool | None, *, prop: str = "dead_letter_queue"
+) -> Violation | None:
+    """The DLQ of a FIFO queue must be FIFO, and of a standard queue standard."""
+    if source_fifo is None or dlq_fifo is None or source_fifo == dlq_fifo:
+        return None
+    kinds = {True: "FIFO", False: "standard"}
+    return Violation(
+        prop,
+        f"{prop} is a {kinds[dlq_fifo]} queue but the source queue is {kinds[source_fifo]}; "
+        "SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a standard "
+        "queue to be standard",
+        limits.SRC_SQS_FIFO_DLQ,
+    )
+
+
+def check_filter_count(count: int | None, *, prop: str = "filters") -> Violation | None:
+    """At most 5 filter patterns per event source mapping (default quota)."""
+    if count is None or count <= limits.ESM_MAX_FILTERS:
+        return None
+    return Violation(
+        prop,
+        f"{prop} has {count} patterns; an event source mapping accepts at most "
+        f"{limits.ESM_MAX_FILTERS} (the default quota, which can be raised to 10 on request)",
+        limits.SRC_ESM_FILTERING,
+    )

@@ -1,0 +1,16 @@
+"""The reference stacks that app.py composes; each module holds one example."""
+
+from __future__ import annotations
+
+from aws_cdk import App, Environment, Stack
+
+
+def build_reference_app(app: App, env: Environment | None = None) -> list[Stack]:
+    """Add every reference stack to ``app`` and return them (tests synthesize the same set)."""
+    from stacks.queue_consumer import QueueConsumerExample
+
+    stacks: list[Stack] = [
+        QueueConsumerExample(app, "QueueConsumerExample", env=env),
+        # further reference stacks are added here, one line each
+    ]
+    return stacks
