@@ -19,6 +19,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 HOST = "127.0.0.1"
+#: The host name clients use. moto's CloudFormation treats a TemplateURL as path-style
+#: (bucket in the path) only when it contains "localhost" (moto/cloudformation/utils.py);
+#: with 127.0.0.1 it would take "127" as the bucket name and the change set fails.
+URL_HOST = "localhost"
 #: The fixed account and region the local deploys use (moto's default account).
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -48,8 +52,9 @@ def serve(port: int) -> None:
         from localdeploy import moto_ext
     except ImportError:  # pragma: no cover - extensions are optional while they are built
         moto_ext = None
-    if moto_ext is not None:
-        moto_ext.install()
+    install = getattr(moto_ext, "install", None)
+    if install is not None:
+        install()
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     try:
@@ -75,7 +80,7 @@ def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 60) 
 def running_endpoint(log_path: Path | None = None) -> Iterator[str]:
     """Start the endpoint on a free port in a child process; yield its URL; always stop it."""
     port = free_port()
-    url = f"http://{HOST}:{port}"
+    url = f"http://{URL_HOST}:{port}"
     log = open(log_path, "wb") if log_path else subprocess.DEVNULL  # noqa: SIM115
     env = {**os.environ, **LOCAL_ENV}
     proc = subprocess.Popen(

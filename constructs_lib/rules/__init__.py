@@ -27,9 +27,14 @@ class Violation:
         return f"{self.message} ({self.source})"
 
 
+def num(value: float) -> str:
+    """A number as a user wrote it: ``1209601.0`` -> ``'1209601'``, ``0.5`` -> ``'0.5'``."""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
 def fmt_seconds(seconds: float) -> str:
     """``90`` -> ``'90 s'``; keeps messages uniform across rules."""
-    return f"{seconds:g} s"
+    return f"{num(seconds)} s"
 
 
 def check_range(
@@ -48,7 +53,7 @@ def check_range(
     suffix = f" {unit}" if unit else ""
     return Violation(
         prop,
-        f"{prop} {value:g}{suffix} is outside the allowed range {low:g}-{high:g}{suffix}; {why}",
+        f"{prop} {num(value)}{suffix} is outside the allowed range {num(low)}-{num(high)}{suffix}; {why}",
         source,
     )
 
@@ -58,4 +63,4 @@ def first(*violations: Violation | None) -> Violation | None:
     return next((v for v in violations if v is not None), None)
 
 
-__all__ = ["Violation", "check_range", "first", "fmt_seconds"]
+__all__ = ["Violation", "check_range", "first", "fmt_seconds", "num"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range
+from constructs_lib.rules import Violation, check_range, num
 
 
 def check_timeout(timeout_s: float | None, *, prop: str = "timeout") -> Violation | None:
@@ -50,7 +50,7 @@ def check_reserved_concurrency(
     if reserved < 0:
         return Violation(
             prop,
-            f"{prop} {reserved:g} is negative; Lambda accepts 1 or more (leave it unset for "
+            f"{prop} {num(reserved)} is negative; Lambda accepts 1 or more (leave it unset for "
             "no reservation)",
             limits.SRC_LAMBDA_RESERVED,
         )
@@ -69,8 +69,8 @@ def check_unreserved_pool(
         return None
     return Violation(
         prop,
-        f"{prop} sums to {total_reserved:g}, leaving {unreserved:g} of the account's "
-        f"{account_limit:g} executions unreserved; Lambda keeps at least "
+        f"{prop} sums to {num(total_reserved)}, leaving {num(unreserved)} of the account's "
+        f"{num(account_limit)} executions unreserved; Lambda keeps at least "
         f"{limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY} unreserved and refuses the deploy",
         limits.SRC_LAMBDA_RESERVED,
     )

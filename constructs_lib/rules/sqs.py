@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, fmt_seconds
+from constructs_lib.rules import Violation, check_range, fmt_seconds, num
 
 
 def min_visibility_timeout_s(timeout_s: float, max_batching_window_s: float = 0) -> float:
@@ -83,7 +83,7 @@ def low_max_receive_count(
         return None
     return Violation(
         prop,
-        f"{prop} {max_receive_count:g} is below the recommended "
+        f"{prop} {num(max_receive_count)} is below the recommended "
         f"{limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT}; when the function is throttled, "
         "Lambda's poller still receives messages, so good messages can reach the "
         "dead-letter queue without ever being processed",
@@ -138,7 +138,7 @@ def check_batch_size(
     if batch_size > limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW and not max_batching_window_s:
         return Violation(
             prop,
-            f"{prop} {batch_size:g} is above {limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW} without "
+            f"{prop} {num(batch_size)} is above {limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW} without "
             f"a {window_prop}; Lambda requires a batching window of at least 1 s for batches "
             f"above 10 messages. Set {window_prop}, or a batch size of 1-10",
             limits.SRC_ESM_API,
@@ -179,7 +179,7 @@ def check_max_concurrency_within_reserved(
         return None
     return Violation(
         prop,
-        f"{prop} {max_concurrency:g} is above {reserved_prop} ({reserved:g}); the poller "
+        f"{prop} {num(max_concurrency)} is above {reserved_prop} ({num(reserved)}); the poller "
         "would invoke more copies than the function may run, the surplus invocations are "
         "throttled, and their messages return to the queue and count towards "
         f"maxReceiveCount until they land in the dead-letter queue. Set {prop} <= "

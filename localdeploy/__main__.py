@@ -1,0 +1,5 @@
+import sys
+
+from localdeploy.deploy import main
+
+sys.exit(main())

@@ -1,0 +1,91 @@
+"""The pure SQS and function rules, without synth: fast, and reused by the checks."""
+
+from __future__ import annotations
+
+import pytest
+
+from constructs_lib import limits
+from constructs_lib.rules import function as fn_rules
+from constructs_lib.rules import sqs as rules
+
+
+def test_min_visibility_timeout_is_six_timeouts_plus_window() -> None:
+    assert rules.min_visibility_timeout_s(30) == 180
+    assert rules.min_visibility_timeout_s(30, 20) == 200
+    assert limits.SQS_VISIBILITY_TIMEOUT_FACTOR == 6
+
+
+@pytest.mark.parametrize("visibility,ok", [(199, False), (200, True)])
+def test_visibility_timeout_boundary(visibility: int, ok: bool) -> None:
+    violation = rules.check_visibility_timeout(visibility, 30, 20)
+    assert (violation is None) is ok
+    if violation:
+        assert violation.prop == "visibility_timeout"
+        assert "= 200 s" in violation.message
+
+
+def test_visibility_timeout_uses_given_property_names() -> None:
+    violation = rules.check_visibility_timeout(
+        10, 30, 0, prop="VisibilityTimeout", timeout_prop="Timeout", window_prop="MaximumBatchingWindowInSeconds"
+    )
+    assert violation is not None
+    assert violation.message.startswith("VisibilityTimeout 10 s is below 6 x Timeout (30 s) + MaximumBatchingWindowInSeconds")
+
+
+@pytest.mark.parametrize("value", [None])
+def test_unknown_values_are_not_applicable(value: None) -> None:
+    assert rules.check_visibility_timeout(value, 30) is None
+    assert rules.check_visibility_timeout(60, value) is None
+    assert rules.check_batch_size(value) is None
+    assert rules.check_max_concurrency(value) is None
+    assert rules.check_max_concurrency_within_reserved(value, 5) is None
+    assert rules.check_dlq_retention(value, 60) is None
+    assert rules.check_fifo_match(True, value) is None
+    assert fn_rules.check_reserved_concurrency(value) is None
+
+
+@pytest.mark.parametrize("visibility,ok", [(43200, True), (43201, False)])
+def test_visibility_timeout_maximum(visibility: int, ok: bool) -> None:
+    violation = rules.check_visibility_timeout_max(visibility, derived_from="derived as 6 x timeout")
+    assert (violation is None) is ok
+    if violation:
+        assert "43201 s (derived as 6 x timeout) exceeds SQS's maximum of 43200 s" in violation.message
+
+
+@pytest.mark.parametrize("count,warns", [(4, True), (5, False)])
+def test_low_max_receive_count(count: int, warns: bool) -> None:
+    assert (rules.low_max_receive_count(count) is not None) is warns
+
+
+@pytest.mark.parametrize("dlq,source,ok", [(100, 100, True), (99, 100, False)])
+def test_dlq_retention(dlq: int, source: int, ok: bool) -> None:
+    assert (rules.check_dlq_retention(dlq, source) is None) is ok
+
+
+@pytest.mark.parametrize("source,dlq,ok", [(True, True, True), (False, False, True), (True, False, False), (False, True, False)])
+def test_fifo_match(source: bool, dlq: bool, ok: bool) -> None:
+    assert (rules.check_fifo_match(source, dlq) is None) is ok
+
+
+@pytest.mark.parametrize("window,fifo,ok", [(0, True, True), (1, True, False), (300, False, True), (301, False, False)])
+def test_batching_window(window: int, fifo: bool, ok: bool) -> None:
+    assert (rules.check_batching_window(window, fifo=fifo) is None) is ok
+
+
+@pytest.mark.parametrize("reserved,ok", [(1, True), (0, False), (-1, False)])
+def test_reserved_concurrency(reserved: int, ok: bool) -> None:
+    assert (fn_rules.check_reserved_concurrency(reserved) is None) is ok
+
+
+@pytest.mark.parametrize("total,ok", [(900, True), (901, False)])
+def test_unreserved_pool(total: int, ok: bool) -> None:
+    violation = fn_rules.check_unreserved_pool(total)
+    assert (violation is None) is ok
+    if violation:
+        assert "leaving 99 of the account's 1000 executions unreserved" in violation.message
+
+
+def test_numbers_are_printed_exactly() -> None:
+    violation = rules.check_retention(1209601)
+    assert violation is not None
+    assert "retention_period 1209601 s is outside the allowed range 60-1209600 s" in violation.message
