@@ -39,7 +39,7 @@ $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
 setup: $(VENV_STAMP) $(NODE_STAMP) ## create .venv (project + [dev]) and install the pinned CDK CLI
 
 test: setup ## run the whole suite (unit, snapshots, checks, cfn-lint, local deploy)
-	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 synth: setup ## synthesize every reference stack with the real CDK CLI into cdk.out/
 	npx cdk synth --quiet

@@ -15,10 +15,11 @@ WARNING_PREFIX = "constructs-lib"
 
 
 def seconds(duration: Duration | None) -> float | None:
-    """A Duration in seconds, or ``None`` when unset or an unresolved token."""
+    """A Duration in (possibly fractional) seconds, or ``None`` when unset or an
+    unresolved token. Fractions matter: integration timeouts start at 50 ms."""
     if duration is None or duration.is_unresolved():
         return None
-    return float(duration.to_seconds())
+    return float(duration.to_seconds(integral=False))
 
 
 def number(value: Any) -> float | None:

@@ -134,6 +134,9 @@ STREAM_MIN_RECORD_AGE_S = 60
 STREAM_MAX_RECORD_AGE_S = 7 * 24 * 3600
 #: DynamoDB Streams keep records for 24 hours. Source: SRC_DDB_STREAMS.
 DYNAMODB_STREAM_RETENTION_S = 24 * 3600
+#: Kinesis data streams keep records for 24 hours unless extended (up to 365 days).
+#: Source: SRC_KINESIS_RETENTION.
+KINESIS_DEFAULT_RETENTION_S = 24 * 3600
 #: ParallelizationFactor: 1 to 10. Source: SRC_ESM_API.
 STREAM_MIN_PARALLELIZATION_FACTOR = 1
 STREAM_MAX_PARALLELIZATION_FACTOR = 10
@@ -141,7 +144,9 @@ STREAM_MAX_PARALLELIZATION_FACTOR = 10
 STREAM_MAX_TUMBLING_WINDOW_S = 900
 #: Our default retries for stream records: 3 - enough to ride out a transient error,
 #: small enough that a poison record blocks its shard for minutes, not for the week a
-#: Kinesis record may live. With bisect on, each retry halves the failing batch.
+#: Kinesis record may live. With bisect on, each retry halves the failing batch, and
+#: splitting does not consume the retry quota (SRC_LAMBDA_STREAM_ERRORS), so 3 retries
+#: still isolate one poison record in a batch of 10,000.
 DEFAULT_STREAM_RETRY_ATTEMPTS = 3
 #: Our default maximum record age: 6 hours - a consumer that is further behind than
 #: that sends records to the on-failure destination instead of falling further behind,
@@ -169,6 +174,17 @@ DEFAULT_ASYNC_MAX_EVENT_AGE_S = ASYNC_MAX_EVENT_AGE_S
 EVENTBRIDGE_MAX_RETRY_ATTEMPTS = 185
 EVENTBRIDGE_MIN_EVENT_AGE_S = 60
 EVENTBRIDGE_MAX_EVENT_AGE_S = 24 * 3600
+EVENTBRIDGE_MIN_RETRY_ATTEMPTS = 0
+#: Our EventBridge target retry policy: EventBridge's own defaults (185 attempts, 24 h),
+#: set explicitly so the template shows them. The target is Lambda's asynchronous Invoke
+#: API, which fails only transiently (throttling, service errors) - worth retrying as long
+#: as EventBridge allows - or permanently (missing permission or function), which
+#: EventBridge sends to the target DLQ without retrying. Source: SRC_EVENTBRIDGE_DLQ.
+DEFAULT_EVENTBRIDGE_RETRY_ATTEMPTS = EVENTBRIDGE_MAX_RETRY_ATTEMPTS
+DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S = EVENTBRIDGE_MAX_EVENT_AGE_S
+#: Lambda waits 1 minute before the first retry of a failed async event and 2 minutes
+#: before the second. Source: SRC_LAMBDA_ASYNC.
+ASYNC_RETRY_DELAYS_S = (60, 120)
 
 # --------------------------------------------------------------------------------------
 # API Gateway (SyncApiFunction)
@@ -182,3 +198,37 @@ APIGW_HTTP_MAX_INTEGRATION_TIMEOUT_S = 30
 #: Account-level throttling default: 10,000 requests/s, burst 5,000. Source: SRC_APIGW_THROTTLING.
 APIGW_ACCOUNT_RATE_LIMIT = 10000
 APIGW_ACCOUNT_BURST_LIMIT = 5000
+#: HTTP API integration timeout: at least 50 ms (TimeoutInMillis 50-30,000).
+#: Source: SRC_APIGW_V2_INTEGRATION.
+APIGW_HTTP_MIN_INTEGRATION_TIMEOUT_MS = 50
+SRC_APIGW_V2_INTEGRATION = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/"
+    "aws-resource-apigatewayv2-integration.html"
+)
+#: Only Regional and private REST APIs can have the integration timeout quota raised above
+#: 29 s (edge-optimized REST APIs and HTTP APIs cannot). Source: SRC_APIGW_QUOTAS.
+SRC_APIGW_REST_LOGGING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/set-up-logging.html"
+SRC_APIGW_HTTP_LOGGING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-logging.html"
+SRC_APIGW_ACCESS_CONTROL = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-control-access-to-api.html"
+)
+SRC_LAMBDA_SYNC = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-sync.html"
+SRC_LAMBDA_PROVISIONED = "https://docs.aws.amazon.com/lambda/latest/dg/provisioned-concurrency.html"
+SRC_LAMBDA_INIT = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-runtime-environment.html"
+#: The Init phase of an on-demand execution environment may take up to 10 s, and API
+#: Gateway's integration timeout clock includes it (the request waits for the cold start).
+#: Source: SRC_LAMBDA_INIT.
+LAMBDA_MAX_INIT_S = 10
+#: Provisioned concurrency: at least 1, and at most the function's reserved concurrency
+#: when it has one. Source: SRC_LAMBDA_PROVISIONED.
+LAMBDA_MIN_PROVISIONED_CONCURRENCY = 1
+#: Our default function timeout behind API Gateway: 10 s. A cold start (Init, up to 10 s)
+#: plus 10 s still answers within REST's 29 s, so API Gateway never cuts a request the
+#: function would have finished; and a caller waiting synchronously seldom waits longer.
+DEFAULT_SYNC_API_TIMEOUT_S = 10
+#: Our default stage throttling: 50 requests/s, burst 100. Far below the account's shared
+#: 10,000/5,000, so one API cannot starve the others in the Region; at 50 req/s even
+#: requests that all run the full default timeout (10 s) need 500 concurrent executions,
+#: half of the default account concurrency (1,000). Raise both deliberately.
+DEFAULT_API_THROTTLING_RATE_LIMIT = 50
+DEFAULT_API_THROTTLING_BURST_LIMIT = 100

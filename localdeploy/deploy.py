@@ -43,11 +43,17 @@ def cdk(args: Sequence[str], env: Mapping[str, str], *, cwd: Path = ROOT) -> Non
 def deploy_and_verify(
     env: Mapping[str, str], *, outdir: Path, bootstrap_target: str | None, endpoint_url: str | None
 ) -> int:
+    """Bootstrap (idempotent), deploy every stack, verify; 0 when everything matches.
+
+    ``bootstrap_target`` None bootstraps the account and region of the credentials.
+    """
     common = ["--app", f"{sys.executable} app.py", "--output", str(outdir), "--no-notices", "--no-version-reporting"]
     started = time.monotonic()
-    if bootstrap_target:
-        cdk(["bootstrap", bootstrap_target, *common], env)
-    cdk(["deploy", "--all", "--require-approval", "never", "--concurrency", "4", *common], env)
+    cdk(["bootstrap", *([bootstrap_target] if bootstrap_target else []), *common], env)
+    # One stack at a time on the local endpoint: moto's CloudFormation is not safe for
+    # concurrent change sets (stacks deployed together read each other's resources).
+    concurrency = "1" if endpoint_url else "4"
+    cdk(["deploy", "--all", "--require-approval", "never", "--concurrency", concurrency, *common], env)
     deployed_s = time.monotonic() - started
     rows = verify_assembly(outdir, endpoint_url=endpoint_url, local=endpoint_url is not None)
     ok = print_report(rows)
@@ -72,7 +78,6 @@ def run_local(outdir: Path) -> int:
 def run_aws(outdir: Path) -> int:
     env = dict(os.environ)
     env.pop("AWS_ENDPOINT_URL", None)
-    # `cdk bootstrap` without a target bootstraps the credentials' account and region.
     return deploy_and_verify(env, outdir=outdir, bootstrap_target=None, endpoint_url=None)
 
 

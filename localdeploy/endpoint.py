@@ -48,13 +48,9 @@ def serve(port: int) -> None:
     """Run moto's server in this process until killed, with our extensions applied."""
     from moto.server import ThreadedMotoServer
 
-    try:
-        from localdeploy import moto_ext
-    except ImportError:  # pragma: no cover - extensions are optional while they are built
-        moto_ext = None
-    install = getattr(moto_ext, "install", None)
-    if install is not None:
-        install()
+    from localdeploy import moto_ext
+
+    moto_ext.install()
     server = ThreadedMotoServer(ip_address=HOST, port=port, verbose=False)
     server.start()
     try:

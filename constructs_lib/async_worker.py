@@ -1,0 +1,379 @@
+"""AsyncWorker: a Lambda function invoked asynchronously, with retries, event age and destinations.
+
+The asynchronous invocation model: the caller (S3, SNS, EventBridge, or another function
+with ``InvocationType=Event``) hands the event to Lambda's internal queue and moves on.
+Nobody is waiting for the result, so a failure must be caught on Lambda's side: the
+event invoke config retries it (``retry_attempts``), expires it (``max_event_age``) and
+sends the invocation record to the on-failure destination. Sources that deliver to
+Lambda through their own retry loop (EventBridge, SNS) also get a dead-letter queue for
+*delivery* failures, which Lambda never sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import Duration
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_destinations as destinations
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_s3 as s3
+from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sns_subscriptions as subscriptions
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from constructs_lib import limits
+from constructs_lib._function import create_function, validate_function_props
+from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib.rules import Violation
+from constructs_lib.rules import async_invoke as async_rules
+
+#: The function timeout when none is given: 1 minute. Background work (sending a
+#: notification, calling a third-party API) is slower than a request path, but a hung
+#: call should fail soon enough to leave time for Lambda's retries.
+DEFAULT_TIMEOUT = Duration.minutes(1)
+
+#: The environment variable ``grant_invoke(..., environment_variable=...)`` suggests for
+#: a calling function to learn the worker's name.
+DEFAULT_FUNCTION_NAME_ENV = "WORKER_FUNCTION_NAME"
+
+
+class AsyncWorker(Construct):
+    """A Lambda function for asynchronous invocation, its event invoke config (retries,
+    maximum event age) and an on-failure destination, plus helpers that wire each
+    asynchronous source (EventBridge, SNS, S3, another function) with its own
+    delivery-failure handling.
+
+    Example::
+
+        worker = AsyncWorker(
+            self, "OrderConfirmation",
+            code=lambda_.Code.from_asset("lambda_src"),
+            handler="notifications.handler.lambda_handler",
+            retry_attempts=2,                      # Lambda's default and maximum
+            max_event_age=Duration.hours(6),       # Lambda's maximum
+        )
+        worker.add_event_rule(order_placed_rule)   # target DLQ + explicit retry policy
+        worker.grant_invoke(checkout_fn, environment_variable="CONFIRMATION_FUNCTION_NAME")
+        # worker.failure_queue receives the invocation record of every failed event
+
+    Function props (shared by every construct in this library):
+
+    :param code: the function's code (``lambda_.Code``). Required.
+    :param handler: the handler, e.g. ``"app.handler"``. Required.
+    :param timeout: function timeout, at most 15 minutes. Default 1 minute: background
+        work may be slow, but a hung call should fail while retries still have time.
+    :param runtime: default the newest Python runtime aws-cdk-lib knows (3.14).
+    :param architecture: default arm64, cheaper per GB-second than x86_64.
+    :param memory_size: default 256 MB (CPU scales with memory; 128 MB slows cold starts).
+    :param environment: environment variables. Default none.
+    :param reserved_concurrent_executions: cap on concurrent executions, e.g. to protect a
+        downstream API. Default none. Throttled async events are legal - Lambda keeps
+        them in its queue and retries for up to 6 hours - but ``max_event_age`` bounds how
+        long they wait before going to the on-failure destination. 0 is an error.
+    :param layers: Lambda layers. Default none.
+    :param description: the function's description. Default none.
+    :param log_retention: retention of the function's own log group. Default 30 days.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+
+    Invocation-model props:
+
+    :param retry_attempts: retries after the function returns an error, 0-2. Default 2,
+        Lambda's own default: transient errors get two more chances (after 1 and 3
+        minutes). Use 0 for work that must not run twice and is not idempotent.
+    :param max_event_age: how long Lambda keeps an event (waiting for a retry or for
+        concurrency) before sending it to the on-failure destination, 60 s - 6 h.
+        Default 6 h, Lambda's maximum: a throttled event keeps its chance to run for as
+        long as Lambda allows. Shorter than the retries need is a warning.
+    :param on_failure: where failed and expired events go: any ``lambda_.IDestination``
+        (``SqsDestination``, ``SnsDestination``, ``EventBridgeDestination``,
+        ``LambdaDestination``). Default: an encrypted SQS queue (SSE-SQS, TLS only,
+        14-day retention) made here and exposed as ``failure_queue``. A destination
+        receives the invocation record - the original event, the error and the attempt
+        count - which a Lambda dead-letter queue (the legacy mechanism) does not.
+    :param on_success: where the records of successful invocations go. Default none.
+
+    Attributes: ``function``, ``failure_queue`` (``None`` when ``on_failure`` was given),
+    ``on_failure`` (the destination in effect), ``event_invoke_config``,
+    ``retry_attempts`` and ``max_event_age`` (the values in effect), and
+    ``delivery_dead_letter_queues`` (the DLQs the trigger helpers made or were given).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        code: lambda_.Code,
+        handler: str,
+        timeout: Duration | None = None,
+        runtime: lambda_.Runtime | None = None,
+        architecture: lambda_.Architecture | None = None,
+        memory_size: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        reserved_concurrent_executions: int | None = None,
+        retry_attempts: int = limits.DEFAULT_ASYNC_RETRY_ATTEMPTS,
+        max_event_age: Duration | None = None,
+        on_failure: lambda_.IDestination | None = None,
+        on_success: lambda_.IDestination | None = None,
+        layers: Sequence[lambda_.ILayerVersion] | None = None,
+        description: str | None = None,
+        log_retention: logs.RetentionDays | None = None,
+        function_props: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        timeout = timeout or DEFAULT_TIMEOUT
+        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
+        validate_function_props(
+            self,
+            timeout=timeout,
+            memory_size=memory_size,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+        )
+        raise_first(
+            self,
+            async_rules.check_retry_attempts(number(retry_attempts)),
+            async_rules.check_max_event_age(seconds(max_event_age)),
+        )
+        warn(
+            self,
+            "retries-outlived-by-event-age",
+            async_rules.retries_outlived(number(retry_attempts), seconds(max_event_age), seconds(timeout)),
+        )
+
+        self.retry_attempts: int = retry_attempts
+        self.max_event_age: Duration = max_event_age
+        self.delivery_dead_letter_queues: list[sqs.IQueue] = []
+
+        self.failure_queue: sqs.Queue | None = None
+        if on_failure is None:
+            self.failure_queue = self._create_failure_queue("FailureQueue")
+            on_failure = destinations.SqsDestination(self.failure_queue)
+        self.on_failure: lambda_.IDestination = on_failure
+
+        self.function = create_function(
+            self,
+            code=code,
+            handler=handler,
+            timeout=timeout,
+            runtime=runtime,
+            architecture=architecture,
+            memory_size=memory_size,
+            environment=environment,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            layers=layers,
+            description=description,
+            log_retention=log_retention,
+            function_props=function_props,
+        )
+        # The destinations' bind() grants the function exactly what it needs to send there
+        # (sqs:SendMessage, sns:Publish, events:PutEvents or lambda:InvokeFunction).
+        self.function.configure_async_invoke(
+            retry_attempts=retry_attempts,
+            max_event_age=max_event_age,
+            on_failure=on_failure,
+            on_success=on_success,
+        )
+        self.event_invoke_config: lambda_.EventInvokeConfig = self.function.node.find_child(
+            "EventInvokeConfig"
+        )  # type: ignore[assignment]
+
+    # ----------------------------------------------------------------------------------
+    # Callers
+    # ----------------------------------------------------------------------------------
+    def grant_invoke(self, grantee: iam.IGrantable, *, environment_variable: str | None = None) -> iam.Grant:
+        """Let ``grantee`` invoke the worker (``lambda:InvokeFunction`` on this function only).
+
+        For a calling function - the one valid Lambda-to-Lambda pattern is offloading
+        secondary work asynchronously - pass ``environment_variable`` (for example
+        ``DEFAULT_FUNCTION_NAME_ENV``, ``"WORKER_FUNCTION_NAME"``) and the caller gets the
+        worker's function name in that variable, to call
+        ``lambda_client.invoke(FunctionName=os.environ[...], InvocationType="Event", ...)``.
+        IAM cannot restrict the invocation type: a caller that invokes synchronously
+        waits for the worker, pays for both, and bypasses the retries and destinations.
+        """
+        if environment_variable is not None:
+            if not isinstance(grantee, lambda_.Function):
+                raise_first(
+                    self,
+                    Violation(
+                        "environment_variable",
+                        f"environment_variable {environment_variable!r} can only be set on a "
+                        f"lambda_.Function, but the grantee is a {type(grantee).__name__}; pass "
+                        "the worker's function_name to it yourself",
+                        limits.SRC_LAMBDA_ASYNC,
+                    ),
+                )
+            assert isinstance(grantee, lambda_.Function)
+            grantee.add_environment(environment_variable, self.function.function_name)
+        return self.function.grant_invoke(grantee)
+
+    # ----------------------------------------------------------------------------------
+    # Triggers
+    # ----------------------------------------------------------------------------------
+    def add_event_rule(
+        self,
+        rule: events.Rule,
+        *,
+        event: events.RuleTargetInput | None = None,
+        dead_letter_queue: sqs.IQueue | None = None,
+        retry_attempts: int = limits.DEFAULT_EVENTBRIDGE_RETRY_ATTEMPTS,
+        max_event_age: Duration | None = None,
+    ) -> sqs.IQueue:
+        """Make the worker a target of an EventBridge rule; returns the target's DLQ.
+
+        EventBridge invokes the function asynchronously through its own retry loop. The
+        target's dead-letter queue catches *delivery* failures (the event never reached
+        Lambda: missing permission, deleted function, throttling beyond the retry policy);
+        the worker's on-failure destination catches *execution* failures. Both are needed.
+
+        :param event: transform the event before delivery. Default the whole event.
+        :param dead_letter_queue: the target's DLQ. Default a new encrypted queue with
+            14-day retention. Must be a standard queue, not unencrypted; a retention
+            below 14 days is a warning.
+        :param retry_attempts: delivery retries, 0-185. Default 185, EventBridge's own
+            default set explicitly: Lambda's async Invoke fails only transiently or
+            permanently, and permanent failures skip the retries and go to the DLQ.
+        :param max_event_age: how long EventBridge retries delivery, 60 s - 24 h.
+            Default 24 h, EventBridge's own default, set explicitly.
+        """
+        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+        raise_first(
+            self,
+            async_rules.check_target_retry_attempts(number(retry_attempts)),
+            async_rules.check_target_max_event_age(seconds(max_event_age)),
+        )
+        dlq = self._delivery_dlq(rule, dead_letter_queue, service="EventBridge")
+        rule.add_target(
+            targets.LambdaFunction(
+                self.function,
+                event=event,
+                dead_letter_queue=dlq,
+                retry_attempts=retry_attempts,
+                max_event_age=max_event_age,
+            )
+        )
+        return dlq
+
+    def add_topic_subscription(
+        self,
+        topic: sns.ITopic,
+        *,
+        dead_letter_queue: sqs.IQueue | None = None,
+        filter_policy: Mapping[str, sns.SubscriptionFilter] | None = None,
+        filter_policy_with_message_body: Mapping[str, sns.FilterOrPolicy] | None = None,
+    ) -> sqs.IQueue:
+        """Subscribe the worker to an SNS topic; returns the subscription's DLQ.
+
+        SNS invokes the function asynchronously and retries delivery on its own; the
+        subscription's dead-letter queue (its redrive policy) catches what SNS could not
+        deliver, and the queue policy that lets SNS send to it is added. The worker's
+        on-failure destination catches what failed inside the function.
+
+        :param dead_letter_queue: the subscription's DLQ. Default a new encrypted queue
+            (SSE-SQS, so SNS needs no KMS key policy) with 14-day retention. Must be a
+            standard queue, not unencrypted; a retention below 14 days is a warning.
+        :param filter_policy: / :param filter_policy_with_message_body: SNS filter
+            policies; messages that match none are not delivered (and not failures).
+        """
+        dlq = self._delivery_dlq(topic, dead_letter_queue, service="Amazon SNS")
+        topic.add_subscription(
+            subscriptions.LambdaSubscription(
+                self.function,
+                dead_letter_queue=dlq,
+                filter_policy=filter_policy,
+                filter_policy_with_message_body=filter_policy_with_message_body,
+            )
+        )
+        return dlq
+
+    def add_bucket_notification(
+        self,
+        bucket: s3.IBucket,
+        events: Sequence[s3.EventType],
+        *filters: s3.NotificationKeyFilter,
+    ) -> None:
+        """Invoke the worker for S3 events (e.g. ``[s3.EventType.OBJECT_CREATED]``).
+
+        Adds the bucket notification for each event type and the function permission
+        that lets ``s3.amazonaws.com`` invoke it for this bucket only. S3 has no
+        delivery dead-letter queue; once Lambda accepted the event, the worker's retries
+        and on-failure destination apply. Never let the worker write to the same bucket
+        and prefix that triggers it: that is an invocation loop.
+        """
+        if not events:
+            raise_first(
+                self,
+                Violation(
+                    "events",
+                    "events is empty; name at least one s3.EventType to notify on",
+                    limits.SRC_LAMBDA_ASYNC,
+                ),
+            )
+        destination = s3n.LambdaDestination(self.function)
+        for event_type in events:
+            bucket.add_event_notification(event_type, destination, *filters)
+
+    # ----------------------------------------------------------------------------------
+    # Resources and checks of what the user brought
+    # ----------------------------------------------------------------------------------
+    def _create_failure_queue(self, id: str) -> sqs.Queue:
+        return sqs.Queue(
+            self,
+            id,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
+        )
+
+    def _delivery_dlq(self, source: events.IRule | sns.ITopic, given: sqs.IQueue | None, *, service: str) -> sqs.IQueue:
+        if given is None:
+            dlq: sqs.IQueue = self._create_failure_queue(self._unique_id(f"{source.node.id}DeadLetterQueue"))
+        else:
+            cfn = given.node.default_child
+            retention_s = None
+            sse_enabled = None
+            if isinstance(cfn, sqs.CfnQueue):
+                retention_s = (
+                    float(limits.SQS_DEFAULT_RETENTION_S)
+                    if cfn.message_retention_period is None
+                    else number(cfn.message_retention_period)
+                )
+                sse_enabled = not (cfn.sqs_managed_sse_enabled is False and cfn.kms_master_key_id is None)
+            raise_first(
+                self,
+                async_rules.check_failure_queue_standard(given.fifo, service=service),
+                async_rules.check_failure_queue_encrypted(sse_enabled),
+            )
+            warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(retention_s))
+            kms_encrypted = given.encryption_master_key is not None or (
+                isinstance(cfn, sqs.CfnQueue) and cfn.kms_master_key_id is not None
+            )
+            if kms_encrypted:
+                warn(
+                    self,
+                    "dead-letter-queue-kms",
+                    Violation(
+                        "dead_letter_queue",
+                        f"dead_letter_queue {given.node.path} is encrypted with a KMS key; "
+                        f"{service} can send to it only if the key policy allows its service "
+                        "principal kms:GenerateDataKey and kms:Decrypt - otherwise delivery "
+                        "failures are lost. SQS-managed encryption needs no key policy",
+                        limits.SRC_SNS_DLQ if service == "Amazon SNS" else limits.SRC_EVENTBRIDGE_DLQ,
+                    ),
+                )
+            dlq = given
+        self.delivery_dead_letter_queues.append(dlq)
+        return dlq
+
+    def _unique_id(self, base: str) -> str:
+        candidate, n = base, 2
+        while self.node.try_find_child(candidate) is not None:
+            candidate, n = f"{base}{n}", n + 1
+        return candidate

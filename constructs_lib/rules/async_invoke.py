@@ -1,0 +1,172 @@
+"""Rules for a function invoked asynchronously (S3, SNS, EventBridge, ``InvocationType=Event``).
+
+Two retry layers meet here and each has its own rules: Lambda's event invoke config
+(``retry_attempts`` 0-2, ``max_event_age`` 60 s - 6 h) retries *execution* failures and
+ends in the on-failure destination; an EventBridge target's retry policy (0-185
+attempts, 60 s - 24 h) retries *delivery* failures and ends in the target's dead-letter
+queue. The queues that catch failures are checked too: standard, encrypted, and kept
+long enough for someone to look at them.
+"""
+
+from __future__ import annotations
+
+from constructs_lib import limits
+from constructs_lib.rules import Violation, check_range, fmt_seconds, num
+
+
+def check_retry_attempts(retry_attempts: float | None, *, prop: str = "retry_attempts") -> Violation | None:
+    """MaximumRetryAttempts of an event invoke config within Lambda's 0-2."""
+    return check_range(
+        prop,
+        retry_attempts,
+        limits.ASYNC_MIN_RETRY_ATTEMPTS,
+        limits.ASYNC_MAX_RETRY_ATTEMPTS,
+        why="Lambda retries an asynchronous event at most twice and rejects the event "
+        "invoke config otherwise",
+        source=limits.SRC_EVENT_INVOKE_CONFIG,
+    )
+
+
+def check_max_event_age(max_event_age_s: float | None, *, prop: str = "max_event_age") -> Violation | None:
+    """MaximumEventAgeInSeconds of an event invoke config within Lambda's 60 s - 6 h."""
+    return check_range(
+        prop,
+        max_event_age_s,
+        limits.ASYNC_MIN_EVENT_AGE_S,
+        limits.ASYNC_MAX_EVENT_AGE_S,
+        unit="s",
+        why="Lambda keeps an asynchronous event in its internal queue for at most 6 hours "
+        "and rejects the event invoke config otherwise",
+        source=limits.SRC_EVENT_INVOKE_CONFIG,
+    )
+
+
+def min_event_age_for_retries_s(retry_attempts: float, timeout_s: float) -> float:
+    """How old an event is when its last retry starts, at the latest (without throttling).
+
+    Every attempt may run for the full timeout, and Lambda waits 1 minute before the
+    first retry and 2 minutes before the second.
+    """
+    attempts = int(retry_attempts)
+    return attempts * timeout_s + sum(limits.ASYNC_RETRY_DELAYS_S[:attempts])
+
+
+def retries_outlived(
+    retry_attempts: float | None,
+    max_event_age_s: float | None,
+    timeout_s: float | None,
+    *,
+    prop: str = "max_event_age",
+    retry_prop: str = "retry_attempts",
+    timeout_prop: str = "timeout",
+) -> Violation | None:
+    """A warning: the event can expire before the configured retries get their turn."""
+    if retry_attempts is None or max_event_age_s is None or timeout_s is None or retry_attempts <= 0:
+        return None
+    needed = min_event_age_for_retries_s(retry_attempts, timeout_s)
+    if max_event_age_s >= needed:
+        return None
+    delays = " + ".join(fmt_seconds(d) for d in limits.ASYNC_RETRY_DELAYS_S[: int(retry_attempts)])
+    return Violation(
+        prop,
+        f"{prop} {fmt_seconds(max_event_age_s)} is shorter than {retry_prop} "
+        f"({num(retry_attempts)}) x {timeout_prop} ({fmt_seconds(timeout_s)}) + Lambda's retry "
+        f"delays ({delays}) = {fmt_seconds(needed)}; an event whose attempts run long expires "
+        "and goes to the on-failure destination before its last retry, so the retries you "
+        f"configured may never run. Raise {prop} or lower {retry_prop}",
+        limits.SRC_LAMBDA_ASYNC,
+    )
+
+
+def check_target_retry_attempts(
+    retry_attempts: float | None, *, prop: str = "retry_attempts"
+) -> Violation | None:
+    """An EventBridge target's RetryPolicy.MaximumRetryAttempts within 0-185."""
+    return check_range(
+        prop,
+        retry_attempts,
+        limits.EVENTBRIDGE_MIN_RETRY_ATTEMPTS,
+        limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
+        why="EventBridge rejects the target's retry policy",
+        source=limits.SRC_EVENTBRIDGE_RETRY,
+    )
+
+
+def check_target_max_event_age(
+    max_event_age_s: float | None, *, prop: str = "max_event_age"
+) -> Violation | None:
+    """An EventBridge target's RetryPolicy.MaximumEventAgeInSeconds within 60 s - 24 h."""
+    return check_range(
+        prop,
+        max_event_age_s,
+        limits.EVENTBRIDGE_MIN_EVENT_AGE_S,
+        limits.EVENTBRIDGE_MAX_EVENT_AGE_S,
+        unit="s",
+        why="EventBridge retries delivery for at most 24 hours and rejects the target's "
+        "retry policy otherwise",
+        source=limits.SRC_EVENTBRIDGE_RETRY,
+    )
+
+
+def check_failure_queue_standard(
+    fifo: bool | None, *, prop: str = "dead_letter_queue", service: str = "EventBridge"
+) -> Violation | None:
+    """EventBridge target DLQs, SNS DLQs of standard topics and Lambda destinations are
+    standard queues: a FIFO queue cannot receive their failures."""
+    if not fifo:
+        return None
+    return Violation(
+        prop,
+        f"{prop} is a FIFO queue; {service} sends failed events only to a standard SQS "
+        "queue, so these failures would be lost. Use a standard queue",
+        limits.SRC_EVENTBRIDGE_DLQ if service == "EventBridge" else limits.SRC_SNS_DLQ,
+    )
+
+
+def check_failure_queue_encrypted(
+    sse_enabled: bool | None, *, prop: str = "dead_letter_queue"
+) -> Violation | None:
+    """A queue that catches failed events holds the events themselves: encrypt it.
+
+    ``sse_enabled`` is ``False`` only when encryption was explicitly turned off (SQS
+    encrypts new queues with SSE-SQS unless told otherwise); ``None`` means unknown.
+    """
+    if sse_enabled is None or sse_enabled:
+        return None
+    return Violation(
+        prop,
+        f"{prop} has server-side encryption turned off; it stores the failed events "
+        "themselves (often personal data) for up to 14 days. Use SQS-managed encryption "
+        "(sqs.QueueEncryption.SQS_MANAGED) or a KMS key whose policy lets the sending "
+        "service use it",
+        limits.SRC_SQS_DLQ,
+    )
+
+
+def short_failure_queue_retention(
+    retention_s: float | None, *, prop: str = "dead_letter_queue"
+) -> Violation | None:
+    """A warning: a failure queue that keeps messages less than the 14-day maximum."""
+    if retention_s is None or retention_s >= limits.FAILURE_QUEUE_RETENTION_S:
+        return None
+    return Violation(
+        prop,
+        f"{prop} retention {retention_s:.0f} s ({retention_s / 86400:.4g} days) is below "
+        f"{limits.FAILURE_QUEUE_RETENTION_S} s (14 days, the SQS maximum); a "
+        "failed event is deleted when its retention ends, and nothing else keeps a copy, so "
+        "an operator has less time to notice, fix and redrive it",
+        limits.SRC_SQS_QUOTAS,
+    )
+
+
+__all__ = [
+    "check_failure_queue_encrypted",
+    "check_failure_queue_standard",
+    "check_max_event_age",
+    "check_retry_attempts",
+    "check_target_max_event_age",
+    "check_target_retry_attempts",
+    "min_event_age_for_retries_s",
+    "retries_outlived",
+    "short_failure_queue_retention",
+]

@@ -1,0 +1,378 @@
+"""StreamProcessor: a Lambda function fed by a Kinesis data stream or a DynamoDB stream.
+
+The polled, ordered, shard-based invocation model: Lambda's poller reads each shard in
+order and invokes the function synchronously with a batch. It does not move past a
+batch until the batch succeeds, is discarded (retries or record age exhausted) or
+expires from the stream, so one poison record holds up every later record of its shard.
+Under aws-cdk-lib's and Lambda's defaults (infinite retries, infinite record age) that
+is up to a week for Kinesis. This construct bounds both, bisects failing batches, turns
+on partial batch responses, and sends the metadata of every discarded batch to an
+encrypted queue, so nothing is discarded without a trace.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from aws_cdk import Duration, Names
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_kinesis as kinesis
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from constructs_lib import limits
+from constructs_lib._function import create_function, validate_function_props
+from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib.rules import Violation
+from constructs_lib.rules import sqs as sqs_rules
+from constructs_lib.rules import streams as stream_rules
+
+#: The function timeout when none is given: 30 s. The shard waits for every batch, so a
+#: hung invocation stalls it for at most 30 s per attempt.
+DEFAULT_TIMEOUT = Duration.seconds(30)
+
+#: Our default max_record_age (``limits.DEFAULT_STREAM_MAX_RECORD_AGE_S``, 6 h) as a Duration.
+DEFAULT_MAX_RECORD_AGE = Duration.seconds(limits.DEFAULT_STREAM_MAX_RECORD_AGE_S)
+
+#: Pass as ``retry_attempts`` or ``max_record_age`` for "infinite" (the API's -1).
+INFINITE = limits.STREAM_INFINITE
+
+
+class StreamProcessor(Construct):
+    """A Lambda function reading a Kinesis data stream or a DynamoDB stream through an
+    event source mapping with bounded retries, bisection, partial batch responses and an
+    on-failure destination for discarded batches.
+
+    Example::
+
+        table = dynamodb.Table(
+            self, "Orders",
+            partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+        )
+        processor = StreamProcessor(
+            self, "OrderChanges",
+            code=lambda_.Code.from_asset("lambda_src"),
+            handler="streams.ddb_handler.lambda_handler",
+            table=table,
+        )
+        processor.failure_queue  # metadata of discarded batches: alarm on it
+
+    Function props (shared by every construct in this library):
+
+    :param code: the function's code (``lambda_.Code``). Required.
+    :param handler: the handler, e.g. ``"app.handler"``. Required.
+    :param timeout: function timeout. Default 30 s: the shard waits for each batch, so a
+        hung invocation should stall it briefly; long enough for a batch of 100 records.
+    :param runtime: default the newest Python runtime aws-cdk-lib knows (3.14).
+    :param architecture: default arm64, cheaper per GB-second than x86_64.
+    :param memory_size: default 256 MB (CPU scales with memory; 128 MB slows cold starts).
+    :param environment: environment variables. Default none.
+    :param reserved_concurrent_executions: cap on concurrent executions. Default none.
+        0 is an error; for a Kinesis stream with a known shard count, a value below
+        shards x ``parallelization_factor`` is an error (shards would be throttled).
+    :param layers: Lambda layers. Default none.
+    :param description: the function's description. Default none.
+    :param log_retention: retention of the function's own log group. Default 30 days.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+
+    Event source (exactly one is required):
+
+    :param stream: a Kinesis data stream (``kinesis.IStream``). The function gets read
+        access (and decrypt, when the stream has a customer-managed key).
+    :param table: a DynamoDB table with a stream (``dynamodb.ITable``). A table without a
+        stream is an error that names the view type to enable. The function gets
+        stream read access only (not table read).
+
+    Invocation-model props:
+
+    :param starting_position: where a new mapping starts reading. Default
+        ``TRIM_HORIZON``: the oldest record still in the stream, so records written
+        before the mapping exists are processed rather than skipped silently (``LATEST``
+        skips them). ``AT_TIMESTAMP`` needs ``starting_position_timestamp``, Kinesis only.
+    :param starting_position_timestamp: Unix time in seconds, with ``AT_TIMESTAMP`` only.
+    :param batch_size: records per invocation, 1-10,000. Default 100 (Lambda's own).
+    :param max_batching_window: time to gather a batch, at most 5 min. Default none (0 s):
+        records are handed over as soon as they arrive.
+    :param parallelization_factor: concurrent batches per shard, 1-10. Default 1: strict
+        order per shard. Above 1, order is kept per partition key only.
+    :param retry_attempts: retries of a failing batch, -1 (infinite) to 10,000. Default
+        3: enough for a transient error, few enough that a poison record holds its shard
+        for minutes rather than days. Bisection does not consume retries, so 3 still
+        isolate one bad record in a large batch. -1 together with ``max_record_age=-1``
+        is allowed, with a warning: it is the week-long stall this construct prevents.
+    :param max_record_age: records older than this are discarded to the on-failure
+        destination, 60 s to 7 days, or -1 (``INFINITE``). Default 6 h: a consumer that
+        far behind should shed load with a trace rather than fall further behind, and it
+        is well inside the 24 h retention of DynamoDB Streams (and of a default Kinesis
+        stream). It must not exceed the stream's retention: a record would be trimmed
+        before it could be discarded, never reaching the destination. -1 warns.
+    :param bisect_batch_on_error: split a failing batch in two and retry each half.
+        Default True: isolates the poison record, and splits do not count as retries.
+    :param report_batch_item_failures: let the handler return ``batchItemFailures`` (the
+        sequence number of the first failed record); Lambda checkpoints before it and
+        retries from there. Default True: records before the failure are not redone.
+    :param on_failure: where the metadata of discarded batches goes:
+        ``aws_lambda_event_sources.SqsDlq``, ``SnsDlq`` or ``S3OnFailureDestination``.
+        Default an encrypted SQS queue (SSE-SQS, TLS enforced, 14-day retention), exposed
+        as ``failure_queue``. The destination receives metadata - shard id, start and end
+        sequence numbers, the reason (``RetryAttemptsExhausted``,
+        ``RecordAgeExceeded``...) - not the records (an S3 destination also gets the
+        invocation payload). Read the records back with GetShardIterator
+        (``AT_SEQUENCE_NUMBER``) + GetRecords while they are still in the stream.
+    :param encryption_key: a KMS key for the created failure queue. Default none
+        (SQS-managed encryption). Not allowed together with ``on_failure``.
+    :param tumbling_window: aggregate state across invocations per shard, at most 15 min.
+        Default none.
+    :param filters: event filter patterns (``lambda_.FilterCriteria.filter(...)``), at most
+        5. Default none. Records that match no filter are skipped, never retried and
+        never sent to the on-failure destination.
+    :param use_enhanced_fan_out: read through a dedicated enhanced fan-out consumer
+        (``kinesis.StreamConsumer``), with its own 2 MB/s per shard and lower latency.
+        Default False (shared throughput; cheaper). Kinesis only.
+
+    Attributes: ``function``, ``event_source_mapping``, ``on_failure`` (the destination
+    in effect), ``failure_queue`` (the queue this construct created, else ``None``),
+    ``stream_consumer`` (the enhanced fan-out consumer, else ``None``), ``stream`` /
+    ``table`` (the source), ``event_source_arn``, ``retry_attempts`` and
+    ``max_record_age`` (the values in effect; ``max_record_age`` is ``INFINITE`` for -1).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        code: lambda_.Code,
+        handler: str,
+        timeout: Duration | None = None,
+        runtime: lambda_.Runtime | None = None,
+        architecture: lambda_.Architecture | None = None,
+        memory_size: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        reserved_concurrent_executions: int | None = None,
+        stream: kinesis.IStream | None = None,
+        table: dynamodb.ITable | None = None,
+        starting_position: lambda_.StartingPosition = lambda_.StartingPosition.TRIM_HORIZON,
+        starting_position_timestamp: float | None = None,
+        batch_size: int = limits.DEFAULT_STREAM_BATCH_SIZE,
+        max_batching_window: Duration | None = None,
+        parallelization_factor: int = limits.STREAM_MIN_PARALLELIZATION_FACTOR,
+        retry_attempts: int = limits.DEFAULT_STREAM_RETRY_ATTEMPTS,
+        max_record_age: Duration | int = DEFAULT_MAX_RECORD_AGE,
+        bisect_batch_on_error: bool = True,
+        report_batch_item_failures: bool = True,
+        on_failure: lambda_.IEventSourceDlq | None = None,
+        encryption_key: kms.IKey | None = None,
+        tumbling_window: Duration | None = None,
+        filters: Sequence[Mapping[str, Any]] | None = None,
+        use_enhanced_fan_out: bool = False,
+        layers: Sequence[lambda_.ILayerVersion] | None = None,
+        description: str | None = None,
+        log_retention: logs.RetentionDays | None = None,
+        function_props: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        timeout = timeout or DEFAULT_TIMEOUT
+        validate_function_props(
+            self,
+            timeout=timeout,
+            memory_size=memory_size,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+        )
+        raise_first(self, stream_rules.check_single_source(stream is not None, table is not None))
+        kind = stream_rules.KINESIS if stream is not None else stream_rules.DYNAMODB
+        if on_failure is not None and encryption_key is not None:
+            raise_first(
+                self,
+                Violation(
+                    "encryption_key",
+                    "encryption_key configures the failure queue this construct creates, but "
+                    "on_failure was given; encrypt that destination instead",
+                    limits.SRC_LAMBDA_STREAM_ERRORS,
+                ),
+            )
+
+        retries = number(retry_attempts)
+        age_s = self._record_age_s(max_record_age)
+        factor = number(parallelization_factor)
+        window_s = seconds(max_batching_window)
+        raise_first(
+            self,
+            stream_rules.check_enhanced_fan_out_source(use_enhanced_fan_out, kind),
+            stream_rules.check_starting_position(
+                starting_position.value,
+                number(starting_position_timestamp),
+                source_kind=kind,
+                timestamp_given=starting_position_timestamp is not None,
+            ),
+            stream_rules.check_batch_size(number(batch_size)),
+            sqs_rules.check_batching_window(window_s),
+            stream_rules.check_parallelization_factor(factor),
+            stream_rules.check_retry_attempts(retries),
+            stream_rules.check_max_record_age(age_s),
+            stream_rules.check_tumbling_window(seconds(tumbling_window)),
+            sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+        )
+        if table is not None:
+            raise_first(
+                self,
+                stream_rules.check_dynamodb_stream_enabled(
+                    table.table_stream_arn is not None, table_name=table.node.path
+                ),
+                stream_rules.check_record_age_within_retention(
+                    age_s, float(limits.DYNAMODB_STREAM_RETENTION_S), source_kind=kind
+                ),
+            )
+        else:
+            assert stream is not None
+            raise_first(
+                self,
+                stream_rules.check_record_age_within_retention(
+                    age_s, _kinesis_retention_s(stream), source_kind=kind
+                ),
+                stream_rules.check_reserved_covers_shards(
+                    number(reserved_concurrent_executions), _kinesis_shard_count(stream), factor
+                ),
+            )
+        warn(self, "stream-infinite-retries", stream_rules.infinite_retries(retries, age_s))
+        warn(self, "stream-infinite-record-age", stream_rules.infinite_record_age(retries, age_s))
+
+        self.stream: kinesis.IStream | None = stream
+        self.table: dynamodb.ITable | None = table
+        self.retry_attempts: int = retry_attempts
+        self.max_record_age: Duration | int = max_record_age
+
+        self.function = create_function(
+            self,
+            code=code,
+            handler=handler,
+            timeout=timeout,
+            runtime=runtime,
+            architecture=architecture,
+            memory_size=memory_size,
+            environment=environment,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            layers=layers,
+            description=description,
+            log_retention=log_retention,
+            function_props=function_props,
+        )
+
+        self.stream_consumer: kinesis.StreamConsumer | None = None
+        if table is not None:
+            event_source_arn = table.table_stream_arn
+            assert event_source_arn is not None
+            # Stream read only (DescribeStream, GetRecords, GetShardIterator, ListStreams),
+            # plus decrypt when the table has a customer-managed key.
+            table.grant_stream_read(self.function)
+        elif use_enhanced_fan_out:
+            assert stream is not None
+            self.stream_consumer = kinesis.StreamConsumer(
+                self,
+                "Consumer",
+                stream=stream,
+                stream_consumer_name=Names.unique_resource_name(self, max_length=128, separator="-"),
+            )
+            event_source_arn = self.stream_consumer.stream_consumer_arn
+            # Stream read + DescribeStreamConsumer/SubscribeToShard on this consumer only.
+            self.stream_consumer.grant_read(self.function)
+        else:
+            assert stream is not None
+            event_source_arn = stream.stream_arn
+            stream.grant_read(self.function)
+        self.event_source_arn: str = event_source_arn
+
+        self.failure_queue: sqs.Queue | None = None
+        if on_failure is None:
+            self.failure_queue = sqs.Queue(
+                self,
+                "FailureQueue",
+                encryption=sqs.QueueEncryption.KMS if encryption_key else sqs.QueueEncryption.SQS_MANAGED,
+                encryption_master_key=encryption_key,
+                enforce_ssl=True,
+                retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
+            )
+            on_failure = event_sources.SqsDlq(self.failure_queue)
+        self.on_failure: lambda_.IEventSourceDlq = on_failure
+
+        # aws-cdk-lib's L2 range-checks max_record_age without skipping tokens and cannot
+        # express -1, so both go straight to the L1 property.
+        l1_age: float | None = None
+        if not isinstance(max_record_age, Duration):
+            l1_age = max_record_age
+        elif max_record_age.is_unresolved():
+            l1_age = max_record_age.to_seconds()
+        self.event_source_mapping = lambda_.EventSourceMapping(
+            self,
+            "EventSourceMapping",
+            target=self.function,
+            event_source_arn=event_source_arn,
+            starting_position=starting_position,
+            starting_position_timestamp=starting_position_timestamp,
+            batch_size=batch_size,
+            max_batching_window=max_batching_window,
+            parallelization_factor=parallelization_factor,
+            retry_attempts=retry_attempts,
+            # The L2 takes a resolved Duration only; -1 and tokens are set on the L1 below.
+            max_record_age=max_record_age if l1_age is None and isinstance(max_record_age, Duration) else None,
+            bisect_batch_on_error=bisect_batch_on_error,
+            report_batch_item_failures=report_batch_item_failures,
+            on_failure=on_failure,
+            support_s3_on_failure_destination=True,
+            tumbling_window=tumbling_window,
+            filters=list(filters) if filters else None,
+        )
+        if l1_age is not None:
+            cfn = self.event_source_mapping.node.default_child
+            assert isinstance(cfn, lambda_.CfnEventSourceMapping)
+            cfn.maximum_record_age_in_seconds = l1_age
+
+    def _record_age_s(self, max_record_age: Duration | int) -> float | None:
+        """Seconds, ``-1`` for infinite, ``None`` for a token; anything else is an error."""
+        if isinstance(max_record_age, Duration):
+            return seconds(max_record_age)
+        if max_record_age == limits.STREAM_INFINITE and not isinstance(max_record_age, bool):
+            return float(limits.STREAM_INFINITE)
+        raise_first(
+            self,
+            Violation(
+                "max_record_age",
+                f"max_record_age {max_record_age!r} is neither a Duration nor -1; pass "
+                "Duration.hours(...) (60 s to 7 days) or -1 (StreamProcessor INFINITE) for "
+                "records that never age out",
+                limits.SRC_ESM_API,
+            ),
+        )
+        raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _kinesis_cfn(stream: kinesis.IStream) -> kinesis.CfnStream | None:
+    cfn = stream.node.default_child
+    return cfn if isinstance(cfn, kinesis.CfnStream) else None
+
+
+def _kinesis_shard_count(stream: kinesis.IStream) -> float | None:
+    """The shard count of a provisioned stream made in this app; None when unknown
+    (imported, on-demand, or a token)."""
+    cfn = _kinesis_cfn(stream)
+    if cfn is None or cfn.shard_count is None:
+        return None
+    return number(cfn.shard_count)
+
+
+def _kinesis_retention_s(stream: kinesis.IStream) -> float | None:
+    """The retention of a stream made in this app (Kinesis's 24 h when unset); None when
+    imported or a token."""
+    cfn = _kinesis_cfn(stream)
+    if cfn is None:
+        return None
+    if cfn.retention_period_hours is None:
+        return float(limits.KINESIS_DEFAULT_RETENTION_S)
+    hours = number(cfn.retention_period_hours)
+    return hours * 3600 if hours is not None else None

@@ -1,0 +1,674 @@
+"""SyncApiFunction: a Lambda function behind API Gateway, inside the timeout budget.
+
+The synchronous invocation model: the caller waits for the answer, the caller owns the
+retries, and API Gateway cuts the request at its integration timeout (29 s for REST
+APIs, 30 s for HTTP APIs) however long the function may still run. So the function
+timeout is validated strictly below the integration timeout; the stage is throttled,
+access-logged in JSON and (REST) traced; and nothing asynchronous (retries, dead-letter
+queues, destinations) is configured, because Lambda never applies it to synchronous
+invocations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any, cast
+
+import jsii
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_apigatewayv2_authorizers as authorizers
+from aws_cdk import aws_apigatewayv2_integrations as integrations
+from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from constructs_lib import limits
+from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, validate_function_props
+from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib.rules import Violation
+from constructs_lib.rules import api as api_rules
+
+#: The function timeout when none is given: 10 s (see limits.DEFAULT_SYNC_API_TIMEOUT_S).
+DEFAULT_TIMEOUT = Duration.seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
+#: The name of the alias the API invokes when provisioned concurrency is set.
+ALIAS_NAME = "live"
+#: CDK's HttpIntegration accepts at most 29 s although HTTP APIs allow 30 s
+#: (limits.SRC_APIGW_V2_INTEGRATION); above it the construct sets TimeoutInMillis directly.
+_CDK_HTTP_INTEGRATION_TIMEOUT_CAP_S = 29
+
+#: One JSON object per request. Enough to tell a 504 (integration latency at the timeout),
+#: a Lambda error or throttle (integration status / error) and an authorizer rejection
+#: apart without execution logs. Sources: the REST and HTTP API access-logging variables.
+REST_ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "ip": "$context.identity.sourceIp",
+    "caller": "$context.identity.caller",
+    "user": "$context.identity.user",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "resourcePath": "$context.resourcePath",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integration.latency",
+    "integrationStatus": "$context.integration.status",
+    "integrationError": "$context.integration.error",
+    "errorMessage": "$context.error.message",
+    "errorResponseType": "$context.error.responseType",
+    "authorizerError": "$context.authorizer.error",
+    "xrayTraceId": "$context.xrayTraceId",
+}
+HTTP_ACCESS_LOG_FIELDS = {
+    "requestId": "$context.requestId",
+    "extendedRequestId": "$context.extendedRequestId",
+    "ip": "$context.identity.sourceIp",
+    "requestTime": "$context.requestTime",
+    "httpMethod": "$context.httpMethod",
+    "routeKey": "$context.routeKey",
+    "path": "$context.path",
+    "status": "$context.status",
+    "protocol": "$context.protocol",
+    "responseLength": "$context.responseLength",
+    "responseLatency": "$context.responseLatency",
+    "integrationLatency": "$context.integration.latency",
+    "integrationStatus": "$context.integration.status",
+    "integrationError": "$context.integration.error",
+    "integrationErrorMessage": "$context.integrationErrorMessage",
+    "errorMessage": "$context.error.message",
+    "authorizerError": "$context.authorizer.error",
+}
+
+#: api_props keys the construct sets itself; passing them would bypass its defaults.
+_MANAGED_API_PROPS = {
+    "rest": (
+        "handler", "proxy", "integration_options", "default_integration", "default_method_options",
+        "default_cors_preflight_options", "deploy", "deploy_options", "endpoint_types",
+        "endpoint_configuration", "cloud_watch_role", "rest_api_name",
+    ),
+    "http": (
+        "default_integration", "default_authorizer", "default_authorization_scopes",
+        "cors_preflight", "create_default_stage", "api_name",
+    ),
+}
+#: Props of this construct that must not reach lambda_.Function through function_props.
+_OWN_FUNCTION_PROPS = (
+    "code", "handler", "timeout", "runtime", "architecture", "memory_size", "environment",
+    "reserved_concurrent_executions", "layers", "description", "log_group", "tracing",
+)
+
+
+class Authorization:
+    """Who may call the API: an explicit value, never an implicit open door.
+
+    - ``Authorization.iam()`` (the default): callers sign requests with SigV4 and need
+      ``execute-api:Invoke`` on the API (grant it with ``api.arn_for_execute_api()``).
+      Right for service-to-service calls.
+    - ``Authorization.cognito(user_pool, user_pool_clients=..., scopes=...)``: end users
+      present a Cognito user pool token (REST: Cognito authorizer; HTTP: JWT authorizer).
+    - ``Authorization.jwt(issuer, audience, scopes=...)``: any OIDC/OAuth 2.0 issuer
+      (HTTP APIs only; REST APIs have no JWT authorizer).
+    - ``Authorization.none(reason=...)``: an open endpoint, only with a stated reason,
+      which is recorded as the cdk-nag acknowledgment of the routes it opens.
+    """
+
+    IAM = "IAM"
+    COGNITO = "COGNITO"
+    JWT = "JWT"
+    NONE = "NONE"
+
+    def __init__(
+        self,
+        kind: str,
+        *,
+        user_pool: cognito.IUserPool | None = None,
+        user_pool_clients: Sequence[cognito.IUserPoolClient] | None = None,
+        jwt_issuer: str | None = None,
+        jwt_audience: Sequence[str] | None = None,
+        scopes: Sequence[str] | None = None,
+        reason: str | None = None,
+    ) -> None:
+        self.kind = kind
+        self.user_pool = user_pool
+        self.user_pool_clients = list(user_pool_clients) if user_pool_clients else None
+        self.jwt_issuer = jwt_issuer
+        self.jwt_audience = list(jwt_audience) if jwt_audience else None
+        self.scopes = list(scopes) if scopes else None
+        self.reason = reason
+
+    @classmethod
+    def iam(cls) -> Authorization:
+        """SigV4-signed requests authorized by IAM policies (``execute-api:Invoke``)."""
+        return cls(cls.IAM)
+
+    @classmethod
+    def cognito(
+        cls,
+        user_pool: cognito.IUserPool,
+        *,
+        user_pool_clients: Sequence[cognito.IUserPoolClient] | None = None,
+        scopes: Sequence[str] | None = None,
+    ) -> Authorization:
+        """Tokens of a Cognito user pool (REST: Cognito authorizer; HTTP: JWT authorizer)."""
+        return cls(cls.COGNITO, user_pool=user_pool, user_pool_clients=user_pool_clients, scopes=scopes)
+
+    @classmethod
+    def jwt(cls, issuer: str, audience: Sequence[str], *, scopes: Sequence[str] | None = None) -> Authorization:
+        """A JWT authorizer for any OIDC issuer (HTTP APIs only)."""
+        return cls(cls.JWT, jwt_issuer=issuer, jwt_audience=audience, scopes=scopes)
+
+    @classmethod
+    def none(cls, *, reason: str) -> Authorization:
+        """No authorization: anyone can call the function. ``reason`` is required."""
+        return cls(cls.NONE, reason=reason)
+
+    def __repr__(self) -> str:
+        return f"Authorization.{self.kind.lower()}()"
+
+
+class SyncApiFunction(Construct):
+    """A Lambda function behind an API Gateway REST or HTTP API, with its timeout validated
+    against the integration timeout, a throttled, JSON access-logged stage and explicit
+    authorization.
+
+    Example::
+
+        orders = SyncApiFunction(
+            self, "Orders",
+            code=lambda_.Code.from_asset("lambda_src"),
+            handler="orders_api.handler.lambda_handler",
+            api="http",
+            timeout=Duration.seconds(5),
+            throttling_rate_limit=20, throttling_burst_limit=40,
+            authorization=Authorization.iam(),
+        )
+        CfnOutput(self, "Url", value=orders.url)
+
+    Function props (shared by every construct in this library):
+
+    :param code: the function's code (``lambda_.Code``). Required.
+    :param handler: the handler, e.g. ``"app.handler"``. Required.
+    :param timeout: function timeout. Default 10 s: a cold start (Init, up to 10 s) plus
+        10 s still fits in REST's 29 s, and a waiting caller seldom waits longer. Must be
+        strictly below ``integration_timeout`` (error); a warning when timeout + 10 s of
+        cold start exceeds it.
+    :param runtime: default the newest Python runtime aws-cdk-lib knows (3.14).
+    :param architecture: default arm64, cheaper per GB-second than x86_64.
+    :param memory_size: default 256 MB (CPU scales with memory; 128 MB slows cold starts).
+    :param environment: environment variables. Default none.
+    :param reserved_concurrent_executions: cap on concurrent executions. Default none.
+        0 is an error. A warning when the stage admits more: ``throttling_rate_limit`` x
+        ``timeout`` or ``throttling_burst_limit`` above it (Lambda, not the stage, would
+        throttle the surplus, and callers get integration errors instead of a clean 429).
+    :param layers: Lambda layers. Default none.
+    :param description: the function's description. Default none.
+    :param log_retention: retention of the function's own log group. Default 30 days.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+        Asynchronous-only settings (``dead_letter_queue``, ``dead_letter_queue_enabled``,
+        ``dead_letter_topic``, ``on_failure``, ``on_success``, ``retry_attempts``,
+        ``max_event_age``) are an error: API Gateway invokes synchronously, so Lambda never
+        retries, never uses a DLQ or destination, and the caller gets the error.
+
+    Invocation-model props:
+
+    :param api: ``"rest"`` (API Gateway REST API; X-Ray tracing on the stage) or ``"http"``
+        (HTTP API; cheaper, JWT authorizers, no X-Ray on the API side). Default ``"rest"``.
+    :param integration_timeout: how long API Gateway waits for the function. Default the
+        maximum: 29 s (REST) or 30 s (HTTP), written explicitly into the template.
+        50 ms to 29 s (REST) / 30 s (HTTP); above 29 s on REST only with
+        ``integration_timeout_quota``.
+    :param integration_timeout_quota: the "Maximum integration timeout" your account was
+        granted by a quota increase, Regional and private REST APIs only. Default none
+        (29 s). The explicit switch that allows ``integration_timeout`` above 29 s.
+    :param endpoint_type: REST endpoint type. Default ``REGIONAL``: no hidden CloudFront
+        hop for same-Region callers, and (like ``PRIVATE``) eligible for a raised
+        integration timeout; ``EDGE`` is not. ``PRIVATE`` also needs a resource policy
+        (``api_props={"policy": ...}``). Error with ``api="http"``.
+    :param throttling_rate_limit: stage steady-state rate, requests/s. Default 50: far
+        below the account's shared 10,000/s, so one API cannot starve the Region's others,
+        and 50/s x the default 10 s timeout = 500 executions, half the default account
+        concurrency. Must be > 0; a warning above the account limit.
+    :param throttling_burst_limit: stage burst (token bucket size). Default 100 (2 s of the
+        default rate). Must be >= 1; a warning above the account's 5,000.
+    :param provisioned_concurrency: pre-initialized environments, on an alias ``live``
+        that the API invokes. Default none (no alias; the API invokes ``$LATEST``). >= 1,
+        and <= ``reserved_concurrent_executions`` when both are set.
+    :param authorization: an :class:`Authorization`. Default ``Authorization.iam()``. An
+        open endpoint needs ``Authorization.none(reason=...)``; the reason becomes the
+        cdk-nag acknowledgment (AwsSolutions-APIG4/COG4) on the routes it opens.
+    :param cors: CORS preflight, ``apigw.CorsOptions`` (REST) or
+        ``apigwv2.CorsPreflightOptions`` (HTTP). Default none (no CORS).
+    :param stage_name: Default ``"prod"`` (REST, aws-cdk-lib's default) or ``"$default"``
+        (HTTP, served at the root of the endpoint).
+    :param api_name: Default the construct's id (aws-cdk-lib's default).
+    :param access_log_retention: retention of the access log group. Default 30 days.
+    :param cloud_watch_role: REST only: create the account-level role API Gateway needs to
+        write access logs (``AWS::ApiGateway::Account``). Default False: that setting is
+        one per account and Region, shared by every REST API, so it belongs to account
+        setup; without it, a REST stage with access logging fails to deploy. HTTP APIs do
+        not need it.
+    :param api_props: escape hatch, extra ``apigw.LambdaRestApi`` / ``apigwv2.HttpApi``
+        keyword arguments (``policy``, ``domain_name``...). The props this construct sets
+        are an error there.
+
+    Attributes: ``function``, ``alias`` (``None`` without provisioned concurrency),
+    ``api`` (``apigw.LambdaRestApi`` or ``apigwv2.HttpApi``), ``stage``, ``url`` (the
+    stage URL), ``access_log_group``, ``integration_timeout``, ``api_type``,
+    ``authorization``, ``authorizer`` (``None`` for IAM and open).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        code: lambda_.Code,
+        handler: str,
+        timeout: Duration | None = None,
+        runtime: lambda_.Runtime | None = None,
+        architecture: lambda_.Architecture | None = None,
+        memory_size: int | None = None,
+        environment: Mapping[str, str] | None = None,
+        reserved_concurrent_executions: int | None = None,
+        api: str = api_rules.REST,
+        integration_timeout: Duration | None = None,
+        integration_timeout_quota: Duration | None = None,
+        endpoint_type: apigw.EndpointType | None = None,
+        throttling_rate_limit: float = limits.DEFAULT_API_THROTTLING_RATE_LIMIT,
+        throttling_burst_limit: int = limits.DEFAULT_API_THROTTLING_BURST_LIMIT,
+        provisioned_concurrency: int | None = None,
+        authorization: Authorization | None = None,
+        cors: apigw.CorsOptions | apigwv2.CorsPreflightOptions | None = None,
+        stage_name: str | None = None,
+        api_name: str | None = None,
+        access_log_retention: logs.RetentionDays | None = None,
+        cloud_watch_role: bool | None = None,
+        layers: Sequence[lambda_.ILayerVersion] | None = None,
+        description: str | None = None,
+        log_retention: logs.RetentionDays | None = None,
+        function_props: Mapping[str, Any] | None = None,
+        api_props: Mapping[str, Any] | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        timeout = timeout or DEFAULT_TIMEOUT
+        authorization = authorization or Authorization.iam()
+        validate_function_props(
+            self,
+            timeout=timeout,
+            memory_size=memory_size,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+        )
+        raise_first(self, api_rules.check_api_type(api))
+        self._validate_escape_hatches(api, function_props, api_props)
+        self._validate_api_specific(api, endpoint_type, cloud_watch_role, cors, authorization)
+        is_edge = endpoint_type is not None and endpoint_type == apigw.EndpointType.EDGE
+        quota_s = seconds(integration_timeout_quota)
+        raise_first(self, api_rules.check_integration_timeout_quota(quota_s, api=api, edge=is_edge))
+        if integration_timeout is None:
+            integration_timeout = Duration.seconds(api_rules.max_integration_timeout_s(api, quota_s))
+        timeout_s = seconds(timeout)
+        integration_s = seconds(integration_timeout)
+        rate = number(throttling_rate_limit)
+        burst = number(throttling_burst_limit)
+        reserved = number(reserved_concurrent_executions)
+        raise_first(
+            self,
+            api_rules.check_integration_timeout(integration_s, api=api, quota_s=quota_s),
+            api_rules.check_timeout_below_integration_timeout(timeout_s, integration_s),
+            self._required("throttling_rate_limit", throttling_rate_limit),
+            self._required("throttling_burst_limit", throttling_burst_limit),
+            api_rules.check_throttling_rate_limit(rate),
+            api_rules.check_throttling_burst_limit(burst),
+            api_rules.check_provisioned_concurrency(number(provisioned_concurrency), reserved),
+        )
+        warn(self, "cold-start-headroom", api_rules.low_cold_start_headroom(timeout_s, integration_s))
+        warn(self, "throttling-above-account", api_rules.throttling_above_account(rate, burst))
+        warn(
+            self,
+            "throttling-exceeds-reserved-concurrency",
+            api_rules.throttling_exceeds_reserved(rate, burst, timeout_s, reserved),
+        )
+
+        self.api_type: str = api
+        self.authorization: Authorization = authorization
+        self.integration_timeout: Duration = integration_timeout
+        self.function = create_function(
+            self,
+            code=code,
+            handler=handler,
+            timeout=timeout,
+            runtime=runtime,
+            architecture=architecture,
+            memory_size=memory_size,
+            environment=environment,
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            layers=layers,
+            description=description,
+            log_retention=log_retention,
+            function_props=function_props,
+        )
+        _acknowledge(
+            self.function,
+            "Serverless-LambdaDLQ",
+            "SyncApiFunction: invoked synchronously by API Gateway; Lambda sends only failed "
+            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
+            "to the caller, who owns the retry",
+        )
+        self.alias: lambda_.Alias | None = None
+        target: lambda_.IFunction = self.function
+        if provisioned_concurrency is not None:
+            self.alias = lambda_.Alias(
+                self,
+                "Alias",
+                alias_name=ALIAS_NAME,
+                version=self.function.current_version,
+                provisioned_concurrent_executions=provisioned_concurrency,
+            )
+            target = self.alias
+
+        self.access_log_group = logs.LogGroup(
+            self,
+            "AccessLogs",
+            retention=access_log_retention or DEFAULT_LOG_RETENTION,
+            removal_policy=RemovalPolicy.RETAIN,
+        )
+        self.authorizer: Any = None
+        api_name = api_name or id
+        if api == api_rules.REST:
+            self._create_rest_api(
+                target, endpoint_type, throttling_rate_limit, throttling_burst_limit,
+                cast("apigw.CorsOptions | None", cors), stage_name, api_name, cloud_watch_role, api_props,
+            )
+        else:
+            self._create_http_api(
+                target, throttling_rate_limit, throttling_burst_limit,
+                cast("apigwv2.CorsPreflightOptions | None", cors), stage_name, api_name, api_props,
+            )
+
+    # ----------------------------------------------------------------------------------
+    # Validation
+    # ----------------------------------------------------------------------------------
+    @staticmethod
+    def _required(prop: str, value: Any) -> Violation | None:
+        if value is not None:
+            return None
+        return Violation(
+            prop,
+            f"{prop} None would leave the stage unthrottled, limited only by the account-level "
+            f"{limits.APIGW_ACCOUNT_RATE_LIMIT}/s that every API in the Region shares; set a "
+            "number (the default is "
+            f"{limits.DEFAULT_API_THROTTLING_RATE_LIMIT}/s, burst {limits.DEFAULT_API_THROTTLING_BURST_LIMIT})",
+            limits.SRC_APIGW_THROTTLING,
+        )
+
+    def _validate_escape_hatches(
+        self, api: str, function_props: Mapping[str, Any] | None, api_props: Mapping[str, Any] | None
+    ) -> None:
+        names = list(function_props or {})
+        raise_first(self, api_rules.check_no_async_settings(names))
+        for name in names:
+            if name in _OWN_FUNCTION_PROPS:
+                raise_first(
+                    self,
+                    Violation(
+                        "function_props",
+                        f"function_props sets {name}, which this construct sets itself (it is "
+                        f"a prop of SyncApiFunction, validated there); pass {name}=... directly",
+                        limits.SRC_LAMBDA_SYNC,
+                    ),
+                )
+        for name in api_props or {}:
+            if name in _MANAGED_API_PROPS[api]:
+                raise_first(
+                    self,
+                    Violation(
+                        "api_props",
+                        f"api_props sets {name}, which this construct sets itself (timeout, "
+                        "throttling, logging, authorization and CORS are validated props of "
+                        "SyncApiFunction); use the construct's props instead",
+                        limits.SRC_APIGW_QUOTAS,
+                    ),
+                )
+
+    def _validate_api_specific(
+        self,
+        api: str,
+        endpoint_type: apigw.EndpointType | None,
+        cloud_watch_role: bool | None,
+        cors: Any,
+        authorization: Authorization,
+    ) -> None:
+        if api == api_rules.HTTP:
+            for prop, value in (("endpoint_type", endpoint_type), ("cloud_watch_role", cloud_watch_role)):
+                if value is not None:
+                    raise_first(
+                        self,
+                        Violation(
+                            prop,
+                            f"{prop} {value} applies to REST APIs only; HTTP APIs are always "
+                            "Regional and write access logs without the account-level role. "
+                            "Leave it unset, or use api='rest'",
+                            limits.SRC_APIGW_HTTP_LOGGING,
+                        ),
+                    )
+        expected = apigw.CorsOptions if api == api_rules.REST else apigwv2.CorsPreflightOptions
+        if cors is not None and not isinstance(cors, expected):
+            raise_first(
+                self,
+                Violation(
+                    "cors",
+                    f"cors {type(cors).__name__} does not match api={api!r}; pass "
+                    f"{expected.__module__.split('.')[-1]}.{expected.__name__}(...)",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+        if authorization.kind == Authorization.NONE:
+            raise_first(self, api_rules.check_open_reason(authorization.reason))
+        if authorization.kind == Authorization.JWT and not authorization.jwt_audience:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    "authorization Authorization.jwt() has no audience; API Gateway's JWT "
+                    "authorizer requires at least one audience (the token's aud or client_id)",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+        if authorization.kind == Authorization.JWT and api == api_rules.REST:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    "authorization Authorization.jwt() is not available on REST APIs (they have "
+                    "Cognito and Lambda authorizers only); use api='http', or "
+                    "Authorization.cognito(user_pool)",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+
+    # ----------------------------------------------------------------------------------
+    # REST API
+    # ----------------------------------------------------------------------------------
+    def _create_rest_api(
+        self,
+        target: lambda_.IFunction,
+        endpoint_type: apigw.EndpointType | None,
+        rate: float,
+        burst: int,
+        cors: apigw.CorsOptions | None,
+        stage_name: str | None,
+        api_name: str | None,
+        cloud_watch_role: bool | None,
+        api_props: Mapping[str, Any] | None,
+    ) -> None:
+        auth = self.authorization
+        method_options: dict[str, Any] = {}
+        if auth.kind == Authorization.IAM:
+            method_options["authorization_type"] = apigw.AuthorizationType.IAM
+        elif auth.kind == Authorization.COGNITO:
+            assert auth.user_pool is not None
+            self.authorizer = apigw.CognitoUserPoolsAuthorizer(
+                self, "Authorizer", cognito_user_pools=[auth.user_pool]
+            )
+            method_options.update(
+                authorization_type=apigw.AuthorizationType.COGNITO,
+                authorizer=self.authorizer,
+                authorization_scopes=auth.scopes,
+            )
+        else:
+            method_options["authorization_type"] = apigw.AuthorizationType.NONE
+        api = apigw.LambdaRestApi(
+            self,
+            "Api",
+            handler=target,
+            proxy=True,
+            rest_api_name=api_name,
+            integration_options=apigw.LambdaIntegrationOptions(
+                timeout=self.integration_timeout, allow_test_invoke=False
+            ),
+            default_method_options=apigw.MethodOptions(**method_options),
+            default_cors_preflight_options=cors,
+            endpoint_types=[endpoint_type or apigw.EndpointType.REGIONAL],
+            cloud_watch_role=bool(cloud_watch_role),
+            deploy_options=apigw.StageOptions(
+                stage_name=stage_name,
+                throttling_rate_limit=rate,
+                throttling_burst_limit=burst,
+                tracing_enabled=True,
+                access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
+                access_log_format=apigw.AccessLogFormat.custom(json.dumps(REST_ACCESS_LOG_FIELDS)),
+            ),
+            **dict(api_props or {}),
+        )
+        self.api: apigw.LambdaRestApi | apigwv2.HttpApi = api
+        self.stage: apigw.Stage | apigwv2.HttpStage = api.deployment_stage
+        self.url: str = api.url
+        _acknowledge(
+            self.stage,
+            "AwsSolutions-APIG6",
+            "SyncApiFunction: structured JSON access logging (finite retention) is on; "
+            "execution logging is off because API Gateway writes it to a log group it creates "
+            "itself, which never expires and may hold request data",
+        )
+        methods = [m for m in api.methods if m.http_method != "OPTIONS"]
+        if auth.kind == Authorization.IAM:
+            for method in methods:
+                _acknowledge(
+                    method,
+                    "AwsSolutions-COG4",
+                    "SyncApiFunction Authorization.iam(): callers sign requests with SigV4 and "
+                    "need execute-api:Invoke; IAM, not a Cognito user pool, authorizes them",
+                )
+        elif auth.kind == Authorization.NONE:
+            self._acknowledge_open(methods, rest=True)
+
+    # ----------------------------------------------------------------------------------
+    # HTTP API
+    # ----------------------------------------------------------------------------------
+    def _create_http_api(
+        self,
+        target: lambda_.IFunction,
+        rate: float,
+        burst: int,
+        cors: apigwv2.CorsPreflightOptions | None,
+        stage_name: str | None,
+        api_name: str | None,
+        api_props: Mapping[str, Any] | None,
+    ) -> None:
+        auth = self.authorization
+        integration_s = seconds(self.integration_timeout)
+        above_cdk_cap = integration_s is not None and integration_s > _CDK_HTTP_INTEGRATION_TIMEOUT_CAP_S
+        integration = integrations.HttpLambdaIntegration(
+            "Integration",
+            target,
+            timeout=None if above_cdk_cap else self.integration_timeout,
+        )
+        authorizer: apigwv2.IHttpRouteAuthorizer
+        if auth.kind == Authorization.IAM:
+            authorizer = authorizers.HttpIamAuthorizer()
+        elif auth.kind == Authorization.COGNITO:
+            assert auth.user_pool is not None
+            authorizer = authorizers.HttpUserPoolAuthorizer(
+                "Authorizer", auth.user_pool, user_pool_clients=auth.user_pool_clients
+            )
+            self.authorizer = authorizer
+        elif auth.kind == Authorization.JWT:
+            assert auth.jwt_issuer is not None and auth.jwt_audience is not None
+            authorizer = authorizers.HttpJwtAuthorizer(
+                "Authorizer", auth.jwt_issuer, jwt_audience=auth.jwt_audience
+            )
+            self.authorizer = authorizer
+        else:
+            authorizer = apigwv2.HttpNoneAuthorizer()
+        api = apigwv2.HttpApi(
+            self,
+            "Api",
+            api_name=api_name,
+            create_default_stage=False,
+            default_integration=integration,
+            default_authorizer=authorizer,
+            default_authorization_scopes=auth.scopes,
+            cors_preflight=cors,
+            **dict(api_props or {}),
+        )
+        if above_cdk_cap:
+            # aws-cdk-lib's HttpIntegration stops at 29 s; HTTP APIs accept 30 s.
+            for cfn in api.node.find_all():
+                if isinstance(cfn, apigwv2.CfnIntegration):
+                    cfn.add_property_override("TimeoutInMillis", int(integration_s * 1000))  # type: ignore[operator]
+        stage = apigwv2.HttpStage(
+            self,
+            "Stage",
+            http_api=api,
+            stage_name=stage_name or "$default",
+            auto_deploy=True,
+            throttle=apigwv2.ThrottleSettings(rate_limit=rate, burst_limit=burst),
+            access_log_settings=_AccessLogSettings(
+                apigwv2.LogGroupLogDestination(self.access_log_group),
+                apigw.AccessLogFormat.custom(json.dumps(HTTP_ACCESS_LOG_FIELDS)),
+            ),
+        )
+        self.api = api
+        self.stage = stage
+        self.url = stage.url
+        if auth.kind == Authorization.NONE:
+            routes = [c for c in api.node.find_all() if isinstance(c, apigwv2.HttpRoute)]
+            self._acknowledge_open(routes, rest=False)
+
+    def _acknowledge_open(self, constructs: Sequence[Construct], *, rest: bool) -> None:
+        reason = f"SyncApiFunction Authorization.none(), chosen explicitly: {self.authorization.reason}"
+        for construct in constructs:
+            _acknowledge(construct, "AwsSolutions-APIG4", reason)
+            if rest:
+                _acknowledge(construct, "AwsSolutions-COG4", reason)
+
+
+@jsii.implements(apigwv2.IAccessLogSettings)
+class _AccessLogSettings:
+    """apigwv2.IAccessLogSettings has no concrete class in aws-cdk-lib; this is one."""
+
+    def __init__(self, destination: apigwv2.IAccessLogDestination, log_format: apigw.AccessLogFormat) -> None:
+        self._destination = destination
+        self._format = log_format
+
+    @property
+    def destination(self) -> apigwv2.IAccessLogDestination:
+        return self._destination
+
+    @property
+    def format(self) -> apigw.AccessLogFormat:
+        return self._format
+
+
+def _acknowledge(construct: Construct, rule_id: str, reason: str) -> None:
+    """Record a reasoned cdk-nag acknowledgment on one construct (and its resources)."""
+    Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+
+
+__all__ = ["Authorization", "SyncApiFunction"]

@@ -1,0 +1,1 @@
+"""Handlers for StreamProcessor: Kinesis data streams and DynamoDB Streams (ordered, per shard)."""

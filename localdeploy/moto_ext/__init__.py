@@ -1,0 +1,68 @@
+"""Extensions that close moto's CloudFormation gaps for the local endpoint (test infrastructure).
+
+moto builds its CloudFormation type map from the direct subclasses of
+``moto.core.common_models.CloudFormationModel``; the modules here add handlers for the types our
+reference stacks use and moto lacks, backed by moto's own service backends, and patch the moto
+bugs that break a CDK deploy. ``install()`` applies them all; it is idempotent, and runs in the
+endpoint process before the server starts (``localdeploy.endpoint.serve``).
+
+Each module says which moto gap or bug it closes and how; ``GAPS`` lists what is left open.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+#: One module per extension, applied in this order.
+EXTENSIONS: tuple[str, ...] = (
+    "lambda_function",  # bug: Architectures / TracingConfig / Layers / EphemeralStorage dropped
+    "lambda_alias",  # gap: AWS::Lambda::Alias; bug: AWS::Lambda::Version Ref / GetAtt Version
+    "lambda_event_invoke_config",  # gap: AWS::Lambda::EventInvokeConfig
+    "cloudwatch_alarm",  # gap: AWS::CloudWatch::Alarm
+    "sqs_queue_policy",  # gap: AWS::SQS::QueuePolicy
+    "s3_bucket_policy",  # gap: AWS::S3::BucketPolicy (cdk bootstrap's staging bucket)
+    "apigateway",  # gap: AWS::ApiGateway::Stage / Account; bugs: Deployment/Method Ref, MOCK methods
+    "apigatewayv2",  # gap: AWS::ApiGatewayV2::Api / Stage / Integration / Route / Authorizer
+    "events_rule",  # bug: Rule on a custom bus (EventBus Ref) crashes
+    "change_sets",  # bugs: change sets ignore DependsOn (REST API fails), lose Outputs/exports
+    "stack_failures",  # bug: failures and unsupported types are silent; make them fail the stack
+)
+
+#: What the local endpoint still cannot show, with the reason (printed as "not verifiable locally").
+GAPS: dict[str, str] = {
+    "Lambda invocation": (
+        "moto runs functions only in Docker, which the local deploy does not use; handlers are "
+        "tested on real event shapes with pytest instead"
+    ),
+    "EventInvokeConfig qualifier": (
+        "moto keeps one event invoke config per function and ignores the qualifier; the config "
+        "reads back by function name, whatever alias or version it was put on"
+    ),
+    "S3 bucket policy conditions": (
+        "moto's bucket-policy enforcement ignores Condition, so a conditional Deny (cdk bootstrap's "
+        "deny-non-TLS) is not stored; it would otherwise deny every request"
+    ),
+    "Rollback": (
+        "moto cannot roll back: a failed stack is marked ROLLBACK_COMPLETE with the reason, but "
+        "the resources created before the failure are kept"
+    ),
+}
+
+_installed = False
+
+
+def install() -> None:
+    """Apply every extension (idempotent); then let moto rebuild its CloudFormation type map."""
+    global _installed
+    if _installed:
+        return
+    for name in EXTENSIONS:
+        import_module(f"{__name__}.{name}").install()
+    from moto.cloudformation import parsing
+
+    for cached in (parsing.get_model_list, parsing.get_model_map, parsing.get_name_type_map):
+        cached.cache_clear()
+    _installed = True
+
+
+__all__ = ["EXTENSIONS", "GAPS", "install"]

@@ -1,0 +1,293 @@
+"""The orders API on real API Gateway proxy events: payload v1.0 (REST) and v2.0 (HTTP API).
+
+The event shapes follow the AWS docs ("Input format of a Lambda function for proxy
+integration" for REST; "Working with AWS Lambda proxy integrations for HTTP APIs",
+payload format version 2.0), for a `{proxy+}` REST resource and a `$default` HTTP route,
+exactly what SyncApiFunction creates.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+import pytest
+
+from orders_api import handler
+from orders_api.logic import InMemoryOrderStore, InvalidOrder, create_order, get_order, is_order_id, validate_new_order
+
+VALID = {"customer_id": "c-42", "currency": "EUR", "items": [{"sku": "BOOK-1", "quantity": 2}]}
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = "orders-api"
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:orders-api"
+    aws_request_id: str = "c6af9ac6-7b61-11e6-9a41-93e812345678"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 9_000
+
+
+def rest_event(method: str, path: str, body: str | None = None, *, base64_body: bool = False) -> dict[str, Any]:
+    """API Gateway REST API, Lambda proxy integration, payload format 1.0, `/{proxy+}`."""
+    headers = {
+        "Accept": "application/json",
+        "Content-Type": "application/json",
+        "Host": "abc123.execute-api.eu-west-1.amazonaws.com",
+        "User-Agent": "curl/8.5.0",
+        "X-Amzn-Trace-Id": "Root=1-5e66d96f-7491f09xmpl79d18acf3d050",
+        "X-Forwarded-For": "198.51.100.7",
+        "X-Forwarded-Port": "443",
+        "X-Forwarded-Proto": "https",
+    }
+    if body is not None and base64_body:
+        body = base64.b64encode(body.encode()).decode()
+    return {
+        "resource": "/{proxy+}",
+        "path": path,
+        "httpMethod": method,
+        "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None,
+        "multiValueQueryStringParameters": None,
+        "pathParameters": {"proxy": path.lstrip("/")},
+        "stageVariables": None,
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "abc123",
+            "domainName": "abc123.execute-api.eu-west-1.amazonaws.com",
+            "domainPrefix": "abc123",
+            "extendedRequestId": "BQGojGxYjoEFT2A=",
+            "httpMethod": method,
+            "identity": {
+                "accessKey": "AKIAIOSFODNN7EXAMPLE",
+                "accountId": "123456789012",
+                "caller": "AROAEXAMPLE:session",
+                "cognitoAuthenticationProvider": None,
+                "cognitoAuthenticationType": None,
+                "cognitoIdentityId": None,
+                "cognitoIdentityPoolId": None,
+                "principalOrgId": None,
+                "sourceIp": "198.51.100.7",
+                "user": "AROAEXAMPLE:session",
+                "userAgent": "curl/8.5.0",
+                "userArn": "arn:aws:sts::123456789012:assumed-role/caller/session",
+            },
+            "path": f"/prod{path}",
+            "protocol": "HTTP/1.1",
+            "requestId": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+            "requestTime": "09/Apr/2025:12:34:56 +0000",
+            "requestTimeEpoch": 1744202096000,
+            "resourceId": "xmpl1",
+            "resourcePath": "/{proxy+}",
+            "stage": "prod",
+        },
+        "body": body,
+        "isBase64Encoded": base64_body,
+    }
+
+
+def http_event(method: str, path: str, body: str | None = None, *, base64_body: bool = False) -> dict[str, Any]:
+    """API Gateway HTTP API, Lambda proxy integration, payload format 2.0, `$default` route."""
+    if body is not None and base64_body:
+        body = base64.b64encode(body.encode()).decode()
+    event: dict[str, Any] = {
+        "version": "2.0",
+        "routeKey": "$default",
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {
+            "accept": "application/json",
+            "content-length": str(len(body or "")),
+            "content-type": "application/json",
+            "host": "r3pmxmplak.execute-api.eu-west-1.amazonaws.com",
+            "user-agent": "curl/8.5.0",
+            "x-amzn-trace-id": "Root=1-5e6722a7-cc56xmpl46db7ae02d4da47e",
+            "x-forwarded-for": "198.51.100.7",
+            "x-forwarded-port": "443",
+            "x-forwarded-proto": "https",
+        },
+        "requestContext": {
+            "accountId": "123456789012",
+            "apiId": "r3pmxmplak",
+            "authorizer": {
+                "iam": {
+                    "accessKey": "AKIAIOSFODNN7EXAMPLE",
+                    "accountId": "123456789012",
+                    "callerId": "AROAEXAMPLE:session",
+                    "cognitoIdentity": None,
+                    "principalOrgId": None,
+                    "userArn": "arn:aws:sts::123456789012:assumed-role/caller/session",
+                    "userId": "AROAEXAMPLE:session",
+                }
+            },
+            "domainName": "r3pmxmplak.execute-api.eu-west-1.amazonaws.com",
+            "domainPrefix": "r3pmxmplak",
+            "http": {
+                "method": method,
+                "path": path,
+                "protocol": "HTTP/1.1",
+                "sourceIp": "198.51.100.7",
+                "userAgent": "curl/8.5.0",
+            },
+            "requestId": "JKJaXmPLvHcESHA=",
+            "routeKey": "$default",
+            "stage": "$default",
+            "time": "09/Apr/2025:12:34:56 +0000",
+            "timeEpoch": 1744202096000,
+        },
+        "isBase64Encoded": base64_body,
+    }
+    if body is not None:
+        event["body"] = body
+    return event
+
+
+EVENTS = {"rest": rest_event, "http": http_event}
+
+
+@pytest.fixture(autouse=True)
+def fresh_store(monkeypatch):
+    store = InMemoryOrderStore()
+    monkeypatch.setattr(handler, "store", store)
+    return store
+
+
+def call(kind: str, method: str, path: str, body: Any = None, **kw: Any) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    raw = body if isinstance(body, str) or body is None else json.dumps(body)
+    response = handler.lambda_handler(EVENTS[kind](method, path, raw, **kw), LambdaContext())
+    headers = response.get("headers") or {k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()}
+    return response["statusCode"], json.loads(response["body"]), headers
+
+
+# ----------------------------------------------------------------------------------------
+# Through the Lambda handler, both payload versions
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_post_accepts_a_valid_order_and_get_reads_it_back(kind, fresh_store):
+    status, body, headers = call(kind, "POST", "/orders", VALID)
+    assert status == 202
+    assert body["status"] == "PENDING" and is_order_id(body["id"])
+    assert headers["Content-Type"] == "application/json"
+    assert fresh_store.get(body["id"])["items"] == VALID["items"]
+
+    status, order, _ = call(kind, "GET", f"/orders/{body['id']}")
+    assert status == 200
+    assert order["id"] == body["id"] and order["customer_id"] == "c-42" and order["currency"] == "EUR"
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_base64_encoded_body_is_decoded(kind):
+    status, body, _ = call(kind, "POST", "/orders", json.dumps(VALID), base64_body=True)
+    assert status == 202, body
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+@pytest.mark.parametrize("raw", ["{not json", "", None])
+def test_post_without_json_body_is_400(kind, raw, fresh_store):
+    status, body, _ = call(kind, "POST", "/orders", raw)
+    assert status == 400
+    assert "body" in body["message"]
+    assert fresh_store.orders == {}
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_post_invalid_order_is_422_with_every_error(kind, fresh_store):
+    status, body, _ = call(kind, "POST", "/orders", {"customer_id": "", "currency": "XXX", "items": []})
+    assert status == 422
+    assert body["message"] == "invalid order"
+    assert len(body["errors"]) == 3
+    assert fresh_store.orders == {}
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_get_with_malformed_id_is_400(kind):
+    status, body, _ = call(kind, "GET", "/orders/not-a-uuid")
+    assert status == 400 and "UUID" in body["message"]
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_get_unknown_order_is_404(kind):
+    status, body, _ = call(kind, "GET", f"/orders/{uuid.uuid4()}")
+    assert status == 404 and "not found" in body["message"]
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+@pytest.mark.parametrize(("method", "path"), [("GET", "/nope"), ("DELETE", "/orders"), ("GET", "/orders")])
+def test_unknown_route_is_404(kind, method, path):
+    status, _, _ = call(kind, method, path)
+    assert status == 404
+
+
+# ----------------------------------------------------------------------------------------
+# The pure logic
+# ----------------------------------------------------------------------------------------
+def test_create_order_is_deterministic_with_injected_id_and_clock():
+    store = InMemoryOrderStore()
+    order = create_order(
+        VALID,
+        store,
+        new_id=lambda: "00000000-0000-4000-8000-000000000001",
+        now=lambda: datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc),
+    )
+    assert order == {
+        "id": "00000000-0000-4000-8000-000000000001",
+        "status": "PENDING",
+        "created_at": "2025-01-02T03:04:05+00:00",
+        **VALID,
+    }
+    assert get_order(order["id"], store) == order
+    assert get_order("00000000-0000-4000-8000-000000000002", store) is None
+
+
+def test_store_returns_copies():
+    store = InMemoryOrderStore()
+    order = create_order(VALID, store)
+    store.get(order["id"])["status"] = "TAMPERED"
+    assert store.get(order["id"])["status"] == "PENDING"
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ([], "JSON object"),
+        ("x", "JSON object"),
+        ({**VALID, "extra": 1}, "unknown fields: extra"),
+        ({**VALID, "customer_id": 7}, "customer_id must be a non-empty string"),
+        ({**VALID, "customer_id": "x" * 65}, "at most 64"),
+        ({**VALID, "currency": None}, "currency must be one of"),
+        ({**VALID, "items": "BOOK-1"}, "items must be a list of 1 to 50"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1}] * 51}, "items must be a list of 1 to 50"),
+        ({**VALID, "items": ["A"]}, "items[0] must be an object"),
+        ({**VALID, "items": [{"sku": "", "quantity": 1}]}, "items[0].sku"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 0}]}, "items[0].quantity"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1001}]}, "items[0].quantity"),
+        ({**VALID, "items": [{"sku": "A", "quantity": True}]}, "items[0].quantity"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1.5}]}, "items[0].quantity"),
+    ],
+)
+def test_validate_new_order_rejects(body, fragment):
+    with pytest.raises(InvalidOrder) as exc:
+        validate_new_order(body)
+    assert any(fragment in error for error in exc.value.errors), exc.value.errors
+
+
+@pytest.mark.parametrize("quantity", [1, 1000])
+def test_validate_new_order_quantity_bounds(quantity):
+    order = validate_new_order({**VALID, "items": [{"sku": "A", "quantity": quantity}] * 50})
+    assert len(order["items"]) == 50
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [("acde0003-3ecb-4092-a42e-783d155966d5", True), ("not-a-uuid", False), ("", False), ("123", False)],
+)
+def test_is_order_id(value, ok):
+    assert is_order_id(value) is ok

@@ -1,0 +1,147 @@
+"""Pure rules of the asynchronous invocation model (no synth)."""
+
+from __future__ import annotations
+
+import pytest
+
+from constructs_lib import limits
+from constructs_lib.rules import async_invoke as rules
+
+
+# retry_attempts: 0-2 -------------------------------------------------------------------
+@pytest.mark.parametrize("value", [0, 1, 2])
+def test_retry_attempts_in_range(value: int) -> None:
+    assert rules.check_retry_attempts(value) is None
+
+
+@pytest.mark.parametrize("value", [-1, 3])
+def test_retry_attempts_out_of_range(value: int) -> None:
+    v = rules.check_retry_attempts(value)
+    assert v is not None
+    assert v.prop == "retry_attempts"
+    assert f"retry_attempts {value} is outside the allowed range 0-2" in v.message
+    assert "at most twice" in v.message
+    assert v.source == limits.SRC_EVENT_INVOKE_CONFIG
+
+
+def test_retry_attempts_cfn_prop_name() -> None:
+    v = rules.check_retry_attempts(5, prop="MaximumRetryAttempts")
+    assert v is not None and v.prop == "MaximumRetryAttempts" and v.message.startswith("MaximumRetryAttempts 5")
+
+
+# max_event_age: 60 s - 6 h ---------------------------------------------------------------
+@pytest.mark.parametrize("value", [60, 21600])
+def test_max_event_age_in_range(value: int) -> None:
+    assert rules.check_max_event_age(value) is None
+
+
+@pytest.mark.parametrize("value", [59, 21601])
+def test_max_event_age_out_of_range(value: int) -> None:
+    v = rules.check_max_event_age(value)
+    assert v is not None
+    assert f"max_event_age {value} s is outside the allowed range 60-21600 s" in v.message
+    assert "6 hours" in v.message
+    assert v.source == limits.SRC_EVENT_INVOKE_CONFIG
+
+
+# retries outlived by the event age (warning) --------------------------------------------
+def test_min_event_age_for_retries() -> None:
+    assert rules.min_event_age_for_retries_s(0, 30) == 0
+    assert rules.min_event_age_for_retries_s(1, 30) == 30 + 60
+    assert rules.min_event_age_for_retries_s(2, 30) == 2 * 30 + 60 + 120
+
+
+@pytest.mark.parametrize(
+    ("retries", "age", "timeout"),
+    [(2, 300, 60), (1, 120, 60), (0, 60, 900), (2, 21600, 900), (None, 60, 60), (2, None, 60), (2, 60, None)],
+)
+def test_retries_reachable(retries: int | None, age: int | None, timeout: int | None) -> None:
+    assert rules.retries_outlived(retries, age, timeout) is None
+
+
+@pytest.mark.parametrize(("retries", "age", "timeout", "needed"), [(2, 299, 60, 300), (1, 119, 60, 120), (1, 60, 1, 61)])
+def test_retries_outlived(retries: int, age: int, timeout: int, needed: int) -> None:
+    v = rules.retries_outlived(retries, age, timeout)
+    assert v is not None
+    assert v.prop == "max_event_age"
+    assert f"max_event_age {age} s is shorter than" in v.message
+    assert f"= {needed} s" in v.message
+    assert "may never run" in v.message
+    assert v.source == limits.SRC_LAMBDA_ASYNC
+
+
+# EventBridge target retry policy: 0-185 attempts, 60 s - 24 h ----------------------------
+@pytest.mark.parametrize("value", [0, 185])
+def test_target_retry_attempts_in_range(value: int) -> None:
+    assert rules.check_target_retry_attempts(value) is None
+
+
+@pytest.mark.parametrize("value", [-1, 186])
+def test_target_retry_attempts_out_of_range(value: int) -> None:
+    v = rules.check_target_retry_attempts(value)
+    assert v is not None
+    assert f"retry_attempts {value} is outside the allowed range 0-185" in v.message
+    assert "EventBridge" in v.message
+    assert v.source == limits.SRC_EVENTBRIDGE_RETRY
+
+
+@pytest.mark.parametrize("value", [60, 86400])
+def test_target_max_event_age_in_range(value: int) -> None:
+    assert rules.check_target_max_event_age(value) is None
+
+
+@pytest.mark.parametrize("value", [59, 86401])
+def test_target_max_event_age_out_of_range(value: int) -> None:
+    v = rules.check_target_max_event_age(value)
+    assert v is not None
+    assert f"max_event_age {value} s is outside the allowed range 60-86400 s" in v.message
+    assert "24 hours" in v.message
+
+
+def test_eventbridge_defaults_are_within_the_ranges_and_explicit() -> None:
+    assert rules.check_target_retry_attempts(limits.DEFAULT_EVENTBRIDGE_RETRY_ATTEMPTS) is None
+    assert rules.check_target_max_event_age(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S) is None
+    assert (limits.DEFAULT_EVENTBRIDGE_RETRY_ATTEMPTS, limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S) == (185, 86400)
+
+
+# Failure queues ---------------------------------------------------------------------------
+@pytest.mark.parametrize("fifo", [None, False])
+def test_standard_failure_queue_ok(fifo: bool | None) -> None:
+    assert rules.check_failure_queue_standard(fifo) is None
+
+
+@pytest.mark.parametrize(("service", "source"), [("EventBridge", limits.SRC_EVENTBRIDGE_DLQ), ("Amazon SNS", limits.SRC_SNS_DLQ)])
+def test_fifo_failure_queue_rejected(service: str, source: str) -> None:
+    v = rules.check_failure_queue_standard(True, service=service)
+    assert v is not None
+    assert v.prop == "dead_letter_queue"
+    assert "is a FIFO queue" in v.message and service in v.message
+    assert v.source == source
+
+
+@pytest.mark.parametrize("sse", [None, True])
+def test_encrypted_failure_queue_ok(sse: bool | None) -> None:
+    assert rules.check_failure_queue_encrypted(sse) is None
+
+
+def test_unencrypted_failure_queue_rejected() -> None:
+    v = rules.check_failure_queue_encrypted(False)
+    assert v is not None
+    assert "server-side encryption turned off" in v.message
+    assert v.source == limits.SRC_SQS_DLQ
+
+
+@pytest.mark.parametrize("retention", [None, limits.FAILURE_QUEUE_RETENTION_S])
+def test_failure_queue_retention_ok(retention: int | None) -> None:
+    assert rules.short_failure_queue_retention(retention) is None
+
+
+def test_failure_queue_retention_short() -> None:
+    v = rules.short_failure_queue_retention(limits.FAILURE_QUEUE_RETENTION_S - 1)
+    assert v is not None
+    assert "e+06" not in v.message  # whole seconds, not scientific notation
+    assert v.prop == "dead_letter_queue"
+    assert f"retention {limits.FAILURE_QUEUE_RETENTION_S - 1} s (14 days) is below 1209600 s" in v.message
+    assert "redrive" in v.message
+    four_days = rules.short_failure_queue_retention(4 * 86400)
+    assert four_days is not None and "retention 345600 s (4 days)" in four_days.message
