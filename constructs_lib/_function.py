@@ -19,6 +19,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._failure import acknowledge
 from constructs_lib._validation import number, raise_first, seconds
 from constructs_lib.rules import function as function_rules
 
@@ -85,7 +86,18 @@ def create_function(
             description="Execution role: writes to its own log group; grants are added per trigger",
         )
         log_group.grant_write(role)
-    return lambda_.Function(
+        # Acknowledgment inherent to the shared design: Tracing.ACTIVE grants
+        # xray:PutTraceSegments and xray:PutTelemetryRecords, which support no
+        # resource-level permissions, so Resource "*" is the only value IAM accepts.
+        # Every other statement of this role names its resource (log group, queue, stream...).
+        acknowledge(
+            role,
+            "AwsSolutions-IAM5[Resource::*]",
+            "Resource '*' is only on xray:PutTraceSegments/PutTelemetryRecords (active "
+            "tracing), which support no resource-level permissions; every other statement "
+            "names its resource",
+        )
+    function = lambda_.Function(
         scope,
         "Function",
         code=code,
@@ -103,3 +115,10 @@ def create_function(
         role=role,
         **extra,
     )
+    # cfn-lint W3005 (redundant DependsOn) is inherent to aws-cdk-lib: lambda.Function always
+    # adds a dependency on its role, which the Role GetAtt already implies. Harmless, and not
+    # removable without an escape hatch, so cfn-lint is told per resource.
+    cfn_function = function.node.default_child
+    if isinstance(cfn_function, lambda_.CfnFunction):
+        cfn_function.add_metadata("cfn-lint", {"config": {"ignore_checks": ["W3005"]}})
+    return function

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -29,6 +29,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation
@@ -153,7 +154,9 @@ class AsyncWorker(Construct):
 
         self.failure_queue: sqs.Queue | None = None
         if on_failure is None:
-            self.failure_queue = self._create_failure_queue("FailureQueue")
+            self.failure_queue = create_failure_queue(
+                self, "FailureQueue", purpose="the on-failure destination of asynchronous invocations"
+            )
             on_failure = destinations.SqsDestination(self.failure_queue)
         self.on_failure: lambda_.IDestination = on_failure
 
@@ -183,6 +186,12 @@ class AsyncWorker(Construct):
         self.event_invoke_config: lambda_.EventInvokeConfig = self.function.node.find_child(
             "EventInvokeConfig"
         )  # type: ignore[assignment]
+        acknowledge(
+            self.function,
+            "Serverless-LambdaDLQ",
+            "failed asynchronous events go to the on-failure destination of the event invoke "
+            "config, which AWS recommends over a Lambda DLQ: it also records the error",
+        )
 
     # ----------------------------------------------------------------------------------
     # Callers
@@ -212,7 +221,24 @@ class AsyncWorker(Construct):
                 )
             assert isinstance(grantee, lambda_.Function)
             grantee.add_environment(environment_variable, self.function.function_name)
-        return self.function.grant_invoke(grantee)
+        grant = self.function.grant_invoke(grantee)
+        self._acknowledge_version_wildcard(grantee)
+        return grant
+
+    def _acknowledge_version_wildcard(self, grantee: iam.IGrantable) -> None:
+        """grant_invoke allows ``<function ARN>:*`` (its versions and aliases) besides the
+        ARN itself; cdk-nag reports that wildcard on the grantee's policy."""
+        role = grantee.role if isinstance(grantee, lambda_.Function) else grantee
+        if not isinstance(role, Construct) or Stack.of(role) is not Stack.of(self):
+            return
+        stack = Stack.of(self)
+        logical_id = stack.resolve(stack.get_logical_id(self.function.node.default_child))  # type: ignore[arg-type]
+        acknowledge(
+            role,
+            f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
+            "the wildcard only covers the versions and aliases of this one worker function "
+            "(grant_invoke); nothing else may be invoked",
+        )
 
     # ----------------------------------------------------------------------------------
     # Triggers
@@ -323,18 +349,13 @@ class AsyncWorker(Construct):
     # ----------------------------------------------------------------------------------
     # Resources and checks of what the user brought
     # ----------------------------------------------------------------------------------
-    def _create_failure_queue(self, id: str) -> sqs.Queue:
-        return sqs.Queue(
-            self,
-            id,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
-        )
-
     def _delivery_dlq(self, source: events.IRule | sns.ITopic, given: sqs.IQueue | None, *, service: str) -> sqs.IQueue:
         if given is None:
-            dlq: sqs.IQueue = self._create_failure_queue(self._unique_id(f"{source.node.id}DeadLetterQueue"))
+            dlq: sqs.IQueue = create_failure_queue(
+                self,
+                self._unique_id(f"{source.node.id}DeadLetterQueue"),
+                purpose=f"the dead-letter queue of {service}'s deliveries to the worker",
+            )
         else:
             cfn = given.node.default_child
             retention_s = None

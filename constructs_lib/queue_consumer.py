@@ -20,6 +20,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation, fmt_seconds
@@ -172,11 +173,13 @@ class QueueConsumer(Construct):
             source_retention = retention_period or Duration.seconds(limits.SQS_DEFAULT_RETENTION_S)
             raise_first(self, sqs_rules.check_retention(seconds(source_retention), prop="retention_period"))
             if dead_letter_queue is None:
-                dead_letter_queue = self._create_queue(
+                dead_letter_queue = create_failure_queue(
+                    self,
                     "DeadLetterQueue",
+                    purpose="the consumer's dead-letter queue",
                     fifo=is_fifo,
                     encryption_key=encryption_key,
-                    retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
+                    redrive_target=True,
                 )
             else:
                 self._validate_given_dlq(dead_letter_queue, is_fifo, seconds(source_retention))
@@ -225,6 +228,20 @@ class QueueConsumer(Construct):
             max_concurrency=max_concurrency,
             report_batch_item_failures=report_batch_item_failures,
             filters=list(filters) if filters else None,
+        )
+        # cdk-nag's Serverless pack misjudges the SQS invocation model (see the README).
+        acknowledge(
+            self.function,
+            "Serverless-LambdaDLQ",
+            "invoked synchronously by an SQS event source mapping; a Lambda DLQ only catches "
+            "asynchronous invocations - failed messages go to the queue's redrive policy "
+            "(dead_letter_queue) instead",
+        )
+        acknowledge(
+            self.event_source_mapping,
+            "Serverless-LambdaEventSourceMappingDestination",
+            "SQS event source mappings do not support on-failure destinations; a failed message "
+            "moves to the queue's dead-letter queue after max_receive_count receives",
         )
 
     # ----------------------------------------------------------------------------------

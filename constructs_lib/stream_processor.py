@@ -26,6 +26,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation
@@ -264,6 +265,13 @@ class StreamProcessor(Construct):
             function_props=function_props,
         )
 
+        acknowledge(
+            self.function,
+            "Serverless-LambdaDLQ",
+            "invoked synchronously by a stream event source mapping; a Lambda DLQ only catches "
+            "asynchronous invocations - discarded batches go to the mapping's on-failure "
+            "destination instead",
+        )
         self.stream_consumer: kinesis.StreamConsumer | None = None
         if table is not None:
             event_source_arn = table.table_stream_arn
@@ -290,13 +298,11 @@ class StreamProcessor(Construct):
 
         self.failure_queue: sqs.Queue | None = None
         if on_failure is None:
-            self.failure_queue = sqs.Queue(
+            self.failure_queue = create_failure_queue(
                 self,
                 "FailureQueue",
-                encryption=sqs.QueueEncryption.KMS if encryption_key else sqs.QueueEncryption.SQS_MANAGED,
-                encryption_master_key=encryption_key,
-                enforce_ssl=True,
-                retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
+                purpose="the on-failure destination of discarded stream batches",
+                encryption_key=encryption_key,
             )
             on_failure = event_sources.SqsDlq(self.failure_queue)
         self.on_failure: lambda_.IEventSourceDlq = on_failure

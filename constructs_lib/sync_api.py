@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import jsii
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import Duration, RemovalPolicy
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
@@ -27,6 +27,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._failure import acknowledge
 from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation
@@ -353,7 +354,7 @@ class SyncApiFunction(Construct):
             log_retention=log_retention,
             function_props=function_props,
         )
-        _acknowledge(
+        acknowledge(
             self.function,
             "Serverless-LambdaDLQ",
             "SyncApiFunction: invoked synchronously by API Gateway; Lambda sends only failed "
@@ -549,7 +550,7 @@ class SyncApiFunction(Construct):
         self.api: apigw.LambdaRestApi | apigwv2.HttpApi = api
         self.stage: apigw.Stage | apigwv2.HttpStage = api.deployment_stage
         self.url: str = api.url
-        _acknowledge(
+        acknowledge(
             self.stage,
             "AwsSolutions-APIG6",
             "SyncApiFunction: structured JSON access logging (finite retention) is on; "
@@ -559,7 +560,7 @@ class SyncApiFunction(Construct):
         methods = [m for m in api.methods if m.http_method != "OPTIONS"]
         if auth.kind == Authorization.IAM:
             for method in methods:
-                _acknowledge(
+                acknowledge(
                     method,
                     "AwsSolutions-COG4",
                     "SyncApiFunction Authorization.iam(): callers sign requests with SigV4 and "
@@ -644,9 +645,9 @@ class SyncApiFunction(Construct):
     def _acknowledge_open(self, constructs: Sequence[Construct], *, rest: bool) -> None:
         reason = f"SyncApiFunction Authorization.none(), chosen explicitly: {self.authorization.reason}"
         for construct in constructs:
-            _acknowledge(construct, "AwsSolutions-APIG4", reason)
+            acknowledge(construct, "AwsSolutions-APIG4", reason)
             if rest:
-                _acknowledge(construct, "AwsSolutions-COG4", reason)
+                acknowledge(construct, "AwsSolutions-COG4", reason)
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)
@@ -664,11 +665,6 @@ class _AccessLogSettings:
     @property
     def format(self) -> apigw.AccessLogFormat:
         return self._format
-
-
-def _acknowledge(construct: Construct, rule_id: str, reason: str) -> None:
-    """Record a reasoned cdk-nag acknowledgment on one construct (and its resources)."""
-    Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
 
 
 __all__ = ["Authorization", "SyncApiFunction"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
+from aws_cdk import Acknowledgment, CfnOutput, Duration, RemovalPolicy, Stack, Validations
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -53,6 +53,13 @@ class AsyncWorkerExample(Stack):
             time_to_live_attribute=IDEMPOTENCY_EXPIRY_ATTR,
             removal_policy=RemovalPolicy.DESTROY,
         )
+        Validations.of(self.idempotency_table).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-DDB3",
+                reason="holds only idempotency records that DynamoDB TTL expires within 30 h; "
+                "point-in-time recovery would protect nothing worth restoring",
+            )
+        )
 
         # Where the worker puts confirmations for the email/SMS sender (not part of this stack).
         outbox_dlq = sqs.Queue(
@@ -61,6 +68,13 @@ class AsyncWorkerExample(Stack):
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
+        )
+        Validations.of(outbox_dlq).acknowledge(
+            Acknowledgment(
+                id="Serverless-SQSRedrivePolicy",
+                reason="this is the outbox's dead-letter queue, kept 14 days for redrive; nothing "
+                "consumes it, so it needs no dead-letter queue of its own",
+            )
         )
         self.notification_outbox = sqs.Queue(
             self,
@@ -115,6 +129,13 @@ class AsyncWorkerExample(Stack):
             description="Accepts an order and queues its confirmation asynchronously",
         )
         self.worker.grant_invoke(self.checkout, environment_variable="CONFIRMATION_FUNCTION_NAME")
+        Validations.of(self.checkout).acknowledge(
+            Acknowledgment(
+                id="Serverless-LambdaDLQ",
+                reason="the checkout function is only invoked synchronously by its caller, who "
+                "sees every error; it has no asynchronous trigger for a DLQ to catch",
+            )
+        )
 
         CfnOutput(self, "WorkerFunctionName", value=self.worker.function.function_name)
         CfnOutput(self, "FailureQueueUrl", value=self.worker.failure_queue.queue_url)  # type: ignore[union-attr]

@@ -1,0 +1,7 @@
+"""``python -m constructs_lib.checks check PATH`` (same as ``python -m constructs_lib check``)."""
+
+import sys
+
+from constructs_lib.checks.cli import main
+
+sys.exit(main(prog="python -m constructs_lib.checks"))

@@ -1,0 +1,228 @@
+"""SQS queues and the SQS event source mappings that poll them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from constructs_lib import limits
+from constructs_lib.checks.core import CheckOptions, Hit, rule
+from constructs_lib.checks.model import (
+    ESM,
+    QUEUE,
+    SQS_DEFAULT_VISIBILITY_TIMEOUT_S,
+    Resource,
+    TemplateModel,
+    boolean,
+    number,
+)
+from constructs_lib.rules import Violation
+from constructs_lib.rules import sqs as sqs_rules
+
+REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
+#: Lambda's default batch size for SQS when ``BatchSize`` is absent: 10. Source: SRC_ESM_API.
+SQS_DEFAULT_BATCH_SIZE = 10
+
+
+def redrive_policy(queue: Resource) -> Mapping[str, Any] | None:
+    """The queue's redrive policy as a dict (templates may hold it as a JSON string)."""
+    policy = queue.get("RedrivePolicy")
+    if isinstance(policy, str):
+        try:
+            policy = json.loads(policy)
+        except ValueError:
+            return None
+    return policy if isinstance(policy, Mapping) else None
+
+
+def retention_s(queue: Resource) -> float | None:
+    value = queue.get("MessageRetentionPeriod")
+    return float(limits.SQS_DEFAULT_RETENTION_S) if value is None else number(value)
+
+
+def is_fifo(queue: Resource) -> bool | None:
+    value = queue.get("FifoQueue")
+    return False if value is None else boolean(value)
+
+
+def missing_partial_batch_response(
+    batch_size: float | None, response_types: Any, *, prop: str = "FunctionResponseTypes"
+) -> Violation | None:
+    """A warning: batches of more than one message without partial batch responses."""
+    if batch_size is None or batch_size <= 1:
+        return None
+    if isinstance(response_types, list) and REPORT_BATCH_ITEM_FAILURES in response_types:
+        return None
+    return Violation(
+        prop,
+        f"{prop} lacks {REPORT_BATCH_ITEM_FAILURES} with a batch size of {batch_size:g}; when one "
+        "message fails, the whole batch returns to the queue and the messages that succeeded "
+        "are processed again (and count towards maxReceiveCount)",
+        limits.SRC_LAMBDA_SQS_ERRORS,
+    )
+
+
+def _sqs_mappings(model: TemplateModel) -> Iterator[tuple[Resource, Resource | None, Resource | None]]:
+    """(mapping, source queue or None, function or None) for every SQS mapping."""
+    for mapping in model.of_type(ESM):
+        if model.stream_kind(mapping) == "sqs":
+            yield mapping, model.ref(mapping.get("EventSourceArn")), model.function_of(mapping.get("FunctionName"))
+
+
+def _source_queues(model: TemplateModel) -> Iterator[tuple[Resource, Resource]]:
+    seen: set[str] = set()
+    for mapping, queue, _ in _sqs_mappings(model):
+        if queue is not None and queue.logical_id not in seen:
+            seen.add(queue.logical_id)
+            yield mapping, queue
+
+
+@rule(
+    "sqs-visibility-timeout",
+    "error",
+    "An SQS source queue's visibility timeout is below 6 x the function timeout + batching window.",
+    explanation="""Lambda's poller may retry a throttled batch within the visibility timeout; a
+    shorter one makes messages visible again while their batch is still running, so they are
+    processed twice and pushed towards the dead-letter queue.""",
+    fix="Set the queue's VisibilityTimeout to at least 6 x the function's Timeout + "
+    "MaximumBatchingWindowInSeconds.",
+)
+def sqs_visibility_timeout(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for mapping, queue, fn in _sqs_mappings(model):
+        if queue is None or fn is None:
+            what = "queue" if queue is None else "function"
+            yield Hit.not_applicable(mapping, f"the mapping's {what} is outside this template")
+            continue
+        vis_raw = queue.get("VisibilityTimeout")
+        vis = SQS_DEFAULT_VISIBILITY_TIMEOUT_S if vis_raw is None else number(vis_raw)
+        window_raw = mapping.get("MaximumBatchingWindowInSeconds")
+        window = 0.0 if window_raw is None else number(window_raw)
+        violation = sqs_rules.check_visibility_timeout(
+            vis,
+            model.timeout_s(fn),
+            window,
+            prop="VisibilityTimeout",
+            timeout_prop=f"the Timeout of {fn.logical_id}",
+            window_prop="MaximumBatchingWindowInSeconds",
+        )
+        if violation is not None:
+            yield Hit.of(queue, violation, location="Properties/VisibilityTimeout")
+
+
+@rule(
+    "sqs-redrive-policy",
+    "error",
+    "An SQS queue polled by Lambda has no redrive policy (no dead-letter queue).",
+    explanation="""A message that always fails returns to the queue after every visibility
+    timeout until its retention expires, and then it is deleted without a trace; for an SQS
+    event source, failures go to the queue's redrive policy, not to a Lambda destination.""",
+    fix="Give the queue a RedrivePolicy with a deadLetterTargetArn and maxReceiveCount >= 5.",
+)
+def sqs_redrive_policy(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for _, queue in _source_queues(model):
+        if redrive_policy(queue) is None and queue.get("RedrivePolicy") is None:
+            yield Hit(
+                queue,
+                f"queue {queue.logical_id} is an event source of a Lambda function but has no "
+                "RedrivePolicy; a message that always fails is retried until it expires, then lost",
+                "Properties/RedrivePolicy",
+                limits.SRC_LAMBDA_SQS_ERRORS,
+            )
+
+
+@rule(
+    "sqs-max-receive-count",
+    "warning",
+    "An SQS source queue's maxReceiveCount is below 5.",
+    explanation="""When the function is throttled, Lambda's poller still receives messages, so
+    with a low maxReceiveCount good messages reach the dead-letter queue without being processed.""",
+    fix="Set the redrive policy's maxReceiveCount to 5 or more.",
+)
+def sqs_max_receive_count(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for _, queue in _source_queues(model):
+        policy = redrive_policy(queue)
+        if policy is None:
+            continue
+        count = number(policy.get("maxReceiveCount"))
+        violation = sqs_rules.low_max_receive_count(count, prop="maxReceiveCount") or sqs_rules.check_max_receive_count(
+            count, prop="maxReceiveCount"
+        )
+        if violation is not None:
+            yield Hit.of(queue, violation, location="Properties/RedrivePolicy/maxReceiveCount")
+
+
+@rule(
+    "sqs-partial-batch-response",
+    "warning",
+    "An SQS mapping with batches above 1 does not use partial batch responses.",
+    explanation="""Without ReportBatchItemFailures one failed message returns the whole batch:
+    the messages that succeeded run again, and every message's receive count grows.""",
+    fix='Set FunctionResponseTypes: ["ReportBatchItemFailures"] and return batchItemFailures '
+    "from the handler (Powertools' BatchProcessor), or use BatchSize 1.",
+)
+def sqs_partial_batch_response(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for mapping, _, _ in _sqs_mappings(model):
+        raw = mapping.get("BatchSize")
+        batch = float(SQS_DEFAULT_BATCH_SIZE) if raw is None else number(raw)
+        violation = missing_partial_batch_response(batch, mapping.get("FunctionResponseTypes"))
+        if violation is not None:
+            yield Hit.of(mapping, violation, location="Properties/FunctionResponseTypes")
+
+
+def _dead_letter_pairs(model: TemplateModel) -> Iterator[tuple[Resource, Resource | None]]:
+    for queue in model.of_type(QUEUE):
+        policy = redrive_policy(queue)
+        if policy is not None and policy.get("deadLetterTargetArn") is not None:
+            dlq = model.ref(policy.get("deadLetterTargetArn"))
+            yield queue, dlq if dlq is not None and dlq.type == QUEUE else None
+
+
+@rule(
+    "sqs-dlq-retention",
+    "error",
+    "A dead-letter queue keeps messages for less time than its source queue.",
+    explanation="""A message keeps its original enqueue timestamp when it moves to a standard
+    dead-letter queue, so a shorter retention there deletes failed messages before anyone
+    can inspect or redrive them.""",
+    fix="Set the dead-letter queue's MessageRetentionPeriod to at least the source's "
+    "(14 days, 1209600 s, is the maximum and a good default).",
+)
+def sqs_dlq_retention(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for queue, dlq in _dead_letter_pairs(model):
+        if dlq is None:
+            yield Hit.not_applicable(queue, "the dead-letter queue is outside this template", "Properties/RedrivePolicy")
+            continue
+        violation = sqs_rules.check_dlq_retention(
+            retention_s(dlq), retention_s(queue), prop=f"dead-letter queue {dlq.logical_id}"
+        )
+        if violation is not None:
+            yield Hit.of(dlq, violation, location="Properties/MessageRetentionPeriod")
+
+
+@rule(
+    "sqs-fifo-dlq",
+    "error",
+    "A FIFO queue's dead-letter queue is a standard queue (or the reverse).",
+    explanation="""SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a
+    standard queue to be standard; the deploy fails.""",
+    fix="Make the dead-letter queue the same type as its source (FifoQueue: true for FIFO).",
+)
+def sqs_fifo_dlq(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for queue, dlq in _dead_letter_pairs(model):
+        if dlq is None:
+            yield Hit.not_applicable(queue, "the dead-letter queue is outside this template", "Properties/RedrivePolicy")
+            continue
+        violation = sqs_rules.check_fifo_match(is_fifo(queue), is_fifo(dlq), prop=f"dead-letter queue {dlq.logical_id}")
+        if violation is not None:
+            yield Hit.of(queue, violation, location="Properties/RedrivePolicy")
+
+
+RULES = (
+    sqs_visibility_timeout,
+    sqs_redrive_policy,
+    sqs_max_receive_count,
+    sqs_partial_batch_response,
+    sqs_dlq_retention,
+    sqs_fifo_dlq,
+)
