@@ -16,6 +16,7 @@ export CDK_DISABLE_CLI_TELEMETRY := true
 
 TARGET  ?= local
 PYTEST_ARGS ?=
+BENCH_ARGS ?=
 
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
@@ -38,14 +39,35 @@ $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
 
 setup: $(VENV_STAMP) $(NODE_STAMP) ## create .venv (project + [dev]) and install the pinned CDK CLI
 
-test: setup ## run the whole suite (unit, snapshots, checks, cfn-lint, local deploy)
+test: setup ## type-check constructs_lib (mypy), then run the whole suite (unit, snapshots, checks, cfn-lint, packaging, local deploy)
+	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 synth: setup ## synthesize every reference stack with the real CDK CLI into cdk.out/
 	npx cdk synth --quiet
 
+explain: setup ## regenerate docs/reference-system.md: the explain report of the reference app
+	npx cdk synth --quiet --no-path-metadata --no-version-reporting -o cdk.out.explain
+	$(PY) -m constructs_lib explain cdk.out.explain --output docs/reference-system.md
+
 deploy: setup ## deploy the reference stacks: local moto endpoint (default) or TARGET=aws
 	$(PY) -m localdeploy --target $(TARGET)
+
+# AWS Solutions Constructs for the comparison: pip cannot resolve them next to
+# aws-cdk-lib 2.275 (see bench/requirements-solutions.txt), so they go --no-deps into a
+# directory only the benchmark reads. Without network the benchmark runs without them.
+BENCH_SC_DIR   := $(VENV)/bench-solutions-constructs
+BENCH_SC_STAMP := $(BENCH_SC_DIR)/.installed
+
+$(BENCH_SC_STAMP): bench/requirements-solutions.txt $(VENV_STAMP)
+	rm -rf $(BENCH_SC_DIR)
+	$(PY) -m pip install --quiet --disable-pip-version-check --no-deps --target $(BENCH_SC_DIR) \
+		--requirement bench/requirements-solutions.txt
+	@touch $@
+
+bench: setup ## benchmarks vs hand-written aws-cdk-lib and Solutions Constructs -> docs/benchmarks.md (~10 min)
+	$(MAKE) --no-print-directory $(BENCH_SC_STAMP) || echo "warning: Solutions Constructs not installed; benchmarking without them" >&2
+	$(PY) -m bench $(BENCH_ARGS)
 
 clean: ## remove build outputs (keeps .venv and node_modules)
 	rm -rf cdk.out cdk.out.* dist build .pytest_cache .mypy_cache

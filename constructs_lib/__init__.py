@@ -21,7 +21,14 @@ _EXPORTS = {
     "SyncApiFunction": "constructs_lib.sync_api",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = [
+    "AsyncWorker",
+    "Authorization",
+    "ConstructPropsError",
+    "QueueConsumer",
+    "StreamProcessor",
+    "SyncApiFunction",
+]
 
 if TYPE_CHECKING:
     from constructs_lib.async_worker import AsyncWorker

@@ -1,4 +1,4 @@
-"""``python -m constructs_lib COMMAND``: ``check PATH`` now; ``explain`` will join it.
+"""``python -m constructs_lib COMMAND``: ``check PATH`` and ``explain PATH [--duration S] [--output FILE]``.
 
 Commands dispatch to their modules through ``constructs_lib.checks.cli`` so that adding one
 is a sub-parser there, not a new entry point.

@@ -29,10 +29,12 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
 from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
-from constructs_lib.rules import Violation
+from constructs_lib.rules import Violation, fmt_seconds
+from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import async_invoke as async_rules
 
 #: The function timeout when none is given: 1 minute. Background work (sending a
@@ -100,10 +102,33 @@ class AsyncWorker(Construct):
         count - which a Lambda dead-letter queue (the legacy mechanism) does not.
     :param on_success: where the records of successful invocations go. Default none.
 
+    Alarms (see docs/sections/alarms.md):
+
+    :param alarms: create the alarms below. Default True. False creates none (and then no
+        alarm prop may be set).
+    :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param event_age_alarm_threshold: AsyncEventAge (Maximum) that raises ``AsyncEventAge``.
+        Default derived: half of ``max_event_age`` (events half-way to expiring unrun).
+        Positive and below ``max_event_age`` (older events are gone, so the alarm could never
+        fire).
+    :param failure_queue_alarm_threshold: visible messages in the created failure queue, and
+        in each delivery DLQ the trigger helpers make or get, that raise ``FailureQueue`` /
+        ``<source>DeadLetterQueue``. Default 1. At least 1.
+    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
+        Default 1 (each error is a retry on its way to the failure destination). At least 1.
+    :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
+        ``Throttles``. Default 1; throttled events wait in Lambda's queue (their age grows),
+        so raise it when you cap concurrency on purpose. At least 1.
+    ``AsyncEventsDropped`` and ``DestinationDeliveryFailures`` alarm on the first event.
+
     Attributes: ``function``, ``failure_queue`` (``None`` when ``on_failure`` was given),
     ``on_failure`` (the destination in effect), ``event_invoke_config``,
     ``retry_attempts`` and ``max_event_age`` (the values in effect), and
-    ``delivery_dead_letter_queues`` (the DLQs the trigger helpers made or were given).
+    ``delivery_dead_letter_queues`` (the DLQs the trigger helpers made or were given),
+    ``alarms`` (an ``Alarms`` dict: ``AsyncEventsDropped``, ``AsyncEventAge``,
+    ``DestinationDeliveryFailures``, ``FailureQueue`` (created queue only), ``Errors``,
+    ``Throttles``, and one ``<source>DeadLetterQueue`` per delivery DLQ; empty with
+    ``alarms=False``).
     """
 
     def __init__(
@@ -123,6 +148,12 @@ class AsyncWorker(Construct):
         max_event_age: Duration | None = None,
         on_failure: lambda_.IDestination | None = None,
         on_success: lambda_.IDestination | None = None,
+        alarms: bool = True,
+        alarm_topic: sns.ITopic | None = None,
+        event_age_alarm_threshold: Duration | None = None,
+        failure_queue_alarm_threshold: int | None = None,
+        errors_alarm_threshold: int | None = None,
+        throttles_alarm_threshold: int | None = None,
         layers: Sequence[lambda_.ILayerVersion] | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
@@ -141,7 +172,23 @@ class AsyncWorker(Construct):
             self,
             async_rules.check_retry_attempts(number(retry_attempts)),
             async_rules.check_max_event_age(seconds(max_event_age)),
+            alarm_settings_given(
+                alarms,
+                alarm_topic=alarm_topic,
+                event_age_alarm_threshold=event_age_alarm_threshold,
+                failure_queue_alarm_threshold=failure_queue_alarm_threshold,
+                errors_alarm_threshold=errors_alarm_threshold,
+                throttles_alarm_threshold=throttles_alarm_threshold,
+            ),
+            *check_counts(
+                failure_queue_alarm_threshold=(
+                    number(failure_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                ),
+                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
+                throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles"),
+            ),
         )
+        event_age_s = self._event_age_threshold_s(event_age_alarm_threshold, seconds(max_event_age)) if alarms else None
         warn(
             self,
             "retries-outlived-by-event-age",
@@ -192,6 +239,102 @@ class AsyncWorker(Construct):
             "failed asynchronous events go to the on-failure destination of the event invoke "
             "config, which AWS recommends over a Lambda DLQ: it also records the error",
         )
+        self.alarms: Alarms = Alarms()
+        self._failure_queue_alarm_threshold = (
+            failure_queue_alarm_threshold
+            if failure_queue_alarm_threshold is not None
+            else limits.DEFAULT_DEAD_LETTER_QUEUE_ALARM_THRESHOLD
+        )
+        self._alarm_builder: AlarmBuilder | None = None
+        if alarms:
+            self._alarm_builder = AlarmBuilder(self, topic=alarm_topic)
+            self.alarms = self._alarm_builder.alarms
+            self._create_alarms(self._alarm_builder, event_age_s, errors_alarm_threshold, throttles_alarm_threshold)
+
+    # ----------------------------------------------------------------------------------
+    # Alarms
+    # ----------------------------------------------------------------------------------
+    def _event_age_threshold_s(self, given: Duration | None, max_event_age_s: float | None) -> float | None:
+        """The given threshold, or half of max_event_age; validated below max_event_age."""
+        threshold_s = seconds(given)
+        derived_from = None
+        if given is None:
+            if max_event_age_s is None:
+                return None  # max_event_age is a token: nothing to derive from
+            threshold_s = max_event_age_s * limits.DEFAULT_EVENT_AGE_ALARM_FRACTION
+            derived_from = (
+                f"derived as {limits.DEFAULT_EVENT_AGE_ALARM_FRACTION} x max_event_age {fmt_seconds(max_event_age_s)}"
+            )
+        raise_first(
+            self,
+            alarm_rules.check_age_threshold(
+                threshold_s,
+                max_event_age_s,
+                prop="event_age_alarm_threshold",
+                limit_prop="max_event_age",
+                what="Lambda stops retrying an event once it is max_event_age old (it goes to the "
+                "on-failure destination)",
+                source=limits.SRC_LAMBDA_METRICS,
+                derived_from=derived_from,
+            ),
+        )
+        return threshold_s
+
+    def _create_alarms(
+        self,
+        builder: AlarmBuilder,
+        event_age_s: float | None,
+        errors_threshold: int | None,
+        throttles_threshold: int | None,
+    ) -> None:
+        builder.add(
+            "AsyncEventsDropped",
+            lambda_metric(self.function, "AsyncEventsDropped", "Sum"),
+            threshold=1,
+            comparison=GTE,
+            description=(
+                "Lambda gave up on at least 1 asynchronous event (AWS/Lambda AsyncEventsDropped, "
+                "Sum): retries exhausted or max_event_age reached. It went to the on-failure "
+                "destination (see FailureQueue / DestinationDeliveryFailures). Read its invocation "
+                "record (requestContext.condition, responsePayload), fix the cause, re-send the event."
+            ),
+        )
+        if event_age_s is not None:
+            builder.add(
+                "AsyncEventAge",
+                lambda_metric(self.function, "AsyncEventAge", "Maximum"),
+                threshold=event_age_s * 1000,  # AsyncEventAge is in milliseconds
+                comparison=GT,
+                description=(
+                    f"an asynchronous event waited more than {fmt_seconds(event_age_s)} in Lambda's "
+                    "internal queue before running (AWS/Lambda AsyncEventAge, Maximum): throttling or "
+                    "retries are delaying events towards max_event_age, after which they go to the "
+                    "on-failure destination unrun. Check Throttles and Errors; raise "
+                    "reserved_concurrent_executions or fix the failing dependency."
+                ),
+            )
+        builder.destination_delivery_failures(self.function, "a failed event's invocation record")
+        if self.failure_queue is not None:
+            builder.queue_has_messages(
+                "FailureQueue",
+                self.failure_queue,
+                self._failure_queue_alarm_threshold,
+                what="the worker's on-failure queue",
+                action="Each message is an invocation record with the event (requestPayload) and "
+                "the error: fix the cause, then invoke the worker again with the payloads.",
+            )
+        builder.function_errors(
+            self.function,
+            errors_threshold if errors_threshold is not None else limits.DEFAULT_ERRORS_ALARM_THRESHOLD,
+            "Lambda retries the event (up to retry_attempts, after 1 and 2 minutes), then sends "
+            "it to the on-failure destination.",
+        )
+        builder.function_throttles(
+            self.function,
+            throttles_threshold if throttles_threshold is not None else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
+            "Throttled events wait in Lambda's queue and are retried for up to max_event_age, "
+            "then go to the on-failure destination unrun.",
+        )
 
     # ----------------------------------------------------------------------------------
     # Callers
@@ -232,7 +375,7 @@ class AsyncWorker(Construct):
         if not isinstance(role, Construct) or Stack.of(role) is not Stack.of(self):
             return
         stack = Stack.of(self)
-        logical_id = stack.resolve(stack.get_logical_id(self.function.node.default_child))  # type: ignore[arg-type]
+        logical_id = stack.resolve(stack.get_logical_id(self.function.node.default_child))
         acknowledge(
             role,
             f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
@@ -391,6 +534,16 @@ class AsyncWorker(Construct):
                 )
             dlq = given
         self.delivery_dead_letter_queues.append(dlq)
+        if self._alarm_builder is not None:
+            self._alarm_builder.queue_has_messages(
+                self._alarm_builder.unique_name(f"{source.node.id}DeadLetterQueue"),
+                dlq,
+                self._failure_queue_alarm_threshold,
+                what=f"the dead-letter queue of {service}'s deliveries to the worker",
+                action=f"These events never reached the function ({service} could not invoke it: "
+                "permission, throttling beyond its retry policy, a deleted function). Fix that, "
+                "then send the events again.",
+            )
         return dlq
 
     def _unique_id(self, base: str) -> str:

@@ -54,6 +54,21 @@ SRC_SNS_DLQ = "https://docs.aws.amazon.com/sns/latest/dg/sns-dead-letter-queues.
 SRC_APIGW_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-execution-service-limits-table.html"
 SRC_APIGW_HTTP_QUOTAS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html"
 SRC_APIGW_THROTTLING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-request-throttling.html"
+# Metrics the alarms read (namespace, name, statistic, dimensions) and CloudWatch's own advice.
+SRC_LAMBDA_METRICS = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-types.html"
+SRC_SQS_METRICS = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "sqs-available-cloudwatch-metrics.html"
+)
+SRC_APIGW_REST_METRICS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-metrics-and-dimensions.html"
+SRC_APIGW_HTTP_METRICS = "https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-metrics.html"
+SRC_CLOUDWATCH_RECOMMENDED_ALARMS = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/Best_Practice_Recommended_Alarms_AWS_Services.html"
+)
+SRC_CLOUDWATCH_MISSING_DATA = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/"
+    "AlarmThatSendsEmail.html#alarms-and-missing-data"
+)
 
 # --------------------------------------------------------------------------------------
 # Lambda functions (all invocation models)
@@ -77,6 +92,15 @@ DEFAULT_MEMORY_MB = 256
 #: Our default retention of a function's log group: 30 days. Finite so logs do not
 #: accumulate cost forever; long enough to investigate a failure after a holiday.
 DEFAULT_LOG_RETENTION_DAYS = 30
+#: Lambda, SQS and API Gateway publish their metrics at one-minute granularity, so every
+#: alarm evaluates 60 s periods: the fastest signal the metrics allow.
+#: Sources: SRC_LAMBDA_METRICS, SRC_SQS_METRICS, SRC_APIGW_REST_METRICS.
+ALARM_PERIOD_S = 60
+#: Our default Errors / Throttles alarm thresholds: 1 in a minute (Sum). Every function
+#: error or throttle of a queue, stream or async function is a retry on its way to a
+#: failure destination; raise them where some errors are expected. Source: SRC_LAMBDA_METRICS.
+DEFAULT_ERRORS_ALARM_THRESHOLD = 1
+DEFAULT_THROTTLES_ALARM_THRESHOLD = 1
 
 # --------------------------------------------------------------------------------------
 # SQS queues and the SQS event source mapping (QueueConsumer)
@@ -118,6 +142,16 @@ DEFAULT_MAX_RECEIVE_COUNT = SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT
 #: Retention of every queue that catches failures (DLQs, failure destinations): the
 #: SQS maximum, 14 days, so an operator has the longest time to redrive.
 FAILURE_QUEUE_RETENTION_S = SQS_MAX_RETENTION_S
+#: Our default alarm on a dead-letter / failure queue: at least 1 visible message
+#: (ApproximateNumberOfMessagesVisible, Maximum): every message there is a failure
+#: somebody must look at within the 14 days it is kept. Source: SRC_SQS_METRICS.
+DEFAULT_DEAD_LETTER_QUEUE_ALARM_THRESHOLD = 1
+#: Our default source-queue age alarm: ApproximateAgeOfOldestMessage (Maximum, seconds)
+#: above 1.5 x the visibility timeout. The visibility timeout is the longest one attempt
+#: may take, and CloudWatch recommends alarming 50 % above the maximum expected
+#: processing time: the consumer is falling behind or messages are failing and
+#: coming back. Sources: SRC_CLOUDWATCH_RECOMMENDED_ALARMS, SRC_SQS_METRICS.
+DEFAULT_OLDEST_MESSAGE_AGE_ALARM_FACTOR = 1.5
 
 # --------------------------------------------------------------------------------------
 # Kinesis and DynamoDB Streams event source mappings (StreamProcessor)
@@ -154,6 +188,11 @@ DEFAULT_STREAM_RETRY_ATTEMPTS = 3
 DEFAULT_STREAM_MAX_RECORD_AGE_S = 6 * 3600
 #: Our default batch size for streams: 100, aws-cdk-lib's and Lambda's own default.
 DEFAULT_STREAM_BATCH_SIZE = 100
+#: Our default IteratorAge alarm (Maximum, milliseconds): half of max_record_age (or of
+#: the stream's retention when the record age is infinite). Half-way to being discarded
+#: leaves the operator as much time again to scale or fix the consumer before records go
+#: to the on-failure destination (or expire). Source: SRC_LAMBDA_METRICS (IteratorAge).
+DEFAULT_ITERATOR_AGE_ALARM_FRACTION = 0.5
 
 # --------------------------------------------------------------------------------------
 # Asynchronous invocation (AsyncWorker)
@@ -185,6 +224,10 @@ DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S = EVENTBRIDGE_MAX_EVENT_AGE_S
 #: Lambda waits 1 minute before the first retry of a failed async event and 2 minutes
 #: before the second. Source: SRC_LAMBDA_ASYNC.
 ASYNC_RETRY_DELAYS_S = (60, 120)
+#: Our default AsyncEventAge alarm (Maximum, milliseconds): half of max_event_age. Events
+#: that waited that long (throttling, retries) are half-way to expiring to the on-failure
+#: destination without having run. Source: SRC_LAMBDA_METRICS (asynchronous invocation).
+DEFAULT_EVENT_AGE_ALARM_FRACTION = 0.5
 
 # --------------------------------------------------------------------------------------
 # API Gateway (SyncApiFunction)
@@ -232,3 +275,11 @@ DEFAULT_SYNC_API_TIMEOUT_S = 10
 #: half of the default account concurrency (1,000). Raise both deliberately.
 DEFAULT_API_THROTTLING_RATE_LIMIT = 50
 DEFAULT_API_THROTTLING_BURST_LIMIT = 100
+#: Our default 5XX alarm: more than 5 % of requests answered with a server error, in 3
+#: consecutive minutes - CloudWatch's recommended threshold for 5XXError (Average = rate).
+#: Sources: SRC_CLOUDWATCH_RECOMMENDED_ALARMS, SRC_APIGW_REST_METRICS, SRC_APIGW_HTTP_METRICS.
+DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD = 0.05
+#: Our default p99 IntegrationLatency alarm: 80 % of the time a request has - the function
+#: timeout, which is below the integration timeout (API Gateway answers 504 there). At
+#: that p99, 1 % of callers wait close to a timeout. Source: SRC_APIGW_REST_METRICS.
+DEFAULT_INTEGRATION_LATENCY_ALARM_FRACTION = 0.8

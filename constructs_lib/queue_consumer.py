@@ -16,14 +16,17 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, check_counts, sqs_metric
 from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation, fmt_seconds
+from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 30 s (a visibility timeout of 180 s).
@@ -102,9 +105,31 @@ class QueueConsumer(Construct):
     :param encryption_key: a KMS key to encrypt both queues. Default none: SQS-managed
         server-side encryption (SSE-SQS).
 
+    Alarms (``alarms``: see docs/sections/alarms.md):
+
+    :param alarms: create the alarms below. Default True: a DLQ nobody watches is a slower
+        way to lose messages. False creates none (and then no alarm prop may be set).
+    :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none
+        (add actions yourself with ``self.alarms.add_alarm_action(...)``).
+    :param dead_letter_queue_alarm_threshold: visible messages in the DLQ that raise the
+        ``DeadLetterQueue`` alarm. Default 1: every message there is a lost-unless-handled
+        failure. At least 1.
+    :param oldest_message_age_alarm_threshold: ApproximateAgeOfOldestMessage of the source
+        queue that raises ``OldestMessageAge``. Default derived: 1.5 x the visibility timeout
+        (CloudWatch's advice: 50 % above the longest expected processing time), or half the
+        retention period when that is shorter (the alarm must fire before messages expire). Positive
+        and below the queue's retention period (messages older than that are deleted, so
+        the alarm could never fire).
+    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
+        Default 1 (each error returns a batch to the queue). At least 1.
+    :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
+        ``Throttles``. Default 1 (throttled batches count towards maxReceiveCount). At least 1.
+
     Attributes: ``function``, ``queue``, ``dead_letter_queue`` (``None`` for an imported
     queue whose DLQ is unknown), ``event_source_mapping``, ``visibility_timeout`` and
-    ``max_concurrency`` (the values in effect, ``None`` when unknown or unset).
+    ``max_concurrency`` (the values in effect, ``None`` when unknown or unset), ``alarms``
+    (an ``Alarms`` dict: ``DeadLetterQueue``, ``OldestMessageAge``, ``Errors``,
+    ``Throttles``; empty with ``alarms=False``).
     """
 
     def __init__(
@@ -132,6 +157,12 @@ class QueueConsumer(Construct):
         retention_period: Duration | None = None,
         dead_letter_queue: sqs.IQueue | None = None,
         encryption_key: kms.IKey | None = None,
+        alarms: bool = True,
+        alarm_topic: sns.ITopic | None = None,
+        dead_letter_queue_alarm_threshold: int | None = None,
+        oldest_message_age_alarm_threshold: Duration | None = None,
+        errors_alarm_threshold: int | None = None,
+        throttles_alarm_threshold: int | None = None,
         layers: Sequence[lambda_.ILayerVersion] | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
@@ -166,6 +197,21 @@ class QueueConsumer(Construct):
             sqs_rules.check_max_concurrency_within_reserved(number(max_concurrency), reserved),
             sqs_rules.check_max_receive_count(number(max_receive_count)),
             sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+            alarm_settings_given(
+                alarms,
+                alarm_topic=alarm_topic,
+                dead_letter_queue_alarm_threshold=dead_letter_queue_alarm_threshold,
+                oldest_message_age_alarm_threshold=oldest_message_age_alarm_threshold,
+                errors_alarm_threshold=errors_alarm_threshold,
+                throttles_alarm_threshold=throttles_alarm_threshold,
+            ),
+            *check_counts(
+                dead_letter_queue_alarm_threshold=(
+                    number(dead_letter_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                ),
+                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
+                throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles"),
+            ),
         )
 
         if queue is None:
@@ -201,6 +247,9 @@ class QueueConsumer(Construct):
         self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
         self.visibility_timeout: Duration | None = visibility_timeout
         self.max_concurrency: int | None = max_concurrency
+        age_threshold_s = self._oldest_message_age_threshold_s(
+            oldest_message_age_alarm_threshold, visibility_timeout, timeout_s, window_s, queue, alarms
+        )
 
         self.function = create_function(
             self,
@@ -243,6 +292,111 @@ class QueueConsumer(Construct):
             "SQS event source mappings do not support on-failure destinations; a failed message "
             "moves to the queue's dead-letter queue after max_receive_count receives",
         )
+        self.alarms: Alarms = Alarms()
+        if alarms:
+            self.alarms = self._create_alarms(
+                alarm_topic,
+                dlq_threshold=dead_letter_queue_alarm_threshold,
+                age_threshold_s=age_threshold_s,
+                errors_threshold=errors_alarm_threshold,
+                throttles_threshold=throttles_alarm_threshold,
+            )
+
+    # ----------------------------------------------------------------------------------
+    # Alarms
+    # ----------------------------------------------------------------------------------
+    def _oldest_message_age_threshold_s(
+        self,
+        given: Duration | None,
+        visibility_timeout: Duration | None,
+        timeout_s: float | None,
+        window_s: float | None,
+        queue: sqs.IQueue,
+        alarms: bool,
+    ) -> float | None:
+        """The given threshold, or 1.5 x the visibility timeout (the minimum one for an
+        imported queue); validated below the queue's retention. ``None`` when unknown."""
+        if not alarms:
+            return None
+        given_s = seconds(given)
+        derived_from = None
+        if given is None:
+            visibility_s = seconds(visibility_timeout)
+            if visibility_s is None and timeout_s is not None and window_s is not None:
+                visibility_s = sqs_rules.min_visibility_timeout_s(timeout_s, window_s)
+            if visibility_s is None:
+                return None
+            given_s = visibility_s * limits.DEFAULT_OLDEST_MESSAGE_AGE_ALARM_FACTOR
+            retention_s = _retention_s(queue)
+            if retention_s is not None and given_s >= retention_s:
+                # A retention this short deletes messages before 1.5 x the visibility
+                # timeout: alarm half-way to expiry instead, so the alarm can still fire.
+                return retention_s / 2
+            derived_from = (
+                f"derived as {limits.DEFAULT_OLDEST_MESSAGE_AGE_ALARM_FACTOR} x visibility_timeout "
+                f"{fmt_seconds(visibility_s)}"
+            )
+        raise_first(
+            self,
+            alarm_rules.check_age_threshold(
+                given_s,
+                _retention_s(queue),
+                prop="oldest_message_age_alarm_threshold",
+                limit_prop="retention_period",
+                what="SQS deletes a message once it is retention_period old",
+                source=limits.SRC_SQS_METRICS,
+                derived_from=derived_from,
+            ),
+        )
+        return given_s
+
+    def _create_alarms(
+        self,
+        topic: sns.ITopic | None,
+        *,
+        dlq_threshold: int | None,
+        age_threshold_s: float | None,
+        errors_threshold: int | None,
+        throttles_threshold: int | None,
+    ) -> Alarms:
+        builder = AlarmBuilder(self, topic=topic)
+        if self.dead_letter_queue is not None:
+            builder.queue_has_messages(
+                "DeadLetterQueue",
+                self.dead_letter_queue,
+                dlq_threshold if dlq_threshold is not None else limits.DEFAULT_DEAD_LETTER_QUEUE_ALARM_THRESHOLD,
+                what="the consumer's dead-letter queue",
+                action="Read the messages, fix the cause (the function's logs show the error of "
+                "each receive), then redrive them to the source queue (SQS StartMessageMoveTask).",
+            )
+        if age_threshold_s is not None:
+            builder.add(
+                "OldestMessageAge",
+                sqs_metric(self.queue, "ApproximateAgeOfOldestMessage", "Maximum"),
+                threshold=age_threshold_s,
+                comparison=GT,
+                description=(
+                    f"the oldest message in the source queue is older than {fmt_seconds(age_threshold_s)} "
+                    "(AWS/SQS ApproximateAgeOfOldestMessage, Maximum): the consumer is falling behind "
+                    "or messages keep failing and coming back. Compare Errors and Throttles: with "
+                    "errors, fix the handler; without, raise reserved_concurrent_executions / "
+                    "max_concurrency or the batch size. Messages older than the retention period "
+                    "are deleted unprocessed."
+                ),
+            )
+        builder.function_errors(
+            self.function,
+            errors_threshold if errors_threshold is not None else limits.DEFAULT_ERRORS_ALARM_THRESHOLD,
+            "The whole batch returns to the queue after the visibility timeout and each receive "
+            "counts towards maxReceiveCount (then the dead-letter queue).",
+        )
+        builder.function_throttles(
+            self.function,
+            throttles_threshold if throttles_threshold is not None else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
+            "A throttled batch returns to the queue and counts as a receive, so good messages "
+            "move towards the dead-letter queue.",
+        )
+        return builder.alarms
 
     # ----------------------------------------------------------------------------------
     # Derivations

@@ -22,14 +22,17 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
 from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
-from constructs_lib.rules import Violation
+from constructs_lib.rules import Violation, fmt_seconds
+from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import sqs as sqs_rules
 from constructs_lib.rules import streams as stream_rules
 
@@ -137,11 +140,28 @@ class StreamProcessor(Construct):
         (``kinesis.StreamConsumer``), with its own 2 MB/s per shard and lower latency.
         Default False (shared throughput; cheaper). Kinesis only.
 
+    Alarms (see docs/sections/alarms.md):
+
+    :param alarms: create the alarms below. Default True. False creates none (and then no
+        alarm prop may be set).
+    :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param iterator_age_alarm_threshold: IteratorAge (Maximum) that raises ``IteratorAge``.
+        Default derived: half of ``max_record_age`` (half of the stream's retention when
+        the age is infinite; 24 h assumed for an imported Kinesis stream): half-way to
+        being discarded. Positive and below ``max_record_age`` and the stream's retention
+        (records never get older, so the alarm could never fire).
+    :param failure_queue_alarm_threshold: visible messages in the created failure queue
+        that raise ``FailureQueue``. Default 1: each is a discarded batch. At least 1.
+    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
+        Default 1 (each error retries the batch while its shard waits). At least 1.
+
     Attributes: ``function``, ``event_source_mapping``, ``on_failure`` (the destination
     in effect), ``failure_queue`` (the queue this construct created, else ``None``),
     ``stream_consumer`` (the enhanced fan-out consumer, else ``None``), ``stream`` /
     ``table`` (the source), ``event_source_arn``, ``retry_attempts`` and
-    ``max_record_age`` (the values in effect; ``max_record_age`` is ``INFINITE`` for -1).
+    ``max_record_age`` (the values in effect; ``max_record_age`` is ``INFINITE`` for -1),
+    ``alarms`` (an ``Alarms`` dict: ``IteratorAge``, ``FailureQueue`` (created queue only),
+    ``DestinationDeliveryFailures``, ``Errors``; empty with ``alarms=False``).
     """
 
     def __init__(
@@ -173,6 +193,11 @@ class StreamProcessor(Construct):
         tumbling_window: Duration | None = None,
         filters: Sequence[Mapping[str, Any]] | None = None,
         use_enhanced_fan_out: bool = False,
+        alarms: bool = True,
+        alarm_topic: sns.ITopic | None = None,
+        iterator_age_alarm_threshold: Duration | None = None,
+        failure_queue_alarm_threshold: int | None = None,
+        errors_alarm_threshold: int | None = None,
         layers: Sequence[lambda_.ILayerVersion] | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
@@ -241,6 +266,28 @@ class StreamProcessor(Construct):
                     number(reserved_concurrent_executions), _kinesis_shard_count(stream), factor
                 ),
             )
+        raise_first(
+            self,
+            alarm_settings_given(
+                alarms,
+                alarm_topic=alarm_topic,
+                iterator_age_alarm_threshold=iterator_age_alarm_threshold,
+                failure_queue_alarm_threshold=failure_queue_alarm_threshold,
+                errors_alarm_threshold=errors_alarm_threshold,
+            ),
+            *check_counts(
+                failure_queue_alarm_threshold=(
+                    number(failure_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                ),
+                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
+            ),
+        )
+        retention_s = (
+            float(limits.DYNAMODB_STREAM_RETENTION_S) if stream is None else _kinesis_retention_s(stream)
+        )
+        iterator_age_s = (
+            self._iterator_age_threshold_s(iterator_age_alarm_threshold, age_s, retention_s) if alarms else None
+        )
         warn(self, "stream-infinite-retries", stream_rules.infinite_retries(retries, age_s))
         warn(self, "stream-infinite-record-age", stream_rules.infinite_record_age(retries, age_s))
 
@@ -338,6 +385,92 @@ class StreamProcessor(Construct):
             cfn = self.event_source_mapping.node.default_child
             assert isinstance(cfn, lambda_.CfnEventSourceMapping)
             cfn.maximum_record_age_in_seconds = l1_age
+        self.alarms: Alarms = Alarms()
+        if alarms:
+            self.alarms = self._create_alarms(
+                alarm_topic, iterator_age_s, failure_queue_alarm_threshold, errors_alarm_threshold
+            )
+
+    # ----------------------------------------------------------------------------------
+    # Alarms
+    # ----------------------------------------------------------------------------------
+    def _iterator_age_threshold_s(
+        self, given: Duration | None, age_s: float | None, retention_s: float | None
+    ) -> float | None:
+        """The given threshold, or half of the age at which records are discarded;
+        validated below max_record_age and the stream retention. ``None`` when unknown."""
+        finite_age = age_s if age_s is not None and age_s != limits.STREAM_INFINITE else None
+        candidates = [
+            (value, prop)
+            for value, prop in ((finite_age, "max_record_age"), (retention_s, "the stream's retention"))
+            if value is not None
+        ]
+        limit_s, limit_prop = min(candidates) if candidates else (None, "max_record_age")
+        threshold_s = seconds(given)
+        derived_from = None
+        if given is None:
+            if age_s is None:
+                return None  # max_record_age is a token: nothing to derive from
+            basis = limit_s if limit_s is not None else float(limits.KINESIS_DEFAULT_RETENTION_S)
+            threshold_s = basis * limits.DEFAULT_ITERATOR_AGE_ALARM_FRACTION
+            derived_from = f"derived as {limits.DEFAULT_ITERATOR_AGE_ALARM_FRACTION} x {limit_prop} {fmt_seconds(basis)}"
+        raise_first(
+            self,
+            alarm_rules.check_age_threshold(
+                threshold_s,
+                limit_s,
+                prop="iterator_age_alarm_threshold",
+                limit_prop=limit_prop,
+                what=f"a record leaves the stream or goes to the failure destination once it is {limit_prop} old",
+                source=limits.SRC_LAMBDA_METRICS,
+                derived_from=derived_from,
+            ),
+        )
+        return threshold_s
+
+    def _create_alarms(
+        self,
+        topic: sns.ITopic | None,
+        iterator_age_s: float | None,
+        failure_queue_threshold: int | None,
+        errors_threshold: int | None,
+    ) -> Alarms:
+        builder = AlarmBuilder(self, topic=topic)
+        if iterator_age_s is not None:
+            builder.add(
+                "IteratorAge",
+                lambda_metric(self.function, "IteratorAge", "Maximum"),
+                threshold=iterator_age_s * 1000,  # IteratorAge is in milliseconds
+                comparison=GT,
+                description=(
+                    f"the last record read from the stream was older than {fmt_seconds(iterator_age_s)} "
+                    "(AWS/Lambda IteratorAge, Maximum): the function is falling behind its stream, "
+                    "or one batch keeps failing and holds its shard. With Errors, fix the poison "
+                    "record's handling; without, raise parallelization_factor, batch_size or memory. "
+                    "Records that reach max_record_age go to the failure destination; records "
+                    "older than the stream's retention are lost."
+                ),
+            )
+        if self.failure_queue is not None:
+            builder.queue_has_messages(
+                "FailureQueue",
+                self.failure_queue,
+                failure_queue_threshold
+                if failure_queue_threshold is not None
+                else limits.DEFAULT_DEAD_LETTER_QUEUE_ALARM_THRESHOLD,
+                what="the on-failure queue of discarded stream batches",
+                action="Each message names a shard and sequence range: read those records back "
+                "(GetShardIterator AT_SEQUENCE_NUMBER + GetRecords) while the stream still "
+                "retains them (24 h by default), fix the cause, and reprocess them.",
+            )
+        builder.destination_delivery_failures(self.function, "the metadata of a discarded batch")
+        builder.function_errors(
+            self.function,
+            errors_threshold if errors_threshold is not None else limits.DEFAULT_ERRORS_ALARM_THRESHOLD,
+            "The batch is retried (bisected) while its shard waits; after retry_attempts it is "
+            "discarded to the failure destination.",
+        )
+        return builder.alarms
 
     def _record_age_s(self, max_record_age: Duration | int) -> float | None:
         """Seconds, ``-1`` for infinite, ``None`` for a token; anything else is an error."""

@@ -24,13 +24,16 @@ from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_cognito as cognito
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, api_metric, check_counts, server_error_rate
 from constructs_lib._failure import acknowledge
 from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
-from constructs_lib.rules import Violation
+from constructs_lib.rules import Violation, fmt_seconds, num
+from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import api as api_rules
 
 #: The function timeout when none is given: 10 s (see limits.DEFAULT_SYNC_API_TIMEOUT_S).
@@ -258,10 +261,28 @@ class SyncApiFunction(Construct):
         keyword arguments (``policy``, ``domain_name``...). The props this construct sets
         are an error there.
 
+    Alarms (see docs/sections/alarms.md):
+
+    :param alarms: create the alarms below. Default True. False creates none (and then no
+        alarm prop may be set).
+    :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param server_error_rate_alarm_threshold: fraction of requests answered 5XX (5XXError for
+        REST, 5xx for HTTP APIs, over Count) above which ``ServerErrorRate`` fires, 3 minutes
+        in a row. Default 0.05 (CloudWatch's recommended 5 %). Strictly between 0 and 1.
+    :param integration_latency_alarm_threshold: p99 IntegrationLatency above which
+        ``IntegrationLatency`` fires (3 of 5 minutes). Default derived: 80 % of the function
+        timeout (which is below the integration timeout): 1 % of callers wait close to a
+        timeout. Positive and below ``integration_timeout`` (API Gateway cuts the request
+        there, so the latency never gets higher and the alarm could never fire).
+    :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
+        ``Throttles``. Default 1 (each is an error answer to a caller). At least 1.
+
     Attributes: ``function``, ``alias`` (``None`` without provisioned concurrency),
     ``api`` (``apigw.LambdaRestApi`` or ``apigwv2.HttpApi``), ``stage``, ``url`` (the
     stage URL), ``access_log_group``, ``integration_timeout``, ``api_type``,
-    ``authorization``, ``authorizer`` (``None`` for IAM and open).
+    ``authorization``, ``authorizer`` (``None`` for IAM and open), ``alarms`` (an ``Alarms``
+    dict: ``ServerErrorRate``, ``IntegrationLatency``, ``Throttles``; empty with
+    ``alarms=False``).
     """
 
     def __init__(
@@ -290,6 +311,11 @@ class SyncApiFunction(Construct):
         api_name: str | None = None,
         access_log_retention: logs.RetentionDays | None = None,
         cloud_watch_role: bool | None = None,
+        alarms: bool = True,
+        alarm_topic: sns.ITopic | None = None,
+        server_error_rate_alarm_threshold: float | None = None,
+        integration_latency_alarm_threshold: Duration | None = None,
+        throttles_alarm_threshold: int | None = None,
         layers: Sequence[lambda_.ILayerVersion] | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
@@ -327,6 +353,25 @@ class SyncApiFunction(Construct):
             api_rules.check_throttling_rate_limit(rate),
             api_rules.check_throttling_burst_limit(burst),
             api_rules.check_provisioned_concurrency(number(provisioned_concurrency), reserved),
+            alarm_settings_given(
+                alarms,
+                alarm_topic=alarm_topic,
+                server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
+                integration_latency_alarm_threshold=integration_latency_alarm_threshold,
+                throttles_alarm_threshold=throttles_alarm_threshold,
+            ),
+            alarm_rules.check_rate_threshold(
+                number(server_error_rate_alarm_threshold),
+                prop="server_error_rate_alarm_threshold",
+                metric="5XXError" if api == api_rules.REST else "5xx",
+            ),
+            *check_counts(throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles")),
+        )
+        self._api_kind = api
+        latency_s = (
+            self._latency_threshold_s(integration_latency_alarm_threshold, timeout_s, integration_s)
+            if alarms
+            else None
         )
         warn(self, "cold-start-headroom", api_rules.low_cold_start_headroom(timeout_s, integration_s))
         warn(self, "throttling-above-account", api_rules.throttling_above_account(rate, burst))
@@ -391,6 +436,103 @@ class SyncApiFunction(Construct):
                 target, throttling_rate_limit, throttling_burst_limit,
                 cast("apigwv2.CorsPreflightOptions | None", cors), stage_name, api_name, api_props,
             )
+        self.alarms: Alarms = Alarms()
+        if alarms:
+            self.alarms = self._create_alarms(
+                alarm_topic,
+                server_error_rate_alarm_threshold
+                if server_error_rate_alarm_threshold is not None
+                else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD,
+                latency_s,
+                throttles_alarm_threshold
+                if throttles_alarm_threshold is not None
+                else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
+            )
+
+    # ----------------------------------------------------------------------------------
+    # Alarms
+    # ----------------------------------------------------------------------------------
+    def _latency_threshold_s(
+        self, given: Duration | None, timeout_s: float | None, integration_s: float | None
+    ) -> float | None:
+        """The given threshold, or 80 % of the request's budget (the smaller of the function
+        and integration timeouts); validated below the integration timeout."""
+        threshold_s = seconds(given)
+        derived_from = None
+        if given is None:
+            known = [v for v in (timeout_s, integration_s) if v is not None]
+            if not known:
+                return None
+            budget = min(known)
+            threshold_s = budget * limits.DEFAULT_INTEGRATION_LATENCY_ALARM_FRACTION
+            derived_from = (
+                f"derived as {limits.DEFAULT_INTEGRATION_LATENCY_ALARM_FRACTION} x timeout {fmt_seconds(budget)}"
+            )
+        raise_first(
+            self,
+            alarm_rules.check_age_threshold(
+                threshold_s,
+                integration_s,
+                prop="integration_latency_alarm_threshold",
+                limit_prop="integration_timeout",
+                what="API Gateway stops waiting at integration_timeout and answers 504",
+                source=limits.SRC_APIGW_REST_METRICS
+                if self._api_kind == api_rules.REST
+                else limits.SRC_APIGW_HTTP_METRICS,
+                derived_from=derived_from,
+            ),
+        )
+        return threshold_s
+
+    def _create_alarms(
+        self, topic: sns.ITopic | None, rate: float, latency_s: float | None, throttles: float
+    ) -> Alarms:
+        builder = AlarmBuilder(self, topic=topic)
+        rest = self.api_type == api_rules.REST
+        if rest:
+            assert isinstance(self.api, apigw.RestApi)
+            dimensions = {"ApiName": self.api.rest_api_name, "Stage": self.stage.stage_name}
+            errors_name = "5XXError"
+        else:
+            assert isinstance(self.api, apigwv2.HttpApi)
+            dimensions = {"ApiId": self.api.api_id, "Stage": self.stage.stage_name}
+            errors_name = "5xx"
+        builder.add(
+            "ServerErrorRate",
+            server_error_rate(rest=rest, dimensions=dimensions),
+            threshold=rate,
+            comparison=GT,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+            description=(
+                f"more than {num(rate * 100)} % of requests got a 5XX answer for 3 minutes in a row "
+                f"(AWS/ApiGateway {errors_name} / Count): callers see failures and own the retry. "
+                "The access log's integrationStatus / integrationError tell a function error (502), "
+                "a timeout (504) and a throttle apart; check the function's Errors and Throttles."
+            ),
+        )
+        if latency_s is not None:
+            builder.add(
+                "IntegrationLatency",
+                api_metric("IntegrationLatency", "p99", dimensions),
+                threshold=latency_s * 1000,  # IntegrationLatency is in milliseconds
+                comparison=GT,
+                evaluation_periods=5,
+                datapoints_to_alarm=3,
+                description=(
+                    f"p99 integration latency above {fmt_seconds(latency_s)} in 3 of 5 minutes "
+                    "(AWS/ApiGateway IntegrationLatency, p99): 1 % of callers wait close to the "
+                    "function timeout, after which they get an error (or a 504 at the integration "
+                    "timeout). Look at the function's Duration and X-Ray traces for the slow call; "
+                    "cold starts show as Init duration (provisioned_concurrency helps)."
+                ),
+            )
+        builder.function_throttles(
+            self.function,
+            throttles,
+            "Throttled requests are answered with an error (429/5XX) and the caller must retry.",
+        )
+        return builder.alarms
 
     # ----------------------------------------------------------------------------------
     # Validation

@@ -24,6 +24,8 @@ from localdeploy.verify import print_report, verify_assembly
 
 ROOT = Path(__file__).resolve().parent.parent
 STATE_DIR = ROOT / ".local-endpoint"
+#: The stack whose API the smoke test calls after a deploy to AWS (stacks/order_pipeline.py).
+PIPELINE_STACK = "OrderPipeline"
 
 
 def _npx() -> str:
@@ -76,9 +78,23 @@ def run_local(outdir: Path) -> int:
 
 
 def run_aws(outdir: Path) -> int:
+    """Deploy to the credentials' account, verify, then post an order and read it back."""
     env = dict(os.environ)
     env.pop("AWS_ENDPOINT_URL", None)
-    return deploy_and_verify(env, outdir=outdir, bootstrap_target=None, endpoint_url=None)
+    status = deploy_and_verify(env, outdir=outdir, bootstrap_target=None, endpoint_url=None)
+    if status != 0:
+        return status
+    import boto3
+
+    from localdeploy.smoke import SmokeTestFailed, smoke_test
+
+    try:
+        seen = smoke_test([PIPELINE_STACK], boto3.session.Session())
+    except SmokeTestFailed as exc:
+        print(f"smoke test FAILED: {exc}", flush=True)
+        return 1
+    print(f"smoke test passed: {seen}", flush=True)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import boto3
 
-from localdeploy import describe
+from localdeploy import describe, moto_ext
 from localdeploy.endpoint import LOCAL_ENV
 
 OK = "ok"
@@ -28,6 +28,8 @@ MISMATCH = "MISMATCH"
 MISSING = "MISSING"
 GAP = "not verifiable locally"
 FAILED_STATUSES = (MISMATCH, MISSING)
+#: The ``stack`` of rows about the local endpoint itself rather than a resource (moto_ext.GAPS).
+ENDPOINT = "(local endpoint)"
 
 #: Resource types that are CDK bookkeeping, not promises.
 SKIPPED_TYPES = {"AWS::CDK::Metadata"}
@@ -69,47 +71,174 @@ class _Clients:
         return self._cache[service]
 
 
-class Resolver:
-    """Resolves ``Ref`` and ``Fn::GetAtt [X, Arn]`` within one deployed stack."""
+def _partition(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
 
-    def __init__(self, clients: _Clients, template: dict[str, Any], physical: dict[str, str]) -> None:
+
+class Resolver:
+    """Resolves ``Ref``, ``Fn::GetAtt``, ``Fn::Join``, ``Fn::Sub``, ``Fn::Select`` and pseudo
+    parameters within one deployed stack, reading attributes through the service APIs.
+
+    What cannot be resolved is left as the intrinsic (the verifier reports it as a gap with the
+    reason), never dropped.
+    """
+
+    def __init__(
+        self, clients: _Clients, template: dict[str, Any], physical: dict[str, str], stack_name: str = ""
+    ) -> None:
         self.clients = clients
         self.resources: dict[str, Any] = template.get("Resources", {})
         self.physical = physical
+        self.stack_name = stack_name
+        self._atts: dict[tuple[str, str], Any] = {}
+        self._pseudo: dict[str, Any] = {}
 
+    # -- pseudo parameters ------------------------------------------------------------------
+    def pseudo(self, name: str) -> Any:
+        if name not in self._pseudo:
+            region = self.clients("sts").meta.region_name
+            if name == "AWS::Region":
+                self._pseudo[name] = region
+            elif name == "AWS::Partition":
+                self._pseudo[name] = _partition(region)
+            elif name == "AWS::URLSuffix":
+                self._pseudo[name] = "amazonaws.com.cn" if region.startswith("cn-") else "amazonaws.com"
+            elif name == "AWS::AccountId":
+                self._pseudo[name] = self.clients("sts").get_caller_identity()["Account"]
+            elif name == "AWS::StackName" and self.stack_name:
+                self._pseudo[name] = self.stack_name
+            elif name == "AWS::StackId" and self.stack_name:
+                stacks = self.clients("cloudformation").describe_stacks(StackName=self.stack_name)["Stacks"]
+                self._pseudo[name] = stacks[0]["StackId"]
+            elif name == "AWS::NoValue":
+                self._pseudo[name] = None
+            else:
+                return {"Ref": name}
+        return self._pseudo[name]
+
+    # -- intrinsics -------------------------------------------------------------------------
     def resolve(self, value: Any) -> Any:
         if isinstance(value, dict):
             if set(value) == {"Ref"}:
-                return self.physical.get(value["Ref"], value)
+                ref = value["Ref"]
+                if ref.startswith("AWS::"):
+                    return self.pseudo(ref)
+                return self.physical.get(ref, value)
             if set(value) == {"Fn::GetAtt"}:
-                return self._get_att(*value["Fn::GetAtt"])
+                att = value["Fn::GetAtt"]
+                logical, attribute = att.split(".", 1) if isinstance(att, str) else att
+                return self._get_att(logical, attribute)
+            if set(value) == {"Fn::Join"}:
+                return self._join(value)
+            if set(value) == {"Fn::Sub"}:
+                return self._sub(value)
+            if set(value) == {"Fn::Select"}:
+                index, items = (self.resolve(v) for v in value["Fn::Select"])
+                if isinstance(index, int | str) and str(index).isdigit() and isinstance(items, list):
+                    return items[int(index)]
+                return value
             return {k: self.resolve(v) for k, v in value.items()}
         if isinstance(value, list):
             return [self.resolve(v) for v in value]
         return value
 
+    def _join(self, value: dict[str, Any]) -> Any:
+        separator, parts = value["Fn::Join"]
+        resolved = self.resolve(parts)
+        if isinstance(resolved, list) and all(isinstance(p, str | int) for p in resolved):
+            return separator.join(str(p) for p in resolved)
+        return {"Fn::Join": [separator, resolved]}
+
+    def _sub(self, value: dict[str, Any]) -> Any:
+        import re
+
+        body = value["Fn::Sub"]
+        text, variables = (body, {}) if isinstance(body, str) else (body[0], body[1])
+        unresolved = False
+
+        def replace(match: re.Match[str]) -> str:
+            nonlocal unresolved
+            name = match.group(1)
+            if name.startswith("!"):
+                return "${" + name[1:] + "}"
+            if name in variables:
+                found = self.resolve(variables[name])
+            elif "." in name:
+                found = self.resolve({"Fn::GetAtt": name.split(".", 1)})
+            else:
+                found = self.resolve({"Ref": name})
+            if not isinstance(found, str | int):
+                unresolved = True
+                return match.group(0)
+            return str(found)
+
+        result = re.sub(r"\$\{([^}]+)\}", replace, text)
+        return value if unresolved else result
+
+    # -- Fn::GetAtt -------------------------------------------------------------------------
     def _get_att(self, logical_id: str, attribute: str) -> Any:
-        physical = self.physical.get(logical_id)
-        rtype = self.resources.get(logical_id, {}).get("Type")
-        if physical is None:
-            return {"Fn::GetAtt": [logical_id, attribute]}
-        if rtype == "AWS::SQS::Queue" and attribute == "Arn":
-            attrs = self.clients("sqs").get_queue_attributes(QueueUrl=physical, AttributeNames=["QueueArn"])
-            return attrs["Attributes"]["QueueArn"]
-        if rtype == "AWS::Lambda::Function" and attribute == "Arn":
-            return self.clients("lambda").get_function_configuration(FunctionName=physical)["FunctionArn"]
-        if rtype == "AWS::DynamoDB::Table" and attribute == "StreamArn":
-            return self.clients("dynamodb").describe_table(TableName=physical)["Table"].get("LatestStreamArn")
-        if rtype == "AWS::DynamoDB::Table" and attribute == "Arn":
-            return self.clients("dynamodb").describe_table(TableName=physical)["Table"]["TableArn"]
-        if rtype == "AWS::Kinesis::Stream" and attribute == "Arn":
-            summary = self.clients("kinesis").describe_stream_summary(StreamName=physical)
-            return summary["StreamDescriptionSummary"]["StreamARN"]
-        if rtype == "AWS::Kinesis::StreamConsumer" and attribute == "ConsumerARN":
-            return physical
-        if rtype == "AWS::SNS::Topic" and attribute == "TopicArn":
-            return physical
-        return {"Fn::GetAtt": [logical_id, attribute]}
+        key = (logical_id, attribute)
+        if key not in self._atts:
+            physical = self.physical.get(logical_id)
+            resource = self.resources.get(logical_id, {})
+            reader = _GET_ATT.get((resource.get("Type", ""), attribute))
+            found = None
+            if physical is not None and reader is not None:
+                found = reader(self, physical, resource.get("Properties", {}))
+            self._atts[key] = {"Fn::GetAtt": [logical_id, attribute]} if found is None else found
+        return self._atts[key]
+
+
+def _rule_arn(r: Resolver, physical: str, props: dict[str, Any]) -> Any:
+    name, bus = describe.rule_name_and_bus(physical, r.resolve(props))
+    return r.clients("events").describe_rule(Name=name, EventBusName=bus)["Arn"]
+
+
+def _log_group_arn(r: Resolver, physical: str, props: dict[str, Any]) -> Any:
+    groups = r.clients("logs").describe_log_groups(logGroupNamePrefix=physical)["logGroups"]
+    arn = next((g["arn"] for g in groups if g["logGroupName"] == physical), None)
+    # CloudFormation's GetAtt Arn of a log group ends in ":*", as DescribeLogGroups' arn.
+    return arn if arn is None or arn.endswith(":*") else arn + ":*"
+
+
+AttReader = Callable[[Resolver, str, dict[str, Any]], Any]
+#: (type, attribute) -> how to read it given the physical id and the template properties.
+_GET_ATT: dict[tuple[str, str], AttReader] = {
+    ("AWS::SQS::Queue", "Arn"): lambda r, p, _: r.clients("sqs").get_queue_attributes(
+        QueueUrl=p, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"],
+    ("AWS::SQS::Queue", "QueueName"): lambda r, p, _: p.rstrip("/").split("/")[-1],
+    ("AWS::SQS::Queue", "QueueUrl"): lambda r, p, _: p,
+    ("AWS::Lambda::Function", "Arn"): lambda r, p, _: r.clients("lambda").get_function_configuration(
+        FunctionName=p)["FunctionArn"],
+    ("AWS::Lambda::Version", "Version"): lambda r, p, _: p.split(":")[-1],
+    ("AWS::Lambda::Alias", "AliasArn"): lambda r, p, _: p,
+    ("AWS::Lambda::LayerVersion", "LayerVersionArn"): lambda r, p, _: p,
+    ("AWS::DynamoDB::Table", "StreamArn"): lambda r, p, _: r.clients("dynamodb").describe_table(
+        TableName=p)["Table"].get("LatestStreamArn"),
+    ("AWS::DynamoDB::Table", "Arn"): lambda r, p, _: r.clients("dynamodb").describe_table(
+        TableName=p)["Table"]["TableArn"],
+    ("AWS::Kinesis::Stream", "Arn"): lambda r, p, _: r.clients("kinesis").describe_stream_summary(
+        StreamName=p)["StreamDescriptionSummary"]["StreamARN"],
+    ("AWS::Kinesis::StreamConsumer", "ConsumerARN"): lambda r, p, _: p,
+    ("AWS::SNS::Topic", "TopicArn"): lambda r, p, _: p,
+    ("AWS::SNS::Topic", "TopicName"): lambda r, p, _: p.split(":")[-1],
+    ("AWS::IAM::Role", "Arn"): lambda r, p, _: r.clients("iam").get_role(RoleName=p)["Role"]["Arn"],
+    ("AWS::Logs::LogGroup", "Arn"): _log_group_arn,
+    ("AWS::Events::EventBus", "Arn"): lambda r, p, _: r.clients("events").describe_event_bus(Name=p)["Arn"],
+    ("AWS::Events::EventBus", "Name"): lambda r, p, _: p,
+    ("AWS::Events::Rule", "Arn"): _rule_arn,
+    ("AWS::ApiGateway::RestApi", "RootResourceId"): lambda r, p, _: r.clients("apigateway").get_rest_api(
+        restApiId=p)["rootResourceId"],
+    ("AWS::ApiGatewayV2::Api", "ApiId"): lambda r, p, _: p,
+    ("AWS::ApiGatewayV2::Api", "ApiEndpoint"): lambda r, p, _: r.clients("apigatewayv2").get_api(
+        ApiId=p)["ApiEndpoint"],
+    ("AWS::CloudWatch::Alarm", "Arn"): lambda r, p, _: r.clients("cloudwatch").describe_alarms(
+        AlarmNames=[p])["MetricAlarms"][0]["AlarmArn"],
+}
 
 
 def normalise(value: Any) -> Any:
@@ -174,13 +303,19 @@ def verify_resource(
     if describer is None:
         yield Row(stack, logical_id, rtype, "-", "deployed", physical_id, DEPLOYED)
         return
-    actual_props = describer(clients, physical_id)
     props = resource.get("Properties", {})
+    resolved = resolver.resolve(props)
+    try:
+        actual_props = describer(clients, physical_id, resolved)
+    except Exception as error:  # noqa: BLE001 - a resource that cannot be read back fails its row
+        yield Row(stack, logical_id, rtype, "-", "read back", f"{type(error).__name__}: {error}"[:200], MISSING)
+        return
+    expected_props = describe.EXPECTED.get(rtype, lambda p: p)(resolved)
     compared = False
     for prop in describe.PROMISES[rtype]:
         if prop not in props:
             continue
-        expected = resolver.resolve(props[prop])
+        expected = expected_props.get(prop)
         actual = actual_props.get(prop)
         compared = True
         if _unresolved(expected):
@@ -218,18 +353,26 @@ def verify_assembly(outdir: Path, *, endpoint_url: str | None, local: bool) -> l
             for s in page["StackResourceSummaries"]
             if s.get("PhysicalResourceId") and not s.get("ResourceStatus", "").endswith("FAILED")
         }
-        resolver = Resolver(clients, template, physical)
+        resolver = Resolver(clients, template, physical, stack)
         for logical_id, resource in sorted(template.get("Resources", {}).items()):
             if resource["Type"] in SKIPPED_TYPES:
                 continue
             rows.extend(
                 verify_resource(stack, logical_id, resource, physical.get(logical_id), resolver, clients, local=local)
             )
+    if local:
+        rows.extend(Row(ENDPOINT, name, "-", "-", "-", "-", GAP, reason) for name, reason in moto_ext.GAPS.items())
     return rows
 
 
 def print_report(rows: list[Row], out: Any = sys.stdout) -> bool:
-    """Print the verification table and the gaps with their reasons; True when nothing failed."""
+    """Print the verification table and the gaps with their reasons; True when nothing failed.
+
+    Rows of the local endpoint itself (``moto_ext.GAPS``: what it cannot show at all, such as
+    Lambda invocation) are not resources: they are listed with the gaps only.
+    """
+    endpoint_gaps = [r for r in rows if r.stack == ENDPOINT]
+    rows = [r for r in rows if r.stack != ENDPOINT]
     headers = ("stack", "resource", "type", "property", "expected", "actual", "status")
     table = [headers] + [(r.stack, r.resource, r.type, r.prop, r.expected, r.actual, r.status) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
@@ -242,10 +385,12 @@ def print_report(rows: list[Row], out: Any = sys.stdout) -> bool:
         counts[r.status] = counts.get(r.status, 0) + 1
     print("\n" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())), file=out)
     reasons = sorted({(r.type, r.prop, r.reason) for r in rows if r.status == GAP})
-    if reasons:
-        print("\nnot verifiable locally:", file=out)
+    if reasons or endpoint_gaps:
+        print(f"\n{GAP}:", file=out)
         for rtype, prop, reason in reasons:
             print(f"  - {rtype}{'' if prop == '-' else '.' + prop}: {reason}", file=out)
+        for r in endpoint_gaps:
+            print(f"  - {r.resource}: {r.reason}", file=out)
     failed = [r for r in rows if r.status in FAILED_STATUSES]
     for r in failed:
         print(f"FAILED {r.stack}/{r.resource} {r.prop}: expected {r.expected}, got {r.actual}", file=out)

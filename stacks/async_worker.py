@@ -14,23 +14,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, RemovalPolicy, Stack, Validations
-from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_events as events
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._function import create_function
 from constructs_lib.async_worker import AsyncWorker
+from stacks._idempotency import grant_idempotency, idempotency_table
 from stacks._packaging import dependencies_layer, handler_code
-
-#: Powertools' DynamoDBPersistenceLayer defaults: partition key and expiry attribute.
-IDEMPOTENCY_KEY_ATTR = "id"
-IDEMPOTENCY_EXPIRY_ATTR = "expiration"
-#: Exactly what Powertools' idempotency needs on its table (its documented IAM policy).
-IDEMPOTENCY_ACTIONS = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem")
 
 
 class AsyncWorkerExample(Stack):
@@ -44,22 +37,7 @@ class AsyncWorkerExample(Stack):
         # Idempotency records: encrypted, on-demand, expired by DynamoDB TTL on the attribute
         # Powertools writes. They live 30 h at most, so backups (PITR) would protect nothing
         # and the table can go with the stack.
-        self.idempotency_table = dynamodb.Table(
-            self,
-            "IdempotencyTable",
-            partition_key=dynamodb.Attribute(name=IDEMPOTENCY_KEY_ATTR, type=dynamodb.AttributeType.STRING),
-            billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
-            encryption=dynamodb.TableEncryption.AWS_MANAGED,
-            time_to_live_attribute=IDEMPOTENCY_EXPIRY_ATTR,
-            removal_policy=RemovalPolicy.DESTROY,
-        )
-        Validations.of(self.idempotency_table).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-DDB3",
-                reason="holds only idempotency records that DynamoDB TTL expires within 30 h; "
-                "point-in-time recovery would protect nothing worth restoring",
-            )
-        )
+        self.idempotency_table = idempotency_table(self)
 
         # Where the worker puts confirmations for the email/SMS sender (not part of this stack).
         outbox_dlq = sqs.Queue(
@@ -102,9 +80,7 @@ class AsyncWorkerExample(Stack):
             },
             description="Sends the order-confirmation notification, once per order (idempotent)",
         )
-        self.worker.function.add_to_role_policy(
-            iam.PolicyStatement(actions=list(IDEMPOTENCY_ACTIONS), resources=[self.idempotency_table.table_arn])
-        )
+        grant_idempotency(self.idempotency_table, self.worker.function)
         self.notification_outbox.grant_send_messages(self.worker.function)
 
         # Caller 1: an EventBridge rule on a custom bus.

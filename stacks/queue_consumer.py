@@ -8,6 +8,7 @@ from aws_cdk import CfnOutput, Duration, Stack
 from constructs import Construct
 
 from constructs_lib import QueueConsumer
+from stacks._idempotency import grant_idempotency, idempotency_table
 from stacks._packaging import dependencies_layer, handler_code
 
 
@@ -21,6 +22,9 @@ class QueueConsumerExample(Stack):
 
     def __init__(self, scope: Construct, id: str, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
+        # Payments are idempotent (a redelivered message charges once): Powertools keeps
+        # its records in this table.
+        self.idempotency_table = idempotency_table(self)
         self.consumer = QueueConsumer(
             self,
             "Payments",
@@ -29,9 +33,13 @@ class QueueConsumerExample(Stack):
             layers=[dependencies_layer(self)],
             timeout=Duration.seconds(20),
             reserved_concurrent_executions=5,
-            environment={"POWERTOOLS_SERVICE_NAME": "payments"},
+            environment={
+                "POWERTOOLS_SERVICE_NAME": "payments",
+                "IDEMPOTENCY_TABLE_NAME": self.idempotency_table.table_name,
+            },
             description="Charges orders from the payments queue (partial batch responses)",
         )
+        grant_idempotency(self.idempotency_table, self.consumer.function)
         CfnOutput(self, "QueueUrl", value=self.consumer.queue.queue_url)
         CfnOutput(self, "DeadLetterQueueUrl", value=self.consumer.dead_letter_queue.queue_url)  # type: ignore[union-attr]
         CfnOutput(self, "FunctionName", value=self.consumer.function.function_name)

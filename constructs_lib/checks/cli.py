@@ -1,4 +1,5 @@
-"""``constructs-lib check PATH``: run the invocation-model checks on templates on disk.
+"""``constructs-lib check PATH``: run the invocation-model checks on templates on disk;
+``constructs-lib explain PATH``: the Markdown report of ``constructs_lib.checks.explain``.
 
 PATH is a ``cdk.out`` directory (every stack, nested stages included) or one template
 file, JSON or YAML. Exit status: 0 no errors (warnings allowed), 1 at least one error,
@@ -25,6 +26,12 @@ def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="check a cdk.out directory or a JSON/YAML template")
     add_check_arguments(check)
+    from constructs_lib.checks.explain import add_explain_arguments
+
+    explain = commands.add_parser(
+        "explain", help="write a Markdown report of every function's invocation model and failure paths"
+    )
+    add_explain_arguments(explain)
     return parser
 
 
@@ -104,6 +111,10 @@ def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int
     args = build_parser(prog).parse_args(argv)
     if args.command == "check":
         return run_check(args)
+    if args.command == "explain":
+        from constructs_lib.checks.explain import run_explain
+
+        return run_explain(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 

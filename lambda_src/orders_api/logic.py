@@ -2,7 +2,10 @@
 
 ``POST /orders`` validates a new order and stores it as ``PENDING`` (the API answers
 202 Accepted with its id); ``GET /orders/{id}`` reads it back. Storage sits behind the
-small :class:`OrderStore` protocol: an in-memory store here, a DynamoDB one later.
+small :class:`OrderStore` protocol: an in-memory store here, the DynamoDB one in
+:mod:`orders_api.store`. :func:`payment_request` and :func:`confirmation_request` build
+what the handler hands on: the payments queue's message and the notification worker's
+event.
 """
 
 from __future__ import annotations
@@ -16,6 +19,9 @@ from typing import Any, Protocol
 MAX_ITEMS = 50
 MAX_QUANTITY = 1000
 MAX_ID_LENGTH = 64
+MAX_UNIT_PRICE_CENTS = 1_000_000
+MAX_EMAIL_LENGTH = 254
+FIELDS = frozenset({"customer_id", "customer_email", "currency", "payment_token", "items"})
 CURRENCIES = frozenset({"EUR", "USD", "GBP"})
 
 
@@ -50,12 +56,12 @@ class InMemoryOrderStore:
         return dict(order) if order is not None else None
 
 
-def _text(value: Any, name: str, errors: list[str]) -> str | None:
+def _text(value: Any, name: str, errors: list[str], *, max_length: int = MAX_ID_LENGTH) -> str | None:
     if not isinstance(value, str) or not value.strip():
         errors.append(f"{name} must be a non-empty string")
         return None
-    if len(value) > MAX_ID_LENGTH:
-        errors.append(f"{name} must be at most {MAX_ID_LENGTH} characters")
+    if len(value) > max_length:
+        errors.append(f"{name} must be at most {max_length} characters")
         return None
     return value
 
@@ -63,16 +69,23 @@ def _text(value: Any, name: str, errors: list[str]) -> str | None:
 def validate_new_order(body: Any) -> dict[str, Any]:
     """The validated fields of a new order, or :class:`InvalidOrder` listing every problem.
 
-    Expected: ``{"customer_id": str, "currency": "EUR"|"USD"|"GBP",
-    "items": [{"sku": str, "quantity": int 1-1000}, ...]}`` with 1-50 items.
+    Expected: ``{"customer_id": str, "customer_email": str, "currency": "EUR"|"USD"|"GBP",
+    "payment_token": str, "items": [{"sku": str, "quantity": int 1-1000,
+    "unit_price_cents": int 1-1,000,000}, ...]}`` with 1-50 items. ``payment_token`` is the
+    payment provider's token for the customer's card (never a card number).
+    The result adds ``amount_cents``, the order total.
     """
     if not isinstance(body, dict):
         raise InvalidOrder(["body must be a JSON object"])
     errors: list[str] = []
-    unknown = sorted(set(body) - {"customer_id", "currency", "items"})
+    unknown = sorted(set(body) - FIELDS)
     if unknown:
         errors.append(f"unknown fields: {', '.join(unknown)}")
     customer_id = _text(body.get("customer_id"), "customer_id", errors)
+    email = _text(body.get("customer_email"), "customer_email", errors, max_length=MAX_EMAIL_LENGTH)
+    if email is not None and ("@" not in email.strip("@") or any(c.isspace() for c in email)):
+        errors.append("customer_email must be an email address")
+    payment_token = _text(body.get("payment_token"), "payment_token", errors)
     currency = body.get("currency")
     if currency not in CURRENCIES:
         errors.append(f"currency must be one of {', '.join(sorted(CURRENCIES))}")
@@ -91,11 +104,22 @@ def validate_new_order(body: Any) -> dict[str, Any]:
             if isinstance(quantity, bool) or not isinstance(quantity, int) or not 1 <= quantity <= MAX_QUANTITY:
                 errors.append(f"items[{index}].quantity must be an integer from 1 to {MAX_QUANTITY}")
                 continue
+            price = item.get("unit_price_cents")
+            if isinstance(price, bool) or not isinstance(price, int) or not 1 <= price <= MAX_UNIT_PRICE_CENTS:
+                errors.append(f"items[{index}].unit_price_cents must be an integer from 1 to {MAX_UNIT_PRICE_CENTS}")
+                continue
             if sku is not None:
-                clean_items.append({"sku": sku, "quantity": quantity})
+                clean_items.append({"sku": sku, "quantity": quantity, "unit_price_cents": price})
     if errors:
         raise InvalidOrder(errors)
-    return {"customer_id": customer_id, "currency": currency, "items": clean_items}
+    return {
+        "customer_id": customer_id,
+        "customer_email": email,
+        "currency": currency,
+        "payment_token": payment_token,
+        "items": clean_items,
+        "amount_cents": sum(i["quantity"] * i["unit_price_cents"] for i in clean_items),
+    }
 
 
 def is_order_id(value: str) -> bool:
@@ -127,3 +151,28 @@ def create_order(
 def get_order(order_id: str, store: OrderStore) -> dict[str, Any] | None:
     """The order, or ``None`` if there is none with that id."""
     return store.get(order_id)
+
+
+def payment_request(order: dict[str, Any]) -> dict[str, Any]:
+    """The payments queue's message for a stored order (``payments.logic.parse_payment``
+    reads it; ``card`` carries the provider token)."""
+    return {
+        "order_id": order["id"],
+        "amount_cents": order["amount_cents"],
+        "currency": order["currency"],
+        "card": order["payment_token"],
+    }
+
+
+def confirmation_request(order: dict[str, Any]) -> dict[str, Any]:
+    """The notification worker's event for a stored order (``notifications.logic``)."""
+    return {
+        "order_id": order["id"],
+        "customer_email": order["customer_email"],
+        "items": [{"sku": i["sku"], "quantity": i["quantity"]} for i in order["items"]],
+    }
+
+
+def public_view(order: dict[str, Any]) -> dict[str, Any]:
+    """What ``GET /orders/{id}`` shows: the order without its payment token."""
+    return {k: v for k, v in order.items() if k != "payment_token"}

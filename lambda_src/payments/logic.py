@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 #: A card number that the stand-in payment provider always declines: it lets the
@@ -21,6 +21,9 @@ class PaymentDeclined(RuntimeError):
 
 @dataclass(frozen=True)
 class Payment:
+    """A payment request. ``card`` is the provider's token for the customer's card (the
+    orders API passes the order's ``payment_token``), never a card number in the clear."""
+
     order_id: str
     amount_cents: int
     currency: str
@@ -57,3 +60,8 @@ def charge(payment: Payment) -> dict[str, Any]:
         "currency": payment.currency,
         "status": "CHARGED",
     }
+
+
+def payment_data(payment: Payment) -> dict[str, Any]:
+    """The payment as plain data (what the idempotency layer hashes and stores)."""
+    return asdict(payment)

@@ -15,15 +15,20 @@ from importlib import import_module
 
 #: One module per extension, applied in this order.
 EXTENSIONS: tuple[str, ...] = (
-    "lambda_function",  # bug: Architectures / TracingConfig / Layers / EphemeralStorage dropped
+    "lambda_function",  # bug: Architectures / TracingConfig / Layers / EphemeralStorage / LoggingConfig dropped
+    "lambda_permission",  # bug: AWS::Lambda::Permission has no physical id (its statement id)
     "lambda_alias",  # gap: AWS::Lambda::Alias; bug: AWS::Lambda::Version Ref / GetAtt Version
     "lambda_event_invoke_config",  # gap: AWS::Lambda::EventInvokeConfig
     "cloudwatch_alarm",  # gap: AWS::CloudWatch::Alarm
+    "dynamodb_table",  # bug: SSESpecification / TimeToLiveSpecification not applied
+    "kinesis_stream",  # bug: StreamEncryption not applied
+    "logs_log_group",  # bug: GetAtt LogGroup.Arn lacks CloudFormation's ":*"
     "sqs_queue_policy",  # gap: AWS::SQS::QueuePolicy
     "s3_bucket_policy",  # gap: AWS::S3::BucketPolicy (cdk bootstrap's staging bucket)
-    "apigateway",  # gap: AWS::ApiGateway::Stage / Account; bugs: Deployment/Method Ref, MOCK methods
+    "apigateway",  # gap: Stage / Account; bugs: Deployment/Method Ref, MOCK methods, Integration
+    # props (TimeoutInMillis ...) and RestApi EndpointConfiguration dropped
     "apigatewayv2",  # gap: AWS::ApiGatewayV2::Api / Stage / Integration / Route / Authorizer
-    "events_rule",  # bug: Rule on a custom bus (EventBus Ref) crashes
+    "events_rule",  # bugs: Rule on a custom bus (EventBus Ref) crashes; bus Description/DLQ/KMS dropped
     "change_sets",  # bugs: change sets ignore DependsOn (REST API fails), lose Outputs/exports
     "stack_failures",  # bug: failures and unsupported types are silent; make them fail the stack
 )

@@ -8,14 +8,20 @@ moto bugs: AWS::ApiGateway::Deployment and ::Method have no physical id, so ``Re
 model object (and DescribeStackResources has no PhysicalResourceId for a method); we give them
 theirs. The Method handler reads ``Integration.IntegrationHttpMethod`` / ``Uri`` unconditionally,
 so a MOCK integration (aws-cdk's CORS preflight ``OPTIONS`` method) fails with KeyError; we
-default them to None, which ``put_integration`` accepts.
+default them to None, which ``put_integration`` accepts. It also passes only the integration's
+type, method and URI, dropping ``TimeoutInMillis``, ``Credentials``, ``RequestTemplates``, ...; we
+set them on the integration, as PutIntegration does.
+
+moto bug: the RestApi handler stores ``EndpointConfiguration`` in CloudFormation's shape
+(``Types``), but GetRestApi answers in the API's (``types``), so it reads back empty; we translate
+it first.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from moto.apigateway.models import Deployment, Method, apigateway_backends
+from moto.apigateway.models import Deployment, Method, RestAPI, apigateway_backends
 
 from ._base import CloudFormationModel, HandlerDefaults, ref_name
 
@@ -30,6 +36,31 @@ METHOD_SETTING_PATHS = {
     "CacheTtlInSeconds": "caching/ttlInSeconds",
     "CacheDataEncrypted": "caching/dataEncrypted",
 }
+
+
+#: CloudFormation Integration property -> the attribute of moto's Integration that PutIntegration sets.
+INTEGRATION_ATTRIBUTES = {
+    "TimeoutInMillis": "timeout_in_millis",
+    "Credentials": "credentials",
+    "RequestTemplates": "request_templates",
+    "RequestParameters": "request_parameters",
+    "PassthroughBehavior": "passthrough_behaviour",
+    "ContentHandling": "content_handling",
+    "ConnectionType": "connection_type",
+    "CacheNamespace": "cache_namespace",
+}
+
+
+def api_endpoint_configuration(cfn: dict[str, Any]) -> dict[str, Any]:
+    """CloudFormation ``EndpointConfiguration`` -> CreateRestApi's (``Types`` -> ``types``)."""
+    api: dict[str, Any] = {}
+    if "Types" in cfn:
+        api["types"] = list(cfn["Types"])
+    if "VpcEndpointIds" in cfn:
+        api["vpcEndpointIds"] = list(cfn["VpcEndpointIds"])
+    if "IpAddressType" in cfn:
+        api["ipAddressType"] = cfn["IpAddressType"]
+    return api
 
 
 def _text(value: Any) -> str:
@@ -147,10 +178,32 @@ def install() -> None:
         integration.setdefault("IntegrationHttpMethod", None)
         integration.setdefault("Uri", None)
         method = original(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        method.physical_resource_id = (
-            f"{ref_name(props['RestApiId'])}-{ref_name(props['ResourceId'])}-{props['HttpMethod']}"
-        )
+        api_id, resource_id = ref_name(props["RestApiId"]), ref_name(props["ResourceId"])
+        stored = apigateway_backends[account_id][region_name].get_integration(api_id, resource_id, props["HttpMethod"])
+        for prop, attr in INTEGRATION_ATTRIBUTES.items():
+            if integration.get(prop) is not None:
+                setattr(stored, attr, integration[prop])
+        method.physical_resource_id = f"{api_id}-{resource_id}-{props['HttpMethod']}"
         return method
 
+    original_api = RestAPI.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
+
+    def create_rest_api(
+        cls: type[RestAPI],
+        resource_name: str,
+        cloudformation_json: dict[str, Any],
+        account_id: str,
+        region_name: str,
+        **kwargs: Any,
+    ) -> RestAPI:
+        props = cloudformation_json["Properties"]
+        if isinstance(props.get("EndpointConfiguration"), dict):
+            cloudformation_json = {
+                **cloudformation_json,
+                "Properties": {**props, "EndpointConfiguration": api_endpoint_configuration(props["EndpointConfiguration"])},
+            }
+        return original_api(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+
     Method.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+    RestAPI.create_from_cloudformation_json = classmethod(create_rest_api)  # type: ignore[method-assign,assignment]
     Method._constructs_lib_patched = True  # type: ignore[attr-defined]

@@ -8,6 +8,8 @@ we give it the version ARN (CloudFormation's Ref) and the version number.
 
 from __future__ import annotations
 
+import contextlib
+
 from typing import Any
 
 from moto.awslambda.models import LambdaAlias, LambdaVersion, get_backend
@@ -61,7 +63,12 @@ class Alias(HandlerDefaults, CloudFormationModel):
         return cls(alias, fn)
 
     def delete(self, account_id: str, region_name: str) -> None:
-        get_backend(account_id, region_name).delete_alias(self.alias.name, self.function)
+        from moto.awslambda.exceptions import UnknownFunctionException
+
+        # moto deletes a stack's resources in no dependency order: the function may be gone
+        # already, and its aliases with it.
+        with contextlib.suppress(UnknownFunctionException):
+            get_backend(account_id, region_name).delete_alias(self.alias.name, self.function)
 
 
 def _version_get_cfn_attribute(self: LambdaVersion, attribute_name: str) -> str:

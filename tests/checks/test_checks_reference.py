@@ -4,7 +4,6 @@ AwsSolutions and Serverless packs), and cfn-lint over every synthesized template
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import pytest

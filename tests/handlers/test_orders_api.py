@@ -20,7 +20,13 @@ import pytest
 from orders_api import handler
 from orders_api.logic import InMemoryOrderStore, InvalidOrder, create_order, get_order, is_order_id, validate_new_order
 
-VALID = {"customer_id": "c-42", "currency": "EUR", "items": [{"sku": "BOOK-1", "quantity": 2}]}
+VALID = {
+    "customer_id": "c-42",
+    "customer_email": "ana@example.com",
+    "currency": "EUR",
+    "payment_token": "tok_visa_4242",
+    "items": [{"sku": "BOOK-1", "quantity": 2, "unit_price_cents": 1250}],
+}
 
 
 @dataclass
@@ -181,6 +187,8 @@ def test_post_accepts_a_valid_order_and_get_reads_it_back(kind, fresh_store):
     status, order, _ = call(kind, "GET", f"/orders/{body['id']}")
     assert status == 200
     assert order["id"] == body["id"] and order["customer_id"] == "c-42" and order["currency"] == "EUR"
+    assert order["amount_cents"] == 2500
+    assert "payment_token" not in order  # stored for the payment, never shown
 
 
 @pytest.mark.parametrize("kind", ["rest", "http"])
@@ -203,7 +211,8 @@ def test_post_invalid_order_is_422_with_every_error(kind, fresh_store):
     status, body, _ = call(kind, "POST", "/orders", {"customer_id": "", "currency": "XXX", "items": []})
     assert status == 422
     assert body["message"] == "invalid order"
-    assert len(body["errors"]) == 3
+    # customer_id, customer_email, payment_token, currency, items
+    assert len(body["errors"]) == 5, body["errors"]
     assert fresh_store.orders == {}
 
 
@@ -242,6 +251,7 @@ def test_create_order_is_deterministic_with_injected_id_and_clock():
         "status": "PENDING",
         "created_at": "2025-01-02T03:04:05+00:00",
         **VALID,
+        "amount_cents": 2500,
     }
     assert get_order(order["id"], store) == order
     assert get_order("00000000-0000-4000-8000-000000000002", store) is None
@@ -264,7 +274,16 @@ def test_store_returns_copies():
         ({**VALID, "customer_id": "x" * 65}, "at most 64"),
         ({**VALID, "currency": None}, "currency must be one of"),
         ({**VALID, "items": "BOOK-1"}, "items must be a list of 1 to 50"),
-        ({**VALID, "items": [{"sku": "A", "quantity": 1}] * 51}, "items must be a list of 1 to 50"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1, "unit_price_cents": 1}] * 51}, "items must be a list of 1 to 50"),
+        ({**VALID, "customer_email": None}, "customer_email must be a non-empty string"),
+        ({**VALID, "customer_email": "ana"}, "customer_email must be an email address"),
+        ({**VALID, "customer_email": "@example.com"}, "customer_email must be an email address"),
+        ({**VALID, "customer_email": "a@" + "x" * 253}, "customer_email must be at most 254"),
+        ({**VALID, "payment_token": ""}, "payment_token must be a non-empty string"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1}]}, "items[0].unit_price_cents"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1, "unit_price_cents": 0}]}, "items[0].unit_price_cents"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1, "unit_price_cents": 1_000_001}]}, "items[0].unit_price_cents"),
+        ({**VALID, "items": [{"sku": "A", "quantity": 1, "unit_price_cents": True}]}, "items[0].unit_price_cents"),
         ({**VALID, "items": ["A"]}, "items[0] must be an object"),
         ({**VALID, "items": [{"sku": "", "quantity": 1}]}, "items[0].sku"),
         ({**VALID, "items": [{"sku": "A", "quantity": 0}]}, "items[0].quantity"),
@@ -281,8 +300,15 @@ def test_validate_new_order_rejects(body, fragment):
 
 @pytest.mark.parametrize("quantity", [1, 1000])
 def test_validate_new_order_quantity_bounds(quantity):
-    order = validate_new_order({**VALID, "items": [{"sku": "A", "quantity": quantity}] * 50})
+    order = validate_new_order({**VALID, "items": [{"sku": "A", "quantity": quantity, "unit_price_cents": 3}] * 50})
     assert len(order["items"]) == 50
+    assert order["amount_cents"] == 50 * quantity * 3
+
+
+@pytest.mark.parametrize("price", [1, 1_000_000])
+def test_validate_new_order_price_bounds(price):
+    order = validate_new_order({**VALID, "items": [{"sku": "A", "quantity": 2, "unit_price_cents": price}]})
+    assert order["amount_cents"] == 2 * price
 
 
 @pytest.mark.parametrize(
@@ -291,3 +317,132 @@ def test_validate_new_order_quantity_bounds(quantity):
 )
 def test_is_order_id(value, ok):
     assert is_order_id(value) is ok
+
+
+# ----------------------------------------------------------------------------------------
+# The order pipeline: DynamoDB store, payment message, asynchronous confirmation (moto)
+# ----------------------------------------------------------------------------------------
+from botocore.stub import ANY, Stubber  # noqa: E402
+
+from orders_api.logic import confirmation_request, payment_request, public_view  # noqa: E402
+from orders_api.store import DynamoDBOrderStore, OrderExists  # noqa: E402
+
+REGION = "eu-west-1"
+
+
+@pytest.fixture
+def pipeline(monkeypatch):
+    """moto DynamoDB (orders table) and SQS (payments queue); the Lambda Invoke API is
+    stubbed with botocore's Stubber (moto would need Docker to run the worker)."""
+    import boto3
+    from moto import mock_aws
+
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "ORDERS_TABLE_NAME": "orders",
+        "NOTIFICATION_FUNCTION_NAME": "order-confirmation",
+    }.items():
+        monkeypatch.setenv(key, value)
+    with mock_aws():
+        dynamodb = boto3.client("dynamodb", region_name=REGION)
+        dynamodb.create_table(
+            TableName="orders",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+            BillingMode="PAY_PER_REQUEST",
+        )
+        sqs = boto3.client("sqs", region_name=REGION)
+        queue_url = sqs.create_queue(QueueName="payments")["QueueUrl"]
+        monkeypatch.setenv("PAYMENTS_QUEUE_URL", queue_url)
+        lambda_client = boto3.client("lambda", region_name=REGION)
+        stubber = Stubber(lambda_client)
+        clients = {"dynamodb": dynamodb, "sqs": sqs, "lambda": lambda_client}
+        monkeypatch.setattr(handler, "client", lambda service: clients[service])
+        monkeypatch.setattr(handler, "store", None)  # built from ORDERS_TABLE_NAME on first use
+        with stubber:
+            yield {"sqs": sqs, "queue_url": queue_url, "dynamodb": dynamodb, "stubber": stubber}
+
+
+def expect_async_invoke(stubber: Stubber, status: int = 202) -> None:
+    stubber.add_response(
+        "invoke",
+        {"StatusCode": status},
+        {"FunctionName": "order-confirmation", "InvocationType": "Event", "Payload": ANY},
+    )
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_post_stores_in_dynamodb_requests_payment_and_offloads_confirmation(kind, pipeline):
+    expect_async_invoke(pipeline["stubber"])
+    status, body, _ = call(kind, "POST", "/orders", VALID)
+    assert status == 202
+    pipeline["stubber"].assert_no_pending_responses()  # exactly one async invoke, InvocationType=Event
+
+    item = pipeline["dynamodb"].get_item(TableName="orders", Key={"id": {"S": body["id"]}})["Item"]
+    assert item["status"] == {"S": "PENDING"} and item["amount_cents"] == {"N": "2500"}
+
+    (message,) = pipeline["sqs"].receive_message(QueueUrl=pipeline["queue_url"], MaxNumberOfMessages=10)["Messages"]
+    assert json.loads(message["Body"]) == {
+        "order_id": body["id"], "amount_cents": 2500, "currency": "EUR", "card": "tok_visa_4242"
+    }
+
+    status, order, _ = call(kind, "GET", f"/orders/{body['id']}")
+    assert status == 200
+    assert order["items"] == VALID["items"] and order["amount_cents"] == 2500  # ints, not Decimals
+    assert "payment_token" not in order
+
+
+def test_failed_async_invoke_still_answers_202(pipeline):
+    pipeline["stubber"].add_client_error("invoke", service_error_code="TooManyRequestsException", http_status_code=429)
+    status, body, _ = call("http", "POST", "/orders", VALID)
+    assert status == 202  # OrderPlaced on the stream reaches the idempotent worker anyway
+    assert pipeline["sqs"].receive_message(QueueUrl=pipeline["queue_url"]).get("Messages")
+
+
+def test_invalid_order_touches_nothing(pipeline):
+    status, _, _ = call("http", "POST", "/orders", {**VALID, "items": []})
+    assert status == 422
+    assert pipeline["dynamodb"].scan(TableName="orders")["Items"] == []
+    assert "Messages" not in pipeline["sqs"].receive_message(QueueUrl=pipeline["queue_url"])
+
+
+def test_get_unknown_order_in_dynamodb_is_404(pipeline):
+    status, _, _ = call("http", "GET", f"/orders/{uuid.uuid4()}")
+    assert status == 404
+
+
+def test_dynamodb_store_refuses_to_overwrite(pipeline):
+    store = DynamoDBOrderStore("orders", pipeline["dynamodb"])
+    order = create_order(VALID, store)
+    with pytest.raises(OrderExists):
+        store.put({**order, "status": "PAID"})
+    assert store.get(order["id"])["status"] == "PENDING"
+
+
+def test_without_pipeline_variables_nothing_is_sent(monkeypatch):
+    """The minimal SyncApiFunction examples: in-memory store, no queue, no worker."""
+    for var in ("ORDERS_TABLE_NAME", "PAYMENTS_QUEUE_URL", "NOTIFICATION_FUNCTION_NAME"):
+        monkeypatch.delenv(var, raising=False)
+
+    def no_aws(service):
+        raise AssertionError(f"no {service} client expected")
+
+    monkeypatch.setattr(handler, "client", no_aws)
+    status, _, _ = call("http", "POST", "/orders", VALID)
+    assert status == 202
+
+
+def test_downstream_messages_match_their_consumers():
+    """The payment message parses in payments.logic, the confirmation in notifications.logic."""
+    from notifications.logic import order_from_event
+    from payments.logic import parse_payment
+
+    order = create_order(VALID, InMemoryOrderStore())
+    payment = parse_payment(json.dumps(payment_request(order)))
+    assert (payment.order_id, payment.amount_cents, payment.currency) == (order["id"], 2500, "EUR")
+    confirmation = order_from_event(confirmation_request(order))
+    assert confirmation["order_id"] == order["id"] and confirmation["customer_email"] == "ana@example.com"
+    assert "payment_token" not in public_view(order)

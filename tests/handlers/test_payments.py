@@ -1,4 +1,5 @@
-"""The payments consumer on a real SQS event shape: one bad record, only it reported."""
+"""The payments consumer on a real SQS event shape: one bad record, only it reported;
+a duplicate delivery charges once (Powertools idempotency on moto DynamoDB)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import boto3
 import pytest
+from moto import mock_aws
 
 from payments import handler
 from payments.logic import DECLINED_CARD, InvalidPayment, PaymentDeclined, charge, parse_payment
@@ -42,6 +45,55 @@ def sqs_record(message_id: str, body: dict[str, Any] | str) -> dict[str, Any]:
         "eventSourceARN": "arn:aws:sqs:us-east-1:123456789012:payments",
         "awsRegion": "us-east-1",
     }
+
+
+REGION = "us-east-1"
+
+
+def create_idempotency_table(client: Any, name: str) -> None:
+    """The table the reference stacks create: partition key ``id``, TTL ``expiration``."""
+    client.create_table(
+        TableName=name,
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+@pytest.fixture(autouse=True)
+def aws(monkeypatch: pytest.MonkeyPatch):
+    """moto DynamoDB with the idempotency table (and an orders table, unset unless asked)."""
+    for key, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SESSION_TOKEN": "testing",
+        "AWS_DEFAULT_REGION": REGION,
+        "IDEMPOTENCY_TABLE_NAME": "payments-idempotency",
+    }.items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.delenv("ORDERS_TABLE_NAME", raising=False)
+    monkeypatch.delenv("POWERTOOLS_IDEMPOTENCY_DISABLED", raising=False)
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name=REGION)
+        create_idempotency_table(client, "payments-idempotency")
+        handler.charge_once.cache_clear()
+        handler.dynamodb_client.cache_clear()
+        yield client
+        handler.charge_once.cache_clear()
+        handler.dynamodb_client.cache_clear()
+
+
+@pytest.fixture
+def charges(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every call that reaches the (stand-in) provider, by order ID."""
+    calls: list[str] = []
+
+    def counting_charge(payment_: Any) -> dict[str, Any]:
+        calls.append(payment_.order_id)
+        return charge(payment_)
+
+    monkeypatch.setattr(handler, "charge", counting_charge)
+    return calls
 
 
 def payment(order_id: str, card: str = "4242-4242-4242-4242") -> dict[str, Any]:
@@ -93,3 +145,69 @@ def test_declined_card_raises() -> None:
 def test_invalid_payments(body: str, field: str) -> None:
     with pytest.raises(InvalidPayment, match=field):
         parse_payment(body)
+
+
+# ----------------------------------------------------------------------------------------
+# Idempotency and the order status (moto DynamoDB)
+# ----------------------------------------------------------------------------------------
+def test_duplicate_delivery_charges_once(charges: list[str]) -> None:
+    first = {"Records": [sqs_record("m-1", payment("o-1"))]}
+    again = {"Records": [sqs_record("m-1", payment("o-1")), sqs_record("m-9", payment("o-1"))]}
+    assert handler.lambda_handler(first, LambdaContext()) == {"batchItemFailures": []}
+    assert handler.lambda_handler(again, LambdaContext()) == {"batchItemFailures": []}
+    assert charges == ["o-1"]
+
+
+def test_declined_charge_is_not_remembered_so_a_retry_charges_again(
+    charges: list[str], aws: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    event = {"Records": [sqs_record("m-1", payment("o-1", card=DECLINED_CARD)), sqs_record("m-2", payment("o-2"))]}
+    assert handler.lambda_handler(event, LambdaContext()) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert handler.lambda_handler(event, LambdaContext()) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert charges == ["o-1", "o-2", "o-1"]  # the declined one reached the provider twice, o-2 once
+    keys = [item["id"]["S"] for item in aws.scan(TableName="payments-idempotency")["Items"]]
+    assert len(keys) == 1  # only o-2's record
+
+
+def test_a_batch_where_every_record_fails_raises_so_lambda_returns_it_whole() -> None:
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    event = {"Records": [sqs_record("m-1", payment("o-1", card=DECLINED_CARD))]}
+    with pytest.raises(BatchProcessingError):
+        handler.lambda_handler(event, LambdaContext())
+
+
+def test_idempotency_record_expires_after_the_queue_retention(aws: Any) -> None:
+    handler.lambda_handler({"Records": [sqs_record("m-1", payment("o-1"))]}, LambdaContext())
+    (item,) = aws.scan(TableName="payments-idempotency")["Items"]
+    assert item["status"]["S"] == "COMPLETED"
+    assert handler.IDEMPOTENCY_EXPIRES_AFTER_S == 4 * 24 * 3600  # SQS default retention
+
+
+def test_charged_order_is_marked_paid_once(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDERS_TABLE_NAME", "orders")
+    aws.create_table(
+        TableName="orders",
+        KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    aws.put_item(TableName="orders", Item={"id": {"S": "o-1"}, "status": {"S": "PENDING"}})
+    event = {"Records": [sqs_record("m-1", payment("o-1")), sqs_record("m-2", payment("o-unknown"))]}
+    assert handler.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}
+    assert handler.lambda_handler(event, LambdaContext()) == {"batchItemFailures": []}  # already PAID: no-op
+    item = aws.get_item(TableName="orders", Key={"id": {"S": "o-1"}})["Item"]
+    assert item["status"]["S"] == "PAID"
+    assert "Item" not in aws.get_item(TableName="orders", Key={"id": {"S": "o-unknown"}})  # not created
+
+
+def test_import_needs_no_environment() -> None:
+    """The minimal example imports the module before any table is configured."""
+    import importlib
+    import os
+
+    saved = os.environ.pop("IDEMPOTENCY_TABLE_NAME")
+    try:
+        importlib.reload(handler)
+    finally:
+        os.environ["IDEMPOTENCY_TABLE_NAME"] = saved

@@ -77,6 +77,46 @@ PROBE = textwrap.dedent(
         except KeyError:
             found["apigateway.mock_method"] = True
 
+        cfn.create_stack(StackName="kept", TemplateBody=json.dumps({"Resources": {"Role": ROLE,
+            "Fn": fn("logs", LoggingConfig={"LogGroup": "my-logs"}),
+            "Perm": {"Type": "AWS::Lambda::Permission", "Properties": {"Action": "lambda:InvokeFunction",
+                "FunctionName": {"Ref": "Fn"}, "Principal": "sns.amazonaws.com"}},
+            "Table": {"Type": "AWS::DynamoDB::Table", "Properties": {"TableName": "t", "BillingMode": "PAY_PER_REQUEST",
+                "AttributeDefinitions": [{"AttributeName": "id", "AttributeType": "S"}],
+                "KeySchema": [{"AttributeName": "id", "KeyType": "HASH"}], "SSESpecification": {"SSEEnabled": True},
+                "TimeToLiveSpecification": {"AttributeName": "expiration", "Enabled": True}}},
+            "Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {"Name": "s", "ShardCount": 1,
+                "StreamEncryption": {"EncryptionType": "KMS", "KeyId": "alias/aws/kinesis"}}}}}))
+        found["lambda_function.logging_config"] = "LoggingConfig" not in lam.get_function_configuration(FunctionName="logs")
+        ddb = boto3.client("dynamodb")
+        found["dynamodb_table.sse"] = "SSEDescription" not in ddb.describe_table(TableName="t")["Table"]
+        found["dynamodb_table.ttl"] = (
+            ddb.describe_time_to_live(TableName="t")["TimeToLiveDescription"]["TimeToLiveStatus"] == "DISABLED")
+        summary = boto3.client("kinesis").describe_stream_summary(StreamName="s")["StreamDescriptionSummary"]
+        found["kinesis_stream"] = summary["EncryptionType"] == "NONE"
+        cfn.create_stack(StackName="kept2", TemplateBody=json.dumps({"Resources": {
+            "Logs": {"Type": "AWS::Logs::LogGroup", "Properties": {"LogGroupName": "lg"}},
+            "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": "kb", "Description": "d"}},
+            "Rest": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Name": "r",
+                "EndpointConfiguration": {"Types": ["REGIONAL"]}}},
+            "Any": {"Type": "AWS::ApiGateway::Method", "Properties": {"RestApiId": {"Ref": "Rest"},
+                "ResourceId": {"Fn::GetAtt": ["Rest", "RootResourceId"]}, "HttpMethod": "ANY", "AuthorizationType": "NONE",
+                "Integration": {"Type": "AWS_PROXY", "IntegrationHttpMethod": "POST", "TimeoutInMillis": 12000,
+                    "Uri": "arn:aws:apigateway:us-east-1:lambda:path/2015-03-31/functions/arn/invocations"}}}},
+            "Outputs": {"Arn": {"Value": {"Fn::GetAtt": ["Logs", "Arn"]}}}}))
+        found["logs_log_group"] = not cfn.describe_stacks(StackName="kept2")["Stacks"][0]["Outputs"][0][
+            "OutputValue"].endswith(":*")
+        found["events_rule.bus_properties"] = "Description" not in boto3.client("events").describe_event_bus(Name="kb")
+        apigw = boto3.client("apigateway")
+        rest_id = cfn.describe_stack_resource(StackName="kept2", LogicalResourceId="Rest")["StackResourceDetail"][
+            "PhysicalResourceId"]
+        rest = apigw.get_rest_api(restApiId=rest_id)
+        found["apigateway.endpoint_configuration"] = not rest.get("endpointConfiguration", {}).get("types")
+        integration = apigw.get_integration(restApiId=rest_id, resourceId=rest["rootResourceId"], httpMethod="ANY")
+        found["apigateway.integration_properties"] = "timeoutInMillis" not in integration
+        perm = cfn.describe_stack_resource(StackName="kept", LogicalResourceId="Perm")["StackResourceDetail"]
+        found["lambda_permission"] = not perm.get("PhysicalResourceId")
+
         cfn.create_stack(StackName="skip", TemplateBody=json.dumps({"Resources": {
             "Pipe": {"Type": "AWS::Pipes::Pipe", "Properties": {}}}}))
         found["stack_failures"] = cfn.describe_stacks(StackName="skip")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
@@ -129,6 +169,15 @@ def plain_moto() -> dict[str, object]:
         "apigateway.mock_method",
         "stack_failures",
         "lambda_alias.version_getatt",
+        "lambda_function.logging_config",
+        "lambda_permission",
+        "dynamodb_table.sse",
+        "dynamodb_table.ttl",
+        "kinesis_stream",
+        "logs_log_group",
+        "events_rule.bus_properties",
+        "apigateway.endpoint_configuration",
+        "apigateway.integration_properties",
     ],
 )
 def test_bug_is_still_in_plain_moto(plain_moto: dict[str, object], workaround: str) -> None:

@@ -1,0 +1,244 @@
+"""The explain report: pure functions over tiny hand-written templates, the CLI, and the
+committed docs/reference-system.md against the reference app as it synthesizes now."""
+
+from __future__ import annotations
+
+import io
+from argparse import Namespace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from constructs_lib.checks.explain import (
+    DEFAULT_DURATION_S,
+    explain,
+    function_section,
+    mermaid,
+    run_explain,
+    secs,
+)
+from constructs_lib.checks.model import TemplateModel
+from tests.checks import templates as t
+from tests.conftest import ROOT
+
+FIXTURES = ROOT / "tests" / "fixtures"
+REFERENCE_DOC = ROOT / "docs" / "reference-system.md"
+
+
+def section(resources: dict[str, Any], fn: str = t.FN, duration_s: float = DEFAULT_DURATION_S) -> str:
+    model = TemplateModel(t.template(**resources))
+    return "\n".join(function_section(model, model.resources[fn], duration_s))
+
+
+# --------------------------------------------------------------------------------------
+# SQS
+# --------------------------------------------------------------------------------------
+def test_plain_cdk_consumer_without_dlq_shows_the_lost_path() -> None:
+    resources = {"Fn": t.function(30), "Queue": t.queue(dlq=None), "Mapping": t.mapping()}
+    text = section(resources)
+    assert "polled: an SQS event source mapping" in text
+    assert "failed messages from `Queue`: retried until retention expires (4 days), then LOST" in text
+    assert "with no limit on receives" in text
+    chart = "\n".join(mermaid([TemplateModel(t.template(**resources), name="plain.json")]))
+    assert 't0_lost1{{"LOST"}}' in chart
+    assert "t0_Queue -.->|retention expires| t0_lost1" in chart
+    assert "t0_Queue -->|sqs| t0_Fn" in chart
+
+
+def test_consumer_with_dlq_names_it_and_its_retention() -> None:
+    text = section(t.sqs_consumer())
+    assert "after 5 receives it moves to the dead-letter queue" in text
+    assert "failed messages from `Queue`: SQS queue `Dlq`, kept 14 days (the source keeps them 4 days)" in text
+    assert "LOST" not in text
+    assert "visibility timeout of `Queue` 3 min, needs >= 6 x timeout 30 s + window 0 s = 3 min: OK" in text
+    assert "partial batch responses on" in text
+
+
+def test_short_visibility_and_short_dlq_retention_are_called_out() -> None:
+    resources = {**t.sqs_consumer(), "Queue": t.queue(visibility=60), "Dlq": t.dlq(MessageRetentionPeriod=3600)}
+    text = section(resources)
+    assert "visibility timeout of `Queue` 1 min, needs >= 6 x timeout 30 s + window 0 s = 3 min: TOO SHORT" in text
+    assert "kept 1 h (the source keeps them 4 days); SHORTER than the source's" in text
+
+
+def test_sqs_capacity_uses_reserved_concurrency_batch_and_duration() -> None:
+    resources = {**t.sqs_consumer(ScalingConfig={"MaximumConcurrency": 8}), "Fn": t.function(30, reserved=5)}
+    text = section(resources, duration_s=2)
+    assert "reserved concurrency 5" in text
+    assert "maximum concurrency 8" in text
+    # 5 in flight x 10 messages / 2 s = 25 messages/s; at the 30 s timeout 5 x 10 / 30 = 1.7
+    assert "at most 5 invocations in flight (reserved concurrency); ~25 messages/s at 2 s per invocation" in text
+    assert "~1.7 messages/s if every invocation runs to its timeout (30 s)" in text
+
+
+def test_unreserved_function_falls_back_to_the_account_pool() -> None:
+    text = section(t.sqs_consumer())
+    assert "at most 1000 invocations in flight (the default account concurrency (1000)" in text
+
+
+# --------------------------------------------------------------------------------------
+# Streams
+# --------------------------------------------------------------------------------------
+def test_stream_with_destination_keeps_metadata_only() -> None:
+    text = section(t.kinesis_consumer())
+    assert "retry attempts 3, maximum record age 6 h, bisect on error on" in text
+    assert "their metadata (shard, sequence numbers) to SQS queue `Failures`, kept 14 days" in text
+    assert "while the stream retains them (1 day)" in text
+    # 1 shard x parallelization factor 1 = 1 in flight, batches of 100
+    assert "at most 1 invocations in flight (the source's concurrency limit); ~100 records/s" in text
+
+
+def test_stream_with_aws_defaults_retries_forever_then_loses_records() -> None:
+    resources = t.kinesis_consumer(
+        MaximumRetryAttempts=None, MaximumRecordAgeInSeconds=None, DestinationConfig=None, BisectBatchOnFunctionError=None
+    )
+    text = section(resources)
+    assert "retry attempts infinite (-1), maximum record age infinite (-1), bisect on error off" in text
+    assert "retried forever, blocking their shard until the records expire from the stream (1 day), then LOST" in text
+
+
+def test_stream_with_bounded_retries_but_no_destination_discards_to_lost() -> None:
+    text = section(t.kinesis_consumer(DestinationConfig=None))
+    assert "discarded after the retries / record age, LOST (no on-failure destination)" in text
+
+
+def test_shards_times_parallelization_caps_stream_concurrency() -> None:
+    resources = {**t.kinesis_consumer(ParallelizationFactor=2), "Stream": t._res("AWS::Kinesis::Stream", {"ShardCount": 3})}
+    assert "at most 6 invocations in flight (the source's concurrency limit)" in section(resources)
+
+
+# --------------------------------------------------------------------------------------
+# Asynchronous
+# --------------------------------------------------------------------------------------
+def test_async_function_without_destination_is_lost() -> None:
+    text = section({"Fn": t.function(30), "Perm": t.permission("s3.amazonaws.com")})
+    assert "asynchronous: Lambda's internal queue" in text
+    assert "failed asynchronous events: retried 2 times / up to 6 h, then LOST (no on-failure destination, no DLQ)" in text
+
+
+def test_async_function_with_destination_and_eventbridge_dlq() -> None:
+    resources = {
+        "Fn": t.function(30),
+        "Cfg": t.invoke_config(t.arn("Failures")),
+        "Failures": t.dlq(),
+        "Rule": t.events_rule(dead_letter=t.arn("RuleDlq")),
+        "RuleDlq": t.dlq(),
+    }
+    text = section(resources)
+    assert "EventBridge rule `Rule`: delivery retried up to 185 times within 1 day" in text
+    assert "events EventBridge rule `Rule` cannot deliver: SQS queue `RuleDlq`, kept 14 days" in text
+    assert "failed asynchronous events (invocation record: event + error): SQS queue `Failures`, kept 14 days" in text
+    assert "LOST" not in text
+
+
+def test_eventbridge_target_without_dlq_and_sns_without_redrive_are_lost() -> None:
+    resources = {
+        "Fn": t.function(30),
+        "Cfg": t.invoke_config(t.arn("Failures")),
+        "Failures": t.dlq(),
+        "Rule": t.events_rule(),
+        "Topic": t._res("AWS::SNS::Topic", {}),
+        "Sub": t.sns_subscription(),
+    }
+    text = section(resources)
+    assert "events EventBridge rule `Rule` cannot deliver: retried up to 1 day, then LOST (no target DLQ)" in text
+    assert "messages SNS topic `Topic` cannot deliver: LOST after SNS's retries (no redrive policy)" in text
+
+
+# --------------------------------------------------------------------------------------
+# Synchronous: API Gateway and function callers
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "resources,expected",
+    [
+        ({"Fn": t.function(10), "Method": t.rest_method()}, "REST integration timeout 29 s > function timeout 10 s: OK"),
+        ({"Fn": t.function(29), "Method": t.rest_method()}, "REST integration timeout 29 s > function timeout 29 s: NOT ABOVE"),
+        ({"Fn": t.function(10), "Integ": t.http_integration()}, "HTTP API integration timeout 30 s > function timeout 10 s: OK"),
+        ({"Fn": t.function(10), "Integ": t.http_integration(5000)}, "HTTP API integration timeout 5 s > function timeout 10 s: NOT ABOVE"),
+    ],
+)
+def test_api_timeout_chain(resources: dict[str, Any], expected: str) -> None:
+    text = section(resources)
+    assert expected in text
+    assert "failed requests: an error answer (5XX) to the caller, nothing is kept" in text
+
+
+def test_api_capacity_is_capped_by_the_stage() -> None:
+    resources = {
+        "Fn": t.function(3, reserved=20),
+        "Integ": {**t.http_integration(), "Properties": {**t.http_integration()["Properties"], "ApiId": t.ref("Api")}},
+        "Stage": t._res("AWS::ApiGatewayV2::Stage", {"ApiId": t.ref("Api"), "DefaultRouteSettings": {"ThrottlingRateLimit": 5, "ThrottlingBurstLimit": 10}}),
+    }
+    text = section(resources)
+    assert "API stage throttling: 5 requests/s, burst 10" in text
+    assert "~20 requests/s at 1 s per invocation, capped by the stage at 5/s" in text
+
+
+def test_synchronous_caller_chain() -> None:
+    text = section(t.caller_and_callee(10, 30), fn="Callee")
+    assert "its timeout 10 s > this timeout 30 s: NOT ABOVE" in text
+    assert "**May invoke:** `Callee`" in section(t.caller_and_callee(10, 30), fn="Caller")
+
+
+def test_function_without_triggers() -> None:
+    text = section({"Fn": t.function(None)})
+    assert "no trigger in this template" in text
+    assert "function timeout 3 s" in text  # Lambda's default when Timeout is absent
+
+
+# --------------------------------------------------------------------------------------
+# The report and the command line
+# --------------------------------------------------------------------------------------
+def test_report_is_sorted_and_states_the_duration() -> None:
+    models = [TemplateModel(t.template(**t.sqs_consumer()), name="b.template.json"), TemplateModel(t.template(**t.kinesis_consumer()), name="a.template.json")]
+    report = explain(models, duration_s=0.5)
+    assert report.index("## a") < report.index("## b")
+    assert "average duration of 0.5 s per invocation (`--duration`)" in report
+    assert report == explain(list(reversed(models)), duration_s=0.5)
+
+
+@pytest.mark.parametrize("value,text", [(45, "45 s"), (120, "2 min"), (7200, "2 h"), (86400, "1 day"), (1209600, "14 days"), (-1, "infinite (-1)"), (None, "unknown (computed)")])
+def test_secs(value: float | None, text: str) -> None:
+    assert secs(value) == text
+
+
+def test_cli_writes_the_report(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    err = io.StringIO()
+    code = run_explain(Namespace(path=str(FIXTURES / "checks_bad_consumer.yaml"), duration=2.0, output=str(target)), err=err)
+    assert code == 0
+    report = target.read_text()
+    assert "## checks_bad_consumer.yaml" in report and "TOO SHORT" in report
+    assert "wrote" in err.getvalue()
+
+
+def test_cli_prints_to_stdout_and_rejects_bad_input(tmp_path: Path) -> None:
+    out, err = io.StringIO(), io.StringIO()
+    assert run_explain(Namespace(path=str(FIXTURES / "checks_good_consumer.json"), duration=1.0, output=None), out=out) == 0
+    assert out.getvalue().startswith("# Invocation model report")
+    assert run_explain(Namespace(path=str(tmp_path / "missing"), duration=1.0, output=None), err=err) == 2
+    assert run_explain(Namespace(path=str(FIXTURES / "checks_good_consumer.json"), duration=0.0, output=None), err=err) == 2
+    assert "--duration" in err.getvalue()
+
+
+def test_main_dispatches_explain(capsys: pytest.CaptureFixture[str]) -> None:
+    from constructs_lib.checks.cli import main
+
+    assert main(["explain", str(FIXTURES / "checks_good_consumer.json"), "--duration", "3"]) == 0
+    assert "3 s per invocation" in capsys.readouterr().out
+
+
+# --------------------------------------------------------------------------------------
+# The committed reference report
+# --------------------------------------------------------------------------------------
+def test_reference_system_doc_matches_the_reference_app(reference_templates: dict[str, dict[str, Any]]) -> None:
+    """docs/reference-system.md is what explain says about the reference app now.
+
+    Regenerate with ``make explain``. The report holds logical ids, settings and derived
+    numbers only - no asset hashes and no physical names - so it is stable across synths.
+    """
+    models = [TemplateModel(tpl, name=f"{name}.template.json") for name, tpl in reference_templates.items()]
+    expected = explain(models)
+    assert REFERENCE_DOC.read_text(encoding="utf-8") == expected, "docs/reference-system.md is stale: run `make explain`"
+    assert "LOST" not in expected.split("## Flowchart", 1)[1].split("```", 2)[2]  # every reference failure path ends somewhere
