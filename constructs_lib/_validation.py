@@ -24,6 +24,8 @@ def seconds(duration: Duration | None) -> float | None:
 
 def number(value: Any) -> float | None:
     """A plain number, or ``None`` when unset or an unresolved token."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return float(value)  # tokens are never Python ints: skip the jsii round trip
     if value is None or Token.is_unresolved(value):
         return None
     return float(value)

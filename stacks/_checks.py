@@ -35,7 +35,7 @@ def attach_checks(app: App) -> list[IPolicyValidationPlugin]:
     from constructs_lib.checks import InvocationModelChecks
 
     plugins: list[IPolicyValidationPlugin] = [
-        InvocationModelChecks(),  # type: ignore[list-item]  # jsii.implements is structural
+        InvocationModelChecks(),
         AwsSolutionsChecks(app),
         ServerlessChecks(app),
     ]

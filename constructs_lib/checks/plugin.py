@@ -23,11 +23,11 @@ from pathlib import Path
 
 import jsii
 from aws_cdk import (
-    IPolicyValidationContextBeta1,
-    IPolicyValidationPluginBeta1,
-    PolicyValidationPluginReportBeta1,
-    PolicyViolatingResourceBeta1,
-    PolicyViolationBeta1,
+    IPolicyValidationContext,
+    IPolicyValidationPlugin,
+    PolicyValidationPluginReport,
+    PolicyViolatingResource,
+    PolicyViolation,
 )
 
 from constructs_lib import __version__, limits
@@ -36,7 +36,7 @@ from constructs_lib.checks.model import TemplateModel
 from constructs_lib.checks.rules import ALL_RULES, run_checks
 
 
-@jsii.implements(IPolicyValidationPluginBeta1)
+@jsii.implements(IPolicyValidationPlugin)
 class InvocationModelChecks:
     """Invocation-model checks as a CDK validation plugin.
 
@@ -62,28 +62,28 @@ class InvocationModelChecks:
     def rule_ids(self) -> list[str]:
         return [r.id for r in ALL_RULES]
 
-    def validate(self, context: IPolicyValidationContextBeta1) -> PolicyValidationPluginReportBeta1:
+    def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
         paths = list(context.template_paths)
         models = [
             TemplateModel(json.loads(Path(p).read_text(encoding="utf-8")), name=p) for p in paths
         ]
         self.findings = run_checks(models, self.options)
         violations = [_violation(f) for f in self.findings if f.applicable]
-        return PolicyValidationPluginReportBeta1(
+        return PolicyValidationPluginReport(
             success=not any(f.is_error for f in self.findings),
             violations=violations,
             plugin_version=__version__,
         )
 
 
-def _violation(finding: Finding) -> PolicyViolationBeta1:
-    return PolicyViolationBeta1(
+def _violation(finding: Finding) -> PolicyViolation:
+    return PolicyViolation(
         rule_name=finding.rule_id,
         description=f"{finding.message} ({finding.source})" if finding.source else finding.message,
         fix=finding.fix,
         severity=finding.level,
         violating_resources=[
-            PolicyViolatingResourceBeta1(
+            PolicyViolatingResource(
                 resource_logical_id=finding.resource,
                 template_path=finding.template,
                 locations=[finding.location],
