@@ -16,13 +16,12 @@ from typing import Any
 
 from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_events as events
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import limits
 from constructs_lib._function import create_function
 from constructs_lib.async_worker import AsyncWorker
 from stacks._idempotency import grant_idempotency, idempotency_table
+from stacks._outbox import notification_outbox
 from stacks._packaging import dependencies_layer, handler_code
 
 
@@ -40,30 +39,7 @@ class AsyncWorkerExample(Stack):
         self.idempotency_table = idempotency_table(self)
 
         # Where the worker puts confirmations for the email/SMS sender (not part of this stack).
-        outbox_dlq = sqs.Queue(
-            self,
-            "NotificationOutboxDeadLetterQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
-        )
-        Validations.of(outbox_dlq).acknowledge(
-            Acknowledgment(
-                id="Serverless-SQSRedrivePolicy",
-                reason="this is the outbox's dead-letter queue, kept 14 days for redrive; nothing "
-                "consumes it, so it needs no dead-letter queue of its own",
-            )
-        )
-        self.notification_outbox = sqs.Queue(
-            self,
-            "NotificationOutbox",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
-            dead_letter_queue=sqs.DeadLetterQueue(
-                queue=outbox_dlq, max_receive_count=limits.DEFAULT_MAX_RECEIVE_COUNT
-            ),
-        )
+        self.notification_outbox = notification_outbox(self, "NotificationOutbox")
 
         self.worker = AsyncWorker(
             self,

@@ -31,15 +31,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, CfnOutput, Duration, RemovalPolicy, Stack, Validations
+from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import AsyncWorker, QueueConsumer, StreamProcessor, SyncApiFunction, limits
+from constructs_lib import AsyncWorker, QueueConsumer, StreamProcessor, SyncApiFunction
 from constructs_lib.sync_api import Authorization
+from stacks._outbox import notification_outbox
 from stacks._packaging import dependencies_layer, handler_code
 from stacks._idempotency import grant_idempotency, idempotency_table
 
@@ -98,29 +99,7 @@ class Notifications(Construct):
     def __init__(self, scope: Construct, id: str, *, code: lambda_.Code, layer: lambda_.ILayerVersion, bus: events.IEventBus) -> None:
         super().__init__(scope, id)
         self.idempotency_table = idempotency_table(self)
-        outbox_dlq = sqs.Queue(
-            self,
-            "OutboxDeadLetterQueue",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
-        )
-        Validations.of(outbox_dlq).acknowledge(
-            Acknowledgment(
-                id="Serverless-SQSRedrivePolicy",
-                reason="this is the outbox's dead-letter queue, kept 14 days for redrive; nothing "
-                "consumes it, so it needs no dead-letter queue of its own",
-            )
-        )
-        # Where the worker puts emails for the sender (the sender is out of scope here).
-        self.outbox = sqs.Queue(
-            self,
-            "Outbox",
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.seconds(limits.FAILURE_QUEUE_RETENTION_S),
-            dead_letter_queue=sqs.DeadLetterQueue(queue=outbox_dlq, max_receive_count=limits.DEFAULT_MAX_RECEIVE_COUNT),
-        )
+        self.outbox = notification_outbox(self, "Outbox")
         self.worker = AsyncWorker(
             self,
             "Worker",
