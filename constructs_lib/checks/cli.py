@@ -35,12 +35,19 @@ def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
     return parser
 
 
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} is not a concurrency quota; it must be 1 or more")
+    return value
+
+
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH", help="a cdk.out directory or a template file (JSON or YAML)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     parser.add_argument(
         "--account-concurrency",
-        type=int,
+        type=_positive_int,
         default=limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
         metavar="N",
         help="the account's Lambda concurrency quota for the unreserved-pool rule (default %(default)s)",

@@ -29,6 +29,13 @@ class CheckOptions:
 
     account_concurrency: int = limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY
 
+    def __post_init__(self) -> None:
+        if self.account_concurrency < 1:
+            raise ValueError(
+                f"account_concurrency {self.account_concurrency} is not a concurrency quota; it must be "
+                "1 or more (the default quota is 1,000 executions per Region)"
+            )
+
 
 @dataclass(frozen=True)
 class Hit:

@@ -36,6 +36,7 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     ),
     "sqs-redrive-policy": (t.template(**SQS), with_(SQS, Queue=t.queue(dlq=None)), "Queue"),
     "sqs-max-receive-count": (t.template(**SQS), with_(SQS, Queue=t.queue(max_receive=4)), "Queue"),
+    "sqs-max-receive-count-range": (t.template(**SQS), with_(SQS, Queue=t.queue(max_receive=1001)), "Queue"),
     "sqs-partial-batch-response": (
         t.template(**SQS),
         with_(SQS, Mapping=t.mapping(BatchSize=10)),
@@ -199,6 +200,29 @@ def test_redrive_policy_as_json_string_is_read() -> None:
     result = findings(with_(SQS, Queue=queue))
     assert [f.rule_id for f in result] == ["sqs-max-receive-count"]
     assert "maxReceiveCount 3 is below the recommended 5" in result[0].message
+
+
+@pytest.mark.parametrize(
+    ("count", "rule_id", "level"),
+    [(0, "sqs-max-receive-count-range", "error"), (1, "sqs-max-receive-count", "warning"),
+     (4, "sqs-max-receive-count", "warning"), (5, None, None), (1000, None, None),
+     (1001, "sqs-max-receive-count-range", "error")],
+)
+def test_max_receive_count_boundaries_and_levels(count: int, rule_id: str | None, level: str | None) -> None:
+    """Outside SQS's 1-1,000 the deploy fails (an error); 1-4 only risks good messages (a warning)."""
+    result = [f for f in findings(with_(SQS, Queue=t.queue(max_receive=count))) if f.rule_id.startswith("sqs-max-receive")]
+    assert [(f.rule_id, f.level) for f in result] == ([(rule_id, level)] if rule_id else [])
+
+
+def test_unreserved_pool_with_a_tiny_quota_and_nothing_reserved_does_not_crash() -> None:
+    from constructs_lib.checks.core import CheckOptions
+    from constructs_lib.checks.model import TemplateModel
+    from constructs_lib.checks.rules import run_checks
+
+    models = [TemplateModel(t.template(Fn=t.function()), name="t")]
+    assert [f for f in run_checks(models, CheckOptions(account_concurrency=10)) if f.applicable] == []
+    with pytest.raises(ValueError, match="account_concurrency 0 is not a concurrency quota"):
+        CheckOptions(account_concurrency=0)
 
 
 @pytest.mark.parametrize(("batch", "bad"), [(1, False), (2, True), (None, True)])

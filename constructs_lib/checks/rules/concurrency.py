@@ -78,6 +78,8 @@ def unreserved_pool(
         for fn in model.functions()
         if (value := reserved(fn)) is not None and value > 0
     ]
+    if not reservations:
+        return  # nothing reserved: Lambda has nothing to refuse, whatever the quota
     total = sum(value for _, _, value in reservations)
     violation = function_rules.check_unreserved_pool(
         total, options.account_concurrency, prop="ReservedConcurrentExecutions"

@@ -145,9 +145,27 @@ def sqs_max_receive_count(model: TemplateModel, options: CheckOptions) -> Iterat
         if policy is None:
             continue
         count = number(policy.get("maxReceiveCount"))
-        violation = sqs_rules.low_max_receive_count(count, prop="maxReceiveCount") or sqs_rules.check_max_receive_count(
-            count, prop="maxReceiveCount"
-        )
+        if sqs_rules.check_max_receive_count(count) is not None:
+            continue  # out of SQS's range: sqs-max-receive-count-range reports it, as an error
+        violation = sqs_rules.low_max_receive_count(count, prop="maxReceiveCount")
+        if violation is not None:
+            yield Hit.of(queue, violation, location="Properties/RedrivePolicy/maxReceiveCount")
+
+
+@rule(
+    "sqs-max-receive-count-range",
+    "error",
+    "An SQS source queue's maxReceiveCount is outside SQS's 1-1,000.",
+    explanation="""SQS rejects a redrive policy whose maxReceiveCount is below 1 or above
+    1,000, so the deploy fails.""",
+    fix="Set the redrive policy's maxReceiveCount between 1 and 1,000 (5 or more is recommended).",
+)
+def sqs_max_receive_count_range(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for _, queue in _source_queues(model):
+        policy = redrive_policy(queue)
+        if policy is None:
+            continue
+        violation = sqs_rules.check_max_receive_count(number(policy.get("maxReceiveCount")), prop="maxReceiveCount")
         if violation is not None:
             yield Hit.of(queue, violation, location="Properties/RedrivePolicy/maxReceiveCount")
 
@@ -222,6 +240,7 @@ RULES = (
     sqs_visibility_timeout,
     sqs_redrive_policy,
     sqs_max_receive_count,
+    sqs_max_receive_count_range,
     sqs_partial_batch_response,
     sqs_dlq_retention,
     sqs_fifo_dlq,
