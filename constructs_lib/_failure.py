@@ -3,6 +3,10 @@ acknowledgments that the shared design makes true for every construct."""
 
 from __future__ import annotations
 
+import json
+import re
+from typing import Literal
+
 from aws_cdk import Acknowledgment, Duration, Validations
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
@@ -52,3 +56,40 @@ def create_failure_queue(
     if not redrive_target:
         acknowledge(queue, "AwsSolutions-SQS3", reason)
     return queue
+
+
+#: How a queue is encrypted at rest, as :func:`queue_encryption` reports it.
+QueueEncryptionKind = Literal["none", "sqs-managed", "kms-managed", "kms"]
+
+#: The AWS managed SQS key (``sqs.QueueEncryption.KMS_MANAGED``). Its key policy cannot be
+#: changed. Source: limits.SRC_SQS_KEY_MANAGEMENT.
+_AWS_MANAGED_SQS_KEY = re.compile(r"alias/aws/sqs(?![\w/-])")
+
+
+def queue_encryption(queue: sqs.IQueue) -> QueueEncryptionKind | None:
+    """How ``queue`` is encrypted: ``"none"`` (encryption turned off), ``"sqs-managed"``
+    (SSE-SQS), ``"kms-managed"`` (the AWS managed key ``alias/aws/sqs``), ``"kms"`` (any
+    other KMS key), or ``None`` when it cannot be known (an imported queue without a key).
+
+    A queue made in this app is read from its ``CfnQueue``: SQS encrypts new queues with
+    SSE-SQS unless ``SqsManagedSseEnabled`` is explicitly false, so an unset value counts
+    as ``"sqs-managed"``.
+    """
+    cfn = queue.node.default_child
+    if isinstance(cfn, sqs.CfnQueue):
+        if cfn.kms_master_key_id is not None:
+            return "kms-managed" if _is_aws_managed_key(queue, cfn.kms_master_key_id) else "kms"
+        if cfn.sqs_managed_sse_enabled is False:
+            return "none"
+        return "sqs-managed"
+    key = queue.encryption_master_key
+    if key is not None:
+        return "kms-managed" if _is_aws_managed_key(queue, key.key_arn) else "kms"
+    return None
+
+
+def _is_aws_managed_key(queue: sqs.IQueue, key_id: object) -> bool:
+    """Whether a key id / ARN (possibly a token) names ``alias/aws/sqs``."""
+    resolved = queue.stack.resolve(key_id)
+    text = resolved if isinstance(resolved, str) else json.dumps(resolved)
+    return _AWS_MANAGED_SQS_KEY.search(text) is not None

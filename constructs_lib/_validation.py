@@ -22,6 +22,25 @@ def seconds(duration: Duration | None) -> float | None:
     return float(duration.to_seconds(integral=False))
 
 
+def token_duration_unit(duration: Duration | None, prop: str, *, source: str) -> Violation | None:
+    """A Duration whose value is an unresolved token can only be passed through in the
+    unit CloudFormation wants (seconds): ``Duration.minutes(token)`` cannot be converted
+    at synth time, and jsii would crash on ``to_seconds()``. Not applicable otherwise."""
+    if duration is None or not duration.is_unresolved():
+        return None
+    unit = duration.unit_label()
+    if unit == "seconds":
+        return None
+    return Violation(
+        prop,
+        f"{prop} Duration.{unit}(<token>) cannot be converted to seconds at synth time, "
+        "because its value is an unresolved token (a CfnParameter or another resource's "
+        f"attribute); pass Duration.seconds(<token>) instead, which goes into the template "
+        "unchanged as the seconds CloudFormation expects",
+        source,
+    )
+
+
 def number(value: Any) -> float | None:
     """A plain number, or ``None`` when unset or an unresolved token."""
     if isinstance(value, int) and not isinstance(value, bool):

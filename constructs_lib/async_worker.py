@@ -30,12 +30,13 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
-from constructs_lib._failure import acknowledge, create_failure_queue
+from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import async_invoke as async_rules
+from constructs_lib.rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 1 minute. Background work (sending a
 #: notification, calling a third-party API) is slower than a request path, but a hung
@@ -99,10 +100,16 @@ class AsyncWorker(Construct):
         ``LambdaDestination``). Default: an encrypted SQS queue (SSE-SQS, TLS only,
         14-day retention) made here and exposed as ``failure_queue``. A destination
         receives the invocation record - the original event, the error and the attempt
-        count - which a Lambda dead-letter queue (the legacy mechanism) does not.
+        count - which a Lambda dead-letter queue (the legacy mechanism) does not. The
+        queue, topic, bus or function inside a given destination is private to it, so this
+        construct cannot check it and warns (``constructs-lib:failure-destination-unverified``):
+        it must be encrypted, a standard queue or topic (Lambda destinations reject FIFO
+        queues), and keep records at least 14 days.
     :param on_success: where the records of successful invocations go. Default none.
+        Optional bookkeeping - nothing is lost without it - so it is not checked and
+        does not warn.
 
-    Alarms (see docs/sections/alarms.md):
+    Alarms (see "Alarms" in the README):
 
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
@@ -205,6 +212,8 @@ class AsyncWorker(Construct):
                 self, "FailureQueue", purpose="the on-failure destination of asynchronous invocations"
             )
             on_failure = destinations.SqsDestination(self.failure_queue)
+        else:
+            warn(self, "failure-destination-unverified", async_rules.unverified_on_failure(type(on_failure).__name__))
         self.on_failure: lambda_.IDestination = on_failure
 
         self.function = create_function(
@@ -404,8 +413,10 @@ class AsyncWorker(Construct):
 
         :param event: transform the event before delivery. Default the whole event.
         :param dead_letter_queue: the target's DLQ. Default a new encrypted queue with
-            14-day retention. Must be a standard queue, not unencrypted; a retention
-            below 14 days is a warning.
+            14-day retention. Must be a standard queue, not unencrypted, and not
+            encrypted with the AWS managed key (``KMS_MANAGED``: EventBridge cannot be
+            allowed to use it); a customer managed key or a retention below 14 days is a
+            warning.
         :param retry_attempts: delivery retries, 0-185. Default 185, EventBridge's own
             default set explicitly: Lambda's async Invoke fails only transiently or
             permanently, and permanent failures skip the retries and go to the DLQ.
@@ -447,7 +458,9 @@ class AsyncWorker(Construct):
 
         :param dead_letter_queue: the subscription's DLQ. Default a new encrypted queue
             (SSE-SQS, so SNS needs no KMS key policy) with 14-day retention. Must be a
-            standard queue, not unencrypted; a retention below 14 days is a warning.
+            standard queue, not unencrypted, and not encrypted with the AWS managed key
+            (``KMS_MANAGED``: SNS cannot be allowed to use it); a customer managed key or
+            a retention below 14 days is a warning.
         :param filter_policy: / :param filter_policy_with_message_body: SNS filter
             policies; messages that match none are not delivered (and not failures).
         """
@@ -502,30 +515,27 @@ class AsyncWorker(Construct):
         else:
             cfn = given.node.default_child
             retention_s = None
-            sse_enabled = None
             if isinstance(cfn, sqs.CfnQueue):
                 retention_s = (
                     float(limits.SQS_DEFAULT_RETENTION_S)
                     if cfn.message_retention_period is None
                     else number(cfn.message_retention_period)
                 )
-                sse_enabled = not (cfn.sqs_managed_sse_enabled is False and cfn.kms_master_key_id is None)
+            encryption = queue_encryption(given)
             raise_first(
                 self,
                 async_rules.check_failure_queue_standard(given.fifo, service=service),
-                async_rules.check_failure_queue_encrypted(sse_enabled),
+                sqs_rules.check_failure_queue_encrypted(encryption, name=given.node.path),
+                sqs_rules.check_failure_queue_key_usable(encryption, service=service, name=given.node.path),
             )
             warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(retention_s))
-            kms_encrypted = given.encryption_master_key is not None or (
-                isinstance(cfn, sqs.CfnQueue) and cfn.kms_master_key_id is not None
-            )
-            if kms_encrypted:
+            if encryption == "kms":
                 warn(
                     self,
                     "dead-letter-queue-kms",
                     Violation(
                         "dead_letter_queue",
-                        f"dead_letter_queue {given.node.path} is encrypted with a KMS key; "
+                        f"dead_letter_queue {given.node.path} is encrypted with a customer managed KMS key; "
                         f"{service} can send to it only if the key policy allows its service "
                         "principal kms:GenerateDataKey and kms:Decrypt - otherwise delivery "
                         "failures are lost. SQS-managed encryption needs no key policy",

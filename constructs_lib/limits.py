@@ -39,6 +39,17 @@ SRC_SQS_FIFO_DLQ = (
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
     "sqs-configure-dead-letter-queue.html"
 )
+#: "you cannot modify the key policy of an AWS managed KMS key for Amazon SQS"; services
+#: that send to an encrypted queue need a customer managed key that allows them.
+SRC_SQS_KEY_MANAGEMENT = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "sqs-key-management.html"
+)
+#: "When using an Amazon SQS queue as a destination, FIFO queues cannot be used."
+SRC_LAMBDA_DESTINATION_CONFIG = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+    "aws-properties-lambda-eventinvokeconfig-destinationconfig.html"
+)
 SRC_LAMBDA_KINESIS = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html"
 SRC_LAMBDA_STREAM_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html"
 SRC_LAMBDA_DDB = "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html"

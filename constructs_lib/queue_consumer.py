@@ -22,7 +22,7 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, check_counts, sqs_metric
-from constructs_lib._failure import acknowledge, create_failure_queue
+from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
 from constructs_lib._function import create_function, validate_function_props
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation, fmt_seconds
@@ -101,11 +101,13 @@ class QueueConsumer(Construct):
         (SQS's default). The DLQ keeps them 14 days, never less than the source.
     :param dead_letter_queue: an existing DLQ to use instead of creating one. Default none
         (an encrypted DLQ with 14-day retention is created). Must match the source's FIFO
-        type and keep messages at least as long as the source.
+        type, keep messages at least as long as the source, and not have encryption turned
+        off (``sqs.QueueEncryption.UNENCRYPTED``): it holds the failed messages themselves.
+        The same holds for the DLQ in the redrive policy of a given ``queue``.
     :param encryption_key: a KMS key to encrypt both queues. Default none: SQS-managed
         server-side encryption (SSE-SQS).
 
-    Alarms (``alarms``: see docs/sections/alarms.md):
+    Alarms (``alarms``: see "Alarms" in the README):
 
     :param alarms: create the alarms below. Default True: a DLQ nobody watches is a slower
         way to lose messages. False creates none (and then no alarm prop may be set).
@@ -491,6 +493,7 @@ class QueueConsumer(Construct):
         raise_first(
             self,
             sqs_rules.check_fifo_match(is_fifo, dlq.fifo),
+            sqs_rules.check_failure_queue_encrypted(queue_encryption(dlq), name=dlq.node.path),
             sqs_rules.check_dlq_retention(_retention_s(dlq), source_retention_s),
         )
 
@@ -533,6 +536,7 @@ class QueueConsumer(Construct):
             self,
             sqs_rules.check_max_receive_count(number(dlq.max_receive_count)),
             sqs_rules.check_fifo_match(is_fifo, dlq.queue.fifo),
+            sqs_rules.check_failure_queue_encrypted(queue_encryption(dlq.queue), name=dlq.queue.node.path),
             sqs_rules.check_dlq_retention(_retention_s(dlq.queue), _retention_s(queue)),
         )
         warn(self, "max-receive-count-low", sqs_rules.low_max_receive_count(number(dlq.max_receive_count)))

@@ -30,7 +30,7 @@ from constructs_lib import limits
 from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
 from constructs_lib._failure import acknowledge, create_failure_queue
 from constructs_lib._function import create_function, validate_function_props
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import sqs as sqs_rules
@@ -111,7 +111,9 @@ class StreamProcessor(Construct):
         isolate one bad record in a large batch. -1 together with ``max_record_age=-1``
         is allowed, with a warning: it is the week-long stall this construct prevents.
     :param max_record_age: records older than this are discarded to the on-failure
-        destination, 60 s to 7 days, or -1 (``INFINITE``). Default 6 h: a consumer that
+        destination, 60 s to 7 days, or -1 (``INFINITE``). A token must be
+        ``Duration.seconds(token)`` (other units cannot be converted at synth time; an
+        error says so). Default 6 h: a consumer that
         far behind should shed load with a trace rather than fall further behind, and it
         is well inside the 24 h retention of DynamoDB Streams (and of a default Kinesis
         stream). It must not exceed the stream's retention: a record would be trimmed
@@ -128,7 +130,14 @@ class StreamProcessor(Construct):
         sequence numbers, the reason (``RetryAttemptsExhausted``,
         ``RecordAgeExceeded``...) - not the records (an S3 destination also gets the
         invocation payload). Read the records back with GetShardIterator
-        (``AT_SEQUENCE_NUMBER``) + GetRecords while they are still in the stream.
+        (``AT_SEQUENCE_NUMBER``) + GetRecords while they are still in the stream. The
+        created queue keeps 14 days (the SQS maximum), so a Kinesis stream made in this
+        app that keeps records longer is an error without ``on_failure``: pass
+        ``S3OnFailureDestination(bucket)``, which keeps the records themselves. The
+        destination inside a given ``on_failure`` is private to it, so this construct
+        cannot check it and warns (``constructs-lib:failure-destination-unverified``): it
+        must be encrypted, a standard queue or topic (Lambda destinations reject FIFO
+        queues), and keep what it receives at least as long as the stream's retention.
     :param encryption_key: a KMS key for the created failure queue. Default none
         (SQS-managed encryption). Not allowed together with ``on_failure``.
     :param tumbling_window: aggregate state across invocations per shard, at most 15 min.
@@ -140,7 +149,7 @@ class StreamProcessor(Construct):
         (``kinesis.StreamConsumer``), with its own 2 MB/s per shard and lower latency.
         Default False (shared throughput; cheaper). Kinesis only.
 
-    Alarms (see docs/sections/alarms.md):
+    Alarms (see "Alarms" in the README):
 
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
@@ -230,6 +239,11 @@ class StreamProcessor(Construct):
         window_s = seconds(max_batching_window)
         raise_first(
             self,
+            token_duration_unit(
+                max_record_age if isinstance(max_record_age, Duration) else None,
+                "max_record_age",
+                source=limits.SRC_ESM_API,
+            ),
             stream_rules.check_enhanced_fan_out_source(use_enhanced_fan_out, kind),
             stream_rules.check_starting_position(
                 starting_position.value,
@@ -265,6 +279,9 @@ class StreamProcessor(Construct):
                 stream_rules.check_reserved_covers_shards(
                     number(reserved_concurrent_executions), _kinesis_shard_count(stream), factor
                 ),
+                stream_rules.check_failure_queue_covers_retention(_kinesis_retention_s(stream))
+                if on_failure is None
+                else None,
             )
         raise_first(
             self,
@@ -290,6 +307,12 @@ class StreamProcessor(Construct):
         )
         warn(self, "stream-infinite-retries", stream_rules.infinite_retries(retries, age_s))
         warn(self, "stream-infinite-record-age", stream_rules.infinite_record_age(retries, age_s))
+        if on_failure is not None:
+            warn(
+                self,
+                "failure-destination-unverified",
+                stream_rules.unverified_on_failure(type(on_failure).__name__, retention_s, source_kind=kind),
+            )
 
         self.stream: kinesis.IStream | None = stream
         self.table: dynamodb.ITable | None = table
@@ -355,7 +378,8 @@ class StreamProcessor(Construct):
         self.on_failure: lambda_.IEventSourceDlq = on_failure
 
         # aws-cdk-lib's L2 range-checks max_record_age without skipping tokens and cannot
-        # express -1, so both go straight to the L1 property.
+        # express -1, so both go straight to the L1 property. A token Duration is in seconds
+        # here (token_duration_unit rejected other units), so to_seconds() passes it through.
         l1_age: float | None = None
         if not isinstance(max_record_age, Duration):
             l1_age = max_record_age

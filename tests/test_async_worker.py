@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from aws_cdk import App, CfnParameter, Duration, Stack
 from aws_cdk import aws_events as events
+from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_s3 as s3
@@ -439,7 +440,7 @@ def test_topic_subscription_overrides_and_kms_dlq_warning(built: Built) -> None:
     )
     built.custom_annotations.has_warning(
         "/Custom/Worker",
-        Match.string_like_regexp(r"dead_letter_queue Custom/KmsDlq is encrypted with a KMS key; Amazon SNS"),
+        Match.string_like_regexp(r"dead_letter_queue Custom/KmsDlq is encrypted with a customer managed KMS key; Amazon SNS"),
     )
 
 
@@ -566,7 +567,27 @@ def test_warnings_are_namespaced(built: Built) -> None:
         "constructs-lib:retries-outlived-by-event-age",
         "constructs-lib:failure-queue-retention-short",
         "constructs-lib:dead-letter-queue-kms",
+        "constructs-lib:failure-destination-unverified",
     }
+
+
+def test_given_on_failure_warns_that_it_is_unverified(built: Built) -> None:
+    built.custom_annotations.has_warning(
+        "/Custom/Worker",
+        Match.string_like_regexp(
+            r"on_failure SnsDestination is your own destination, which this construct cannot inspect; make "
+            r"sure it is encrypted.*not FIFO: Lambda destinations reject FIFO queues.*at least 1209600 s "
+            r"\(14 days.*\[ack: constructs-lib:failure-destination-unverified\]"
+        ),
+    )
+    # The created failure queue needs no such warning.
+    built.custom_annotations.has_no_warning("/Custom/ShortLived", Match.string_like_regexp("failure-destination-unverified"))
+
+
+def test_given_on_success_alone_does_not_warn() -> None:
+    stack = Stack(App(), "Stack")
+    worker_of(stack, on_success=destinations.EventBridgeDestination(events.EventBus(stack, "Bus")))
+    Annotations.from_stack(stack).has_no_warning("*", Match.string_like_regexp("failure-destination-unverified"))
 
 
 # --------------------------------------------------------------------------------------
@@ -696,7 +717,46 @@ def test_unencrypted_dead_letter_queue_is_an_error() -> None:
     plain = sqs.Queue(stack, "Plain", encryption=sqs.QueueEncryption.UNENCRYPTED)
     with pytest.raises(ConstructPropsError) as err:
         worker.add_topic_subscription(sns.Topic(stack, "T"), dead_letter_queue=plain)
-    assert_error(err, "dead_letter_queue", "has server-side encryption turned off", "SQS_MANAGED")
+    assert_error(err, "dead_letter_queue", "Stack/Plain has server-side encryption turned off", "SQS_MANAGED")
+
+
+@pytest.mark.parametrize("service", ["EventBridge", "Amazon SNS"])
+def test_dead_letter_queue_with_aws_managed_key_is_an_error(service: str) -> None:
+    stack = Stack(App(), "Stack")
+    worker = worker_of(stack)
+    dlq = sqs.Queue(stack, "AwsManaged", encryption=sqs.QueueEncryption.KMS_MANAGED)
+    with pytest.raises(ConstructPropsError) as err:
+        if service == "EventBridge":
+            worker.add_event_rule(events.Rule(stack, "R", schedule=events.Schedule.rate(Duration.hours(1))), dead_letter_queue=dlq)
+        else:
+            worker.add_topic_subscription(sns.Topic(stack, "T"), dead_letter_queue=dlq)
+    assert_error(
+        err, "dead_letter_queue", "Stack/AwsManaged is encrypted with the AWS managed SQS key (alias/aws/sqs",
+        f"cannot be changed to let {service} use the key", "every delivery failure would be lost",
+        "sqs-key-management.html",
+    )
+    assert worker.delivery_dead_letter_queues == []
+
+
+def test_dead_letter_queue_with_aws_managed_key_alias_object_is_an_error() -> None:
+    stack = Stack(App(), "Stack")
+    worker = worker_of(stack)
+    alias = kms.Alias.from_alias_name(stack, "AwsSqs", "alias/aws/sqs")
+    dlq = sqs.Queue(stack, "AwsManaged", encryption=sqs.QueueEncryption.KMS, encryption_master_key=alias)
+    with pytest.raises(ConstructPropsError) as err:
+        worker.add_topic_subscription(sns.Topic(stack, "T"), dead_letter_queue=dlq)
+    assert_error(err, "dead_letter_queue", "Stack/AwsManaged is encrypted with the AWS managed SQS key")
+
+
+def test_dead_letter_queue_with_customer_managed_key_only_warns() -> None:
+    stack = Stack(App(), "Stack")
+    worker = worker_of(stack)
+    dlq = sqs.Queue(stack, "Cmk", encryption=sqs.QueueEncryption.KMS, encryption_master_key=kms.Key(stack, "Key"))
+    assert worker.add_event_rule(events.Rule(stack, "R", schedule=events.Schedule.rate(Duration.hours(1))), dead_letter_queue=dlq) is dlq
+    Annotations.from_stack(stack).has_warning(
+        "/Stack/Worker",
+        Match.string_like_regexp(r"customer managed KMS key; EventBridge can send to it only if the key policy"),
+    )
 
 
 def test_imported_dead_letter_queue_is_accepted_unverified() -> None:

@@ -397,6 +397,30 @@ def test_given_standard_dlq_for_fifo_source_is_an_error() -> None:
     assert_error(exc, "Test/Orders", "dead_letter_queue is a standard queue but the source queue is FIFO")
 
 
+def test_given_unencrypted_dlq_is_an_error() -> None:
+    stack = new_stack()
+    dlq = sqs.Queue(stack, "MyDlq", encryption=sqs.QueueEncryption.UNENCRYPTED, retention_period=Duration.days(14))
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(stack, dead_letter_queue=dlq)
+    assert_error(
+        exc, "QueueConsumer 'Test/Orders'", "dead_letter_queue Test/MyDlq has server-side encryption turned off",
+        "failed messages", "SQS_MANAGED", "sqs-dead-letter-queues.html",
+    )
+    assert exc.value.prop == "dead_letter_queue"
+
+
+@pytest.mark.parametrize("encryption", [
+    None,  # SQS encrypts new queues with SSE-SQS unless told otherwise
+    sqs.QueueEncryption.SQS_MANAGED,
+    sqs.QueueEncryption.KMS_MANAGED,  # SQS itself redrives, so the AWS managed key is fine here
+    sqs.QueueEncryption.KMS,
+])
+def test_given_encrypted_dlq_is_accepted(encryption: sqs.QueueEncryption | None) -> None:
+    stack = new_stack()
+    dlq = sqs.Queue(stack, "MyDlq", encryption=encryption, retention_period=Duration.days(14))
+    assert consumer(stack, dead_letter_queue=dlq).dead_letter_queue is dlq
+
+
 def test_given_fifo_dlq_for_standard_source_is_an_error() -> None:
     stack = new_stack()
     dlq = sqs.Queue(stack, "MyDlq", fifo=True)
@@ -417,6 +441,20 @@ def _queue_with_dlq(stack: Stack, *, visibility: int = 180, receives: int = 5, f
         visibility_timeout=Duration.seconds(visibility),
         dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=receives),
     )
+
+
+def test_given_queue_with_unencrypted_dlq_is_an_error() -> None:
+    stack = new_stack()
+    dlq = sqs.Queue(stack, "GivenDlq", encryption=sqs.QueueEncryption.UNENCRYPTED, retention_period=Duration.days(14))
+    queue = sqs.Queue(
+        stack,
+        "Given",
+        visibility_timeout=Duration.seconds(180),
+        dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5),
+    )
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(stack, queue=queue)
+    assert_error(exc, "QueueConsumer 'Test/Orders'", "dead_letter_queue Test/GivenDlq has server-side encryption turned off")
 
 
 def test_given_queue_is_consumed_not_recreated() -> None:
@@ -512,13 +550,62 @@ def test_token_batch_size_and_counts_are_not_validated() -> None:
         reserved_concurrent_executions=number_param(stack, "Reserved"),
         memory_size=number_param(stack, "Memory"),
     )
-    Template.from_stack(stack).resource_count_is("AWS::Lambda::EventSourceMapping", 1)
+    template = Template.from_stack(stack)
+    # Each token reaches the template unchanged, as a Ref to its parameter.
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping",
+        {"BatchSize": {"Ref": "Batch"}, "ScalingConfig": {"MaximumConcurrency": {"Ref": "MaxConcurrency"}}},
+    )
+    template.has_resource_properties(
+        "AWS::SQS::Queue", {"RedrivePolicy": Match.object_like({"maxReceiveCount": {"Ref": "Receives"}})}
+    )
+    template.has_resource_properties(
+        "AWS::Lambda::Function", {"MemorySize": {"Ref": "Memory"}, "ReservedConcurrentExecutions": {"Ref": "Reserved"}}
+    )
+
+
+def test_token_reserved_concurrency_is_not_copied_into_max_concurrency() -> None:
+    stack = new_stack()
+    made = consumer(stack, reserved_concurrent_executions=number_param(stack, "Reserved"))
+    assert made.max_concurrency is None
+    mapping = next(iter(Template.from_stack(stack).find_resources("AWS::Lambda::EventSourceMapping").values()))
+    assert "ScalingConfig" not in mapping["Properties"]
 
 
 def test_token_visibility_timeout_is_not_validated() -> None:
     stack = new_stack()
     consumer(stack, visibility_timeout=Duration.seconds(number_param(stack, "Visibility")))
-    Template.from_stack(stack).resource_count_is("AWS::SQS::Queue", 2)
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::SQS::Queue", {"VisibilityTimeout": {"Ref": "Visibility"}, "RedrivePolicy": Match.any_value()}
+    )
+
+
+def test_token_batching_window_allows_batches_above_10() -> None:
+    # An unresolved window may well be >= 1 s: the ">10 needs a window" rule is skipped.
+    stack = new_stack()
+    consumer(
+        stack,
+        batch_size=100,
+        max_batching_window=Duration.seconds(number_param(stack, "Window")),
+        visibility_timeout=Duration.seconds(900),  # cannot be derived from a token window
+    )
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Lambda::EventSourceMapping", {"BatchSize": 100, "MaximumBatchingWindowInSeconds": {"Ref": "Window"}}
+    )
+
+
+@pytest.mark.parametrize("size", [0, 10001])
+def test_token_batching_window_keeps_the_batch_size_range(size: int) -> None:
+    stack = new_stack()
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(
+            stack,
+            batch_size=size,
+            max_batching_window=Duration.seconds(number_param(stack, "Window")),
+            visibility_timeout=Duration.seconds(900),
+        )
+    assert_error(exc, "QueueConsumer 'Test/Orders'", f"batch_size {size} is outside the allowed range 1-10000")
 
 
 def test_token_timeout_needs_explicit_visibility_timeout() -> None:

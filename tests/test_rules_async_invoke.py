@@ -119,16 +119,18 @@ def test_fifo_failure_queue_rejected(service: str, source: str) -> None:
     assert v.source == source
 
 
-@pytest.mark.parametrize("sse", [None, True])
-def test_encrypted_failure_queue_ok(sse: bool | None) -> None:
-    assert rules.check_failure_queue_encrypted(sse) is None
+def test_encryption_rules_live_in_the_sqs_family_only() -> None:
+    # One rule, one place: QueueConsumer and AsyncWorker share rules.sqs's encryption rules.
+    assert not hasattr(rules, "check_failure_queue_encrypted")
 
 
-def test_unencrypted_failure_queue_rejected() -> None:
-    v = rules.check_failure_queue_encrypted(False)
-    assert v is not None
-    assert "server-side encryption turned off" in v.message
-    assert v.source == limits.SRC_SQS_DLQ
+def test_unverified_on_failure_says_what_the_destination_must_be() -> None:
+    v = rules.unverified_on_failure("SnsDestination")
+    assert v.prop == "on_failure"
+    assert v.message.startswith("on_failure SnsDestination is your own destination, which this construct cannot inspect")
+    for fragment in ("encrypted", "not FIFO: Lambda destinations reject FIFO queues", "at least 1209600 s (14 days"):
+        assert fragment in v.message, v.message
+    assert v.source == limits.SRC_LAMBDA_DESTINATION_CONFIG
 
 
 @pytest.mark.parametrize("retention", [None, limits.FAILURE_QUEUE_RETENTION_S])

@@ -89,3 +89,64 @@ def test_numbers_are_printed_exactly() -> None:
     violation = rules.check_retention(1209601)
     assert violation is not None
     assert "retention_period 1209601 s is outside the allowed range 60-1209600 s" in violation.message
+
+
+# batch size: a window that is an unresolved token (None) is unknown, not "no window" ----
+@pytest.mark.parametrize("size,window,ok", [
+    (10, 0, True), (11, 0, False),  # no window: 1-10
+    (11, None, True), (100, None, True), (10000, None, True),  # unknown window: only 1-10,000
+    (0, None, False), (10001, None, False),
+    (11, 1, True), (10000, 1, True), (10001, 1, False),
+])
+def test_batch_size_with_known_unknown_and_no_window(size: int, window: float | None, ok: bool) -> None:
+    violation = rules.check_batch_size(size, max_batching_window_s=window)
+    assert (violation is None) is ok, violation
+    if violation is not None:
+        assert violation.prop == "batch_size"
+        assert f"batch_size {size}" in violation.message
+
+
+def test_unknown_window_keeps_the_range_rule_message() -> None:
+    violation = rules.check_batch_size(10001, max_batching_window_s=None)
+    assert violation is not None
+    assert "batch_size 10001 is outside the allowed range 1-10000" in violation.message
+    assert "without a max_batching_window" not in violation.message
+
+
+def test_unknown_window_still_applies_the_fifo_limit() -> None:
+    assert rules.check_batch_size(11, max_batching_window_s=None, fifo=True) is not None
+    assert rules.check_batch_size(10, max_batching_window_s=None, fifo=True) is None
+
+
+# failure queues: encrypted, and not with the AWS managed key when a service sends -------
+@pytest.mark.parametrize("encryption,ok", [
+    ("none", False), ("sqs-managed", True), ("kms-managed", True), ("kms", True), (None, True),
+])
+def test_failure_queue_encrypted(encryption: str | None, ok: bool) -> None:
+    violation = rules.check_failure_queue_encrypted(encryption)
+    assert (violation is None) is ok
+    if violation is not None:
+        assert violation.prop == "dead_letter_queue"
+        assert "dead_letter_queue has server-side encryption turned off" in violation.message
+        assert "SQS_MANAGED" in violation.message
+        assert violation.source == limits.SRC_SQS_DLQ
+
+
+@pytest.mark.parametrize("encryption,ok", [
+    ("kms-managed", False), ("kms", True), ("sqs-managed", True), ("none", True), (None, True),
+])
+def test_failure_queue_key_usable(encryption: str | None, ok: bool) -> None:
+    violation = rules.check_failure_queue_key_usable(encryption, service="Amazon SNS")
+    assert (violation is None) is ok
+    if violation is not None:
+        assert violation.prop == "dead_letter_queue"
+        assert "AWS managed SQS key (alias/aws/sqs" in violation.message
+        assert "its key policy cannot be changed to let Amazon SNS use the key" in violation.message
+        assert violation.source == limits.SRC_SQS_KEY_MANAGEMENT
+
+
+def test_failure_queue_rules_name_the_queue_when_given() -> None:
+    unencrypted = rules.check_failure_queue_encrypted("none", name="App/Dlq")
+    aws_managed = rules.check_failure_queue_key_usable("kms-managed", service="EventBridge", name="App/Dlq")
+    assert unencrypted is not None and unencrypted.message.startswith("dead_letter_queue App/Dlq has server-side")
+    assert aws_managed is not None and aws_managed.message.startswith("dead_letter_queue App/Dlq is encrypted with")

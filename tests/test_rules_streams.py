@@ -162,3 +162,35 @@ def test_defaults_are_within_limits():
     assert limits.DEFAULT_STREAM_MAX_RECORD_AGE_S <= limits.DYNAMODB_STREAM_RETENTION_S
     assert limits.DEFAULT_STREAM_MAX_RECORD_AGE_S <= limits.KINESIS_DEFAULT_RETENTION_S
     assert r.check_batch_size(limits.DEFAULT_STREAM_BATCH_SIZE) is None
+
+
+# The created failure queue (14 days) must keep pointers as long as the stream keeps records
+@pytest.mark.parametrize(
+    ("retention_s", "ok"),
+    [(None, True), (DAY, True), (14 * DAY, True), (14 * DAY + 3600, False), (365 * DAY, False)],
+)
+def test_failure_queue_covers_stream_retention(retention_s, ok):
+    v = r.check_failure_queue_covers_retention(retention_s)
+    assert (v is None) is ok
+    if v is not None:
+        assert v.prop == "on_failure"
+        assert f"the stream keeps records {retention_s} s" in v.message
+        assert "1209600 s (14 days, the SQS maximum)" in v.message
+        assert "S3OnFailureDestination(bucket)" in v.message
+        assert v.source == limits.SRC_LAMBDA_STREAM_ERRORS
+
+
+@pytest.mark.parametrize(
+    ("retention_s", "kind", "keep"),
+    [
+        (2 * DAY, r.KINESIS, "at least 172800 s, the stream's retention"),
+        (None, r.KINESIS, "at least as long as the stream keeps records"),
+        (None, r.DYNAMODB, "at least 24 h, the retention of DynamoDB Streams"),
+    ],
+)
+def test_unverified_on_failure(retention_s, kind, keep):
+    v = r.unverified_on_failure("SqsDlq", retention_s, source_kind=kind)
+    assert v.prop == "on_failure"
+    assert v.message.startswith("on_failure SqsDlq is your own destination, which this construct cannot inspect")
+    assert "not FIFO: Lambda destinations reject FIFO queues" in v.message and "encrypted" in v.message
+    assert keep in v.message

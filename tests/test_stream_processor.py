@@ -493,3 +493,85 @@ def test_validation_happens_before_resources():
     with pytest.raises(ConstructPropsError):
         StreamProcessor(stack, "Proc", code=CODE, handler=HANDLER, stream=stream, batch_size=0)
     assert [c.node.id for c in stack.node.find_child("Proc").node.children] == []
+
+
+# ----------------------------------------------------------------------------------------
+# A token max_record_age must be in seconds (it can only be passed through as it is)
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("unit", ["millis", "minutes", "hours", "days"])
+def test_token_max_record_age_in_another_unit_is_an_error(unit):
+    stack = Stack(App(), "V")
+    age = CfnParameter(stack, "Age", type="Number").value_as_number
+    with pytest.raises(ConstructPropsError) as info:
+        StreamProcessor(
+            stack, "Proc", code=CODE, handler=HANDLER, stream=_stream(stack),
+            max_record_age=getattr(Duration, unit)(age),
+        )
+    message = str(info.value)
+    assert message.startswith(f"StreamProcessor 'V/Proc': max_record_age Duration.{unit}(<token>) cannot be converted"), message
+    assert "pass Duration.seconds(<token>) instead" in message and "https://docs.aws.amazon.com/" in message
+    assert info.value.prop == "max_record_age"
+    assert [c.node.id for c in stack.node.find_child("Proc").node.children] == []
+
+
+def test_token_max_record_age_in_seconds_passes_through(built):
+    # Duration.seconds(token) keeps working: the Ref goes straight to the L1 property.
+    assert _props(built, built["tokens"].event_source_mapping)["MaximumRecordAgeInSeconds"] == {"Ref": "Age"}
+
+
+# ----------------------------------------------------------------------------------------
+# The created failure queue (14 days) must cover the Kinesis stream's retention
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize(("hours", "ok"), [(14 * 24, True), (14 * 24 + 1, False)])
+def test_created_failure_queue_must_cover_stream_retention(hours, ok):
+    kwargs = {"stream_kwargs": {"retention_period": Duration.hours(hours)}}
+    if ok:
+        assert _make(**kwargs).failure_queue is not None
+        return
+    error = _fails(
+        [
+            "on_failure unset creates an SQS failure queue that keeps messages at most 1209600 s",
+            f"the stream keeps records {hours * 3600} s",
+            "on_failure=aws_lambda_event_sources.S3OnFailureDestination(bucket)",
+        ],
+        **kwargs,
+    )
+    assert error.prop == "on_failure"
+
+
+def test_long_stream_retention_with_s3_on_failure_is_accepted_with_a_warning():
+    stack = Stack(App(), "V")
+    stream = _stream(stack, retention_period=Duration.days(30))
+    made = StreamProcessor(
+        stack, "Proc", code=CODE, handler=HANDLER, stream=stream,
+        on_failure=event_sources.S3OnFailureDestination(s3.Bucket(stack, "Bucket")),
+    )
+    assert made.failure_queue is None
+    Annotations.from_stack(stack).has_warning(
+        "/V/Proc",
+        Match.string_like_regexp(
+            r"on_failure S3OnFailureDestination is your own destination.*at least 2592000 s, the stream's "
+            r"retention.*constructs-lib:failure-destination-unverified"
+        ),
+    )
+
+
+# ----------------------------------------------------------------------------------------
+# A given on_failure cannot be inspected: a warning says what it must be
+# ----------------------------------------------------------------------------------------
+def test_given_on_failure_warns_that_it_is_unverified(built):
+    ann = built["annotations"]
+    ann.has_warning(
+        "/S/Custom",
+        Match.string_like_regexp(
+            r"on_failure SnsDlq is your own destination, which this construct cannot inspect; make sure it "
+            r"is encrypted.*not FIFO: Lambda destinations reject FIFO queues.*at least 86400 s, the stream's "
+            r"retention.*\[ack: constructs-lib:failure-destination-unverified\]"
+        ),
+    )
+    ann.has_warning(
+        "/S/ToS3",
+        Match.string_like_regexp(r"on_failure S3OnFailureDestination is your own destination.*at least 86400 s"),
+    )
+    for default in ("/S/KinDefault", "/S/DdbDefault", "/S/Kms"):
+        ann.has_no_warning(default, Match.string_like_regexp("failure-destination-unverified"))

@@ -4,8 +4,9 @@ Two retry layers meet here and each has its own rules: Lambda's event invoke con
 (``retry_attempts`` 0-2, ``max_event_age`` 60 s - 6 h) retries *execution* failures and
 ends in the on-failure destination; an EventBridge target's retry policy (0-185
 attempts, 60 s - 24 h) retries *delivery* failures and ends in the target's dead-letter
-queue. The queues that catch failures are checked too: standard, encrypted, and kept
-long enough for someone to look at them.
+queue. The queues that catch failures are checked too: standard and kept long enough
+for someone to look at them (their encryption rules live in :mod:`constructs_lib.rules.sqs`,
+shared with QueueConsumer's dead-letter queue).
 """
 
 from __future__ import annotations
@@ -123,23 +124,18 @@ def check_failure_queue_standard(
     )
 
 
-def check_failure_queue_encrypted(
-    sse_enabled: bool | None, *, prop: str = "dead_letter_queue"
-) -> Violation | None:
-    """A queue that catches failed events holds the events themselves: encrypt it.
-
-    ``sse_enabled`` is ``False`` only when encryption was explicitly turned off (SQS
-    encrypts new queues with SSE-SQS unless told otherwise); ``None`` means unknown.
-    """
-    if sse_enabled is None or sse_enabled:
-        return None
+def unverified_on_failure(destination: str, *, prop: str = "on_failure") -> Violation:
+    """A warning: a destination the user brought cannot be inspected (the queue, topic,
+    bus or function inside a ``lambda_.IDestination`` is private), so say what it must be."""
     return Violation(
         prop,
-        f"{prop} has server-side encryption turned off; it stores the failed events "
-        "themselves (often personal data) for up to 14 days. Use SQS-managed encryption "
-        "(sqs.QueueEncryption.SQS_MANAGED) or a KMS key whose policy lets the sending "
-        "service use it",
-        limits.SRC_SQS_DLQ,
+        f"{prop} {destination} is your own destination, which this construct cannot inspect; "
+        "make sure it is encrypted (SSE-SQS, or a KMS key whose policy lets the function's "
+        "role use it), a standard queue or topic - not FIFO: Lambda destinations reject FIFO "
+        f"queues - and keeps what it receives at least {limits.FAILURE_QUEUE_RETENTION_S} s "
+        "(14 days, as the queue this construct would create). Otherwise the invocation "
+        "record of a failed event - its only copy - can be rejected or expire unseen",
+        limits.SRC_LAMBDA_DESTINATION_CONFIG,
     )
 
 
@@ -160,7 +156,6 @@ def short_failure_queue_retention(
 
 
 __all__ = [
-    "check_failure_queue_encrypted",
     "check_failure_queue_standard",
     "check_max_event_age",
     "check_retry_attempts",
@@ -169,4 +164,5 @@ __all__ = [
     "min_event_age_for_retries_s",
     "retries_outlived",
     "short_failure_queue_retention",
+    "unverified_on_failure",
 ]

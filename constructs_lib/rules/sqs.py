@@ -1,4 +1,6 @@
-"""Rules for an SQS queue consumed by a Lambda event source mapping."""
+"""Rules for an SQS queue consumed by a Lambda event source mapping, and for the SQS
+queues that catch failures (a consumer's dead-letter queue, an EventBridge target's or SNS
+subscription's delivery DLQ): encrypted, and with a key the sending service may use."""
 
 from __future__ import annotations
 
@@ -123,7 +125,12 @@ def check_batch_size(
     prop: str = "batch_size",
     window_prop: str = "max_batching_window",
 ) -> Violation | None:
-    """Batch size 1-10 (FIFO, or no batching window) or 1-10,000 (standard with a window)."""
+    """Batch size 1-10 (FIFO, or no batching window) or 1-10,000 (standard with a window).
+
+    ``max_batching_window_s`` is ``0`` for "no window" and ``None`` for "unknown" (an
+    unresolved token): then only the 1-10,000 range is checked, since the window may be
+    1 s or more when deployed.
+    """
     if batch_size is None:
         return None
     if fifo:
@@ -135,7 +142,11 @@ def check_batch_size(
             why="Lambda reads at most 10 messages per batch from a FIFO queue",
             source=limits.SRC_ESM_API,
         )
-    if batch_size > limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW and not max_batching_window_s:
+    if (
+        batch_size > limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW
+        and max_batching_window_s is not None
+        and max_batching_window_s <= 0
+    ):
         return Violation(
             prop,
             f"{prop} {num(batch_size)} is above {limits.SQS_MAX_BATCH_SIZE_WITHOUT_WINDOW} without "
@@ -251,4 +262,48 @@ def check_filter_count(count: int | None, *, prop: str = "filters") -> Violation
         f"{prop} has {count} patterns; an event source mapping accepts at most "
         f"{limits.ESM_MAX_FILTERS} (the default quota, which can be raised to 10 on request)",
         limits.SRC_ESM_FILTERING,
+    )
+
+
+#: What :func:`constructs_lib._failure.queue_encryption` reports, as plain strings.
+ENCRYPTION_NONE = "none"
+ENCRYPTION_KMS_MANAGED = "kms-managed"
+
+
+def check_failure_queue_encrypted(
+    encryption: str | None, *, prop: str = "dead_letter_queue", name: str = ""
+) -> Violation | None:
+    """A queue that catches failures holds the failed messages themselves: encrypt it.
+
+    ``encryption`` is ``"none"`` only when encryption was explicitly turned off (SQS
+    encrypts new queues with SSE-SQS unless told otherwise); ``None`` means unknown.
+    ``name`` (the queue's construct path) is added to the message when given.
+    """
+    if encryption != ENCRYPTION_NONE:
+        return None
+    return Violation(
+        prop,
+        f"{prop}{' ' + name if name else ''} has server-side encryption turned off; it stores the failed messages or "
+        "events themselves (often personal data) for up to 14 days. Use SQS-managed "
+        "encryption (sqs.QueueEncryption.SQS_MANAGED) or a KMS key whose policy lets the "
+        "sending service use it",
+        limits.SRC_SQS_DLQ,
+    )
+
+
+def check_failure_queue_key_usable(
+    encryption: str | None, *, service: str, prop: str = "dead_letter_queue", name: str = ""
+) -> Violation | None:
+    """A queue that a service (EventBridge, SNS) sends failures to must not use the AWS
+    managed SQS key: its key policy cannot be changed to let the service encrypt."""
+    if encryption != ENCRYPTION_KMS_MANAGED:
+        return None
+    return Violation(
+        prop,
+        f"{prop}{' ' + name if name else ''} is encrypted with the AWS managed SQS key (alias/aws/sqs, "
+        "sqs.QueueEncryption.KMS_MANAGED); its key policy cannot be changed to let "
+        f"{service} use the key, so {service} cannot send to the queue and every delivery "
+        "failure would be lost. Use SQS-managed encryption (sqs.QueueEncryption.SQS_MANAGED) "
+        f"or a customer managed key whose policy allows {service}",
+        limits.SRC_SQS_KEY_MANAGEMENT,
     )

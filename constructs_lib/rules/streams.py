@@ -300,3 +300,50 @@ def check_enhanced_fan_out_source(
         "enhanced fan-out consumers",
         limits.SRC_LAMBDA_KINESIS,
     )
+
+
+def check_failure_queue_covers_retention(
+    retention_s: float | None,
+    *,
+    queue_retention_s: float = limits.FAILURE_QUEUE_RETENTION_S,
+    prop: str = "on_failure",
+) -> Violation | None:
+    """The created failure queue (14 days, the SQS maximum) must keep the metadata of a
+    discarded batch at least as long as the stream keeps the records it points to."""
+    if retention_s is None or retention_s <= queue_retention_s:
+        return None
+    return Violation(
+        prop,
+        f"{prop} unset creates an SQS failure queue that keeps messages at most "
+        f"{fmt_seconds(queue_retention_s)} (14 days, the SQS maximum), but the stream keeps "
+        f"records {fmt_seconds(retention_s)}; the pointer to a discarded batch (shard and "
+        "sequence numbers) would expire while its records are still in the stream, so the "
+        "failure path would keep less than its source. Pass "
+        "on_failure=aws_lambda_event_sources.S3OnFailureDestination(bucket) (S3 keeps the "
+        "invocation record, records included, as long as the bucket does), or lower the "
+        "stream's retention to 14 days",
+        limits.SRC_LAMBDA_STREAM_ERRORS,
+    )
+
+
+def unverified_on_failure(
+    destination: str, retention_s: float | None, *, source_kind: str = KINESIS, prop: str = "on_failure"
+) -> Violation:
+    """A warning: a destination the user brought cannot be inspected (the queue, topic or
+    bucket inside ``SqsDlq`` / ``SnsDlq`` / ``S3OnFailureDestination`` is private), so say
+    what it must be."""
+    if retention_s is not None:
+        keep = f"at least {fmt_seconds(retention_s)}, the stream's retention"
+    elif source_kind == DYNAMODB:
+        keep = "at least 24 h, the retention of DynamoDB Streams"
+    else:
+        keep = "at least as long as the stream keeps records"
+    return Violation(
+        prop,
+        f"{prop} {destination} is your own destination, which this construct cannot inspect; "
+        "make sure it is encrypted (SSE-SQS / SSE-S3, or a KMS key whose policy lets the "
+        "function's role use it), a standard queue or topic - not FIFO: Lambda destinations "
+        f"reject FIFO queues - and keeps what it receives {keep}. Otherwise the only trace "
+        "of a discarded batch can be rejected or expire before anyone reads it",
+        limits.SRC_LAMBDA_STREAM_ERRORS,
+    )
