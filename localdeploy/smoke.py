@@ -3,7 +3,9 @@ API and read it back (then, optionally, wait until Payments marked it PAID).
 
 The API is IAM-authorized, so every request is signed with SigV4 (service
 ``execute-api``) with the caller's credentials via botocore; nothing beyond boto3 and
-the standard library is used. Call::
+the standard library is used. The POST carries an ``Idempotency-Key`` (a new UUID per
+run; the API requires it) and is sent twice with the same key: the second answer must
+name the same order, which proves a client retry cannot create a second order. Call::
 
     smoke_test(["OrderPipeline"], boto3.session.Session())          # reads the stack outputs
     smoke_test({"OrderPipeline": {"ApiUrl": "https://..."}}, session)  # or pass them
@@ -17,12 +19,15 @@ import json
 import time
 import urllib.error
 import urllib.request
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
 #: The output that names the orders API (stacks/order_pipeline.py).
 API_URL_OUTPUT = "ApiUrl"
+#: The header that makes POST /orders retry-safe (lambda_src/orders_api/logic.py).
+IDEMPOTENCY_KEY_HEADER = "Idempotency-Key"
 
 #: A valid order (lambda_src/orders_api/logic.py validate_new_order); the token is one the
 #: stand-in payment provider accepts.
@@ -74,9 +79,15 @@ def region_of(url: str, session: Any) -> str:
 
 
 def signed_request(
-    method: str, url: str, session: Any, region: str, body: bytes | None = None
+    method: str,
+    url: str,
+    session: Any,
+    region: str,
+    body: bytes | None = None,
+    extra_headers: Mapping[str, str] | None = None,
 ) -> tuple[dict[str, str], bytes | None]:
-    """Headers (with the SigV4 ``Authorization``) for an ``execute-api`` request."""
+    """Headers (with the SigV4 ``Authorization``, which signs ``extra_headers`` too) for an
+    ``execute-api`` request."""
     from botocore.auth import SigV4Auth
     from botocore.awsrequest import AWSRequest
 
@@ -84,6 +95,7 @@ def signed_request(
     if credentials is None:
         raise SmokeTestFailed("no AWS credentials to sign the request with")
     headers = {"Content-Type": "application/json"} if body is not None else {}
+    headers.update(extra_headers or {})
     request = AWSRequest(method=method, url=url, data=body, headers=headers)
     SigV4Auth(credentials.get_frozen_credentials(), "execute-api", region).add_auth(request)
     return dict(request.headers.items()), body
@@ -105,9 +117,12 @@ def smoke_test(
     send: Sender | None = None,
     wait_for_paid_s: float = 60.0,
     poll_s: float = 2.0,
+    idempotency_key: str | None = None,
 ) -> dict[str, Any]:
-    """Post :data:`SMOKE_ORDER`, read it back, and (``wait_for_paid_s`` > 0) wait until the
-    payments consumer marked it PAID. Returns ``{"api_url", "order_id", "order"}``."""
+    """Post :data:`SMOKE_ORDER` (with ``idempotency_key``, default a new UUID), post it
+    again with the same key (a client retry: same order expected), read it back, and
+    (``wait_for_paid_s`` > 0) wait until the payments consumer marked it PAID. Returns
+    ``{"api_url", "order_id", "order"}``."""
     outputs = (
         dict(outputs_or_stack_names)
         if isinstance(outputs_or_stack_names, Mapping)
@@ -117,9 +132,12 @@ def smoke_test(
     region = region_of(api_url, session)
     send = send or urllib_sender
 
+    key = idempotency_key or str(uuid.uuid4())
+
     def call(method: str, path: str, payload: dict[str, Any] | None = None) -> tuple[int, Any]:
         body = json.dumps(payload).encode() if payload is not None else None
-        headers, body = signed_request(method, api_url + path, session, region, body)
+        extra = {IDEMPOTENCY_KEY_HEADER: key} if method == "POST" else None
+        headers, body = signed_request(method, api_url + path, session, region, body, extra)
         status, text = send(method, api_url + path, headers, body)
         try:
             return status, json.loads(text) if text else None
@@ -130,6 +148,12 @@ def smoke_test(
     if status != 202 or not isinstance(created, dict) or "id" not in created:
         raise SmokeTestFailed(f"POST /orders answered {status} {created!r}, expected 202 with an id")
     order_id = created["id"]
+    status, retried = call("POST", "/orders", SMOKE_ORDER)
+    if status != 202 or not isinstance(retried, dict) or retried.get("id") != order_id:
+        raise SmokeTestFailed(
+            f"POST /orders retried with the same {IDEMPOTENCY_KEY_HEADER} answered {status} {retried!r}, "
+            f"expected 202 with the same id {order_id}: a client retry would create a second order"
+        )
     deadline = time.monotonic() + wait_for_paid_s
     while True:
         status, order = call("GET", f"/orders/{order_id}")

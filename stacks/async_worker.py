@@ -34,8 +34,8 @@ class AsyncWorkerExample(Stack):
         layer = dependencies_layer(self)
 
         # Idempotency records: encrypted, on-demand, expired by DynamoDB TTL on the attribute
-        # Powertools writes. They live 30 h at most, so backups (PITR) would protect nothing
-        # and the table can go with the stack.
+        # Powertools writes (about 16 days, longer than every redrive window); they protect
+        # nothing worth restoring, so no backups (PITR), and the table can go with the stack.
         self.idempotency_table = idempotency_table(self)
 
         # Where the worker puts confirmations for the email/SMS sender (not part of this stack).

@@ -29,6 +29,7 @@ from tests.pipeline_template import synth_order_pipeline
 N_ORDERS = 20
 POISON = 3  # orders whose payment the stand-in provider declines
 DUPLICATES = 4  # payment messages delivered twice on purpose
+RETRIES = 3  # orders whose client retried the POST (same Idempotency-Key) after a lost answer
 
 
 @pytest.fixture(scope="module")
@@ -54,15 +55,16 @@ def lid(stack: Any, construct: Any) -> str:
     return stack.resolve(construct.node.default_child.logical_id)
 
 
-def http_post(body: dict[str, Any]) -> dict[str, Any]:
-    """API Gateway HTTP API (payload 2.0) request, IAM-authorized, as the API delivers it."""
+def http_post(body: dict[str, Any], idempotency_key: str) -> dict[str, Any]:
+    """API Gateway HTTP API (payload 2.0) request, IAM-authorized, as the API delivers it
+    (header names in lower case)."""
     raw = json.dumps(body)
     return {
         "version": "2.0",
         "routeKey": "$default",
         "rawPath": "/orders",
         "rawQueryString": "",
-        "headers": {"content-type": "application/json", "content-length": str(len(raw))},
+        "headers": {"content-type": "application/json", "content-length": str(len(raw)), "idempotency-key": idempotency_key},
         "requestContext": {
             "accountId": "123456789012",
             "apiId": "r3pmxmplak",
@@ -111,18 +113,41 @@ def test_the_whole_pipeline_loses_nothing(harness: Harness, synthesized, monkeyp
     worker = harness.function("notifications.handler.lambda_handler")
     lambda_service = AsyncInvoker()
     real_client = api.module.client
-    monkeypatch.setattr(api.module, "client", lambda s: lambda_service if s == "lambda" else real_client(s))
+    sqs_failures = iter([RuntimeError("SendMessage timed out")])  # the last order's first SendMessage
+
+    class FlakySqs:
+        def send_message(self, **kwargs: Any) -> Any:
+            error = next(sqs_failures, None) if json.loads(kwargs["MessageBody"])["card"] == "tok_flaky" else None
+            if error is not None:
+                raise error
+            return real_client("sqs").send_message(**kwargs)
+
+    services = {"lambda": lambda_service, "sqs": FlakySqs()}
+    monkeypatch.setattr(api.module, "client", lambda s: services.get(s) or real_client(s))
     charged = counting_provider(monkeypatch, payments)
     captured = capture_bus(harness, lid(stack, stack.bus))
 
-    # 1. the API accepts N orders (k will be declined)
+    # 1. the API accepts N orders (k will be declined); the last one's SendMessage fails:
+    #    the client gets a 500 for an order that exists, and retries with its key
     declined = set(range(POISON))
     order_ids = []
     for i in range(N_ORDERS):
-        response = api(http_post(order_body(i, declined=i in declined)))
+        body = order_body(i, declined=i in declined)
+        if i == N_ORDERS - 1:
+            body["payment_token"] = "tok_flaky"
+            with pytest.raises(RuntimeError, match="SendMessage"):
+                api(http_post(body, f"key-{i}"))
+        response = api(http_post(body, f"key-{i}"))
         assert response["statusCode"] == 202, response
         order_ids.append(json.loads(response["body"])["id"])
     poison_ids = {order_ids[i] for i in declined}
+
+    # 1b. some answers were lost (a 504): the clients retry with the same key, get the same
+    #     order, and the payment request and confirmation are handed on again (idempotent)
+    for i in range(N_ORDERS - 1 - RETRIES, N_ORDERS - 1):
+        response = api(http_post(order_body(i), f"key-{i}"))
+        assert response["statusCode"] == 202 and json.loads(response["body"])["id"] == order_ids[i]
+        assert response["headers"]["Idempotent-Replayed"] == "true"
 
     # 2. duplicates delivered on purpose: the same payment message sent again
     queue_url = harness.queue_url(lid(stack, stack.payments.consumer.queue))
@@ -153,7 +178,8 @@ def test_the_whole_pipeline_loses_nothing(harness: Harness, synthesized, monkeyp
     emailed = Counter(m["body"]["order_id"] for m in emails)
 
     print(
-        f"\n[payments] {N_ORDERS} orders, {POISON} poison payments, {DUPLICATES} duplicate messages: "
+        f"\n[payments] {N_ORDERS} orders (1 POST failed and was retried, {RETRIES} retried after success), "
+        f"{POISON} poison payments, {DUPLICATES} duplicate messages: "
         f"{len(charged_once)} charged exactly once (provider calls for them: {sum(charged[o] for o in good)}), "
         f"{len(in_dlq)} in the DLQ (each delivered {sorted({queue_run.receives[m['message_id']] for m in dlq})} times), "
         f"{lost_payments} lost; {queue_run.invocations} invocations, queue left with {harness.queue_depth(lid(stack, stack.payments.consumer.queue))}; "
@@ -163,6 +189,9 @@ def test_the_whole_pipeline_loses_nothing(harness: Harness, synthesized, monkeyp
         f"\n[notifications] {async_run.events} async events ({len(lambda_service.accepted)} from the API, {len(placed)} from EventBridge), "
         f"{len(emailed)} orders emailed, max {max(emailed.values())} email per order, {async_run.failed} failed"
     )
+    # the failed POST and the retries created no second order: one item per order
+    assert len(set(order_ids)) == N_ORDERS
+    assert harness.dynamodb.scan(TableName=lid(stack, stack.orders_table), Select="COUNT")["Count"] == N_ORDERS
     assert len(charged_once) == N_ORDERS - POISON and all(charged[o] == 1 for o in good)
     assert in_dlq == poison_ids and len(dlq) == POISON
     # the DLQ keeps the source message id: each poison message was delivered maxReceiveCount times

@@ -167,3 +167,39 @@ def test_least_privilege(synthesized, handler: str, expected: set[str]) -> None:
 def test_outputs_for_the_smoke_test(synthesized) -> None:
     outputs = synthesized[1]["Outputs"]
     assert {"ApiUrl", "OrdersTableName", "PaymentsDeadLetterQueueUrl", "NotificationFailureQueueUrl", "OrderEventsFailureQueueUrl"} <= set(outputs)
+
+
+def _retention(stack: Any, raw: dict[str, Any], queue: Any) -> int:
+    return int(raw["Resources"][stack.resolve(queue.node.default_child.logical_id)]["Properties"]["MessageRetentionPeriod"])
+
+
+def test_idempotency_windows_outlast_every_redrive_window(synthesized, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A message redriven from a failure queue on its last day must still find its
+    idempotency record, or it charges/emails twice. Read from the template, not assumed."""
+    import importlib
+
+    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "idempotency")  # notifications binds its table at import
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    payments = importlib.import_module("payments.handler")
+    notifications = importlib.import_module("notifications.handler")
+    stack, raw = synthesized
+
+    # payments: the DLQ keeps a message 14 days from its original enqueue; a redriven
+    # message is new, and the source queue keeps it again for its own retention.
+    dlq = _retention(stack, raw, stack.payments.consumer.dead_letter_queue)
+    source = _retention(stack, raw, stack.payments.consumer.queue)
+    assert (dlq, source) == (14 * 86400, 4 * 86400)
+    assert payments.IDEMPOTENCY_EXPIRES_AFTER_S > dlq + source
+    assert payments.IDEMPOTENCY_EXPIRES_AFTER_S == 19 * 86400
+
+    # notifications: an event arrives up to 24 h (rule retries) + 6 h (async event age)
+    # late, then its failure queue / the rule's DLQ keep it 14 days for replay.
+    (target,) = resources(raw, "AWS::Events::Rule").popitem()[1]["Properties"]["Targets"]
+    (invoke_config,) = [c["Properties"] for c in resources(raw, "AWS::Lambda::EventInvokeConfig").values()]
+    delivery = target["RetryPolicy"]["MaximumEventAgeInSeconds"] + invoke_config["MaximumEventAgeInSeconds"]
+    failure = max(
+        _retention(stack, raw, stack.notifications.worker.failure_queue),
+        _retention(stack, raw, stack.notifications.rule_dead_letter_queue),
+    )
+    assert notifications.IDEMPOTENCY_EXPIRES_AFTER_S > delivery + failure
+    assert notifications.IDEMPOTENCY_EXPIRES_AFTER_S == 16 * 86400 + 6 * 3600

@@ -30,9 +30,22 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from notifications.logic import build_confirmation, order_from_event
 
-#: How long a processed order is remembered: 30 h, the longest an event can still arrive
-#: (EventBridge retries delivery for up to 24 h, then Lambda keeps it for up to 6 h).
-IDEMPOTENCY_EXPIRES_AFTER_S = 30 * 3600
+HOUR_S = 3600
+DAY_S = 24 * HOUR_S
+#: How long an event can arrive late on its own: EventBridge retries delivery for up to
+#: 24 h, then Lambda's asynchronous queue keeps it for up to 6 h (maximum event age).
+DELIVERY_WINDOW_S = 24 * HOUR_S + 6 * HOUR_S
+#: The worker's failure queue (and the rule's DLQ) keep an event 14 days (the SQS maximum,
+#: our failure-queue retention); the runbook replays the ``requestPayload`` within that time.
+FAILURE_QUEUE_RETENTION_S = 14 * DAY_S
+#: A replay is itself an asynchronous invoke that may wait up to 6 h, plus clocks and slack.
+MARGIN_S = 1 * DAY_S
+#: How long a processed order is remembered: 14 days + 30 h + 1 day = 16 days 6 h. An order
+#: emailed via one path while its other delivery (API invoke or OrderPlaced) ended in the
+#: failure queue can be replayed on day 13 and still sends nothing (the old 30 h window
+#: emailed twice). DynamoDB TTL on ``expiration`` deletes the record afterwards, and
+#: Powertools ignores an expired record that TTL has not deleted yet.
+IDEMPOTENCY_EXPIRES_AFTER_S = DELIVERY_WINDOW_S + FAILURE_QUEUE_RETENTION_S + MARGIN_S
 
 logger = Logger()
 persistence_store = DynamoDBPersistenceLayer(table_name=os.environ["IDEMPOTENCY_TABLE_NAME"])

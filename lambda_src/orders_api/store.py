@@ -1,7 +1,8 @@
 """The DynamoDB order store (Lambda glue: it talks to AWS; the logic stays in logic.py).
 
 One item per order, partition key ``id``. ``put`` refuses to overwrite an existing
-order (a UUID clash would otherwise replace someone's order silently); ``get`` reads
+order (a conditional put: a retry with the same idempotency key finds its first
+attempt's order instead of replacing it); ``get`` reads
 strongly consistent, so a client that reads right after its POST sees its order.
 Numbers come back from DynamoDB as ``Decimal`` and are turned back into ``int``.
 """
@@ -11,9 +12,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from orders_api.logic import OrderExists
 
-class OrderExists(RuntimeError):
-    """An order with this id is already stored."""
+__all__ = ["DynamoDBOrderStore", "OrderExists"]
 
 
 class DynamoDBOrderStore:

@@ -31,9 +31,23 @@ from aws_lambda_powertools.utilities.idempotency import IdempotencyConfig, idemp
 
 from payments.logic import Payment, charge, parse_payment, payment_data
 
-#: How long a charged order is remembered: 4 days, the source queue's retention - the
-#: longest a duplicate of the message can still be delivered.
-IDEMPOTENCY_EXPIRES_AFTER_S = 4 * 24 * 3600
+DAY_S = 24 * 3600
+#: The payments DLQ keeps a message 14 days (the SQS maximum, our failure-queue retention),
+#: counted from the message's ORIGINAL enqueue time, which is before its charge; the
+#: runbook redrives it within that time.
+DEAD_LETTER_RETENTION_S = 14 * DAY_S
+#: A redriven message is a new message (new id, new enqueue time): the payments queue
+#: keeps it up to its own retention, 4 days (SQS's default), before it must be processed.
+SOURCE_QUEUE_RETENTION_S = 4 * DAY_S
+#: For clocks, a slow redrive task and the receive/visibility cycles of the redriven message.
+MARGIN_S = 1 * DAY_S
+#: How long a charged order is remembered: 19 days = 14 (DLQ) + 4 (the redriven message in
+#: the queue) + 1 (margin). A charge whose mark-PAID failed sends its message to the DLQ;
+#: redriven on day 13, it still finds the record and returns the receipt instead of
+#: charging twice (a 4-day window, the old value, charged it again). DynamoDB TTL on
+#: ``expiration`` deletes the record afterwards (within a few days of expiry), and
+#: Powertools ignores an expired record that TTL has not deleted yet.
+IDEMPOTENCY_EXPIRES_AFTER_S = DEAD_LETTER_RETENTION_S + SOURCE_QUEUE_RETENTION_S + MARGIN_S
 
 logger = Logger(service="payments")
 processor = BatchProcessor(event_type=EventType.SQS)

@@ -179,8 +179,43 @@ def test_idempotency_record_expires_with_the_ttl_attribute(aws: dict[str, Any]) 
     assert len(items) == 1
     assert items[0]["status"]["S"] == "COMPLETED"
     expiration = int(items[0]["expiration"]["N"])  # the attribute the table's TTL reads
-    assert expiration >= before + aws["handler"].IDEMPOTENCY_EXPIRES_AFTER_S
-    assert aws["handler"].IDEMPOTENCY_EXPIRES_AFTER_S == 30 * 3600
+    assert before + aws["handler"].IDEMPOTENCY_EXPIRES_AFTER_S <= expiration <= int(time.time()) + aws["handler"].IDEMPOTENCY_EXPIRES_AFTER_S
+
+
+def test_idempotency_window_covers_late_delivery_and_the_failure_queue(aws: dict[str, Any]) -> None:
+    """16 days 6 h = 24 h (EventBridge retries) + 6 h (async event age) + 14 days (the
+    failure queue / rule DLQ keep the event for replay) + 1 day margin."""
+    from constructs_lib import limits
+
+    window = aws["handler"].IDEMPOTENCY_EXPIRES_AFTER_S
+    assert window == 16 * 24 * 3600 + 6 * 3600
+    assert window > 30 * 3600 + limits.FAILURE_QUEUE_RETENTION_S
+
+
+def age_records(aws: dict[str, Any], seconds: int) -> None:
+    """Make every idempotency record ``seconds`` older (as if that much time had passed)."""
+    for item in aws["dynamodb"].scan(TableName=TABLE)["Items"]:
+        item["expiration"] = {"N": str(int(item["expiration"]["N"]) - seconds)}
+        aws["dynamodb"].put_item(TableName=TABLE, Item=item)
+
+
+@pytest.mark.parametrize("hours", [31, 13 * 24, 14 * 24 + 30])
+def test_replay_from_the_failure_queue_within_its_retention_sends_nothing(aws: dict[str, Any], hours: int) -> None:
+    """The direct invoke emailed the order; EventBridge's delivery of OrderPlaced failed and
+    its invocation record sat in the failure queue until the operator replayed its
+    ``requestPayload``, up to 14 days later (plus the 30 h it could arrive late)."""
+    aws["handler"].lambda_handler(dict(ORDER), FakeContext())
+    age_records(aws, hours * 3600)
+    replayed = aws["handler"].lambda_handler(eventbridge_event(ORDER), FakeContext(aws_request_id="replay"))
+    assert replayed["order_id"] == "o-1001"
+    assert len(sent(aws)) == 1
+
+
+def test_record_older_than_the_window_is_ignored(aws: dict[str, Any]) -> None:
+    aws["handler"].lambda_handler(dict(ORDER), FakeContext())
+    age_records(aws, aws["handler"].IDEMPOTENCY_EXPIRES_AFTER_S + 60)
+    aws["handler"].lambda_handler(dict(ORDER), FakeContext(aws_request_id="much-later"))
+    assert len(sent(aws)) == 2
 
 
 def test_invalid_event_raises_so_lambda_retries_and_sends_it_to_the_failure_destination(

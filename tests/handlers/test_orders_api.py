@@ -41,8 +41,12 @@ class LambdaContext:
         return 9_000
 
 
-def rest_event(method: str, path: str, body: str | None = None, *, base64_body: bool = False) -> dict[str, Any]:
-    """API Gateway REST API, Lambda proxy integration, payload format 1.0, `/{proxy+}`."""
+def rest_event(
+    method: str, path: str, body: str | None = None, *, base64_body: bool = False, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """API Gateway REST API, Lambda proxy integration, payload format 1.0, `/{proxy+}`.
+    Header names arrive as the client spelled them."""
+    extra = headers or {}
     headers = {
         "Accept": "application/json",
         "Content-Type": "application/json",
@@ -52,6 +56,7 @@ def rest_event(method: str, path: str, body: str | None = None, *, base64_body: 
         "X-Forwarded-For": "198.51.100.7",
         "X-Forwarded-Port": "443",
         "X-Forwarded-Proto": "https",
+        **extra,
     }
     if body is not None and base64_body:
         body = base64.b64encode(body.encode()).decode()
@@ -100,8 +105,11 @@ def rest_event(method: str, path: str, body: str | None = None, *, base64_body: 
     }
 
 
-def http_event(method: str, path: str, body: str | None = None, *, base64_body: bool = False) -> dict[str, Any]:
-    """API Gateway HTTP API, Lambda proxy integration, payload format 2.0, `$default` route."""
+def http_event(
+    method: str, path: str, body: str | None = None, *, base64_body: bool = False, headers: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """API Gateway HTTP API, Lambda proxy integration, payload format 2.0, `$default` route.
+    HTTP APIs deliver header names in lower case."""
     if body is not None and base64_body:
         body = base64.b64encode(body.encode()).decode()
     event: dict[str, Any] = {
@@ -119,6 +127,7 @@ def http_event(method: str, path: str, body: str | None = None, *, base64_body: 
             "x-forwarded-for": "198.51.100.7",
             "x-forwarded-port": "443",
             "x-forwarded-proto": "https",
+            **{k.lower(): v for k, v in (headers or {}).items()},
         },
         "requestContext": {
             "accountId": "123456789012",
@@ -166,8 +175,14 @@ def fresh_store(monkeypatch):
     return store
 
 
-def call(kind: str, method: str, path: str, body: Any = None, **kw: Any) -> tuple[int, dict[str, Any], dict[str, Any]]:
+def call(
+    kind: str, method: str, path: str, body: Any = None, *, key: str | None = "new", **kw: Any
+) -> tuple[int, dict[str, Any], dict[str, Any]]:
+    """One request; a POST carries a fresh ``Idempotency-Key`` unless ``key`` names one
+    (``None``: no header)."""
     raw = body if isinstance(body, str) or body is None else json.dumps(body)
+    if method == "POST" and key is not None:
+        kw.setdefault("headers", {})["Idempotency-Key"] = str(uuid.uuid4()) if key == "new" else key
     response = handler.lambda_handler(EVENTS[kind](method, path, raw, **kw), LambdaContext())
     headers = response.get("headers") or {k: v[0] for k, v in (response.get("multiValueHeaders") or {}).items()}
     return response["statusCode"], json.loads(response["body"]), headers
@@ -236,8 +251,155 @@ def test_unknown_route_is_404(kind, method, path):
 
 
 # ----------------------------------------------------------------------------------------
+# Retry safety: the Idempotency-Key header
+# ----------------------------------------------------------------------------------------
+@pytest.mark.parametrize("kind", ["rest", "http"])
+@pytest.mark.parametrize("value", [None, "", "   "])
+def test_post_without_idempotency_key_is_400_and_stores_nothing(kind, value, fresh_store):
+    status, body, _ = call(kind, "POST", "/orders", VALID, key=value)
+    assert status == 400
+    assert "Idempotency-Key header is required" in body["message"]
+    assert fresh_store.orders == {}
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+@pytest.mark.parametrize("value", ["k" * 256, "tab\tin-key", "caf\u00e9", '""'])
+def test_post_with_malformed_idempotency_key_is_400(kind, value, fresh_store):
+    status, body, _ = call(kind, "POST", "/orders", VALID, key=value)
+    assert status == 400 and "Idempotency-Key must be 1 to 255 printable ASCII" in body["message"]
+    assert fresh_store.orders == {}
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_a_retry_with_the_same_key_returns_the_same_order(kind, fresh_store):
+    key = "8e03978e-40d5-43e8-bc93-6894a57f9324"
+    status, first, headers = call(kind, "POST", "/orders", VALID, key=key)
+    assert status == 202 and "Idempotent-Replayed" not in headers
+    status, again, headers = call(kind, "POST", "/orders", VALID, key=key)
+    assert status == 202 and again == first
+    assert headers["Idempotent-Replayed"] == "true"
+    assert list(fresh_store.orders) == [first["id"]]  # one order, not two
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_header_name_is_case_insensitive_and_a_quoted_key_is_the_same_key(kind, fresh_store):
+    key = "8e03978e-40d5-43e8-bc93-6894a57f9324"
+    _, first, _ = call(kind, "POST", "/orders", VALID, key=None, headers={"idempotency-KEY": key})
+    _, again, _ = call(kind, "POST", "/orders", VALID, key=f'"{key}"')  # the draft's sf-string form
+    assert again["id"] == first["id"] and len(fresh_store.orders) == 1
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_the_same_key_with_a_different_order_is_409_and_changes_nothing(kind, fresh_store):
+    key = "k-1"
+    _, first, _ = call(kind, "POST", "/orders", VALID, key=key)
+    changed = {**VALID, "items": [{"sku": "BOOK-1", "quantity": 3, "unit_price_cents": 1250}], "currency": "USD"}
+    status, body, _ = call(kind, "POST", "/orders", changed, key=key)
+    assert status == 409
+    assert body["id"] == first["id"] and body["fields"] == ["currency", "items"]
+    assert f"Idempotency-Key was already used for order {first['id']} with a different currency, items" in body["message"]
+    assert len(fresh_store.orders) == 1
+    assert fresh_store.get(first["id"])["currency"] == "EUR"
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_an_invalid_order_is_422_even_with_a_used_key(kind, fresh_store):
+    call(kind, "POST", "/orders", VALID, key="k-1")
+    status, body, _ = call(kind, "POST", "/orders", {**VALID, "items": []}, key="k-1")
+    assert status == 422 and body["message"] == "invalid order"
+
+
+def test_keys_are_scoped_by_customer(fresh_store):
+    _, ana, _ = call("http", "POST", "/orders", VALID, key="k-1")
+    _, bob, _ = call("http", "POST", "/orders", {**VALID, "customer_id": "c-43"}, key="k-1")
+    assert ana["id"] != bob["id"] and len(fresh_store.orders) == 2
+
+
+@pytest.mark.parametrize("length", [1, 255])
+def test_idempotency_key_length_bounds(length, fresh_store):
+    status, _, _ = call("http", "POST", "/orders", VALID, key="k" * length)
+    assert status == 202
+
+
+# ----------------------------------------------------------------------------------------
 # The pure logic
 # ----------------------------------------------------------------------------------------
+def test_order_id_is_a_uuid_derived_from_customer_and_key():
+    from orders_api.logic import order_id_for
+
+    order_id = order_id_for("c-42", "k-1")
+    assert is_order_id(order_id) and uuid.UUID(order_id).version == 5
+    assert order_id == order_id_for("c-42", "k-1")  # the same on every retry, in every process
+    assert order_id == "daf84d0a-a10b-5cde-8f31-322c71252268"  # fixed forever: the namespace never changes
+    assert order_id not in {order_id_for("c-42", "k-2"), order_id_for("c-4", "2\nk-1")}
+
+
+def test_place_order_stores_once_and_recognises_the_retry():
+    from orders_api.logic import place_order
+
+    store = InMemoryOrderStore()
+    clock = lambda: datetime(2025, 1, 2, 3, 4, 5, tzinfo=timezone.utc)  # noqa: E731
+    first = place_order(VALID, store, idempotency_key="k-1", now=clock)
+    assert first.created and first.order["created_at"] == "2025-01-02T03:04:05+00:00"
+    store.orders[first.order["id"]]["status"] = "PAID"  # meanwhile, payments marked it
+    again = place_order(VALID, store, idempotency_key="k-1")
+    assert not again.created and again.order["status"] == "PAID" and again.order["id"] == first.order["id"]
+
+
+def test_in_memory_store_refuses_to_overwrite():
+    from orders_api.logic import OrderExists
+
+    store = InMemoryOrderStore()
+    order = create_order(VALID, store)
+    with pytest.raises(OrderExists):
+        store.put({**order, "status": "PAID"})
+    assert store.get(order["id"])["status"] == "PENDING"
+
+
+CREATED = datetime(2025, 1, 1, tzinfo=timezone.utc)
+WINDOW_S = 14 * 24 * 3600
+
+
+@pytest.mark.parametrize(
+    ("status", "age_s", "payment", "confirmation"),
+    [
+        ("PENDING", 0, True, True),
+        ("PENDING", WINDOW_S, True, True),  # last second inside the window
+        ("PENDING", WINDOW_S + 1, False, False),  # first second outside
+        ("PAID", 0, False, True),  # charged already: a re-send could outlive payments' idempotency
+        ("PAID", WINDOW_S + 1, False, False),
+    ],
+)
+def test_replay_resends(status, age_s, payment, confirmation):
+    from datetime import timedelta
+
+    from orders_api.logic import REPLAY_RESEND_WINDOW_S, Resend, replay_resends
+
+    assert REPLAY_RESEND_WINDOW_S == WINDOW_S
+    order = {"status": status, "created_at": CREATED.isoformat()}
+    assert replay_resends(order, CREATED + timedelta(seconds=age_s)) == Resend(payment, confirmation)
+
+
+@pytest.mark.parametrize("created_at", [None, "yesterday"])
+def test_replay_of_an_order_of_unknown_age_resends_nothing(created_at):
+    from orders_api.logic import Resend, replay_resends
+
+    assert replay_resends({"status": "PENDING", "created_at": created_at}, CREATED) == Resend(False, False)
+
+
+def test_resend_window_is_inside_both_consumers_idempotency_windows(monkeypatch):
+    """A re-sent payment or confirmation is deduplicated only while the consumer still
+    remembers the order; their windows start when they processed it, after creation."""
+    import importlib
+
+    from orders_api.logic import REPLAY_RESEND_WINDOW_S
+
+    monkeypatch.setenv("IDEMPOTENCY_TABLE_NAME", "idempotency")  # notifications binds it at import
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-1")
+    for module in ("payments.handler", "notifications.handler"):
+        assert REPLAY_RESEND_WINDOW_S < importlib.import_module(module).IDEMPOTENCY_EXPIRES_AFTER_S, module
+
+
 def test_create_order_is_deterministic_with_injected_id_and_clock():
     store = InMemoryOrderStore()
     order = create_order(
@@ -400,6 +562,75 @@ def test_failed_async_invoke_still_answers_202(pipeline):
     status, body, _ = call("http", "POST", "/orders", VALID)
     assert status == 202  # OrderPlaced on the stream reaches the idempotent worker anyway
     assert pipeline["sqs"].receive_message(QueueUrl=pipeline["queue_url"]).get("Messages")
+
+
+def payment_messages(pipeline) -> list[dict[str, Any]]:
+    messages = pipeline["sqs"].receive_message(QueueUrl=pipeline["queue_url"], MaxNumberOfMessages=10)
+    return [json.loads(m["Body"]) for m in messages.get("Messages", [])]
+
+
+@pytest.mark.parametrize("kind", ["rest", "http"])
+def test_a_failed_send_message_then_a_retry_gives_one_order_one_payment_request(kind, pipeline, monkeypatch):
+    """SendMessage fails after the order is stored (and its INSERT announced OrderPlaced):
+    the client gets a 500 and retries with its key. Before: a second order, charge, email."""
+    real_client = handler.client
+    failures = iter([RuntimeError("SQS SendMessage timed out")])
+
+    class FlakySqs:
+        def send_message(self, **kwargs):
+            error = next(failures, None)
+            if error is not None:
+                raise error
+            return real_client("sqs").send_message(**kwargs)
+
+    monkeypatch.setattr(handler, "client", lambda service: FlakySqs() if service == "sqs" else real_client(service))
+    with pytest.raises(RuntimeError, match="SendMessage"):  # Lambda reports it; API Gateway answers 500
+        call(kind, "POST", "/orders", VALID, key="retry-me")
+    (stored,) = pipeline["dynamodb"].scan(TableName="orders")["Items"]
+    assert payment_messages(pipeline) == []  # the order exists, its payment was never requested
+
+    expect_async_invoke(pipeline["stubber"])  # the retry offloads the confirmation (idempotent)
+    status, body, headers = call(kind, "POST", "/orders", VALID, key="retry-me")
+    assert status == 202 and body == {"id": stored["id"]["S"], "status": "PENDING"}
+    assert headers["Idempotent-Replayed"] == "true"
+    pipeline["stubber"].assert_no_pending_responses()
+    assert len(pipeline["dynamodb"].scan(TableName="orders")["Items"]) == 1
+    assert [m["order_id"] for m in payment_messages(pipeline)] == [body["id"]]
+
+
+def test_a_retry_after_success_resends_only_what_consumers_deduplicate(pipeline):
+    """The first answer was lost (a 504): the retry re-sends the payment request and the
+    confirmation for the same order id; payments and notifications are idempotent on it."""
+    expect_async_invoke(pipeline["stubber"])
+    expect_async_invoke(pipeline["stubber"])
+    _, first, _ = call("http", "POST", "/orders", VALID, key="k-504")
+    _, again, _ = call("http", "POST", "/orders", VALID, key="k-504")
+    assert again == first
+    pipeline["stubber"].assert_no_pending_responses()
+    assert [m["order_id"] for m in payment_messages(pipeline)] == [first["id"], first["id"]]
+    assert len(pipeline["dynamodb"].scan(TableName="orders")["Items"]) == 1
+
+
+def test_a_retry_of_a_paid_order_requests_no_payment(pipeline):
+    expect_async_invoke(pipeline["stubber"])
+    _, first, _ = call("http", "POST", "/orders", VALID, key="k-paid")
+    payment_messages(pipeline)  # consumed by payments...
+    pipeline["dynamodb"].update_item(  # ...which marked it PAID
+        TableName="orders", Key={"id": {"S": first["id"]}},
+        UpdateExpression="SET #s = :p", ExpressionAttributeNames={"#s": "status"}, ExpressionAttributeValues={":p": {"S": "PAID"}},
+    )
+    expect_async_invoke(pipeline["stubber"])
+    status, again, _ = call("http", "POST", "/orders", VALID, key="k-paid")
+    assert status == 202 and again == {"id": first["id"], "status": "PAID"}
+    assert "Messages" not in pipeline["sqs"].receive_message(QueueUrl=pipeline["queue_url"], VisibilityTimeout=0)
+
+
+def test_a_reused_key_in_dynamodb_is_409(pipeline):
+    expect_async_invoke(pipeline["stubber"])
+    call("http", "POST", "/orders", VALID, key="k-1")
+    status, body, _ = call("http", "POST", "/orders", {**VALID, "payment_token": "tok_other"}, key="k-1")
+    assert status == 409 and body["fields"] == ["payment_token"]
+    pipeline["stubber"].assert_no_pending_responses()  # nothing sent for the conflicting request
 
 
 def test_invalid_order_touches_nothing(pipeline):

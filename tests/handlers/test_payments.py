@@ -4,6 +4,7 @@ a duplicate delivery charges once (Powertools idempotency on moto DynamoDB)."""
 from __future__ import annotations
 
 import json
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,11 +178,61 @@ def test_a_batch_where_every_record_fails_raises_so_lambda_returns_it_whole() ->
         handler.lambda_handler(event, LambdaContext())
 
 
-def test_idempotency_record_expires_after_the_queue_retention(aws: Any) -> None:
+DAY = 24 * 3600
+
+
+def test_idempotency_record_outlasts_the_dlq_and_a_redrive(aws: Any) -> None:
+    """19 days = 14 (DLQ, from the original enqueue) + 4 (a redriven message is new: the
+    source queue keeps it again) + 1 margin; the TTL attribute still expires the record."""
+    from constructs_lib import limits
+
+    before = int(time.time())
     handler.lambda_handler({"Records": [sqs_record("m-1", payment("o-1"))]}, LambdaContext())
     (item,) = aws.scan(TableName="payments-idempotency")["Items"]
     assert item["status"]["S"] == "COMPLETED"
-    assert handler.IDEMPOTENCY_EXPIRES_AFTER_S == 4 * 24 * 3600  # SQS default retention
+    assert handler.IDEMPOTENCY_EXPIRES_AFTER_S == 19 * DAY
+    assert handler.IDEMPOTENCY_EXPIRES_AFTER_S > limits.FAILURE_QUEUE_RETENTION_S + limits.SQS_DEFAULT_RETENTION_S
+    expiration = int(item["expiration"]["N"])  # the attribute the table's TTL deletes on
+    assert before + handler.IDEMPOTENCY_EXPIRES_AFTER_S <= expiration <= int(time.time()) + handler.IDEMPOTENCY_EXPIRES_AFTER_S
+
+
+def age_records(client: Any, seconds: int) -> None:
+    """Make every idempotency record ``seconds`` older (as if that much time had passed)."""
+    for item in client.scan(TableName="payments-idempotency")["Items"]:
+        item["expiration"] = {"N": str(int(item["expiration"]["N"]) - seconds)}
+        client.put_item(TableName="payments-idempotency", Item=item)
+
+
+@pytest.mark.parametrize("days", [1, 13, 14 + 4])
+def test_charge_whose_mark_paid_failed_is_not_charged_again_when_redriven_late(
+    charges: list[str], aws: Any, monkeypatch: pytest.MonkeyPatch, days: int
+) -> None:
+    """Charged, then UpdateItem(PAID) fails: the message is retried, lands in the DLQ and is
+    redriven up to 14 days later, then may wait in the source queue another 4 days."""
+    failures = iter([RuntimeError("DynamoDB UpdateItem throttled")])
+
+    def flaky_mark_paid(order_id: str) -> None:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+
+    monkeypatch.setattr(handler, "mark_paid", flaky_mark_paid)
+    event = {"Records": [sqs_record("m-1", payment("o-1")), sqs_record("m-2", payment("o-2"))]}
+    assert handler.lambda_handler(event, LambdaContext()) == {"batchItemFailures": [{"itemIdentifier": "m-1"}]}
+    assert charges == ["o-1", "o-2"]
+
+    age_records(aws, days * DAY)
+    redriven = {"Records": [sqs_record("m-redriven", payment("o-1"))]}  # a redriven message has a new id
+    assert handler.lambda_handler(redriven, LambdaContext()) == {"batchItemFailures": []}
+    assert charges == ["o-1", "o-2"]  # the stored receipt, no second charge
+
+
+def test_record_older_than_the_window_is_ignored(charges: list[str], aws: Any) -> None:
+    """Past the window, the record counts as expired (TTL may not have deleted it yet)."""
+    handler.lambda_handler({"Records": [sqs_record("m-1", payment("o-1"))]}, LambdaContext())
+    age_records(aws, handler.IDEMPOTENCY_EXPIRES_AFTER_S + 60)
+    handler.lambda_handler({"Records": [sqs_record("m-2", payment("o-1"))]}, LambdaContext())
+    assert charges == ["o-1", "o-1"]
 
 
 def test_charged_order_is_marked_paid_once(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -101,8 +101,34 @@ def test_posts_an_order_reads_it_back_and_waits_until_paid(session: Any, monkeyp
     result = smoke_test(["OrderPipeline"], session, send=api, poll_s=0)
     assert result["api_url"] == API_URL.rstrip("/")
     assert result["order"]["status"] == "PAID" and result["order"]["id"] == result["order_id"]
-    assert [m for m, _, _ in api.requests] == ["POST", "GET", "GET", "GET"]
+    assert [m for m, _, _ in api.requests] == ["POST", "POST", "GET", "GET", "GET"]
     assert all("X-Amz-Date" in h for _, _, h in api.requests)
+    first, retry = (h for m, _, h in api.requests if m == "POST")
+    assert first["Idempotency-Key"] == retry["Idempotency-Key"]  # a retry, not a second order
+    assert uuid.UUID(first["Idempotency-Key"]).version == 4
+    assert "idempotency-key" in first["Authorization"]  # signed, so it cannot be altered in transit
+    assert len(api.store.orders) == 1
+
+
+def test_every_run_uses_a_new_key(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    api = ApiStub(monkeypatch, session)
+    one = smoke_test({"OrderPipeline": {"ApiUrl": API_URL}}, session, send=api, wait_for_paid_s=0)
+    two = smoke_test({"OrderPipeline": {"ApiUrl": API_URL}}, session, send=api, wait_for_paid_s=0)
+    assert one["order_id"] != two["order_id"] and len(api.store.orders) == 2
+
+
+def test_an_api_that_is_not_retry_safe_fails_the_smoke_test(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An API that ignores the key (a new order per POST) is caught."""
+    api = ApiStub(monkeypatch, session)
+
+    def forgetful(method: str, url: str, headers: Mapping[str, str], body: bytes | None) -> tuple[int, str]:
+        headers = dict(headers)
+        if method == "POST":
+            headers["Idempotency-Key"] = str(uuid.uuid4())
+        return api(method, url, headers, body)
+
+    with pytest.raises(SmokeTestFailed, match="retried with the same Idempotency-Key answered 202 .* a client retry would create a second order"):
+        smoke_test({"OrderPipeline": {"ApiUrl": API_URL}}, session, send=forgetful, wait_for_paid_s=0)
 
 
 def test_accepts_outputs_instead_of_stack_names(session: Any, monkeypatch: pytest.MonkeyPatch) -> None:
