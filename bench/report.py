@@ -42,8 +42,8 @@ over plain values) costs microseconds and does not show.
   (AsyncWorker, profiled): `Validations.of(x).acknowledge(...)` for the reasoned cdk-nag
   acknowledgments, 2 round trips each, 4 per construct; `_validation.seconds()`, 2 per
   `Duration` (`is_unresolved()` then `to_seconds()`), 4 per construct;
-  `_validation.number()`, 1 `Token.is_unresolved` per number prop, even for a plain
-  `int`; the cfn-lint metadata on the function (`node.default_child`, `add_metadata`);
+  `_validation.number()`, 1 `Token.is_unresolved` per number prop that is not a plain
+  `int` (plain ints now skip it); the cfn-lint metadata on the function (`node.default_child`, `add_metadata`);
   `node.find_child("EventInvokeConfig")`. A few milliseconds per instance: invisible in a
   `cdk synth` (seconds), visible in the warm ratio of a one-instance app, and in the
   per-construct slope of the scaling table.
