@@ -58,7 +58,7 @@ def deploy_and_verify(
     cdk(["deploy", "--all", "--require-approval", "never", "--concurrency", concurrency, *common], env)
     deployed_s = time.monotonic() - started
     rows = verify_assembly(outdir, endpoint_url=endpoint_url, local=endpoint_url is not None)
-    ok = print_report(rows)
+    ok = print_report(rows, full_table=outdir / "verification.txt")
     print(f"deploy took {deployed_s:.1f} s; verification {'passed' if ok else 'FAILED'}", flush=True)
     return 0 if ok else 1
 

@@ -365,14 +365,31 @@ def verify_assembly(outdir: Path, *, endpoint_url: str | None, local: bool) -> l
     return rows
 
 
-def print_report(rows: list[Row], out: Any = sys.stdout) -> bool:
-    """Print the verification table and the gaps with their reasons; True when nothing failed.
+#: The invocation-model promises: what the short table on the terminal shows (the full
+#: table, every compared property of every resource, goes to a file).
+KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
+    "AWS::Lambda::Function": ("Timeout", "ReservedConcurrentExecutions", "Architectures", "TracingConfig"),
+    "AWS::SQS::Queue": ("VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy"),
+    "AWS::Lambda::EventSourceMapping": (
+        "BatchSize", "MaximumBatchingWindowInSeconds", "ScalingConfig", "FunctionResponseTypes",
+        "FilterCriteria", "StartingPosition", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
+        "BisectBatchOnFunctionError", "ParallelizationFactor", "DestinationConfig",
+    ),
+    "AWS::Lambda::EventInvokeConfig": ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"),
+    "AWS::Events::Rule": ("Targets",),
+    "AWS::ApiGateway::Method": ("Integration",),
+    "AWS::ApiGateway::Stage": ("MethodSettings",),
+    "AWS::ApiGatewayV2::Integration": ("TimeoutInMillis",),
+    "AWS::ApiGatewayV2::Stage": ("DefaultRouteSettings",),
+}
 
-    Rows of the local endpoint itself (``moto_ext.GAPS``: what it cannot show at all, such as
-    Lambda invocation) are not resources: they are listed with the gaps only.
-    """
-    endpoint_gaps = [r for r in rows if r.stack == ENDPOINT]
-    rows = [r for r in rows if r.stack != ENDPOINT]
+
+def key_rows(rows: list[Row]) -> list[Row]:
+    """The rows of the invocation-model promises (and every row that did not pass)."""
+    return [r for r in rows if r.prop in KEY_PROPERTIES.get(r.type, ()) or r.status in FAILED_STATUSES]
+
+
+def _table(rows: list[Row], out: Any) -> None:
     headers = ("stack", "resource", "type", "property", "expected", "actual", "status")
     table = [headers] + [(r.stack, r.resource, r.type, r.prop, r.expected, r.actual, r.status) for r in rows]
     widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
@@ -380,6 +397,24 @@ def print_report(rows: list[Row], out: Any = sys.stdout) -> bool:
         print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(), file=out)
         if i == 0:
             print("  ".join("-" * w for w in widths), file=out)
+
+
+def print_report(rows: list[Row], out: Any = sys.stdout, *, full_table: Path | None = None) -> bool:
+    """Print the verification table and the gaps with their reasons; True when nothing failed.
+
+    Rows of the local endpoint itself (``moto_ext.GAPS``: what it cannot show at all, such as
+    Lambda invocation) are not resources: they are listed with the gaps only.
+    """
+    endpoint_gaps = [r for r in rows if r.stack == ENDPOINT]
+    rows = [r for r in rows if r.stack != ENDPOINT]
+    if full_table is None:
+        _table(rows, out)
+    else:
+        full_table.parent.mkdir(parents=True, exist_ok=True)
+        with full_table.open("w", encoding="utf-8") as handle:
+            _table(rows, handle)
+        _table(key_rows(rows), out)
+        print(f"\n(the invocation-model promises; all {len(rows)} compared properties: {full_table})", file=out)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
