@@ -294,3 +294,50 @@ DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD = 0.05
 #: timeout, which is below the integration timeout (API Gateway answers 504 there). At
 #: that p99, 1 % of callers wait close to a timeout. Source: SRC_APIGW_REST_METRICS.
 DEFAULT_INTEGRATION_LATENCY_ALARM_FRACTION = 0.8
+
+# --------------------------------------------------------------------------------------
+# The simulation (constructs_lib.simulate): documented service behaviour it reproduces
+# --------------------------------------------------------------------------------------
+SRC_LAMBDA_ASYNC_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-error-handling.html"
+SRC_LAMBDA_DDB_PARTIAL = "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html"
+SRC_LAMBDA_COLD_STARTS = "https://docs.aws.amazon.com/lambda/latest/operatorguide/execution-environments.html"
+SRC_EVENTBRIDGE_RETRY_POLICY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html"
+SRC_SCHEDULER_RETRY = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html"
+SRC_SNS_DELIVERY_RETRIES = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
+SRC_SDK_RETRY_BEHAVIOR = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
+#: An SQS event source mapping starts with 5 concurrent batches when messages are
+#: available, adds up to 300 per minute while messages remain, and processes at most
+#: 1,000 batches at once. Source: SRC_LAMBDA_SQS_SCALING.
+SQS_ESM_INITIAL_CONCURRENT_BATCHES = 5
+SQS_ESM_SCALE_UP_PER_MINUTE = 300
+SQS_ESM_MAX_CONCURRENT_BATCHES = 1000
+#: Lambda polls each Kinesis shard at a base rate of once per second, and each DynamoDB
+#: stream shard 4 times per second. Sources: SRC_LAMBDA_KINESIS, SRC_LAMBDA_DDB.
+KINESIS_POLLS_PER_SECOND = 1
+DYNAMODB_STREAM_POLLS_PER_SECOND = 4
+#: Asynchronous invocation, throttled (429) or system error (5XX): the retry interval
+#: grows exponentially from 1 s to at most 5 minutes, for up to the maximum event age.
+#: Source: SRC_LAMBDA_ASYNC_ERRORS.
+ASYNC_THROTTLE_RETRY_FIRST_S = 1
+ASYNC_THROTTLE_RETRY_MAX_S = 300
+#: A cold start (creating the execution environment and running the init code) takes from
+#: under 100 ms to over 1 second. Source: SRC_LAMBDA_COLD_STARTS.
+LAMBDA_TYPICAL_COLD_START_S = (0.1, 1.0)
+#: SNS delivery to Lambda (an AWS-managed endpoint): 3 immediate retries, 2 one second
+#: apart, 10 with exponential backoff from 1 to 20 s, then 100,000 twenty seconds apart:
+#: 100,015 attempts over 23 days. Source: SRC_SNS_DELIVERY_RETRIES.
+SNS_LAMBDA_IMMEDIATE_RETRIES = 3
+SNS_LAMBDA_PRE_BACKOFF_RETRIES = 2
+SNS_LAMBDA_BACKOFF_RETRIES = 10
+SNS_LAMBDA_BACKOFF_MAX_S = 20
+SNS_LAMBDA_POST_BACKOFF_RETRIES = 100_000
+#: EventBridge Scheduler retry policy defaults: 185 retries within 24 h (range 0-185 and
+#: 60 s-24 h), with exponential backoff. Source: SRC_SCHEDULER_RETRY.
+SCHEDULER_MAX_RETRY_ATTEMPTS = 185
+SCHEDULER_MAX_EVENT_AGE_S = 24 * 3600
+#: The caller the simulation puts in front of a synchronous function behaves like an AWS
+#: SDK in standard retry mode: 3 attempts in all, retrying throttling and 5XX answers
+#: (a 504 included) after an exponential backoff with full jitter capped at 20 s.
+#: Source: SRC_SDK_RETRY_BEHAVIOR.
+SDK_STANDARD_MAX_ATTEMPTS = 3
+SDK_MAX_BACKOFF_S = 20
