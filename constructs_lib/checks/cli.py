@@ -1,5 +1,6 @@
 """``constructs-lib check PATH``: run the invocation-model checks on templates on disk;
-``constructs-lib explain PATH``: the Markdown report of ``constructs_lib.checks.explain``.
+``constructs-lib explain PATH``: the Markdown report of ``constructs_lib.checks.explain``;
+``constructs-lib simulate PATH --scenario NAME``: ``constructs_lib.simulate`` under a fault.
 
 PATH is a ``cdk.out`` directory (every stack, nested stages included) or one template
 file, JSON or YAML. Exit status: 0 no errors (warnings allowed), 1 at least one error,
@@ -32,6 +33,12 @@ def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
         "explain", help="write a Markdown report of every function's invocation model and failure paths"
     )
     add_explain_arguments(explain)
+    from constructs_lib.simulate.cli import add_simulate_arguments
+
+    simulate = commands.add_parser(
+        "simulate", help="simulate what happens to every event under a fault scenario (poison, slow, outage, burst)"
+    )
+    add_simulate_arguments(simulate)
     return parser
 
 
@@ -122,6 +129,10 @@ def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int
         from constructs_lib.checks.explain import run_explain
 
         return run_explain(args)
+    if args.command == "simulate":
+        from constructs_lib.simulate.cli import run_simulate
+
+        return run_simulate(args)
     return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
 
 

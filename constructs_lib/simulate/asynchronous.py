@@ -65,6 +65,7 @@ class AsyncSim:
                 throttles += 1
                 attempts -= 1
             elif outcome.error is not None:
+                tracker.failed(spec.index)
                 errors += 1
                 last_error = outcome.error
                 if errors > cfg.retries:

@@ -31,6 +31,8 @@ class EventState:
     cause: str | None = None
     done: bool = False
     in_flight: int = 0
+    failures: int = 0  # invocations that failed this event (errors, timeouts, reported failures)
+    throttles: int = 0  # requests Lambda throttled (429) for this event
 
 
 @dataclass
@@ -61,6 +63,9 @@ class Tracker:
         if state.successes == 2:
             self.causes["duplicate"] += 1
 
+    def failed(self, event: int) -> None:
+        self.states[event].failures += 1
+
     def finish(self, event: int, fate: str | None = None, cause: str | None = None) -> None:
         """The event needs no more work: deleted after success, dead-lettered, answered,
         discarded or expired. The first call counts; later ones are ignored."""
@@ -68,6 +73,8 @@ class Tracker:
         if state.done:
             return
         state.done = True
+        if fate in (DEAD_LETTERED, RETURNED_ERROR) and state.failures == 0 and state.throttles > 0:
+            cause = "throttled"  # it never failed: only throttles kept it from running
         if fate is not None:
             state.fate, state.cause = fate, cause
             if cause is not None and state.successes == 0:
@@ -131,6 +138,8 @@ class FunctionRuntime:
         stats = self.tracker.stats
         if self.busy >= self.limit:
             stats["throttles"] += 1
+            for r in records:
+                self.tracker.states[r.event].throttles += 1
             return Outcome(throttled=True, started=self.env.now, ended=self.env.now)
         self.busy += 1
         stats["invocations"] += 1

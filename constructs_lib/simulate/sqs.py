@@ -232,6 +232,7 @@ class QueueSim:
             failed = failed_items(outcome.response, [m.item_id for m in batch], cfg.partial) if outcome.error is None else None
             for m in batch:
                 if failed is None or m.item_id in failed:
+                    self.tracker.failed(m.event)
                     continue  # reappears after its visibility timeout
                 self.tracker.success(m.event)
                 if not m.gone and m.receipt == receipts[m.event]:

@@ -176,6 +176,9 @@ class StreamSim:
             backoff = THROTTLE_BACKOFF_S[0]
             ids = [r.seq for r in b]
             failed = failed_items(outcome.response, ids, cfg.partial) if outcome.error is None else None
+            if failed != set():
+                for r in b if failed is None else [r for r in b if r.seq in failed]:
+                    tracker.failed(r.event)
             if failed == set():
                 self._succeed(b)
                 pending.pop(0)

@@ -80,6 +80,8 @@ class SyncSim:
         ok = not outcome.throttled and outcome.error is None and _status(outcome.response) < 500
         if ok:
             self.tracker.success(spec.index)
+        elif not outcome.throttled:
+            self.tracker.failed(spec.index)
         self._maybe_finish(spec.index)
         return ok
 

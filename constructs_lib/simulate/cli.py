@@ -1,0 +1,55 @@
+"""``constructs-lib simulate PATH --scenario NAME [--events N] [--seed S] [--format text|json]``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TextIO
+
+from constructs_lib.simulate.run import DEFAULT_EVENTS, DEFAULT_SEED
+from constructs_lib.simulate.scenarios import SCENARIOS
+
+
+def _events(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} events: simulate at least 1")
+    return value
+
+
+def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("path", metavar="PATH", help="a cdk.out directory or a template file (JSON or YAML)")
+    parser.add_argument(
+        "--scenario", required=True, choices=tuple(SCENARIOS),
+        help="; ".join(f"{s.name}: {s.summary}" for s in SCENARIOS.values()),
+    )
+    parser.add_argument("--events", type=_events, default=DEFAULT_EVENTS, metavar="N",
+                        help="events per function (default %(default)s)")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
+                        help="random seed; the same seed gives the same result (default %(default)s)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+
+
+def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Exit 0 when nothing is lost or pending, 1 otherwise, 2 when PATH cannot be read."""
+    from constructs_lib.checks.loader import TemplateError, load_path
+    from constructs_lib.simulate.report import write_text
+    from constructs_lib.simulate.run import simulate
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        models = load_path(args.path)
+    except (TemplateError, OSError) as exc:
+        print(f"error: {exc}", file=err)
+        return 2
+    report = simulate(models, args.scenario, events=args.events, seed=args.seed)
+    if args.format == "json":
+        json.dump(report.to_dict(), out, indent=2)
+        out.write("\n")
+        for note in report.notes:
+            print(f"note: {note}", file=err)
+    else:
+        write_text(report, out)
+    return 1 if any(f.lost or f.pending for f in report.functions) else 0
