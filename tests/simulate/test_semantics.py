@@ -1,0 +1,308 @@
+"""Each documented behaviour the simulation models, on a tiny template and a scripted
+invoker: the numbers come from the template and AWS's documentation, nowhere else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from constructs_lib import limits
+from constructs_lib.simulate import EventSpec, Invocation, Result, simulate, simulate_entry
+from constructs_lib.simulate.invokers import batch_item_failures
+from tests.simulate.conftest import model
+from tests.simulate.templates import Scripted, async_template, entry_of, fn, http_api_template, sqs_template, stream_template
+
+
+def specs(n: int, gap: float = 0.0, **kw: Any) -> list[EventSpec]:
+    return [EventSpec(i, i * gap, **kw) for i in range(n)]
+
+
+def fail_events(*bad: int, duration: float = 1.0, partial: bool = True):
+    def answer(inv: Invocation) -> Result:
+        failed = [r.item_id for r in inv.records if r.event in bad]
+        if not failed:
+            return Result(duration)
+        if partial and inv.report_batch_item_failures:
+            return Result(duration, response=batch_item_failures(failed))
+        return Result(duration, error="Boom")
+    return answer
+
+
+# --------------------------------------------------------------------------------------
+# SQS
+# --------------------------------------------------------------------------------------
+def test_sqs_poison_is_received_max_receive_count_times_a_visibility_timeout_apart() -> None:
+    config, entry = entry_of(sqs_template(vis=60, max_receive=3))
+    invoker = Scripted(fail_events(0))
+    result = simulate_entry(config, entry, events=specs(1), invoker=invoker)
+    assert result.dead_lettered == 1 and result.causes == {"dlq": 1}
+    assert [c.records[0].receive_count for c in invoker.calls] == [1, 2, 3]
+    starts = [c.time for c in invoker.calls]
+    assert [round(b - a) for a, b in zip(starts, starts[1:])] == [60, 60]  # visibility runs from the receive
+    (record,) = result.destinations["Dlq"]
+    assert record["receiveCount"] == 3
+
+
+@pytest.mark.parametrize("bad_report", [
+    {"batchItemFailures": [{"itemIdentifier": ""}]},
+    {"batchItemFailures": [{"itemIdentifier": None}]},
+    {"batchItemFailures": [{"id": "msg-000001"}]},
+    {"batchItemFailures": [{"itemIdentifier": "not-in-this-batch"}]},
+])
+def test_an_invalid_partial_batch_response_fails_the_whole_batch(bad_report: dict[str, Any]) -> None:
+    config, entry = entry_of(sqs_template(max_receive=2))
+    result = simulate_entry(config, entry, events=specs(5), invoker=Scripted(lambda inv: Result(1.0, response=bad_report)))
+    assert result.dead_lettered == 5 and result.succeeded == 0
+
+
+def test_a_valid_partial_batch_response_returns_only_the_reported_message() -> None:
+    config, entry = entry_of(sqs_template(max_receive=2))
+    result = simulate_entry(config, entry, events=specs(5), invoker=Scripted(fail_events(3)))
+    assert (result.succeeded, result.dead_lettered, result.duplicates) == (4, 1, 0)
+
+
+def test_without_report_batch_item_failures_the_response_is_ignored() -> None:
+    config, entry = entry_of(sqs_template(partial=False))
+    answer = lambda inv: Result(1.0, response=batch_item_failures([inv.records[0].item_id]))  # noqa: E731
+    result = simulate_entry(config, entry, events=specs(3), invoker=Scripted(answer))
+    assert result.succeeded == 3 and result.dead_lettered == 0
+
+
+def test_without_partial_responses_one_failure_returns_the_whole_batch() -> None:
+    # The good messages share the poison's batch every time, so they share its fate
+    # (rule sqs-partial-batch-response).
+    config, entry = entry_of(sqs_template(partial=False, max_receive=2))
+    result = simulate_entry(config, entry, events=specs(4), invoker=Scripted(fail_events(0)))
+    assert result.dead_lettered == 4 and result.succeeded == 0
+
+
+def test_retention_ends_a_message_without_redrive_policy() -> None:
+    config, entry = entry_of(sqs_template(max_receive=None, retention=600))
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(fail_events(0)))
+    assert result.lost == 1 and result.causes == {"sqs-retention": 1}
+    assert 600 <= result.simulated_s
+
+
+def test_a_dead_letter_queue_shorter_than_the_message_age_loses_it() -> None:
+    config, entry = entry_of(sqs_template(vis=120, max_receive=5, dlq_retention=300))
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(fail_events(0)))
+    assert result.lost == 1 and result.causes == {"dlq-retention": 1}
+
+
+def test_filters_delete_messages_that_match_none() -> None:
+    config, entry = entry_of(sqs_template(filters=[{"body": {"type": ["order"]}}]))
+    events = [EventSpec(i, 0, '{"type": "%s"}' % ("order" if i % 2 else "ping")) for i in range(6)]
+    invoker = Scripted(lambda inv: Result(1.0))
+    result = simulate_entry(config, entry, events=events, invoker=invoker)
+    assert (result.events, result.filtered, result.succeeded) == (3, 3, 3)
+    assert all(r.event % 2 for c in invoker.calls for r in c.records)
+
+
+def test_fifo_a_failing_message_blocks_its_group_until_it_is_dead_lettered() -> None:
+    config, entry = entry_of(sqs_template(fifo=True, max_receive=2, batch=1, vis=30))
+    events = [EventSpec(0, 0, group="a"), EventSpec(1, 0, group="a"), EventSpec(2, 0, group="b")]
+    invoker = Scripted(fail_events(0))
+    result = simulate_entry(config, entry, events=events, invoker=invoker)
+    assert (result.succeeded, result.dead_lettered) == (2, 1)
+    first_of = {e: min(c.time for c in invoker.calls if c.records[0].event == e) for e in (0, 1, 2)}
+    assert first_of[2] < 30 <= first_of[1]  # group b runs at once; a's next message waits for a's first
+
+
+def test_maximum_concurrency_caps_the_pollers() -> None:
+    config, entry = entry_of(sqs_template(batch=1, max_concurrency=2))
+    invoker = Scripted(lambda inv: Result(5.0))
+    result = simulate_entry(config, entry, events=specs(10), invoker=invoker)
+    assert result.succeeded == 10
+    assert max(sum(1 for c in invoker.calls if c.time <= t < c.time + 5) for t in (c.time for c in invoker.calls)) == 2
+
+
+def test_a_throttled_batch_is_retried_within_its_visibility_timeout_then_returned() -> None:
+    # reserved 1, 2 pollers: the second batch is throttled; a 6 s visibility timeout leaves
+    # no room to retry a 5 s invocation's slot, so it returns (a receive counted).
+    config, entry = entry_of(sqs_template(batch=1, vis=6, timeout=5, reserved=1, max_concurrency=2, max_receive=10))
+    result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(4.9)))
+    assert result.succeeded == 2 and result.stats["throttles"] > 0
+
+
+# --------------------------------------------------------------------------------------
+# Streams
+# --------------------------------------------------------------------------------------
+def test_bisection_isolates_one_poison_record_and_its_metadata_goes_to_the_destination() -> None:
+    config, entry = entry_of(stream_template(retries=2, batch=10, partial=False))
+    result = simulate_entry(config, entry, events=specs(10, partition_key="k"), invoker=Scripted(fail_events(4, partial=False)))
+    assert (result.succeeded, result.dead_lettered, result.lost) == (9, 1, 0)
+    (record,) = result.destinations["Failures"]
+    info = record["DDBStreamBatchInfo"]
+    assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"] == f"{5:021d}"
+    assert record["requestContext"] == {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 3}
+
+
+def test_partial_batch_response_checkpoints_before_the_lowest_failure() -> None:
+    config, entry = entry_of(stream_template(retries=1, bisect=False, batch=5))
+    invoker = Scripted(fail_events(2))
+    result = simulate_entry(config, entry, events=specs(5, partition_key="k"), invoker=invoker)
+    # records 0-1 succeed once; 2-4 are retried from the checkpoint; 2 fails for good,
+    # and without bisection its whole remaining batch (2-4) is discarded with it
+    assert [tuple(r.event for r in c.records) for c in invoker.calls][:2] == [(0, 1, 2, 3, 4), (2, 3, 4)]
+    assert (result.succeeded, result.dead_lettered, result.duplicates) == (2, 3, 0)
+
+
+def test_records_of_one_partition_key_stay_in_order_across_shards_and_lanes() -> None:
+    config, entry = entry_of(stream_template(kind="kinesis", shards=2, factor=3, batch=2))
+    events = [EventSpec(i, i * 0.1, partition_key=f"key-{i % 5}") for i in range(40)]
+    invoker = Scripted(lambda inv: Result(0.5))
+    simulate_entry(config, entry, events=events, invoker=invoker)
+    seen: dict[str, list[int]] = {}
+    for call in sorted(invoker.calls, key=lambda c: c.time):
+        for r in call.records:
+            seen.setdefault(r.partition_key or "", []).append(r.event)
+    assert all(v == sorted(v) for v in seen.values()) and len(seen) == 5
+
+
+def test_unbounded_retries_block_the_shard_until_the_stream_trims_the_record() -> None:
+    config, entry = entry_of(stream_template(retries=-1, age=None, destination=True))
+    result = simulate_entry(config, entry, events=specs(3, gap=1, partition_key="k"), invoker=Scripted(fail_events(0, duration=600)))
+    assert result.lost >= 1 and result.dead_lettered == 0
+    assert result.max_iterator_age_s >= limits.DYNAMODB_STREAM_RETENTION_S - 600
+
+
+def test_maximum_record_age_discards_throttled_records_to_the_destination() -> None:
+    config, entry = entry_of(stream_template(age=60, reserved=0))
+    result = simulate_entry(config, entry, events=specs(3, partition_key="k"), invoker=Scripted(lambda inv: Result(1)))
+    assert result.dead_lettered == 3 and result.causes == {"throttled": 3}
+    assert {r["requestContext"]["condition"] for r in result.destinations["Failures"]} == {"RecordAgeExceeded"}
+
+
+def test_stream_filters_skip_records() -> None:
+    config, entry = entry_of(stream_template(filters=[{"eventName": ["INSERT"]}]))
+    events = [EventSpec(i, 0, {"eventName": "INSERT" if i < 2 else "REMOVE", "dynamodb": {}}, "k") for i in range(4)]
+    result = simulate_entry(config, entry, events=events, invoker=Scripted(lambda inv: Result(1)))
+    assert (result.events, result.filtered, result.succeeded) == (2, 2, 2)
+
+
+# --------------------------------------------------------------------------------------
+# Asynchronous invocation
+# --------------------------------------------------------------------------------------
+def test_async_retries_one_and_two_minutes_apart_then_records_the_failure() -> None:
+    config, entry = entry_of(async_template(retries=2))
+    invoker = Scripted(fail_events(0, duration=1.0))
+    result = simulate_entry(config, entry, events=[EventSpec(0, 0, {"order": 1})], invoker=invoker)
+    starts = [c.time for c in invoker.calls]
+    assert [round(b - a) for a, b in zip(starts, starts[1:])] == [61, 121]  # 1 s run + 60 s, 1 s + 120 s
+    (record,) = result.destinations["Failures"]
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestContext"]["approximateInvokeCount"] == 3 and record["requestPayload"] == {"order": 1}
+
+
+def test_async_throttles_are_retried_until_the_maximum_event_age() -> None:
+    config, entry = entry_of(async_template(age=120, reserved=0))
+    result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(1)))
+    assert result.dead_lettered == 2 and result.causes == {"throttled": 2}
+    assert {r["requestContext"]["condition"] for r in result.destinations["Failures"]} == {"EventAgeExceeded"}
+    assert 120 <= result.simulated_s < 200
+
+
+def test_async_dead_letter_queue_gets_the_event_without_a_destination() -> None:
+    config, entry = entry_of(async_template(destination=False, dlq=True, retries=0))
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(fail_events(0)))
+    assert result.dead_lettered == 1 and result.causes == {"async-dlq": 1}
+
+
+def test_async_without_destination_or_dlq_loses_the_event() -> None:
+    config, entry = entry_of(async_template(destination=False, retries=0))
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(fail_events(0)))
+    assert result.lost == 1 and result.causes == {"async-discarded": 1}
+
+
+@pytest.mark.parametrize(("rule_dlq", "fate"), [(True, "dead_lettered"), (False, "lost")])
+def test_eventbridge_cannot_deliver_without_permission(rule_dlq: bool, fate: str) -> None:
+    template = async_template(rule=True, permission=False, rule_dlq=rule_dlq)
+    template["Resources"].pop("Config")  # the rule is the only trigger
+    config, entry = entry_of(template)
+    result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(1)))
+    assert getattr(result, fate) == 2 and result.stats.get("invocations", 0) == 0
+
+
+def test_eventbridge_with_permission_delivers_and_the_retry_policy_is_read() -> None:
+    template = async_template(rule=True)
+    template["Resources"]["Rule"]["Properties"]["Targets"][0]["RetryPolicy"] = {"MaximumRetryAttempts": 4, "MaximumEventAgeInSeconds": 600}
+    config, entry = entry_of(template)
+    (delivery,) = entry.config.deliveries  # type: ignore[union-attr]
+    assert (delivery.kind, delivery.retry_attempts, delivery.max_age_s, delivery.dead_letter_queue) == ("eventbridge", 4, 600, "RuleDlq")
+    result = simulate_entry(config, entry, events=specs(3), invoker=Scripted(lambda inv: Result(1)))
+    assert result.succeeded == 3
+
+
+# --------------------------------------------------------------------------------------
+# Synchronous invocation
+# --------------------------------------------------------------------------------------
+def test_api_answers_504_while_the_function_runs_on_and_the_retry_duplicates() -> None:
+    config, entry = entry_of(http_api_template(timeout=30, integration_ms=5000))
+    invoker = Scripted(lambda inv: Result(8.0))
+    result = simulate_entry(config, entry, events=specs(1), invoker=invoker)
+    assert result.caller_timeouts == 3 and result.successes == [3] and result.duplicates == 2
+    assert result.succeeded == 1  # the work was done (three times); the caller saw only 504s
+
+
+def test_a_function_timeout_is_an_error_answer_and_the_caller_retries() -> None:
+    config, entry = entry_of(http_api_template(timeout=3))
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(lambda inv: Result(10.0)))
+    assert result.returned_errors == 1 and result.stats["timeouts"] == 3 and result.caller_timeouts == 0
+
+
+def test_stage_throttling_answers_429() -> None:
+    config, entry = entry_of(http_api_template(rate=1, burst=1))
+    result = simulate_entry(config, entry, events=specs(30), invoker=Scripted(lambda inv: Result(0.1)))
+    assert result.stats["stage_throttles"] > 0 and result.returned_errors > 0 and result.lost == 0
+
+
+def test_a_synchronous_lambda_caller_waits_its_own_timeout() -> None:
+    template = {"Resources": {
+        "Fn": fn(10), "Caller": fn(5, Role={"Fn::GetAtt": ["Role", "Arn"]}),
+        "Role": {"Type": "AWS::IAM::Role", "Properties": {}},
+        "Policy": {"Type": "AWS::IAM::Policy", "Properties": {"Roles": [{"Ref": "Role"}], "PolicyDocument": {"Statement": [
+            {"Effect": "Allow", "Action": "lambda:InvokeFunction", "Resource": {"Fn::GetAtt": ["Fn", "Arn"]}}]}}},
+    }}
+    config, entry = entry_of(template, model="lambda")
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(lambda inv: Result(7.0)))
+    assert result.caller_timeouts == 3 and result.duplicates == 2
+
+
+# --------------------------------------------------------------------------------------
+# Reading templates
+# --------------------------------------------------------------------------------------
+def test_aws_defaults_fill_what_the_template_leaves_out() -> None:
+    template = sqs_template()
+    del template["Resources"]["Queue"]["Properties"]["VisibilityTimeout"]
+    del template["Resources"]["Mapping"]["Properties"]["BatchSize"]
+    _, entry = entry_of(template)
+    assert (entry.config.visibility_s, entry.config.batch_size, entry.config.retention_s) == (30, 10, 4 * 24 * 3600)  # type: ignore[union-attr]
+
+
+def test_unknown_triggers_and_computed_values_are_notes_not_crashes() -> None:
+    template = sqs_template()
+    template["Resources"]["Queue"]["Properties"]["VisibilityTimeout"] = {"Ref": "Param"}
+    template["Resources"]["Other"] = {"Type": "AWS::Lambda::EventSourceMapping", "Properties": {
+        "FunctionName": {"Ref": "Fn"}, "EventSourceArn": "arn:aws:kafka:eu-west-1:1:cluster/x", "Topics": ["t"]}}
+    report = simulate([model(template)], "poison")
+    assert report.functions == []
+    assert any("VisibilityTimeout is computed" in n for n in report.notes)
+    assert any("kafka" in n or "unknown invocation model" in n for n in report.notes)
+
+
+def test_invariants_hold_for_any_seed() -> None:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    templates = [model(sqs_template(), "sqs"), model(stream_template(), "ddb"), model(async_template(), "async"),
+                 model(http_api_template(rate=5, burst=10), "api")]
+
+    @settings(max_examples=15, deadline=None)
+    @given(seed=st.integers(0, 2**32), scenario=st.sampled_from(["poison", "slow", "outage", "burst"]), n=st.integers(1, 60))
+    def check(seed: int, scenario: str, n: int) -> None:
+        for r in simulate(templates, scenario, events=n, seed=seed).functions:
+            assert r.succeeded + r.dead_lettered + r.returned_errors + r.lost + r.pending == r.events == n
+            assert r.lost == 0 and r.pending == 0
+
+    check()
