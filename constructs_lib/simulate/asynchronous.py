@@ -93,7 +93,7 @@ class AsyncSim:
             "requestContext": {"condition": condition, "approximateInvokeCount": attempts,
                                "functionArn": self.runtime.function},
             "requestPayload": spec.payload,
-            "responsePayload": {"errorMessage": error},
+            "responsePayload": _error_payload(error),
         }
         if cfg.on_failure is not None:
             tracker.deliver(cfg.on_failure, record)
@@ -103,3 +103,9 @@ class AsyncSim:
             tracker.finish(spec.index, DEAD_LETTERED, "async-dlq")
         else:
             tracker.finish(spec.index, LOST, "async-discarded")
+
+
+def _error_payload(error: str) -> dict[str, str]:
+    """``"InvalidOrderError: bad address"`` as Lambda's error response payload."""
+    kind, _, message = error.partition(": ")
+    return {"errorType": kind if message else "Error", "errorMessage": message or error}

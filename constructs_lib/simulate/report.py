@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
-from constructs_lib.simulate.config import AsyncConfig, SqsMapping, StreamMapping
+from constructs_lib.simulate.config import SqsMapping, StreamMapping
 from constructs_lib.simulate.run import FunctionResult, Report
 from constructs_lib.simulate.scenarios import SCENARIOS
 

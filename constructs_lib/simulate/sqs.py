@@ -130,7 +130,7 @@ class QueueSim:
         return self._receive_fifo(limit) if self.cfg.fifo else self._receive_standard(limit)
 
     def _receive_standard(self, limit: int) -> list[Message]:
-        now, batch = self.env.now, []
+        now, batch = self.env.now, list[Message]()
         while self.heap and len(batch) < limit:
             visible_at, _, event = self.heap[0]
             if visible_at > now:
@@ -144,7 +144,7 @@ class QueueSim:
         return batch
 
     def _receive_fifo(self, limit: int) -> list[Message]:
-        now, batch = self.env.now, []
+        now, batch = self.env.now, list[Message]()
         blocked: set[str | None] = set()
         taking: set[str | None] = set()
         for m in self.order:
