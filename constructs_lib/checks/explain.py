@@ -4,7 +4,9 @@ A Markdown report over the same :class:`~constructs_lib.checks.model.TemplateMod
 checks use (resources, references, the function <-> trigger graph): for every function,
 its invocation model(s) and triggers, the timeout chain, retries, where failed events go
 and how long they are kept there, concurrency and batch settings, and a capacity
-estimate; plus a Mermaid flowchart of sources, functions and failure destinations.
+estimate; plus a Mermaid flowchart of sources, functions and failure destinations, and
+each function's worst outcome under the four fault scenarios of ``constructs_lib.simulate``
+(with the check rule that predicts any loss and the command that shows it).
 
 Pure: template dicts in, a string out; no CDK, no I/O (``run_explain`` does the I/O).
 Properties left out are read with AWS's defaults, as the checks do. A failure path that
@@ -548,7 +550,9 @@ def capacity_lines(model: TemplateModel, fn: Resource, out: _Sections, duration_
     return lines
 
 
-def function_section(model: TemplateModel, fn: Resource, duration_s: float = DEFAULT_DURATION_S) -> list[str]:
+def function_section(
+    model: TemplateModel, fn: Resource, duration_s: float = DEFAULT_DURATION_S, simulated: Sequence[str] = ()
+) -> list[str]:
     trigs, kinds, out = analyse(model, fn)
     lines = [f"### {label(model, fn)}", ""]
     lines.append(
@@ -578,6 +582,9 @@ def function_section(model: TemplateModel, fn: Resource, duration_s: float = DEF
     cap_lines = _unique(capacity_lines(model, fn, out, duration_s))
     lines.append("- **Capacity estimate:**" + ("" if cap_lines else " no trigger to estimate from"))
     lines.extend(f"  - {c}" for c in cap_lines)
+    if simulated:
+        lines.append("- **Simulated (`constructs-lib simulate`, 200 events, seed 0):**")
+        lines.extend(f"  - {s}" for s in simulated)
     lines.append("")
     return lines
 
@@ -685,12 +692,15 @@ def explain(models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURA
         *mermaid(models),
         "",
     ]
+    from constructs_lib.simulate.report import worst_outcomes
+
+    simulated = worst_outcomes(models)
     for model in models:
         functions = sorted(model.functions(), key=lambda r: r.logical_id)
         stack = model.name.split("/")[-1].removesuffix(".template.json")
         lines += [f"## {stack}", "", f"Template `{model.name}`: {len(functions)} function(s).", ""]
         for fn in functions:
-            lines += function_section(model, fn, duration_s)
+            lines += function_section(model, fn, duration_s, simulated.get((model.name, fn.logical_id), ()))
     return "\n".join(lines).rstrip() + "\n"
 
 
