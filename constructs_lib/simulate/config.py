@@ -10,7 +10,6 @@ be simulated: the entry is skipped with a note saying which value, never guessed
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +27,7 @@ from constructs_lib.checks.model import (
     boolean,
     number,
 )
+from constructs_lib.checks.rules.sqs import is_fifo, redrive_policy
 
 #: Lambda's default SQS batch size (10) and stream batch size (100). Source: limits.SRC_ESM_API.
 DEFAULT_SQS_BATCH_SIZE = 10
@@ -168,16 +168,6 @@ def _target(model: TemplateModel, value: Any) -> str | None:
     return value if isinstance(value, str) else "outside this template"
 
 
-def redrive(queue: Resource) -> Mapping[str, Any] | None:
-    policy = queue.get("RedrivePolicy")
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return None
-    return policy if isinstance(policy, Mapping) else None
-
-
 def _filters(mapping: Resource) -> tuple[Mapping[str, Any], ...]:
     from constructs_lib.simulate.patterns import parse
 
@@ -208,7 +198,7 @@ def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
     retention = float(limits.SQS_DEFAULT_RETENTION_S) if queue is None else _num(
         queue, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S), what
     )
-    policy = redrive(queue) if queue is not None else None
+    policy = redrive_policy(queue) if queue is not None else None
     dlq_id = max_receive = dlq_retention = None
     if policy is not None and policy.get("deadLetterTargetArn") is not None:
         dlq_id = _target(model, policy.get("deadLetterTargetArn"))
@@ -221,7 +211,7 @@ def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
             dlq_retention = _num(dlq, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S), f"queue {dlq.logical_id}")
     scaling = mapping.get("ScalingConfig")
     max_conc = _num(scaling, "MaximumConcurrency", None, "mapping") if isinstance(scaling, Mapping) else None
-    fifo = bool(queue is not None and boolean(queue.get("FifoQueue")))
+    fifo = bool(queue is not None and is_fifo(queue))
     return SqsMapping(
         mapping=mapping.logical_id,
         queue=queue.logical_id if queue is not None else None,

@@ -147,12 +147,10 @@ def reserved_concurrency_zero(t: dict[str, Any]) -> None:
 
 
 def function_timeout_at_api_timeout(t: dict[str, Any]) -> None:
-    (integration,) = [
-        r["Properties"] for r in t["Resources"].values()
-        if r["Type"] in ("AWS::ApiGatewayV2::Integration", "AWS::ApiGateway::Method")
-        and "Integration" in r["Properties"] or "IntegrationUri" in r.get("Properties", {})
-    ][:1]
-    millis = integration.get("TimeoutInMillis") or integration.get("Integration", {}).get("TimeoutInMillis")
+    """The function's timeout = the integration timeout (29 s REST, 30 s HTTP, as written)."""
+    timeouts = [m["Integration"]["TimeoutInMillis"] for m in resources(t, "AWS::ApiGateway::Method") if "Integration" in m]
+    timeouts += [i["TimeoutInMillis"] for i in resources(t, "AWS::ApiGatewayV2::Integration")]
+    (millis,) = set(timeouts)
     for f in resources(t, "AWS::Lambda::Function"):
         f["Timeout"] = millis // 1000
 
