@@ -306,3 +306,41 @@ def test_invariants_hold_for_any_seed() -> None:
             assert r.lost == 0 and r.pending == 0
 
     check()
+
+
+def test_a_schedule_delivers_asynchronously_with_its_retry_policy_and_dlq() -> None:
+    template = async_template()
+    template["Resources"].pop("Config")
+    template["Resources"]["Schedule"] = {"Type": "AWS::Scheduler::Schedule", "Properties": {
+        "ScheduleExpression": "rate(1 minute)", "FlexibleTimeWindow": {"Mode": "OFF"},
+        "Target": {"Arn": {"Fn::GetAtt": ["Fn", "Arn"]}, "RoleArn": "arn:aws:iam::1:role/r",
+                   "RetryPolicy": {"MaximumRetryAttempts": 10, "MaximumEventAgeInSeconds": 3600},
+                   "DeadLetterConfig": {"Arn": {"Fn::GetAtt": ["Failures", "Arn"]}}}}}
+    config, entry = entry_of(template, model="async")
+    (delivery,) = entry.config.deliveries  # type: ignore[union-attr]
+    assert (delivery.kind, delivery.retry_attempts, delivery.max_age_s, delivery.dead_letter_queue) == ("scheduler", 10, 3600, "Failures")
+    result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(fail_events(1)))
+    assert (result.succeeded, result.lost) == (1, 1)  # no invoke config: Lambda's defaults, no destination
+
+
+@pytest.mark.parametrize(("permission", "redrive", "fate", "cause"), [
+    (True, False, "succeeded", None), (False, True, "dead_lettered", "sns-dlq"), (False, False, "lost", "sns-dropped"),
+])
+def test_sns_delivery_needs_the_permission_and_keeps_failures_in_its_redrive_dlq(
+    permission: bool, redrive: bool, fate: str, cause: str | None,
+) -> None:
+    resources: dict[str, Any] = {
+        "Fn": fn(10), "Topic": {"Type": "AWS::SNS::Topic", "Properties": {}},
+        "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {}},
+        "Sub": {"Type": "AWS::SNS::Subscription", "Properties": {
+            "Protocol": "lambda", "TopicArn": {"Ref": "Topic"}, "Endpoint": {"Fn::GetAtt": ["Fn", "Arn"]}}},
+    }
+    if redrive:
+        resources["Sub"]["Properties"]["RedrivePolicy"] = {"deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}}
+    if permission:
+        resources["Perm"] = {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunction", "FunctionName": {"Ref": "Fn"}, "Principal": "sns.amazonaws.com",
+            "SourceArn": {"Ref": "Topic"}}}
+    config, entry = entry_of({"Resources": resources}, model="async")
+    result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(1)))
+    assert getattr(result, fate) == 2 and (cause is None or result.causes == {cause: 2})
