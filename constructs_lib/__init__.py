@@ -1,8 +1,8 @@
 """Opinionated AWS CDK v2 constructs that make the right Lambda invocation model the easy one.
 
-The constructs are imported lazily (PEP 562), so ``python -m constructs_lib check`` and
-the pure rules start without loading aws-cdk-lib; ``from constructs_lib import
-QueueConsumer`` works as usual.
+The public API is imported lazily (PEP 562), so ``constructs-lib check`` and the pure
+rules start without loading aws-cdk-lib; ``from constructs_lib import QueueConsumer``
+works as usual.
 """
 
 from __future__ import annotations
@@ -12,19 +12,26 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+#: Public name -> (module, attribute in that module).
 _EXPORTS = {
-    "AsyncWorker": "constructs_lib.async_worker",
-    "Authorization": "constructs_lib.sync_api",
-    "ConstructPropsError": "constructs_lib.errors",
-    "QueueConsumer": "constructs_lib.queue_consumer",
-    "StreamProcessor": "constructs_lib.stream_processor",
-    "SyncApiFunction": "constructs_lib.sync_api",
+    "AsyncWorker": ("constructs_lib.async_worker", "AsyncWorker"),
+    "Authorization": ("constructs_lib.sync_api", "Authorization"),
+    "ConstructPropsError": ("constructs_lib.errors", "ConstructPropsError"),
+    "INFINITE": ("constructs_lib.limits", "STREAM_INFINITE"),
+    "InvocationModelChecks": ("constructs_lib.checks.plugin", "InvocationModelChecks"),
+    "PlainFunction": ("constructs_lib.plain_function", "PlainFunction"),
+    "QueueConsumer": ("constructs_lib.queue_consumer", "QueueConsumer"),
+    "StreamProcessor": ("constructs_lib.stream_processor", "StreamProcessor"),
+    "SyncApiFunction": ("constructs_lib.sync_api", "SyncApiFunction"),
 }
 
 __all__ = [
+    "INFINITE",
     "AsyncWorker",
     "Authorization",
     "ConstructPropsError",
+    "InvocationModelChecks",
+    "PlainFunction",
     "QueueConsumer",
     "StreamProcessor",
     "SyncApiFunction",
@@ -32,7 +39,10 @@ __all__ = [
 
 if TYPE_CHECKING:
     from constructs_lib.async_worker import AsyncWorker
+    from constructs_lib.checks.plugin import InvocationModelChecks
     from constructs_lib.errors import ConstructPropsError
+    from constructs_lib.limits import STREAM_INFINITE as INFINITE
+    from constructs_lib.plain_function import PlainFunction
     from constructs_lib.queue_consumer import QueueConsumer
     from constructs_lib.stream_processor import StreamProcessor
     from constructs_lib.sync_api import Authorization, SyncApiFunction
@@ -40,7 +50,8 @@ if TYPE_CHECKING:
 
 def __getattr__(name: str) -> Any:
     if name in _EXPORTS:
-        value = getattr(import_module(_EXPORTS[name]), name)
+        module, attribute = _EXPORTS[name]
+        value = getattr(import_module(module), attribute)
         globals()[name] = value
         return value
     raise AttributeError(f"module 'constructs_lib' has no attribute {name!r}")

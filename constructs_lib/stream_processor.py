@@ -507,7 +507,7 @@ class StreamProcessor(Construct):
             Violation(
                 "max_record_age",
                 f"max_record_age {max_record_age!r} is neither a Duration nor -1; pass "
-                "Duration.hours(...) (60 s to 7 days) or -1 (StreamProcessor INFINITE) for "
+                "Duration.hours(...) (60 s to 7 days) or -1 (constructs_lib.INFINITE) for "
                 "records that never age out",
                 limits.SRC_ESM_API,
             ),

@@ -32,7 +32,7 @@ def attach_checks(app: App) -> list[IPolicyValidationPlugin]:
         return []
     from cdk_nag import AwsSolutionsChecks, ServerlessChecks
 
-    from constructs_lib.checks import InvocationModelChecks
+    from constructs_lib import InvocationModelChecks
 
     plugins: list[IPolicyValidationPlugin] = [
         InvocationModelChecks(),

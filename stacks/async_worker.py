@@ -18,8 +18,7 @@ from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_events as events
 from constructs import Construct
 
-from constructs_lib._function import create_function
-from constructs_lib.async_worker import AsyncWorker
+from constructs_lib import AsyncWorker, PlainFunction
 from stacks._idempotency import grant_idempotency, idempotency_table
 from stacks._outbox import notification_outbox
 from stacks._packaging import dependencies_layer, handler_code
@@ -71,15 +70,16 @@ class AsyncWorkerExample(Stack):
         self.rule_dead_letter_queue = self.worker.add_event_rule(self.rule)
 
         # Caller 2: a function that offloads the confirmation with InvocationType=Event.
-        self.checkout = create_function(
-            Construct(self, "Checkout"),
+        self.checkout = PlainFunction(
+            self,
+            "Checkout",
             code=handler_code(),
             handler="checkout.handler.lambda_handler",
             layers=[layer],
             timeout=Duration.seconds(10),
             environment={"POWERTOOLS_SERVICE_NAME": "checkout"},
             description="Accepts an order and queues its confirmation asynchronously",
-        )
+        ).function
         self.worker.grant_invoke(self.checkout, environment_variable="CONFIRMATION_FUNCTION_NAME")
         Validations.of(self.checkout).acknowledge(
             Acknowledgment(

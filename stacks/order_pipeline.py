@@ -38,8 +38,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import AsyncWorker, QueueConsumer, StreamProcessor, SyncApiFunction
-from constructs_lib.sync_api import Authorization
+from constructs_lib import AsyncWorker, Authorization, QueueConsumer, StreamProcessor, SyncApiFunction
 from stacks._outbox import notification_outbox
 from stacks._packaging import dependencies_layer, handler_code
 from stacks._idempotency import grant_idempotency, idempotency_table

@@ -10,7 +10,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_kinesis as kinesis
 from constructs import Construct
 
-from constructs_lib.stream_processor import StreamProcessor
+from constructs_lib import StreamProcessor
 from stacks._packaging import dependencies_layer, handler_code
 
 

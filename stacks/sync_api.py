@@ -7,7 +7,7 @@ from typing import Any
 from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from constructs import Construct
 
-from constructs_lib.sync_api import Authorization, SyncApiFunction
+from constructs_lib import Authorization, SyncApiFunction
 from stacks._packaging import dependencies_layer, handler_code
 
 #: Both examples serve lambda_src/orders_api: POST /orders (202 + id), GET /orders/{id}.

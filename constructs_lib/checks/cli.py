@@ -24,6 +24,9 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=prog, description="Lambda invocation-model checks for CloudFormation templates.")
+    from constructs_lib import __version__
+
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     check = commands.add_parser("check", help="check a cdk.out directory or a JSON/YAML template")
     add_check_arguments(check)

@@ -16,10 +16,11 @@ ends nowhere says so plainly: ``LOST``.
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -292,7 +293,7 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
     out.batching.append(
         f"{name}: batch size {num(batch) if batch is not None else '?'}, batching window {secs(window)}, "
         f"maximum concurrency {num(max_conc) if max_conc is not None else 'none (scales with the queue)'}, "
-        f"partial batch responses {'on' if partial else 'OFF (one failure returns the whole batch)'}"
+        f"partial batch responses {'on' if partial else 'off (batches of 1 need none)' if batch == 1 else 'OFF (one failure returns the whole batch)'}"
         + (f", {n_filters} filter(s) (non-matching messages are deleted)" if n_filters else "")
     )
     out.caps.append(max_conc)
@@ -520,7 +521,11 @@ def analyse(model: TemplateModel, fn: Resource) -> tuple[list[Trigger], list[str
 
 
 def capacity_lines(model: TemplateModel, fn: Resource, out: _Sections, duration_s: float) -> list[str]:
-    """Maximum in-flight invocations and throughput at ``duration_s`` (and at the timeout)."""
+    """Maximum in-flight invocations and throughput at ``duration_s`` (and at the timeout).
+
+    Both throughput figures are capped by the API stage's rate limit when there is one: the
+    stage answers 429 above it, so concurrency alone would overstate what gets through.
+    """
     reserved = reserved_concurrency(fn)
     account = float(limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY)
     lines: list[str] = []
@@ -534,57 +539,128 @@ def capacity_lines(model: TemplateModel, fn: Resource, out: _Sections, duration_
             else f"the default account concurrency ({num(account)}), shared with every other function"
         )
         per = per_invocation if per_invocation is not None else 1.0
-        at_avg = in_flight * per / duration_s
+        stage = min(out.rate_limits) if unit == "requests" and out.rate_limits else None
+
+        def figure(by_concurrency: float, unit: str = unit, stage: float | None = stage) -> str:
+            if stage is not None and stage < by_concurrency:
+                return (
+                    f"at most {rate(stage)} {unit}/s (the stage's rate limit; "
+                    f"concurrency alone would allow ~{rate(by_concurrency)}/s)"
+                )
+            return f"~{rate(by_concurrency)} {unit}/s"
+
         text = f"{name}: at most {num(in_flight)} invocations in flight ({basis}); "
-        extra = ""
-        if unit == "requests" and out.rate_limits:
-            stage = min(out.rate_limits)
-            if stage < at_avg:
-                extra = f", capped by the stage at {rate(stage)}/s"
-        text += f"~{rate(at_avg)} {unit}/s at {secs(duration_s)} per invocation{extra}"
+        text += f"{figure(in_flight * per / duration_s)} at {secs(duration_s)} per invocation"
         if per_invocation is not None and per_invocation != 1:
             text += f" (batches of {num(per_invocation)})"
         if timeout is not None and timeout > 0:
-            text += f"; ~{rate(in_flight * per / timeout)} {unit}/s if every invocation runs to its timeout ({secs(timeout)})"
+            text += f"; {figure(in_flight * per / timeout)} if every invocation runs to its timeout ({secs(timeout)})"
         lines.append(text)
     return lines
+
+
+#: Words that mark a line of a function's section as a problem (see ``problems``).
+PROBLEM_MARKERS = ("TOO SHORT", "NOT ABOVE", "SHORTER", "OFF (", LOST)
+
+
+def problems(out: _Sections) -> list[str]:
+    """The lines of a function's analysis that describe a problem: a timeout chain that does
+    not hold, a failure path that ends nowhere or in a queue that forgets sooner than its
+    source, partial batch responses off."""
+    lines = [*out.timeouts, *(f.text for f in out.failures), *out.batching]
+    return _unique(line for line in lines if any(marker in line for marker in PROBLEM_MARKERS))
+
+
+@dataclass(frozen=True)
+class FunctionReport:
+    """Everything the report says about one function, as data (``--format json``)."""
+
+    logical_id: str
+    label: str
+    path: str | None
+    invocation_models: list[str]
+    triggers: list[str]
+    timeout_s: float | None
+    timeout_chain: list[str]
+    retries: list[str]
+    failure_paths: list[dict[str, Any]]
+    reserved_concurrency: float | None
+    provisioned_concurrency: float | None
+    batching: list[str]
+    may_invoke: list[str]
+    capacity: list[str]
+    problems: list[str]
+    #: One line per fault scenario with the worst simulated outcome (``constructs_lib.simulate``).
+    simulated: list[str]
+
+
+def function_report(
+    model: TemplateModel, fn: Resource, duration_s: float = DEFAULT_DURATION_S, simulated: Sequence[str] = ()
+) -> FunctionReport:
+    trigs, kinds, out = analyse(model, fn)
+    calls = sorted({t.function for t in model.triggers if t.kind == "lambda" and t.source == fn.logical_id})
+    failures = {f.text: f for f in out.failures}
+    return FunctionReport(
+        logical_id=fn.logical_id,
+        label=label(model, fn),
+        path=fn.path or None,
+        invocation_models=kinds,
+        triggers=[_source_text(model, t) for t in trigs],
+        timeout_s=model.timeout_s(fn),
+        timeout_chain=_unique(out.timeouts),
+        retries=_unique(out.retries),
+        failure_paths=[
+            {"source": f.source, "destination": f.destination, "text": f.text, "lost": LOST in f.text}
+            for f in failures.values()
+        ],
+        reserved_concurrency=reserved_concurrency(fn),
+        provisioned_concurrency=provisioned_concurrency(model, fn),
+        batching=_unique(out.batching),
+        may_invoke=[label(model, model.resources[c]) for c in calls],
+        capacity=_unique(capacity_lines(model, fn, out, duration_s)),
+        problems=problems(out),
+        simulated=list(simulated),
+    )
 
 
 def function_section(
     model: TemplateModel, fn: Resource, duration_s: float = DEFAULT_DURATION_S, simulated: Sequence[str] = ()
 ) -> list[str]:
-    trigs, kinds, out = analyse(model, fn)
-    lines = [f"### {label(model, fn)}", ""]
+    """The Markdown section of one function (a ``###`` heading and one bullet per aspect)."""
+    return render_function(function_report(model, fn, duration_s, simulated))
+
+
+def render_function(r: FunctionReport) -> list[str]:
+    lines = [f"### {r.label}", ""]
     lines.append(
         "- **Invocation model:** "
-        + ("; ".join(_MODEL_TEXT[k] for k in kinds) if kinds else "no trigger in this template (invoked from outside, or not at all)")
+        + (
+            "; ".join(_MODEL_TEXT[k] for k in r.invocation_models)
+            if r.invocation_models
+            else "no trigger in this template (invoked from outside, or not at all)"
+        )
     )
-    lines.append("- **Triggers:**" + ("" if trigs else " none found"))
-    lines.extend(f"  - {_source_text(model, t)}" for t in trigs)
-    timeout = model.timeout_s(fn)
-    lines.append(f"- **Timeout chain:** function timeout {secs(timeout)}")
-    lines.extend(f"  - {t}" for t in _unique(out.timeouts))
-    lines.append("- **Retries:**" + ("" if out.retries else " none (nothing retries this function's invocations)"))
-    lines.extend(f"  - {r}" for r in _unique(out.retries))
-    lines.append("- **Failed events go to:**" + ("" if out.failures else " nowhere in this template"))
-    lines.extend(f"  - {t}" for t in _unique(f.text for f in out.failures))
-    reserved = reserved_concurrency(fn)
-    provisioned = provisioned_concurrency(model, fn)
+    lines.append("- **Triggers:**" + ("" if r.triggers else " none found"))
+    lines.extend(f"  - {t}" for t in r.triggers)
+    lines.append(f"- **Timeout chain:** function timeout {secs(r.timeout_s)}")
+    lines.extend(f"  - {t}" for t in r.timeout_chain)
+    lines.append("- **Retries:**" + ("" if r.retries else " none (nothing retries this function's invocations)"))
+    lines.extend(f"  - {t}" for t in r.retries)
+    lines.append("- **Failed events go to:**" + ("" if r.failure_paths else " nowhere in this template"))
+    lines.extend(f"  - {f['text']}" for f in r.failure_paths)
     lines.append(
         "- **Concurrency and batching:** reserved concurrency "
-        + (num(reserved) if reserved is not None else "none (shares the account's unreserved pool)")
-        + (f", provisioned concurrency {num(provisioned)}" if provisioned is not None else "")
+        + (num(r.reserved_concurrency) if r.reserved_concurrency is not None else "none (shares the account's unreserved pool)")
+        + (f", provisioned concurrency {num(r.provisioned_concurrency)}" if r.provisioned_concurrency is not None else "")
     )
-    lines.extend(f"  - {b}" for b in _unique(out.batching))
-    calls = sorted({t.function for t in model.triggers if t.kind == "lambda" and t.source == fn.logical_id})
-    if calls:
-        lines.append("- **May invoke:** " + ", ".join(label(model, model.resources[c]) for c in calls))
-    cap_lines = _unique(capacity_lines(model, fn, out, duration_s))
-    lines.append("- **Capacity estimate:**" + ("" if cap_lines else " no trigger to estimate from"))
-    lines.extend(f"  - {c}" for c in cap_lines)
-    if simulated:
+    lines.extend(f"  - {b}" for b in r.batching)
+    if r.may_invoke:
+        lines.append("- **May invoke:** " + ", ".join(r.may_invoke))
+    lines.append("- **Capacity estimate:**" + ("" if r.capacity else " no trigger to estimate from"))
+    lines.extend(f"  - {c}" for c in r.capacity)
+    if r.simulated:
         lines.append("- **Simulated (`constructs-lib simulate`, 200 events, seed 0):**")
-        lines.extend(f"  - {s}" for s in simulated)
+        lines.extend(f"  - {s}" for s in r.simulated)
     lines.append("")
     return lines
 
@@ -673,35 +749,102 @@ def mermaid(models: Sequence[TemplateModel]) -> list[str]:
 # --------------------------------------------------------------------------------------
 # The report
 # --------------------------------------------------------------------------------------
-def explain(models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S) -> str:
-    """The Markdown report for ``models`` (one per template), deterministic for a given input."""
+#: What the report says generated it when the caller does not say (the library's own API).
+DEFAULT_COMMAND = "constructs_lib.checks.explain.explain()"
+
+
+def _stack_name(model: TemplateModel) -> str:
+    return model.name.split("/")[-1].removesuffix(".template.json")
+
+
+def reports(models: Sequence[TemplateModel], duration_s: float) -> list[tuple[TemplateModel, list[FunctionReport]]]:
+    """Every template (sorted by name) with the reports of its functions (sorted by logical id),
+    each with its worst simulated outcomes."""
+    from constructs_lib.simulate.report import worst_outcomes
+
     models = sorted(models, key=lambda m: m.name)
+    simulated = worst_outcomes(models)
+    return [
+        (
+            model,
+            [
+                function_report(model, fn, duration_s, simulated.get((model.name, fn.logical_id), ()))
+                for fn in sorted(model.functions(), key=lambda r: r.logical_id)
+            ],
+        )
+        for model in models
+    ]
+
+
+def explain(
+    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND
+) -> str:
+    """The Markdown report for ``models`` (one per template), deterministic for a given input.
+
+    ``command`` is what the report says generated it (the CLI passes its own command line).
+    """
+    analysed = reports(models, duration_s)
+    n_functions = sum(len(fns) for _, fns in analysed)
+    found = [(model, r, problem) for model, fns in analysed for r in fns for problem in r.problems]
     lines = [
         "# Invocation model report",
         "",
-        "Generated by `python -m constructs_lib explain` from the synthesized templates. For every "
+        f"Generated by `{command}` from the synthesized templates. For every "
         "Lambda function: how it is invoked, its timeout chain, retries, where failed events go and "
         f"how long they are kept, concurrency and batching, and a capacity estimate at an average "
         f"duration of {secs(duration_s)} per invocation (`--duration`). `{LOST}` marks a failure path "
         "that ends nowhere.",
         "",
+        "## Problems",
+        "",
+    ]
+    if found:
+        lines.append(
+            f"{len(found)} problem(s) in {n_functions} function(s) of {len(analysed)} template(s):"
+        )
+        lines.append("")
+        lines.extend(f"- {_stack_name(model)} {r.label}: {problem}" for model, r, problem in found)
+    else:
+        lines.append(
+            f"None in {n_functions} function(s) of {len(analysed)} template(s): no broken timeout chain, no "
+            f"failure path that ends nowhere ({LOST}), no dead-letter queue that keeps messages for less time "
+            "than its source, no batch without partial batch responses."
+        )
+    lines += [
+        "",
         "## Flowchart",
         "",
         "Sources (left) invoke functions; dotted arrows are failure paths.",
         "",
-        *mermaid(models),
+        *mermaid([model for model, _ in analysed]),
         "",
     ]
-    from constructs_lib.simulate.report import worst_outcomes
-
-    simulated = worst_outcomes(models)
-    for model in models:
-        functions = sorted(model.functions(), key=lambda r: r.logical_id)
-        stack = model.name.split("/")[-1].removesuffix(".template.json")
-        lines += [f"## {stack}", "", f"Template `{model.name}`: {len(functions)} function(s).", ""]
-        for fn in functions:
-            lines += function_section(model, fn, duration_s, simulated.get((model.name, fn.logical_id), ()))
+    for model, fns in analysed:
+        lines += [f"## {_stack_name(model)}", "", f"Template `{model.name}`: {len(fns)} function(s).", ""]
+        for r in fns:
+            lines += render_function(r)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def explain_data(
+    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND
+) -> dict[str, Any]:
+    """The same report as plain data (``--format json``): what ``explain`` writes as Markdown."""
+    analysed = reports(models, duration_s)
+    return {
+        "generated_by": command,
+        "duration_s": duration_s,
+        "problems": [
+            {"template": model.name, "function": r.logical_id, "problem": problem}
+            for model, fns in analysed
+            for r in fns
+            for problem in r.problems
+        ],
+        "templates": [
+            {"name": model.name, "stack": _stack_name(model), "functions": [asdict(r) for r in fns]}
+            for model, fns in analysed
+        ],
+    }
 
 
 # --------------------------------------------------------------------------------------
@@ -716,7 +859,21 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SECONDS",
         help="average invocation duration for the capacity estimate (default %(default)s s)",
     )
+    parser.add_argument(
+        "--format", choices=("markdown", "json"), default="markdown", help="output format (default markdown)"
+    )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    # The report names the command that generated it: this sub-command's own prog
+    # ("constructs-lib explain", "python -m constructs_lib explain").
+    parser.set_defaults(explain_prog=parser.prog)
+
+
+def command_line(args: argparse.Namespace) -> str:
+    """The command that generated a report, as the user typed it (without ``--output``)."""
+    parts = [getattr(args, "explain_prog", "constructs-lib explain"), str(args.path)]
+    if args.duration != DEFAULT_DURATION_S:
+        parts += ["--duration", f"{args.duration:g}"]
+    return " ".join(parts)
 
 
 def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -732,11 +889,14 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     except (TemplateError, OSError) as exc:
         print(f"error: {exc}", file=err)
         return 2
-    report = explain(models, duration_s=args.duration)
+    command = command_line(args)
+    if getattr(args, "format", "markdown") == "json":
+        report = json.dumps(explain_data(models, duration_s=args.duration, command=command), indent=2) + "\n"
+    else:
+        report = explain(models, duration_s=args.duration, command=command)
     if args.output:
         Path(args.output).write_text(report, encoding="utf-8")
         print(f"wrote {args.output} ({len(models)} template(s))", file=err)
     else:
         out.write(report)
     return 0
-

@@ -1,6 +1,6 @@
 """Lambda glue for OrderEvents: the orders table's stream in, EventBridge events out.
 
-Records arrive in shard order; ``streams.ordered.OrderedBatchProcessor`` stops at the
+Records arrive in shard order; ``constructs_lib.handlers.OrderedBatchProcessor`` stops at the
 first failure and reports it and every later record, so Lambda retries from there in
 order (bisecting a batch whose first record fails) and finally sends the batch's
 metadata to the on-failure queue. Each projected change is put on the custom bus
@@ -20,8 +20,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from constructs_lib.handlers import OrderedBatchProcessor
 from order_events.logic import SOURCE, project
-from streams.ordered import OrderedBatchProcessor
 
 logger = Logger(service="order-events")
 processor = OrderedBatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)

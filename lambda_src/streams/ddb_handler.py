@@ -8,8 +8,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.dynamo_db_stream_event import DynamoDBRecord
 
+from constructs_lib.handlers import OrderedBatchProcessor
 from streams.logic import summarise_change
-from streams.ordered import OrderedBatchProcessor
 
 logger = Logger(service="stream-ddb")
 processor = OrderedBatchProcessor(event_type=EventType.DynamoDBStreams, logger=logger)

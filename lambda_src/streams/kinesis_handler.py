@@ -8,8 +8,8 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.kinesis_stream_event import KinesisStreamRecord
 
+from constructs_lib.handlers import OrderedBatchProcessor
 from streams.logic import parse_order_event
-from streams.ordered import OrderedBatchProcessor
 
 logger = Logger(service="stream-kinesis")
 processor = OrderedBatchProcessor(event_type=EventType.KinesisDataStreams, logger=logger)

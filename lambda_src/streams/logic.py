@@ -4,7 +4,6 @@
   record and raises ``PoisonRecordError``.
 - DynamoDB Streams: an item change (already deserialised to Python values) -> a change
   summary; a changed item without a ``status`` is a poison record.
-- On-failure destination messages -> the shard and sequence range to read back.
 """
 
 from __future__ import annotations
@@ -54,26 +53,6 @@ def summarise_change(
         "keys": {k: _plain(v) for k, v in keys.items()},
         "status_from": (old_image or {}).get("status"),
         "status_to": (new_image or {}).get("status"),
-    }
-
-
-def batch_info(destination_message: dict[str, Any]) -> dict[str, Any]:
-    """An on-failure destination message (metadata, not records) -> what to read back.
-
-    Lambda sends ``KinesisBatchInfo`` or ``DDBStreamBatchInfo`` with the shard and the first
-    and last sequence numbers of the discarded batch; read them again with GetShardIterator
-    (``AT_SEQUENCE_NUMBER``) + GetRecords while they are still in the stream.
-    """
-    info = destination_message.get("KinesisBatchInfo") or destination_message.get("DDBStreamBatchInfo")
-    if not info:
-        raise PoisonRecordError("not a stream on-failure message")
-    return {
-        "stream_arn": info.get("streamArn"),
-        "shard_id": info["shardId"],
-        "start_sequence_number": info["startSequenceNumber"],
-        "end_sequence_number": info["endSequenceNumber"],
-        "batch_size": info.get("batchSize"),
-        "condition": destination_message.get("requestContext", {}).get("condition"),
     }
 
 

@@ -8,7 +8,8 @@ import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from streams import ddb_handler
-from streams.logic import PoisonRecordError, batch_info, summarise_change
+from constructs_lib.handlers import batch_info
+from streams.logic import PoisonRecordError, summarise_change
 
 STREAM_ARN = "arn:aws:dynamodb:us-west-2:111122223333:table/TestTable/stream/2015-05-11T21:21:33.291"
 

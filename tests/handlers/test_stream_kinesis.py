@@ -11,7 +11,8 @@ from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, pro
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
 from streams import kinesis_handler
-from streams.logic import PoisonRecordError, batch_info, parse_order_event
+from constructs_lib.handlers import NotAStreamFailureMessage, batch_info
+from streams.logic import PoisonRecordError, parse_order_event
 
 STREAM_ARN = "arn:aws:kinesis:us-east-2:111122223333:stream/lambda-stream"
 
@@ -163,5 +164,5 @@ def test_batch_info_of_an_on_failure_message():
         "batch_size": 500,
         "condition": "RetryAttemptsExhausted",
     }
-    with pytest.raises(PoisonRecordError):
+    with pytest.raises(NotAStreamFailureMessage):
         batch_info({"requestContext": {}})

@@ -4,14 +4,19 @@ Powertools' ``BatchProcessor`` processes every record of a batch and reports eac
 one. For a stream that is wrong twice: Lambda checkpoints at the *lowest* reported
 sequence number and redelivers everything after it anyway, so the records processed
 after a failure are processed again, and they ran before an earlier record of their
-shard succeeded (out of order). ``OrderedBatchProcessor`` stops at the first failure
-and reports it and every later record, untouched - like Powertools' own
-``SqsFifoPartialProcessor`` does for FIFO queues.
+shard succeeded (out of order). :class:`OrderedBatchProcessor` stops at the first failure
+and reports it and every later record, untouched - as Powertools' own
+``SqsFifoPartialProcessor`` does for FIFO queues. If the first record fails, the whole
+invocation fails, so Lambda bisects the batch (``bisect_batch_on_error``).
+
+Needs Powertools for AWS Lambda (``pip install "constructs-lib[handlers]"``).
 
 Source: https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-batchfailurereporting.html
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor
 
@@ -21,7 +26,11 @@ class ShardStoppedError(Exception):
 
 
 class OrderedBatchProcessor(BatchProcessor):
-    """``BatchProcessor`` with a circuit breaker at the first failed record."""
+    """``BatchProcessor`` with a circuit breaker at the first failed record.
+
+    Use it with Powertools' ``process_partial_response`` and
+    ``EventType.KinesisDataStreams`` or ``EventType.DynamoDBStreams``.
+    """
 
     _stopped_exc = (
         ShardStoppedError,
@@ -29,7 +38,7 @@ class OrderedBatchProcessor(BatchProcessor):
         None,
     )
 
-    def _process_record(self, record: dict):  # type: ignore[override]
+    def _process_record(self, record: dict) -> Any:
         if self.fail_messages:
             return self.failure_handler(
                 record=self._to_batch_type(record=record, event_type=self.event_type, model=self.model),
