@@ -27,14 +27,17 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 $(VENV_STAMP): pyproject.toml
-	python3 -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "==> setup: creating .venv and installing the project with its [dev] extra (first run: about a minute)"
+	@python3 -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
+	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@echo "    done"
 	@touch $@
 
 $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
 	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "node on PATH is $$(node --version); expected >= 22 from the venv" >&2; exit 1; }
-	npm ci --no-audit --no-fund --loglevel=error
+	@echo "==> setup: installing the pinned CDK CLI into node_modules (npm ci)"
+	@npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 setup: $(VENV_STAMP) $(NODE_STAMP) ## create .venv (project + [dev]) and install the pinned CDK CLI
@@ -52,7 +55,7 @@ explain: setup ## regenerate docs/reference-system.md: the explain report of the
 	$(PY) -m constructs_lib explain cdk.out.explain --output docs/reference-system.md
 
 deploy: setup ## deploy the reference stacks: local moto endpoint (default) or TARGET=aws
-	$(PY) -m localdeploy --target $(TARGET)
+	@$(PY) -m localdeploy --target $(TARGET)
 
 # AWS Solutions Constructs for the comparison: pip cannot resolve them next to
 # aws-cdk-lib 2.275 (see bench/requirements-solutions.txt), so they go --no-deps into a

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import textwrap
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,7 +23,11 @@ import boto3
 from localdeploy import describe, moto_ext
 from localdeploy.endpoint import LOCAL_ENV
 
+#: Read back and equal to the template's value (after ``normalise``): both print the same.
 OK = "ok"
+#: Read back; every key and value of the template's value is there, and the service added
+#: keys of its own (its defaults), which the row lists.
+OK_SUBSET = "ok-subset"
 DEPLOYED = "deployed"
 MISMATCH = "MISMATCH"
 MISSING = "MISSING"
@@ -242,7 +247,10 @@ _GET_ATT: dict[tuple[str, str], AttReader] = {
 
 
 def normalise(value: Any) -> Any:
-    """Make template and API values comparable: "30" == 30, "true" == True, JSON strings."""
+    """Make template and API values comparable and print the same: "30" and 30.0 are 30,
+    "true" is True, a JSON string is its object."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
     if isinstance(value, dict):
         return {k: normalise(v) for k, v in value.items()}
     if isinstance(value, list):
@@ -273,9 +281,33 @@ def matches(expected: Any, actual: Any) -> bool:
     return bool(expected == actual)
 
 
-def _short(value: Any, width: int = 60) -> str:
-    text = value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
-    return text if len(text) <= width else text[: width - 3] + "..."
+def added_keys(expected: Any, actual: Any, path: str = "") -> list[str]:
+    """The keys ``actual`` has beyond ``expected`` (for a ``matches`` that is not equality)."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        found = [f"{path}.{k}".lstrip(".") for k in sorted(set(actual) - set(expected))]
+        for key in sorted(set(expected) & set(actual)):
+            found += added_keys(expected[key], actual[key], f"{path}.{key}")
+        return found
+    if isinstance(expected, list) and isinstance(actual, list):
+        return [k for i, (e, a) in enumerate(zip(expected, actual, strict=False)) for k in added_keys(e, a, f"{path}[{i}]")]
+    return []
+
+
+def compare(expected: Any, actual: Any) -> tuple[str, str]:
+    """(status, note): ``ok`` when equal after ``normalise``, ``ok-subset`` (noting the keys
+    the service added) when ``actual`` contains ``expected``, else ``MISMATCH``."""
+    expected, actual = normalise(expected), normalise(actual)
+    if expected == actual:
+        return OK, ""
+    if matches(expected, actual):
+        return OK_SUBSET, "the service added " + ", ".join(added_keys(expected, actual))
+    return MISMATCH, ""
+
+
+def show(value: Any) -> str:
+    """A value as the table prints it: normalised, JSON with sorted keys, never cut."""
+    value = normalise(value)
+    return value if isinstance(value, str) else json.dumps(value, sort_keys=True, default=str)
 
 
 def _unresolved(value: Any) -> bool:
@@ -308,7 +340,7 @@ def verify_resource(
     try:
         actual_props = describer(clients, physical_id, resolved)
     except Exception as error:  # noqa: BLE001 - a resource that cannot be read back fails its row
-        yield Row(stack, logical_id, rtype, "-", "read back", f"{type(error).__name__}: {error}"[:200], MISSING)
+        yield Row(stack, logical_id, rtype, "-", "read back", f"{type(error).__name__}: {error}", MISSING)
         return
     expected_props = describe.EXPECTED.get(rtype, lambda p: p)(resolved)
     compared = False
@@ -319,13 +351,12 @@ def verify_resource(
         actual = actual_props.get(prop)
         compared = True
         if _unresolved(expected):
-            yield Row(stack, logical_id, rtype, prop, _short(expected), _short(actual), GAP,
+            yield Row(stack, logical_id, rtype, prop, show(expected), show(actual), GAP,
                       "references a value that cannot be resolved here")
             continue
-        ok = matches(normalise(expected), normalise(actual))
-        gap = LOCAL_PROPERTY_GAPS.get((rtype, prop)) if local else None
-        status = OK if ok else (GAP if gap else MISMATCH)
-        yield Row(stack, logical_id, rtype, prop, _short(expected), _short(actual), status, "" if ok else (gap or ""))
+        status, note = compare(expected, actual)
+        gap = LOCAL_PROPERTY_GAPS.get((rtype, prop)) if local and status == MISMATCH else None
+        yield Row(stack, logical_id, rtype, prop, show(expected), show(actual), GAP if gap else status, gap or note)
     if not compared:
         yield Row(stack, logical_id, rtype, "-", "deployed", physical_id, DEPLOYED)
 
@@ -389,44 +420,122 @@ def key_rows(rows: list[Row]) -> list[Row]:
     return [r for r in rows if r.prop in KEY_PROPERTIES.get(r.type, ()) or r.status in FAILED_STATUSES]
 
 
+PASSED_STATUSES = (OK, OK_SUBSET)
+
+LEGEND = f"""\
+Every resource of every deployed stack, one row per compared property.
+  {OK}: read back and equal to the template's value (both normalised: "30" is 30, a JSON string its object)
+  {OK_SUBSET}: read back; every key and value of the template's value is there, plus keys the service added (listed)
+  {DEPLOYED}: exists; a type with no promise worth comparing
+  {MISMATCH}, {MISSING}: a failure (make deploy exits 1)
+  {GAP}: the local endpoint cannot show it; the reason is given
+Columns: stack, resource, type, property, status, then the value (ok), or expected | deployed, and a note."""
+
+
+def _detail(r: Row) -> str:
+    if r.status == OK:
+        return r.expected
+    if r.status == DEPLOYED:
+        return r.actual
+    text = f"expected {r.expected} | deployed {r.actual}"
+    return f"{text} | {r.reason}" if r.reason else text
+
+
 def _table(rows: list[Row], out: Any) -> None:
-    headers = ("stack", "resource", "type", "property", "expected", "actual", "status")
-    table = [headers] + [(r.stack, r.resource, r.type, r.prop, r.expected, r.actual, r.status) for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(len(headers))]
+    """Fixed columns, then the value(s) at the end of the line, never cut."""
+    headers = ("stack", "resource", "type", "property", "status", "value")
+    table = [headers] + [(r.stack, r.resource, r.type, r.prop, r.status, _detail(r)) for r in rows]
+    widths = [max(len(row[i]) for row in table) for i in range(len(headers) - 1)]
     for i, row in enumerate(table):
-        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths, strict=True)).rstrip(), file=out)
+        print("  ".join([*(c.ljust(w) for c, w in zip(row, widths, strict=False)), row[-1]]).rstrip(), file=out)
         if i == 0:
-            print("  ".join("-" * w for w in widths), file=out)
+            print("  ".join([*("-" * w for w in widths), "-----"]), file=out)
 
 
-def print_report(rows: list[Row], out: Any = sys.stdout, *, full_table: Path | None = None) -> bool:
-    """Print the verification table and the gaps with their reasons; True when nothing failed.
+def write_full_table(rows: list[Row], path: Path) -> None:
+    """Every row, untruncated, with a legend (``cdk.out.local/verification.txt``)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as handle:
+        print(LEGEND + "\n", file=handle)
+        _table([r for r in rows if r.stack != ENDPOINT], handle)
+        gaps = [r for r in rows if r.stack == ENDPOINT]
+        if gaps:
+            print(f"\n{GAP} on this endpoint at all:", file=handle)
+            for r in gaps:
+                print(f"  - {r.resource}: {r.reason}", file=handle)
 
-    Rows of the local endpoint itself (``moto_ext.GAPS``: what it cannot show at all, such as
-    Lambda invocation) are not resources: they are listed with the gaps only.
+
+def summary(rows: list[Row]) -> list[tuple[str, int, int, int, int, int, int]]:
+    """Per stack: resources, promises checked (the invocation-model properties), exact
+    matches and subset matches among them, failures (anywhere), not verifiable."""
+    by_stack: dict[str, list[Row]] = {}
+    for r in rows:
+        if r.stack != ENDPOINT:
+            by_stack.setdefault(r.stack, []).append(r)
+    result = []
+    for stack, stack_rows in sorted(by_stack.items()):
+        promises = [r for r in stack_rows if r.prop in KEY_PROPERTIES.get(r.type, ())]
+        result.append((
+            stack,
+            len({r.resource for r in stack_rows}),
+            len(promises),
+            sum(r.status == OK for r in promises),
+            sum(r.status == OK_SUBSET for r in promises),
+            sum(r.status in FAILED_STATUSES for r in stack_rows),
+            sum(r.status == GAP for r in stack_rows),
+        ))
+    return result
+
+
+def _summary_table(rows: list[Row], out: Any) -> None:
+    headers = ("stack", "resources", "promises", "exact", "subset", "failed", "not verifiable")
+    lines = [headers] + [tuple(str(c) for c in line) for line in summary(rows)]
+    width = max(len(line[0]) for line in lines)
+    for i, line in enumerate(lines):
+        print("  " + line[0].ljust(width) + "".join(c.rjust(len(h) + 2) for c, h in zip(line[1:], headers[1:], strict=True)),
+              file=out)
+        if i == 0:
+            print("  " + "-" * (width + sum(len(h) + 2 for h in headers[1:])), file=out)
+
+
+def _fit(text: str, width: int = 100) -> str:
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def print_report(
+    rows: list[Row], out: Any = sys.stdout, *, full_table: Path | None = None, shown_as: str | None = None
+) -> bool:
+    """Print the verification and the gaps with their reasons; True when nothing failed.
+
+    Without ``full_table`` the whole table goes to ``out``. With it, the whole table goes
+    to that file and ``out`` gets a per-stack summary that fits 100 columns. Rows of the
+    local endpoint itself (``moto_ext.GAPS``: what it cannot show at all, such as Lambda
+    invocation) are not resources: they are listed with the gaps only.
     """
     endpoint_gaps = [r for r in rows if r.stack == ENDPOINT]
-    rows = [r for r in rows if r.stack != ENDPOINT]
+    resource_rows = [r for r in rows if r.stack != ENDPOINT]
     if full_table is None:
-        _table(rows, out)
+        _table(resource_rows, out)
     else:
-        full_table.parent.mkdir(parents=True, exist_ok=True)
-        with full_table.open("w", encoding="utf-8") as handle:
-            _table(rows, handle)
-        _table(key_rows(rows), out)
-        print(f"\n(the invocation-model promises; all {len(rows)} compared properties: {full_table})", file=out)
+        write_full_table(rows, full_table)
+        print("Invocation-model promises (timeouts, concurrency, batching, retries, destinations...) read back:", file=out)
+        _summary_table(rows, out)
+        print("  exact: equal to the template; subset: the service added keys of its own (listed in the file)", file=out)
+        print(f"  every compared property ({len(resource_rows)}): {shown_as or full_table}", file=out)
     counts: dict[str, int] = {}
-    for r in rows:
+    for r in resource_rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     print("\n" + ", ".join(f"{n} {status}" for status, n in sorted(counts.items())), file=out)
-    reasons = sorted({(r.type, r.prop, r.reason) for r in rows if r.status == GAP})
+    reasons = sorted({(r.type, r.prop, r.reason) for r in resource_rows if r.status == GAP})
     if reasons or endpoint_gaps:
         print(f"\n{GAP}:", file=out)
-        for rtype, prop, reason in reasons:
-            print(f"  - {rtype}{'' if prop == '-' else '.' + prop}: {reason}", file=out)
-        for r in endpoint_gaps:
-            print(f"  - {r.resource}: {r.reason}", file=out)
-    failed = [r for r in rows if r.status in FAILED_STATUSES]
+        items = [f"{rtype}{'' if prop == '-' else '.' + prop}: {reason}" for rtype, prop, reason in reasons]
+        items += [f"{r.resource}: {r.reason}" for r in endpoint_gaps]
+        for item in items:
+            print(textwrap.fill(item, width=100, initial_indent="  - ", subsequent_indent="    ",
+                                break_on_hyphens=False), file=out)
+    failed = [r for r in resource_rows if r.status in FAILED_STATUSES]
     for r in failed:
-        print(f"FAILED {r.stack}/{r.resource} {r.prop}: expected {r.expected}, got {r.actual}", file=out)
+        line = f"FAILED {r.stack}/{r.resource} {r.prop}: expected {r.expected}, got {r.actual}"
+        print(line if full_table is None else _fit(line), file=out)
     return not failed

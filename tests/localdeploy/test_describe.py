@@ -16,7 +16,8 @@ from localdeploy import describe, moto_ext
 from localdeploy.endpoint import running_endpoint
 from localdeploy.moto_ext._testing import LAMBDA_ROLE, client, deploy, function
 from localdeploy.verify import (
-    DEPLOYED, ENDPOINT, GAP, MISMATCH, MISSING, OK, Resolver, Row, _Clients, print_report, verify_assembly,
+    DEPLOYED, ENDPOINT, GAP, MISMATCH, MISSING, OK, OK_SUBSET, PASSED_STATUSES, Resolver, Row, _Clients, compare,
+    print_report, verify_assembly,
 )
 
 ACCESS_LOG_FORMAT = json.dumps({"requestId": "$context.requestId", "status": "$context.status"})
@@ -261,17 +262,17 @@ def rows(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> list[Row]:
 
 
 def test_nothing_fails_and_nothing_is_a_gap(rows: list[Row]) -> None:
-    bad = [r for r in rows if r.stack != ENDPOINT and r.status not in (OK, DEPLOYED)]
+    bad = [r for r in rows if r.stack != ENDPOINT and r.status not in (*PASSED_STATUSES, DEPLOYED)]
     assert bad == []
 
 
 def test_every_promise_is_read_back_ok(rows: list[Row]) -> None:
-    verified = {(r.type, r.prop) for r in rows if r.status == OK}
+    verified = {(r.type, r.prop) for r in rows if r.status in PASSED_STATUSES}
     assert PROMISED - verified == set()
 
 
 def test_every_promised_property_in_the_template_is_compared(rows: list[Row]) -> None:
-    compared = {(r.resource, r.prop) for r in rows if r.status == OK}
+    compared = {(r.resource, r.prop) for r in rows if r.status in PASSED_STATUSES}
     for logical, resource in TEMPLATE["Resources"].items():
         for prop in describe.PROMISES.get(resource["Type"], ()):
             if prop in resource.get("Properties", {}):
@@ -284,15 +285,42 @@ def test_endpoint_gaps_are_rows_of_their_own(rows: list[Row]) -> None:
     assert all(r.status == GAP for r in rows if r.stack == ENDPOINT)
 
 
+def test_ok_means_the_same_text_and_a_subset_says_so(rows: list[Row]) -> None:
+    """`ok` never sits next to visibly different values; a subset match is its own status
+    and names the keys the service added."""
+    assert all(r.expected == r.actual for r in rows if r.status == OK)
+    subset = [r for r in rows if r.status == OK_SUBSET]
+    assert subset and all(r.expected != r.actual and r.reason.startswith("the service added ") for r in subset)
+
+
+@pytest.mark.parametrize(
+    ("expected", "actual", "status", "note"),
+    [
+        ("30", 30, OK, ""),
+        (5, 5.0, OK, ""),
+        ('{"a": 1}', {"a": 1}, OK, ""),
+        ([{"a": 1}], [{"a": 1, "b": 2}], OK_SUBSET, "the service added [0].b"),
+        ({"a": {"x": 1}}, {"a": {"x": 1, "y": 2}, "c": 3}, OK_SUBSET, "the service added c, a.y"),
+        ({"a": 1, "b": 2}, {"a": 1}, MISMATCH, ""),
+        ([1, 2], [2, 1], MISMATCH, ""),
+        (5, "6", MISMATCH, ""),
+    ],
+)
+def test_compare(expected: object, actual: object, status: str, note: str) -> None:
+    assert compare(expected, actual) == (status, note)
+
+
 def test_report_lists_endpoint_gaps_outside_the_table(rows: list[Row]) -> None:
     out = io.StringIO()
     assert print_report(rows, out) is True
     text = out.getvalue()
     table, gaps = text.split(f"\n{GAP}:\n", 1)
     assert "Lambda invocation" not in table
+    listed = " ".join(gaps.split())  # long reasons are wrapped at 100 columns
     for name, reason in moto_ext.GAPS.items():
-        assert f"  - {name}: {reason}" in gaps
-    summary = [line for line in table.splitlines() if line.endswith(" ok")][-1]
+        assert f"- {name}: {reason}" in listed
+    summary = [line for line in table.splitlines() if line.strip()][-1]  # "31 deployed, 20 ok, ..."
+    assert " ok" in summary
     assert "not verifiable locally" not in summary
 
 
