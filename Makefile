@@ -21,7 +21,7 @@ BENCH_ARGS ?=
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup test synth deploy bench check explain clean
+.PHONY: help setup test synth deploy bench check explain docs dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -57,6 +57,14 @@ explain: setup ## regenerate docs/reference-system.md: the explain report of the
 deploy: setup ## deploy the reference stacks: local moto endpoint (default) or TARGET=aws
 	@$(PY) -m localdeploy --target $(TARGET)
 
+docs: setup ## build the documentation site into site/ (MkDocs, strict: a broken link or reference fails)
+	NO_MKDOCS_2_WARNING=1 $(PY) -m mkdocs build --strict --site-dir site
+
+dist: setup ## build the wheel and the sdist into dist/ (pip install dist/*.whl)
+	rm -rf dist
+	$(PY) -m build --outdir dist .
+	@ls -1 dist
+
 # AWS Solutions Constructs for the comparison: pip cannot resolve them next to
 # aws-cdk-lib 2.275 (see bench/requirements-solutions.txt), so they go --no-deps into a
 # directory only the benchmark reads. Without network the benchmark runs without them.
@@ -74,4 +82,4 @@ bench: setup ## benchmarks vs hand-written aws-cdk-lib and Solutions Constructs 
 	$(PY) -m bench $(BENCH_ARGS)
 
 clean: ## remove build outputs (keeps .venv and node_modules)
-	rm -rf cdk.out cdk.out.* dist build .pytest_cache .mypy_cache
+	rm -rf cdk.out cdk.out.* dist build site .pytest_cache .mypy_cache
