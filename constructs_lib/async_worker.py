@@ -109,7 +109,7 @@ class AsyncWorker(Construct):
         Optional bookkeeping - nothing is lost without it - so it is not checked and
         does not warn.
 
-    Alarms (see "Alarms" in the README):
+    Alarms (see the construct's page in docs/):
 
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).

@@ -107,7 +107,7 @@ class QueueConsumer(Construct):
     :param encryption_key: a KMS key to encrypt both queues. Default none: SQS-managed
         server-side encryption (SSE-SQS).
 
-    Alarms (``alarms``: see "Alarms" in the README):
+    Alarms (``alarms``: see the construct's page in docs/):
 
     :param alarms: create the alarms below. Default True: a DLQ nobody watches is a slower
         way to lose messages. False creates none (and then no alarm prop may be set).
@@ -280,7 +280,7 @@ class QueueConsumer(Construct):
             report_batch_item_failures=report_batch_item_failures,
             filters=list(filters) if filters else None,
         )
-        # cdk-nag's Serverless pack misjudges the SQS invocation model (see the README).
+        # cdk-nag's Serverless pack misjudges the SQS invocation model (docs/queue-consumer.md).
         acknowledge(
             self.function,
             "Serverless-LambdaDLQ",

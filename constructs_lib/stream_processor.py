@@ -149,7 +149,7 @@ class StreamProcessor(Construct):
         (``kinesis.StreamConsumer``), with its own 2 MB/s per shard and lower latency.
         Default False (shared throughput; cheaper). Kinesis only.
 
-    Alarms (see "Alarms" in the README):
+    Alarms (see the construct's page in docs/):
 
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).

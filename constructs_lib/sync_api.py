@@ -261,7 +261,7 @@ class SyncApiFunction(Construct):
         keyword arguments (``policy``, ``domain_name``...). The props this construct sets
         are an error there.
 
-    Alarms (see "Alarms" in the README):
+    Alarms (see the construct's page in docs/):
 
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).

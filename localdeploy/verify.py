@@ -42,7 +42,7 @@ SKIPPED_TYPES = {"AWS::CDK::Metadata"}
 #: What the local endpoint cannot deploy or read back, and why: (type, property) ->
 #: reason, property "-" for a whole type. Only used for local deploys (a real account has
 #: no gaps). The extensions in localdeploy.moto_ext close every gap moto 5.2.5 has for
-#: the reference stacks; what they leave open is in moto_ext.GAPS and the README.
+#: the reference stacks; what they leave open is in moto_ext.GAPS and docs/local-deploy.md.
 LOCAL_TYPE_GAPS: dict[str, str] = {}
 LOCAL_PROPERTY_GAPS: dict[tuple[str, str], str] = {}
 
