@@ -85,14 +85,15 @@ class Progress:
             self.log.write(traceback.format_exc())
             self.log.flush()
             reason = f"{type(error).__name__}: {error}".splitlines()[0][:300]
-            raise StepFailed(name, f"{reason} (details: {self._rel(self.log_path)})") from error
+            raise StepFailed(name, f"{reason} (details: {self.shown(self.log_path)})") from error
         self.detail(f"done in {time.monotonic() - started:.1f} s")
 
     def close(self) -> None:
         self.log.close()
 
     @staticmethod
-    def _rel(path: Path) -> str:
+    def shown(path: Path) -> str:
+        """``path`` relative to the working directory when it is inside it (shorter lines)."""
         with contextlib.suppress(ValueError):
             return str(path.relative_to(Path.cwd()))
         return str(path)
@@ -141,10 +142,10 @@ def cdk(
     status = proc.wait()
     if status != 0:
         tail = [line for line in lines if line.strip()][-TAIL_LINES:]
-        progress.line(f"    --- last {len(tail)} lines of the CDK CLI's output ({progress._rel(progress.log_path)}):")
+        progress.line(f"    --- last {len(tail)} lines of the CDK CLI's output ({progress.shown(progress.log_path)}):")
         for line in tail:
             progress.line(f"    | {line}")
-        raise StepFailed(step, f"`npx cdk {args[0]}` exited with status {status} (full output: {progress._rel(progress.log_path)})")
+        raise StepFailed(step, f"`npx cdk {args[0]}` exited with status {status} (full output: {progress.shown(progress.log_path)})")
     return lines
 
 
@@ -172,7 +173,7 @@ def deploy_and_verify(
     from localdeploy.verify import FAILED_STATUSES, print_report, verify_assembly
 
     common = ["--no-notices", "--no-version-reporting"]
-    with progress.step(f"synth: the reference app (app.py) into {progress._rel(outdir)}", "synth"):
+    with progress.step(f"synth: the reference app (app.py) into {progress.shown(outdir)}", "synth"):
         cdk(["synth", "--app", f"{sys.executable} app.py", "--output", str(outdir), "--quiet", *common],
             env, progress, step="synth")
         stacks = _stack_names(outdir)
@@ -192,10 +193,10 @@ def deploy_and_verify(
     with progress.step("verify: read every deployed resource back and compare it with its template", "verify"):
         rows = verify_assembly(outdir, endpoint_url=endpoint_url, local=endpoint_url is not None)
     full = outdir / "verification.txt"
-    if not print_report(rows, progress.out, full_table=full, shown_as=progress._rel(full)):
+    if not print_report(rows, progress.out, full_table=full, shown_as=progress.shown(full)):
         failed = sum(r.status in FAILED_STATUSES for r in rows)
         raise StepFailed("verify", f"{failed} deployed propert{'y differs' if failed == 1 else 'ies differ'} from "
-                         f"the templates or could not be read back (every row: {progress._rel(full)})")
+                         f"the templates or could not be read back (every row: {progress.shown(full)})")
 
 
 def run_local(outdir: Path, progress: Progress) -> None:
@@ -204,7 +205,7 @@ def run_local(outdir: Path, progress: Progress) -> None:
     with contextlib.ExitStack() as cleanup:
         with progress.step("local endpoint: start moto in server mode", "start the local endpoint"):
             url = cleanup.enter_context(running_endpoint(log_path=log_path))
-            progress.detail(f"{url} (its log: {progress._rel(log_path)})")
+            progress.detail(f"{url} (its log: {progress.shown(log_path)})")
         env = {**os.environ, **LOCAL_ENV, "AWS_ENDPOINT_URL": url}
         # Never let a user's real profile or credentials file leak into a local deploy.
         for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE"):
@@ -254,8 +255,8 @@ def main(argv: list[str] | None = None, out: TextIO | None = None) -> int:
     args = parser.parse_args(argv)
     outdir = (args.outdir or ROOT / ("cdk.out.local" if args.target == "local" else "cdk.out")).resolve()
     progress = Progress(outdir / "deploy.log", out)
-    where = "the local endpoint (moto)" if args.target == "local" else "your AWS account"
-    progress.line(f"make deploy: the reference stacks to {where}; CDK CLI output: {progress._rel(progress.log_path)}")
+    where = "moto, locally" if args.target == "local" else "your AWS account"
+    progress.line(f"make deploy: the reference stacks to {where}; CDK CLI output in {progress.shown(progress.log_path)}")
     try:
         if args.target == "local":
             run_local(outdir, progress)
