@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -34,7 +34,7 @@ from constructs_lib import limits
 from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
 from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
 from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import async_invoke as async_rules
@@ -498,6 +498,11 @@ class AsyncWorker(Construct):
             self,
             schedule_rules.check_schedule_retry_attempts(number(retry_attempts)),
             schedule_rules.check_schedule_max_event_age(seconds(max_event_age)),
+            token_duration_unit(max_event_age, "max_event_age", source=limits.SRC_SCHEDULER_RETRY),
+            schedule_rules.check_schedule_dlq_standard(dead_letter_queue.fifo) if dead_letter_queue else None,
+            sqs_rules.check_failure_queue_encrypted(queue_encryption(dead_letter_queue), name=dead_letter_queue.node.path)
+            if dead_letter_queue
+            else None,
         )
         schedule_id = self._unique_id("Schedule")
         role = iam.Role(
@@ -511,6 +516,9 @@ class AsyncWorker(Construct):
             "delivery failures to the schedule's dead-letter queue",
         )
         dlq = self._schedule_dlq(schedule_id, dead_letter_queue, role)
+        # aws-cdk-lib 2.275's ScheduleTargetBase range-checks the retry policy without skipping
+        # tokens (a token is a huge negative number there), so tokens go on the L1 instead.
+        retries_token, age_token = Token.is_unresolved(retry_attempts), max_event_age.is_unresolved()
         made = scheduler.Schedule(
             self,
             schedule_id,
@@ -520,11 +528,17 @@ class AsyncWorker(Construct):
                 self.function,
                 input=input,
                 dead_letter_queue=dlq,
-                retry_attempts=retry_attempts,
-                max_event_age=max_event_age,
+                retry_attempts=None if retries_token else retry_attempts,
+                max_event_age=None if age_token else max_event_age,
                 role=role,
             ),
         )
+        cfn = made.node.default_child
+        assert isinstance(cfn, scheduler.CfnSchedule)
+        if retries_token:
+            cfn.add_property_override("Target.RetryPolicy.MaximumRetryAttempts", retry_attempts)
+        if age_token:
+            cfn.add_property_override("Target.RetryPolicy.MaximumEventAgeInSeconds", max_event_age.to_seconds())
         self.schedules.append(made)
         self._acknowledge_version_wildcard(role)
         return dlq
@@ -537,12 +551,7 @@ class AsyncWorker(Construct):
                 self, f"{schedule_id}DeadLetterQueue", purpose=f"the dead-letter queue of {service}'s deliveries to the worker"
             )
         else:
-            encryption = queue_encryption(given)
-            raise_first(
-                self,
-                schedule_rules.check_schedule_dlq_standard(given.fifo),
-                sqs_rules.check_failure_queue_encrypted(encryption, name=given.node.path),
-            )
+            encryption = queue_encryption(given)  # FIFO and unencrypted were refused in add_schedule
             cfn = given.node.default_child
             retention_s = None
             if isinstance(cfn, sqs.CfnQueue):
