@@ -153,3 +153,13 @@ def test_recursive_loop_allow_warns(value: Any, bad: bool) -> None:
 def test_recursive_loop_allow_on_a_sam_function_warns() -> None:
     (f,) = findings(t.template(Fn=sam_function({}, RecursiveLoop="Allow")), RECURSION)
     assert f.resource_type == "AWS::Serverless::Function"
+
+
+def test_explain_describes_provisioned_mode_and_its_concurrency() -> None:
+    from tests.checks.test_explain import section
+
+    text = section(
+        {**t.sqs_consumer(ProvisionedPollerConfig={"MinimumPollers": 2, "MaximumPollers": 3}), "Fn": t.function(30, reserved=100)}
+    )
+    assert "provisioned mode: 2-3 pollers, up to 30 concurrent invocations" in text
+    assert "at most 30 invocations in flight (the source's concurrency limit)" in text
