@@ -29,6 +29,10 @@ EXTENSIONS: tuple[str, ...] = (
     # props (TimeoutInMillis ...) and RestApi EndpointConfiguration dropped
     "apigatewayv2",  # gap: AWS::ApiGatewayV2::Api / Stage / Integration / Route / Authorizer
     "events_rule",  # bugs: Rule on a custom bus (EventBus Ref) crashes; bus Description/DLQ/KMS dropped
+    "lambda_recursion",  # gap: RecursiveLoop and the recursion-config API
+    "lambda_snapstart",  # bug: SnapStart dropped, GetFunctionConfiguration always answers None
+    "lambda_url",  # gap: AWS::Lambda::Url; bug: the URL's Qualifier ignored
+    "scheduler_schedule",  # gap: AWS::Scheduler::Schedule
     "change_sets",  # bugs: change sets ignore DependsOn (REST API fails), lose Outputs/exports
     "stack_failures",  # bug: failures and unsupported types are silent; make them fail the stack
 )
