@@ -55,6 +55,20 @@ GAPS: dict[str, str] = {
         "moto cannot roll back: a failed stack is marked ROLLBACK_COMPLETE with the reason, but "
         "the resources created before the failure are kept"
     ),
+    "Event source mapping behaviour": (
+        "moto's mappings never poll, so the per-mapping metrics (MetricsConfig) and the provisioned "
+        "pollers (ProvisionedPollerConfig) are verified as configuration only: no metric is "
+        "published and no poller runs; their alarms are verified as alarms"
+    ),
+    "Scheduler and function URL traffic": (
+        "moto's EventBridge Scheduler never fires a schedule and moto does not serve function URLs "
+        "(it needs Docker to run a function); the schedule's target, retry policy and DLQ and the "
+        "URL's auth type, invoke mode and qualifier are verified as configuration"
+    ),
+    "SnapStart and recursive loop detection at run time": (
+        "no snapshot is taken or restored and no loop is detected without running functions; "
+        "SnapStart and RecursiveLoop are verified as the functions' configuration"
+    ),
 }
 
 _installed = False
