@@ -33,6 +33,7 @@ from constructs import Construct
 from constructs_lib import limits
 from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
 from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
+from constructs_lib._failure import queue_retention_s as _retention_s
 from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
 from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
 from constructs_lib.rules import Violation, fmt_seconds
@@ -552,15 +553,7 @@ class AsyncWorker(Construct):
             )
         else:
             encryption = queue_encryption(given)  # FIFO and unencrypted were refused in add_schedule
-            cfn = given.node.default_child
-            retention_s = None
-            if isinstance(cfn, sqs.CfnQueue):
-                retention_s = (
-                    float(limits.SQS_DEFAULT_RETENTION_S)
-                    if cfn.message_retention_period is None
-                    else number(cfn.message_retention_period)
-                )
-            warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(retention_s))
+            warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(_retention_s(given)))
             if given.encryption_master_key is not None:
                 # Scheduler sends with the execution role, which needs the key (aws-cdk-lib grants
                 # it sqs:SendMessage only). Source: limits.SRC_SCHEDULER_DLQ.
@@ -579,17 +572,9 @@ class AsyncWorker(Construct):
                     ),
                 )
             dlq = given
-        self.delivery_dead_letter_queues.append(dlq)
-        if self._alarm_builder is not None:
-            self._alarm_builder.queue_has_messages(
-                self._alarm_builder.unique_name(f"{schedule_id}DeadLetterQueue"),
-                dlq,
-                self._failure_queue_alarm_threshold,
-                what=f"the dead-letter queue of {service}'s deliveries to the worker",
-                action=f"These scheduled events never reached the function ({service} could not "
-                "invoke it: permission, throttling beyond its retry policy, a deleted function). "
-                "Fix that, then invoke the worker with the payloads.",
-            )
+        self._track_delivery_dlq(
+            dlq, f"{schedule_id}DeadLetterQueue", service, "Fix that, then invoke the worker with the payloads."
+        )
         return dlq
 
     def add_topic_subscription(
@@ -664,14 +649,7 @@ class AsyncWorker(Construct):
                 purpose=f"the dead-letter queue of {service}'s deliveries to the worker",
             )
         else:
-            cfn = given.node.default_child
-            retention_s = None
-            if isinstance(cfn, sqs.CfnQueue):
-                retention_s = (
-                    float(limits.SQS_DEFAULT_RETENTION_S)
-                    if cfn.message_retention_period is None
-                    else number(cfn.message_retention_period)
-                )
+            retention_s = _retention_s(given)
             encryption = queue_encryption(given)
             raise_first(
                 self,
@@ -694,18 +672,21 @@ class AsyncWorker(Construct):
                     ),
                 )
             dlq = given
+        self._track_delivery_dlq(dlq, f"{source.node.id}DeadLetterQueue", service, "Fix that, then send the events again.")
+        return dlq
+
+    def _track_delivery_dlq(self, dlq: sqs.IQueue, alarm_name: str, service: str, then: str) -> None:
+        """Record a delivery DLQ in ``delivery_dead_letter_queues`` and alarm on it."""
         self.delivery_dead_letter_queues.append(dlq)
         if self._alarm_builder is not None:
             self._alarm_builder.queue_has_messages(
-                self._alarm_builder.unique_name(f"{source.node.id}DeadLetterQueue"),
+                self._alarm_builder.unique_name(alarm_name),
                 dlq,
                 self._failure_queue_alarm_threshold,
                 what=f"the dead-letter queue of {service}'s deliveries to the worker",
                 action=f"These events never reached the function ({service} could not invoke it: "
-                "permission, throttling beyond its retry policy, a deleted function). Fix that, "
-                "then send the events again.",
+                f"permission, throttling beyond its retry policy, a deleted function). {then}",
             )
-        return dlq
 
     def _unique_id(self, base: str) -> str:
         candidate, n = base, 2

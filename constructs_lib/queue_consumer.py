@@ -32,7 +32,7 @@ from constructs_lib._alarms import (
     mapping_metrics_config,
     sqs_metric,
 )
-from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
+from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption, queue_retention_s
 from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation, fmt_seconds, num
@@ -688,11 +688,4 @@ class QueueConsumer(Construct):
             queue.encryption_master_key.grant_decrypt(self.function)
 
 
-def _retention_s(queue: sqs.IQueue) -> float | None:
-    """The retention of a queue made in this app (SQS's default when unset), else None."""
-    cfn = queue.node.default_child
-    if not isinstance(cfn, sqs.CfnQueue):
-        return None
-    if cfn.message_retention_period is None:
-        return float(limits.SQS_DEFAULT_RETENTION_S)
-    return number(cfn.message_retention_period)
+_retention_s = queue_retention_s

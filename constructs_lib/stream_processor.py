@@ -538,47 +538,47 @@ class StreamProcessor(Construct):
     def _mapping_alarms(self, builder: AlarmBuilder, errors_threshold: float) -> None:
         """Alarms on the mapping's own metrics (``mapping_metrics``): a discarded record, a
         dropped (lost) record and failed invocations each raise their own alarm."""
-        mapping = self.event_source_mapping
-        builder.add(
-            "DiscardedToFailureDestination",
-            esm_metric(mapping, "OnFailureDestinationDeliveredEventCount"),
-            threshold=1,
-            comparison=GTE,
-            description=(
+        alarms = (
+            (
+                "DiscardedToFailureDestination",
+                "OnFailureDestinationDeliveredEventCount",
+                1,
                 "at least 1 record was discarded to the on-failure destination (AWS/Lambda "
                 "OnFailureDestinationDeliveredEventCount of this event source mapping, Sum): "
                 "retry_attempts or max_record_age ran out and the shard moved on without it. The "
                 "destination holds its metadata (shard, sequence numbers); read the records back "
-                "while the stream still retains them, fix the cause and reprocess them."
+                "while the stream still retains them, fix the cause and reprocess them.",
             ),
-        )
-        builder.add(
-            "DroppedEvents",
-            esm_metric(mapping, "DroppedEventCount"),
-            threshold=1,
-            comparison=GTE,
-            description=(
+            (
+                "DroppedEvents",
+                "DroppedEventCount",
+                1,
                 "at least 1 record was dropped (AWS/Lambda DroppedEventCount of this event source "
                 "mapping, Sum): it ran out of retries or record age and did NOT reach the "
                 "on-failure destination (delivery failed: see DestinationDeliveryFailures). Only "
                 "the stream still has it, until its retention ends: read it back now (shard and "
                 "sequence numbers are in the function's logs) and fix the destination's "
-                "permissions or key policy."
+                "permissions or key policy.",
             ),
-        )
-        builder.add(
-            "FailedInvokeEvents",
-            esm_metric(mapping, "FailedInvokeEventCount"),
-            threshold=errors_threshold,
-            comparison=GTE,
-            description=(
+            (
+                "FailedInvokeEvents",
+                "FailedInvokeEventCount",
+                errors_threshold,
                 f"at least {num(errors_threshold)} record(s) in a minute were not processed by an "
                 "invocation (AWS/Lambda FailedInvokeEventCount of this event source mapping, Sum): "
                 "reported in batchItemFailures, a failed invocation, or Lambda could not invoke "
                 "the function at all (permissions, a deleted function) - which Errors never shows. "
-                "The shard waits while Lambda retries them."
+                "The shard waits while Lambda retries them.",
             ),
         )
+        for name, metric, threshold, description in alarms:
+            builder.add(
+                name,
+                esm_metric(self.event_source_mapping, metric),
+                threshold=threshold,
+                comparison=GTE,
+                description=description,
+            )
 
     def _record_age_s(self, max_record_age: Duration | int) -> float | None:
         """Seconds, ``-1`` for infinite, ``None`` for a token; anything else is an error."""

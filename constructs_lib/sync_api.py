@@ -529,8 +529,9 @@ class SyncApiFunction(Construct):
         self.api_type: str = api
         self.authorization: Authorization = authorization
         self.integration_timeout: Duration | None = integration_timeout
-        self.function = create_function(
-            self,
+        target = self._function_and_target(
+            provisioned_concurrency,
+            invoked_by="API Gateway",
             code=code,
             handler=handler,
             timeout=timeout,
@@ -545,25 +546,6 @@ class SyncApiFunction(Construct):
             function_props=function_props,
             recursive_loop=recursive_loop,
         )
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "SyncApiFunction: invoked synchronously by API Gateway; Lambda sends only failed "
-            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
-            "to the caller, who owns the retry",
-        )
-        self._acknowledge_snap_start_publish()
-        self.alias: lambda_.Alias | None = None
-        target: lambda_.IFunction = self.function
-        if provisioned_concurrency is not None or snap_start:
-            self.alias = lambda_.Alias(
-                self,
-                "Alias",
-                alias_name=ALIAS_NAME,
-                version=self.function.current_version,
-                provisioned_concurrent_executions=provisioned_concurrency,
-            )
-            target = self.alias
 
         self.access_log_group: logs.LogGroup | None = logs.LogGroup(
             self,
@@ -946,6 +928,35 @@ class SyncApiFunction(Construct):
                 acknowledge(construct, "AwsSolutions-COG4", reason)
 
     # ----------------------------------------------------------------------------------
+    # The function and what the front door invokes
+    # ----------------------------------------------------------------------------------
+    def _function_and_target(
+        self, provisioned_concurrency: int | None, *, invoked_by: str, **function_props: Any
+    ) -> lambda_.IFunction:
+        """Create ``self.function`` (``create_function``) and, with provisioned concurrency or
+        SnapStart, ``self.alias`` ``live`` on its current version; return what to invoke."""
+        self.function = create_function(self, **function_props)
+        acknowledge(
+            self.function,
+            "Serverless-LambdaDLQ",
+            f"SyncApiFunction: invoked synchronously by {invoked_by}; Lambda sends only failed "
+            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
+            "to the caller, who owns the retry",
+        )
+        self._acknowledge_snap_start_publish()
+        self.alias: lambda_.Alias | None = None
+        if provisioned_concurrency is None and not self.snap_start:
+            return self.function
+        self.alias = lambda_.Alias(
+            self,
+            "Alias",
+            alias_name=ALIAS_NAME,
+            version=self.function.current_version,
+            provisioned_concurrent_executions=provisioned_concurrency,
+        )
+        return self.alias
+
+    # ----------------------------------------------------------------------------------
     # SnapStart
     # ----------------------------------------------------------------------------------
     def _validate_snap_start(
@@ -1096,8 +1107,9 @@ class SyncApiFunction(Construct):
         self.access_log_group = None
         self.authorizer = None
         self.invoke_mode = invoke_mode or lambda_.InvokeMode.BUFFERED
-        self.function = create_function(
-            self,
+        target = self._function_and_target(
+            provisioned_concurrency,
+            invoked_by="its function URL",
             code=code,
             handler=handler,
             timeout=timeout,
@@ -1112,25 +1124,6 @@ class SyncApiFunction(Construct):
             function_props=function_props,
             recursive_loop=recursive_loop,
         )
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "SyncApiFunction(api='url'): invoked synchronously through its function URL; Lambda "
-            "sends only failed asynchronous events to a dead-letter queue, a failed request goes "
-            "back to the caller, who owns the retry",
-        )
-        self._acknowledge_snap_start_publish()
-        self.alias = None
-        target: lambda_.IFunction = self.function
-        if provisioned_concurrency is not None or self.snap_start:
-            self.alias = lambda_.Alias(
-                self,
-                "Alias",
-                alias_name=ALIAS_NAME,
-                version=self.function.current_version,
-                provisioned_concurrent_executions=provisioned_concurrency,
-            )
-            target = self.alias
         self.function_url = lambda_.FunctionUrl(
             self,
             "Url",

@@ -16,6 +16,8 @@ from urllib.parse import unquote
 
 from moto.awslambda import urls
 from moto.awslambda.models import LambdaFunction
+
+from ._base import keep_after_cloudformation
 from moto.awslambda.responses import LambdaResponse
 
 _INSTALLED = "_constructs_lib_recursion"
@@ -57,25 +59,9 @@ def install() -> None:
         self.recursive_loop = spec.get("RecursiveLoop")  # type: ignore[attr-defined]
 
     LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
-    original_create = LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
-    original_update = LambdaFunction.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
-    def create_from_cloudformation_json(
-        cls: type[LambdaFunction], resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str, **kwargs: Any,
-    ) -> LambdaFunction:
-        fn = original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        fn.recursive_loop = cloudformation_json["Properties"].get("RecursiveLoop")  # type: ignore[attr-defined]
-        return fn
+    def keep(fn: LambdaFunction, properties: dict[str, Any]) -> None:
+        fn.recursive_loop = properties.get("RecursiveLoop")  # type: ignore[attr-defined]
 
-    def update_from_cloudformation_json(
-        cls: type[LambdaFunction], original_resource: LambdaFunction, new_resource_name: str,
-        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
-    ) -> LambdaFunction:
-        fn = original_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-        fn.recursive_loop = cloudformation_json["Properties"].get("RecursiveLoop")  # type: ignore[attr-defined]
-        return fn
-
-    LambdaFunction.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
-    LambdaFunction.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+    keep_after_cloudformation(LambdaFunction, keep)
     setattr(LambdaFunction, _INSTALLED, True)

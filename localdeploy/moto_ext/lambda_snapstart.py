@@ -15,6 +15,8 @@ from typing import Any
 
 from moto.awslambda.models import LambdaFunction
 
+from ._base import keep_after_cloudformation
+
 _INSTALLED = "_constructs_lib_snapstart"
 
 
@@ -27,8 +29,6 @@ def install() -> None:
         return
     original_init = LambdaFunction.__init__
     original_get_configuration = LambdaFunction.get_configuration
-    original_create = LambdaFunction.create_from_cloudformation_json.__func__  # type: ignore[attr-defined]
-    original_update = LambdaFunction.update_from_cloudformation_json.__func__  # type: ignore[attr-defined]
 
     def __init__(self: LambdaFunction, account_id: str, spec: dict[str, Any], *args: Any, **kwargs: Any) -> None:
         original_init(self, account_id, spec, *args, **kwargs)
@@ -41,24 +41,11 @@ def install() -> None:
         config["SnapStart"] = {"ApplyOn": apply_on(self), "OptimizationStatus": "On" if on else "Off"}
         return config
 
-    def create_from_cloudformation_json(
-        cls: type[LambdaFunction], resource_name: str, cloudformation_json: dict[str, Any],
-        account_id: str, region_name: str, **kwargs: Any,
-    ) -> LambdaFunction:
-        fn = original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
-        fn.snap_start = copy.deepcopy(cloudformation_json["Properties"].get("SnapStart"))  # type: ignore[attr-defined]
-        return fn
-
-    def update_from_cloudformation_json(
-        cls: type[LambdaFunction], original_resource: LambdaFunction, new_resource_name: str,
-        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
-    ) -> LambdaFunction:
-        fn = original_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
-        fn.snap_start = copy.deepcopy(cloudformation_json["Properties"].get("SnapStart"))  # type: ignore[attr-defined]
-        return fn
-
     LambdaFunction.__init__ = __init__  # type: ignore[method-assign]
     LambdaFunction.get_configuration = get_configuration  # type: ignore[method-assign]
-    LambdaFunction.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)  # type: ignore[method-assign,assignment]
-    LambdaFunction.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)  # type: ignore[method-assign,assignment]
+
+    def keep(fn: LambdaFunction, properties: dict[str, Any]) -> None:
+        fn.snap_start = copy.deepcopy(properties.get("SnapStart"))  # type: ignore[attr-defined]
+
+    keep_after_cloudformation(LambdaFunction, keep)
     setattr(LambdaFunction, _INSTALLED, True)
