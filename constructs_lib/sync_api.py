@@ -422,14 +422,18 @@ class SyncApiFunction(Construct):
         self.function_url: lambda_.FunctionUrl | None = None
         if snap_start:
             function_props = {**(function_props or {}), "snap_start": lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS}
+        #: What create_function gets, whatever the front door.
+        function_kwargs: dict[str, Any] = {
+            "code": code, "handler": handler, "timeout": timeout, "runtime": runtime,
+            "architecture": architecture, "memory_size": memory_size, "environment": environment,
+            "reserved_concurrent_executions": reserved_concurrent_executions, "layers": layers,
+            "description": description, "log_retention": log_retention,
+            "function_props": function_props, "recursive_loop": recursive_loop,
+        }
         if api == url_rules.URL:
             self._build_function_url(
-                id,
-                code=code, handler=handler, timeout=timeout, runtime=runtime, architecture=architecture,
-                memory_size=memory_size, environment=environment,
-                reserved_concurrent_executions=reserved_concurrent_executions, layers=layers,
-                description=description, log_retention=log_retention, function_props=function_props,
-                recursive_loop=recursive_loop, provisioned_concurrency=provisioned_concurrency,
+                function_kwargs,
+                provisioned_concurrency=provisioned_concurrency,
                 authorization=authorization, cors=cors, invoke_mode=invoke_mode, alarms=alarms,
                 alarm_topic=alarm_topic, server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
                 latency_alarm_threshold=integration_latency_alarm_threshold,
@@ -529,23 +533,7 @@ class SyncApiFunction(Construct):
         self.api_type: str = api
         self.authorization: Authorization = authorization
         self.integration_timeout: Duration | None = integration_timeout
-        target = self._function_and_target(
-            provisioned_concurrency,
-            invoked_by="API Gateway",
-            code=code,
-            handler=handler,
-            timeout=timeout,
-            runtime=runtime,
-            architecture=architecture,
-            memory_size=memory_size,
-            environment=environment,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-            layers=layers,
-            description=description,
-            log_retention=log_retention,
-            function_props=function_props,
-            recursive_loop=recursive_loop,
-        )
+        target = self._function_and_target(provisioned_concurrency, invoked_by="API Gateway", **function_kwargs)
 
         self.access_log_group: logs.LogGroup | None = logs.LogGroup(
             self,
@@ -1028,21 +1016,8 @@ class SyncApiFunction(Construct):
 
     def _build_function_url(
         self,
-        id: str,
+        function_kwargs: Mapping[str, Any],
         *,
-        code: lambda_.Code,
-        handler: str,
-        timeout: Duration,
-        runtime: lambda_.Runtime | None,
-        architecture: lambda_.Architecture | None,
-        memory_size: int | None,
-        environment: Mapping[str, str] | None,
-        reserved_concurrent_executions: int | None,
-        layers: Sequence[lambda_.ILayerVersion] | None,
-        description: str | None,
-        log_retention: logs.RetentionDays | None,
-        function_props: Mapping[str, Any] | None,
-        recursive_loop: lambda_.RecursiveLoop | None,
         provisioned_concurrency: int | None,
         authorization: Authorization,
         cors: Any,
@@ -1055,8 +1030,10 @@ class SyncApiFunction(Construct):
         api_only: Mapping[str, Any],
     ) -> None:
         """The whole construct for ``api="url"``: a Lambda function URL as the front door."""
+        reserved_concurrent_executions = function_kwargs["reserved_concurrent_executions"]
+        runtime: lambda_.Runtime | None = function_kwargs["runtime"]
         reserved = number(reserved_concurrent_executions)
-        timeout_s = seconds(timeout)
+        timeout_s = seconds(function_kwargs["timeout"])
         raise_first(
             self,
             url_rules.check_api_only_props([name for name, value in api_only.items() if value is not None]),
@@ -1086,7 +1063,7 @@ class SyncApiFunction(Construct):
             ),
             *check_counts(throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles")),
         )
-        self._validate_escape_hatches(url_rules.URL, function_props, None)
+        self._validate_escape_hatches(url_rules.URL, function_kwargs["function_props"], None)
         latency_s = self._url_latency_threshold_s(latency_alarm_threshold, timeout_s) if alarms else None
         streaming = invoke_mode is not None and invoke_mode == lambda_.InvokeMode.RESPONSE_STREAM
         warn(
@@ -1107,23 +1084,7 @@ class SyncApiFunction(Construct):
         self.access_log_group = None
         self.authorizer = None
         self.invoke_mode = invoke_mode or lambda_.InvokeMode.BUFFERED
-        target = self._function_and_target(
-            provisioned_concurrency,
-            invoked_by="its function URL",
-            code=code,
-            handler=handler,
-            timeout=timeout,
-            runtime=runtime,
-            architecture=architecture,
-            memory_size=memory_size,
-            environment=environment,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-            layers=layers,
-            description=description,
-            log_retention=log_retention,
-            function_props=function_props,
-            recursive_loop=recursive_loop,
-        )
+        target = self._function_and_target(provisioned_concurrency, invoked_by="its function URL", **function_kwargs)
         self.function_url = lambda_.FunctionUrl(
             self,
             "Url",
