@@ -1096,18 +1096,11 @@ class SyncApiFunction(Construct):
             cors=cors,
         )
         self.url = self.function_url.url
-        self.alarms = Alarms()
-        if alarms:
-            self.alarms = self._create_url_alarms(
-                alarm_topic,
-                server_error_rate_alarm_threshold
-                if server_error_rate_alarm_threshold is not None
-                else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD,
-                latency_s,
-                throttles_alarm_threshold
-                if throttles_alarm_threshold is not None
-                else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
-            )
+        self.alarms = (
+            self._create_url_alarms(alarm_topic, server_error_rate_alarm_threshold, latency_s, throttles_alarm_threshold)
+            if alarms
+            else Alarms()
+        )
 
     def _url_latency_threshold_s(self, given: Duration | None, timeout_s: float | None) -> float | None:
         """The given threshold, or 80 % of the function timeout; validated below the timeout."""
@@ -1135,11 +1128,13 @@ class SyncApiFunction(Construct):
         return threshold_s
 
     def _create_url_alarms(
-        self, topic: sns.ITopic | None, rate: float, latency_s: float | None, throttles: float
+        self, topic: sns.ITopic | None, rate: float | None, latency_s: float | None, throttles: float | None
     ) -> Alarms:
         """ServerErrorRate (Url5xxCount / UrlRequestCount), RequestLatency (UrlRequestLatency,
-        Maximum) and Throttles, from the function URL metrics (AWS/Lambda, FunctionName).
-        Source: limits.SRC_LAMBDA_URL_METRICS."""
+        Maximum) and Throttles, from the function URL metrics (AWS/Lambda, FunctionName); the
+        thresholds default as for the APIs. Source: limits.SRC_LAMBDA_URL_METRICS."""
+        rate = rate if rate is not None else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD
+        throttles = throttles if throttles is not None else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD
         builder = AlarmBuilder(self, topic=topic)
         errors = lambda_metric(self.function, "Url5xxCount", "Sum")
         requests = lambda_metric(self.function, "UrlRequestCount", "Sum")
