@@ -241,3 +241,21 @@ def server_error_rate(*, rest: bool, dimensions: Mapping[str, str]) -> cloudwatc
         label="5XX rate",
         period=PERIOD,
     )
+
+
+def esm_metric(mapping: lambda_.IEventSourceMapping, name: str, statistic: str = "Sum") -> cloudwatch.Metric:
+    """``AWS/Lambda`` metric of one event source mapping (dimension ``EventSourceMappingUUID``),
+    published only when the mapping's ``MetricsConfig`` includes ``EventCount``.
+    Sources: ``limits.SRC_LAMBDA_METRICS`` (event source mapping metrics), ``limits.SRC_LAMBDA_METRICS_VIEW``."""
+    return cloudwatch.Metric(
+        namespace=LAMBDA_NAMESPACE,
+        metric_name=name,
+        dimensions_map={"EventSourceMappingUUID": mapping.event_source_mapping_id},
+        statistic=statistic,
+        period=PERIOD,
+    )
+
+
+def mapping_metrics_config(enabled: bool) -> lambda_.MetricsConfig | None:
+    """The ``MetricsConfig`` (``EventCount``) of an event source mapping, or ``None``."""
+    return lambda_.MetricsConfig(metrics=[lambda_.MetricType.EVENT_COUNT]) if enabled else None

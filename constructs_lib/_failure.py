@@ -13,6 +13,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._validation import number
 
 
 def acknowledge(construct: Construct, rule_id: str, reason: str) -> None:
@@ -93,3 +94,15 @@ def _is_aws_managed_key(queue: sqs.IQueue, key_id: object) -> bool:
     resolved = queue.stack.resolve(key_id)
     text = resolved if isinstance(resolved, str) else json.dumps(resolved)
     return _AWS_MANAGED_SQS_KEY.search(text) is not None
+
+
+def queue_retention_s(queue: sqs.IQueue) -> float | None:
+    """The retention of a queue made in this app (SQS's default when unset), else ``None``
+    (an imported queue, or a token)."""
+    cfn = queue.node.default_child
+    if not isinstance(cfn, sqs.CfnQueue):
+        return None
+    if cfn.message_retention_period is None:
+        return float(limits.SQS_DEFAULT_RETENTION_S)
+    return number(cfn.message_retention_period)
+

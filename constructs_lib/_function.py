@@ -20,8 +20,10 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._failure import acknowledge
-from constructs_lib._validation import number, raise_first, seconds
+from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib.rules import Violation
 from constructs_lib.rules import function as function_rules
+from constructs_lib.rules import recursion as recursion_rules
 
 #: The newest Python runtime aws-cdk-lib knows: the longest support window ahead.
 DEFAULT_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -30,6 +32,10 @@ DEFAULT_ARCHITECTURE = lambda_.Architecture.ARM_64
 
 #: ``limits.DEFAULT_LOG_RETENTION_DAYS`` (30 days) as the enum aws-cdk-lib takes.
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+#: Recursive loop detection on: Lambda stops a loop through Lambda, SQS, SNS or S3 after about
+#: 16 invocations. AWS's default too, written explicitly so the template states it.
+#: Source: limits.SRC_LAMBDA_RECURSION.
+DEFAULT_RECURSIVE_LOOP = lambda_.RecursiveLoop.TERMINATE
 
 
 def validate_function_props(
@@ -48,6 +54,30 @@ def validate_function_props(
     )
 
 
+def validate_recursive_loop(
+    construct: Construct,
+    recursive_loop: lambda_.RecursiveLoop | None,
+    reason: str | None,
+    function_props: Mapping[str, Any] | None = None,
+) -> None:
+    """``recursive_loop=ALLOW`` only with ``recursive_loop_reason`` (then a warning
+    ``constructs-lib:recursive-loop-allowed`` carries the reason); a reason without ALLOW and
+    ``function_props={"recursive_loop": ...}`` (which would bypass this check) are errors."""
+    if function_props is not None and "recursive_loop" in function_props:
+        raise_first(
+            construct,
+            Violation(
+                "function_props",
+                "function_props sets recursive_loop, which this construct sets itself; pass "
+                "recursive_loop=... (and recursive_loop_reason=... for ALLOW) directly",
+                limits.SRC_LAMBDA_RECURSION,
+            ),
+        )
+    value = recursive_loop.value if recursive_loop is not None else None
+    raise_first(construct, recursion_rules.check_recursive_loop(value, reason))
+    warn(construct, "recursive-loop-allowed", recursion_rules.recursive_loop_allowed(value, reason))
+
+
 def create_function(
     scope: Construct,
     *,
@@ -63,12 +93,15 @@ def create_function(
     description: str | None = None,
     log_retention: logs.RetentionDays | None = None,
     function_props: Mapping[str, Any] | None = None,
+    recursive_loop: lambda_.RecursiveLoop | None = None,
 ) -> lambda_.Function:
     """Create the function with the shared defaults, its own log group and a
     least-privilege role (write to its own log group only; X-Ray is added by tracing).
 
     ``function_props`` is the escape hatch: any other ``lambda_.Function`` keyword
     argument (``vpc``, ``role``, ``dead_letter_queue``...) passed through unchanged.
+    ``recursive_loop`` defaults to ``DEFAULT_RECURSIVE_LOOP`` (TERMINATE), stated in the
+    template; validate an ALLOW with :func:`validate_recursive_loop` first.
     """
     extra = dict(function_props or {})
     log_group = logs.LogGroup(
@@ -113,6 +146,7 @@ def create_function(
         tracing=lambda_.Tracing.ACTIVE,
         log_group=log_group,
         role=role,
+        recursive_loop=recursive_loop or DEFAULT_RECURSIVE_LOOP,
         **extra,
     )
     # cfn-lint W3005 (redundant DependsOn) is inherent to aws-cdk-lib: lambda.Function always

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -23,6 +23,8 @@ from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -31,11 +33,13 @@ from constructs import Construct
 from constructs_lib import limits
 from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
 from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
-from constructs_lib._function import create_function, validate_function_props
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._failure import queue_retention_s as _retention_s
+from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
+from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import async_invoke as async_rules
+from constructs_lib.rules import schedule as schedule_rules
 from constructs_lib.rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 1 minute. Background work (sending a
@@ -85,6 +89,13 @@ class AsyncWorker(Construct):
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
     :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param recursive_loop: Lambda's recursive loop detection. Default
+        ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template): a worker that
+        feeds its own trigger (an S3 write to the bucket that invokes it, an SNS publish to its
+        topic) is stopped after about 16 invocations. ``ALLOW`` only with
+        ``recursive_loop_reason``, and it warns (``constructs-lib:recursive-loop-allowed``).
+    :param recursive_loop_reason: why the recursion is deliberate and bounded; required with
+        ``ALLOW``, an error otherwise (it would be ignored). Default none.
 
     Invocation-model props:
 
@@ -132,6 +143,7 @@ class AsyncWorker(Construct):
     ``on_failure`` (the destination in effect), ``event_invoke_config``,
     ``retry_attempts`` and ``max_event_age`` (the values in effect), and
     ``delivery_dead_letter_queues`` (the DLQs the trigger helpers made or were given),
+    ``schedules`` (the EventBridge Scheduler schedules ``add_schedule`` made),
     ``alarms`` (an ``Alarms`` dict: ``AsyncEventsDropped``, ``AsyncEventAge``,
     ``DestinationDeliveryFailures``, ``FailureQueue`` (created queue only), ``Errors``,
     ``Throttles``, and one ``<source>DeadLetterQueue`` per delivery DLQ; empty with
@@ -165,6 +177,8 @@ class AsyncWorker(Construct):
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
         function_props: Mapping[str, Any] | None = None,
+        recursive_loop: lambda_.RecursiveLoop | None = None,
+        recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         timeout = timeout or DEFAULT_TIMEOUT
@@ -196,6 +210,7 @@ class AsyncWorker(Construct):
             ),
         )
         event_age_s = self._event_age_threshold_s(event_age_alarm_threshold, seconds(max_event_age)) if alarms else None
+        validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         warn(
             self,
             "retries-outlived-by-event-age",
@@ -205,6 +220,7 @@ class AsyncWorker(Construct):
         self.retry_attempts: int = retry_attempts
         self.max_event_age: Duration = max_event_age
         self.delivery_dead_letter_queues: list[sqs.IQueue] = []
+        self.schedules: list[scheduler.Schedule] = []
 
         self.failure_queue: sqs.Queue | None = None
         if on_failure is None:
@@ -230,6 +246,7 @@ class AsyncWorker(Construct):
             description=description,
             log_retention=log_retention,
             function_props=function_props,
+            recursive_loop=recursive_loop,
         )
         # The destinations' bind() grants the function exactly what it needs to send there
         # (sqs:SendMessage, sns:Publish, events:PutEvents or lambda:InvokeFunction).
@@ -441,6 +458,125 @@ class AsyncWorker(Construct):
         )
         return dlq
 
+    def add_schedule(
+        self,
+        schedule: scheduler.ScheduleExpression,
+        *,
+        input: scheduler.ScheduleTargetInput | None = None,
+        dead_letter_queue: sqs.IQueue | None = None,
+        retry_attempts: int = limits.DEFAULT_SCHEDULER_RETRY_ATTEMPTS,
+        max_event_age: Duration | None = None,
+        description: str | None = None,
+    ) -> sqs.IQueue:
+        """Invoke the worker on an EventBridge Scheduler schedule; returns the target's DLQ.
+
+        Scheduler invokes the function asynchronously (``InvocationType=Event``) through its
+        own retry loop, with an execution role made here (``lambda:InvokeFunction`` on this
+        worker, ``sqs:SendMessage`` on the DLQ). Two failure paths, both needed: the target's
+        dead-letter queue catches *delivery* failures (Scheduler could not invoke: permissions,
+        throttling beyond its retry policy, a deleted function); once Lambda accepted the event,
+        the worker's own ``retry_attempts``, ``max_event_age`` and on-failure destination catch
+        *execution* failures. The schedule is made with ``aws_scheduler.Schedule`` and
+        ``aws_scheduler_targets.LambdaInvoke`` (exposed in ``schedules``), in the default group,
+        enabled, without a flexible time window (it fires on time).
+
+        :param schedule: when, e.g. ``scheduler.ScheduleExpression.rate(Duration.hours(1))`` or
+            ``.cron(...)``. Required.
+        :param input: the event the worker receives. Default Scheduler's (an empty object).
+        :param dead_letter_queue: the target's DLQ. Default a new encrypted queue (SSE-SQS,
+            TLS only) with 14-day retention. Must be a standard queue (Scheduler refuses FIFO)
+            and not unencrypted; a retention below 14 days is a warning, and so is a KMS key
+            this app does not own (the execution role must be allowed to use it).
+        :param retry_attempts: delivery retries, 0-185. Default 185, Scheduler's own default set
+            explicitly: Lambda's async Invoke fails only transiently or permanently, and
+            permanent failures skip the retries and go to the DLQ.
+        :param max_event_age: how long Scheduler retries delivery, 60 s - 24 h. Default 24 h,
+            Scheduler's own default, set explicitly.
+        :param description: the schedule's description. Default none.
+        """
+        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_SCHEDULER_MAX_EVENT_AGE_S)
+        raise_first(
+            self,
+            schedule_rules.check_schedule_retry_attempts(number(retry_attempts)),
+            schedule_rules.check_schedule_max_event_age(seconds(max_event_age)),
+            token_duration_unit(max_event_age, "max_event_age", source=limits.SRC_SCHEDULER_RETRY),
+            schedule_rules.check_schedule_dlq_standard(dead_letter_queue.fifo) if dead_letter_queue else None,
+            sqs_rules.check_failure_queue_encrypted(queue_encryption(dead_letter_queue), name=dead_letter_queue.node.path)
+            if dead_letter_queue
+            else None,
+        )
+        schedule_id = self._unique_id("Schedule")
+        role = iam.Role(
+            self,
+            f"{schedule_id}Role",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": Stack.of(self).account}},
+            ),
+            description="EventBridge Scheduler execution role: invokes this worker, sends "
+            "delivery failures to the schedule's dead-letter queue",
+        )
+        dlq = self._schedule_dlq(schedule_id, dead_letter_queue, role)
+        # aws-cdk-lib 2.275's ScheduleTargetBase range-checks the retry policy without skipping
+        # tokens (a token is a huge negative number there), so tokens go on the L1 instead.
+        retries_token, age_token = Token.is_unresolved(retry_attempts), max_event_age.is_unresolved()
+        made = scheduler.Schedule(
+            self,
+            schedule_id,
+            schedule=schedule,
+            description=description,
+            target=scheduler_targets.LambdaInvoke(
+                self.function,
+                input=input,
+                dead_letter_queue=dlq,
+                retry_attempts=None if retries_token else retry_attempts,
+                max_event_age=None if age_token else max_event_age,
+                role=role,
+            ),
+        )
+        cfn = made.node.default_child
+        assert isinstance(cfn, scheduler.CfnSchedule)
+        if retries_token:
+            cfn.add_property_override("Target.RetryPolicy.MaximumRetryAttempts", retry_attempts)
+        if age_token:
+            cfn.add_property_override("Target.RetryPolicy.MaximumEventAgeInSeconds", max_event_age.to_seconds())
+        self.schedules.append(made)
+        self._acknowledge_version_wildcard(role)
+        return dlq
+
+    def _schedule_dlq(self, schedule_id: str, given: sqs.IQueue | None, role: iam.IRole) -> sqs.IQueue:
+        """The schedule's DLQ (made, or given and checked), its alarm, and KMS use for the role."""
+        service = "EventBridge Scheduler"
+        if given is None:
+            dlq: sqs.IQueue = create_failure_queue(
+                self, f"{schedule_id}DeadLetterQueue", purpose=f"the dead-letter queue of {service}'s deliveries to the worker"
+            )
+        else:
+            encryption = queue_encryption(given)  # FIFO and unencrypted were refused in add_schedule
+            warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(_retention_s(given)))
+            if given.encryption_master_key is not None:
+                # Scheduler sends with the execution role, which needs the key (aws-cdk-lib grants
+                # it sqs:SendMessage only). Source: limits.SRC_SCHEDULER_DLQ.
+                given.encryption_master_key.grant_encrypt(role)
+            elif encryption == "kms":
+                warn(
+                    self,
+                    "dead-letter-queue-kms",
+                    Violation(
+                        "dead_letter_queue",
+                        f"dead_letter_queue {given.node.path} is encrypted with a KMS key this app does "
+                        f"not own; {service} sends with the schedule's execution role, which must be "
+                        "allowed kms:GenerateDataKey and kms:Decrypt on it - otherwise delivery "
+                        "failures are lost",
+                        limits.SRC_SCHEDULER_DLQ,
+                    ),
+                )
+            dlq = given
+        self._track_delivery_dlq(
+            dlq, f"{schedule_id}DeadLetterQueue", service, "Fix that, then invoke the worker with the payloads."
+        )
+        return dlq
+
     def add_topic_subscription(
         self,
         topic: sns.ITopic,
@@ -513,14 +649,7 @@ class AsyncWorker(Construct):
                 purpose=f"the dead-letter queue of {service}'s deliveries to the worker",
             )
         else:
-            cfn = given.node.default_child
-            retention_s = None
-            if isinstance(cfn, sqs.CfnQueue):
-                retention_s = (
-                    float(limits.SQS_DEFAULT_RETENTION_S)
-                    if cfn.message_retention_period is None
-                    else number(cfn.message_retention_period)
-                )
+            retention_s = _retention_s(given)
             encryption = queue_encryption(given)
             raise_first(
                 self,
@@ -543,18 +672,21 @@ class AsyncWorker(Construct):
                     ),
                 )
             dlq = given
+        self._track_delivery_dlq(dlq, f"{source.node.id}DeadLetterQueue", service, "Fix that, then send the events again.")
+        return dlq
+
+    def _track_delivery_dlq(self, dlq: sqs.IQueue, alarm_name: str, service: str, then: str) -> None:
+        """Record a delivery DLQ in ``delivery_dead_letter_queues`` and alarm on it."""
         self.delivery_dead_letter_queues.append(dlq)
         if self._alarm_builder is not None:
             self._alarm_builder.queue_has_messages(
-                self._alarm_builder.unique_name(f"{source.node.id}DeadLetterQueue"),
+                self._alarm_builder.unique_name(alarm_name),
                 dlq,
                 self._failure_queue_alarm_threshold,
                 what=f"the dead-letter queue of {service}'s deliveries to the worker",
                 action=f"These events never reached the function ({service} could not invoke it: "
-                "permission, throttling beyond its retry policy, a deleted function). Fix that, "
-                "then send the events again.",
+                f"permission, throttling beyond its retry policy, a deleted function). {then}",
             )
-        return dlq
 
     def _unique_id(self, base: str) -> str:
         candidate, n = base, 2

@@ -302,7 +302,6 @@ SRC_LAMBDA_ASYNC_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/invocati
 SRC_LAMBDA_DDB_PARTIAL = "https://docs.aws.amazon.com/lambda/latest/dg/services-ddb-batchfailurereporting.html"
 SRC_LAMBDA_COLD_STARTS = "https://docs.aws.amazon.com/lambda/latest/operatorguide/execution-environments.html"
 SRC_EVENTBRIDGE_RETRY_POLICY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html"
-SRC_SCHEDULER_RETRY = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html"
 SRC_SNS_DELIVERY_RETRIES = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
 SRC_SDK_RETRY_BEHAVIOR = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
 #: An SQS event source mapping starts with 5 concurrent batches when messages are
@@ -331,13 +330,87 @@ SNS_LAMBDA_PRE_BACKOFF_RETRIES = 2
 SNS_LAMBDA_BACKOFF_RETRIES = 10
 SNS_LAMBDA_BACKOFF_MAX_S = 20
 SNS_LAMBDA_POST_BACKOFF_RETRIES = 100_000
-#: EventBridge Scheduler retry policy defaults: 185 retries within 24 h (range 0-185 and
-#: 60 s-24 h), with exponential backoff. Source: SRC_SCHEDULER_RETRY.
-SCHEDULER_MAX_RETRY_ATTEMPTS = 185
-SCHEDULER_MAX_EVENT_AGE_S = 24 * 3600
 #: The caller the simulation puts in front of a synchronous function behaves like an AWS
 #: SDK in standard retry mode: 3 attempts in all, retrying throttling and 5XX answers
 #: (a 504 included) after an exponential backoff with full jitter capped at 20 s.
 #: Source: SRC_SDK_RETRY_BEHAVIOR.
 SDK_STANDARD_MAX_ATTEMPTS = 3
 SDK_MAX_BACKOFF_S = 20
+
+# --------------------------------------------------------------------------------------
+# Invocation-model features added since 2023 (issue 17)
+# --------------------------------------------------------------------------------------
+#: ProvisionedPollerConfig of an SQS event source mapping: MinimumPollers 2-200 (default 2),
+#: MaximumPollers 2-10,000 (default 200). Kafka's ranges differ (1-200 / 1-2,000) and are not
+#: ours. The CloudFormation resource schema allows MaximumPollers up to 10,000 as well.
+SRC_ESM_PROVISIONED_POLLER = "https://docs.aws.amazon.com/lambda/latest/api/API_ProvisionedPollerConfig.html"
+SQS_MIN_MINIMUM_POLLERS = 2
+SQS_MAX_MINIMUM_POLLERS = 200
+SQS_MIN_MAXIMUM_POLLERS = 2
+SQS_MAX_MAXIMUM_POLLERS = 10000
+#: What Lambda uses when a ProvisionedPollerConfig leaves a bound out (SQS). Source:
+#: SRC_ESM_PROVISIONED_POLLER.
+SQS_DEFAULT_MINIMUM_POLLERS = 2
+SQS_DEFAULT_MAXIMUM_POLLERS = 200
+#: "With provisioned mode, each event poller can handle up to 1 MB/s of throughput, up to 10
+#: concurrent invokes, or up to 10 SQS polling API calls per second", and "you cannot use the
+#: maximum concurrency setting and provisioned mode at the same time". Source: SRC_LAMBDA_SQS_SCALING.
+SQS_INVOKES_PER_POLLER = 10
+
+#: Event source mapping metrics (MetricsConfig ``EventCount``): namespace AWS/Lambda, dimension
+#: EventSourceMappingUUID, Sum. SQS mappings publish PolledEventCount, FilteredOutEventCount,
+#: InvokedEventCount, FailedInvokeEventCount, DeletedEventCount; Kinesis and DynamoDB mappings
+#: publish DroppedEventCount and OnFailureDestinationDeliveredEventCount instead of DeletedEventCount.
+#: Sources: SRC_LAMBDA_METRICS (#event-source-mapping-metrics), SRC_LAMBDA_METRICS_VIEW (dimensions).
+SRC_LAMBDA_METRICS_VIEW = "https://docs.aws.amazon.com/lambda/latest/dg/monitoring-metrics-view.html"
+ESM_METRICS_EVENT_COUNT = "EventCount"
+
+#: Recursive loop detection: Lambda stops a chain of invocations through Lambda, SQS, SNS and
+#: S3 after about 16 calls when RecursiveLoop is Terminate (the default). Source: SRC_LAMBDA_RECURSION.
+SRC_LAMBDA_RECURSION = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-recursion.html"
+
+#: EventBridge Scheduler target retry policy: MaximumRetryAttempts 0-185 (default 185),
+#: MaximumEventAgeInSeconds 60-86,400 (default 86,400). The DLQ is a standard SQS queue the
+#: schedule's execution role sends to. Sources: SRC_SCHEDULER_RETRY, SRC_SCHEDULER_DLQ.
+SRC_SCHEDULER_RETRY = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_RetryPolicy.html"
+SRC_SCHEDULER_DLQ = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/configuring-schedule-dlq.html"
+SRC_SCHEDULER_TARGETS = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/managing-targets-templated.html"
+SCHEDULER_MIN_RETRY_ATTEMPTS = 0
+SCHEDULER_MAX_RETRY_ATTEMPTS = 185
+SCHEDULER_MIN_EVENT_AGE_S = 60
+SCHEDULER_MAX_EVENT_AGE_S = 24 * 3600
+#: Our Scheduler retry policy: Scheduler's own defaults (185 attempts, 24 h), written
+#: explicitly, for the reason given at DEFAULT_EVENTBRIDGE_RETRY_ATTEMPTS: the target is
+#: Lambda's asynchronous Invoke, which fails only transiently (worth retrying as long as
+#: allowed) or permanently (sent to the DLQ).
+DEFAULT_SCHEDULER_RETRY_ATTEMPTS = SCHEDULER_MAX_RETRY_ATTEMPTS
+DEFAULT_SCHEDULER_MAX_EVENT_AGE_S = SCHEDULER_MAX_EVENT_AGE_S
+
+#: Lambda function URLs: AuthType AWS_IAM or NONE; InvokeMode BUFFERED (Invoke, 6 MB payloads)
+#: or RESPONSE_STREAM (InvokeWithResponseStream, responses up to 200 MB). A URL waits for the
+#: function up to its timeout (at most 15 minutes). Sources: SRC_LAMBDA_URLS, SRC_LAMBDA_URL_STREAMING,
+#: SRC_LAMBDA_QUOTAS.
+SRC_LAMBDA_URLS = "https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html"
+SRC_LAMBDA_URL_AUTH = "https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"
+SRC_LAMBDA_URL_STREAMING = "https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html"
+SRC_LAMBDA_URL_METRICS = "https://docs.aws.amazon.com/lambda/latest/dg/urls-monitoring.html"
+SRC_LAMBDA_RESPONSE_STREAMING = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-response-streaming.html"
+LAMBDA_URL_BUFFERED_PAYLOAD_MB = 6
+LAMBDA_URL_STREAMED_RESPONSE_MB = 200
+#: CORS MaxAge of a function URL: 0-86,400 s. Source: the AWS::Lambda::Url Cors schema (SRC_LAMBDA_URLS).
+LAMBDA_URL_MAX_CORS_MAX_AGE_S = 86400
+
+#: REST API response streaming (ResponseTransferMode STREAM, Lambda proxy integrations): the
+#: integration timeout may be up to 15 minutes, a stream lasts at most 15 minutes and is cut
+#: after 5 minutes idle (Regional/private) or 30 s (edge-optimized); REST APIs only; no
+#: endpoint caching, content encoding or VTL response transformation. Source: SRC_APIGW_STREAMING.
+SRC_APIGW_STREAMING = "https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html"
+SRC_APIGW_STREAMING_TIMEOUT = "https://docs.aws.amazon.com/apigateway/latest/developerguide/response-streaming-http.html"
+APIGW_REST_STREAMING_MAX_INTEGRATION_TIMEOUT_S = 15 * 60
+
+#: Lambda SnapStart: Java 11+, Python 3.12+ and .NET 8+ managed runtimes (not OS-only runtimes
+#: or container images), both architectures; not with provisioned concurrency, Amazon EFS or
+#: ephemeral storage above 512 MB; published versions only. Source: SRC_LAMBDA_SNAPSTART.
+SRC_LAMBDA_SNAPSTART = "https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html"
+SNAPSTART_MIN_RUNTIME_VERSIONS = {"python": (3, 12), "java": (11,), "dotnet": (8,)}
+SNAPSTART_MAX_EPHEMERAL_STORAGE_MB = 512

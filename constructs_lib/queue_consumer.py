@@ -21,12 +21,23 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, check_counts, sqs_metric
-from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
-from constructs_lib._function import create_function, validate_function_props
+from constructs_lib._alarms import (
+    GT,
+    GTE,
+    AlarmBuilder,
+    Alarms,
+    alarm_settings_given,
+    check_counts,
+    esm_metric,
+    mapping_metrics_config,
+    sqs_metric,
+)
+from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption, queue_retention_s
+from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
 from constructs_lib._validation import number, raise_first, seconds, warn
-from constructs_lib.rules import Violation, fmt_seconds
+from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
+from constructs_lib.rules import provisioned as provisioned_rules
 from constructs_lib.rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 30 s (a visibility timeout of 180 s).
@@ -71,6 +82,13 @@ class QueueConsumer(Construct):
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
     :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param recursive_loop: Lambda's recursive loop detection. Default
+        ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template): a loop
+        through SQS, SNS, S3 or Lambda is stopped after about 16 invocations instead of running
+        and billing until someone notices. ``ALLOW`` only with ``recursive_loop_reason``, and
+        it warns (``constructs-lib:recursive-loop-allowed``).
+    :param recursive_loop_reason: why the recursion is deliberate and bounded; required with
+        ``ALLOW``, an error otherwise (it would be ignored). Default none.
 
     Invocation-model props:
 
@@ -106,6 +124,25 @@ class QueueConsumer(Construct):
         The same holds for the DLQ in the redrive policy of a given ``queue``.
     :param encryption_key: a KMS key to encrypt both queues. Default none: SQS-managed
         server-side encryption (SSE-SQS).
+    :param provisioned_poller_config: SQS provisioned mode,
+        ``lambda_.ProvisionedPollerConfig(minimum_pollers=..., maximum_pollers=...)``: dedicated
+        event pollers for spiky or latency-sensitive queues (billed per poller). Default none
+        (standard mode: Lambda scales the pollers). SQS's ranges: ``minimum_pollers`` 2-200
+        (default 2), ``maximum_pollers`` 2-10,000 (default 200), minimum <= maximum;
+        ``poller_group_name`` is Kafka-only (error). Each SQS poller drives up to 10 concurrent
+        invocations, so with ``reserved_concurrent_executions`` set, ``maximum_pollers`` x 10
+        above the reservation is an error (the pollers would be throttled and push messages
+        towards the DLQ). Not together with ``max_concurrency`` (AWS rejects the pair; with
+        provisioned mode ``max_concurrency`` is not derived from the reservation either).
+        aws-cdk-lib 2.275 caps ``maximum_pollers`` at Kafka's 2,000, so the construct writes the
+        config on the L1 mapping, where SQS's 10,000 is accepted.
+    :param mapping_metrics: turn on the event source mapping's metrics (``MetricsConfig``
+        ``EventCount``: polled, filtered-out, invoked, failed-invoke and deleted message counts
+        per mapping, dimension ``EventSourceMappingUUID``). Default True: they show what the
+        function's own metrics cannot - messages a batch reported as failed
+        (``batchItemFailures``, which ``Errors`` never counts) and invocations that never
+        happened (permissions, a deleted function) - and the ``FailedInvokeEvents`` alarm reads
+        them. False turns them (and that alarm) off.
 
     Alarms (``alarms``: see the construct's page in docs/):
 
@@ -122,16 +159,18 @@ class QueueConsumer(Construct):
         retention period when that is shorter (the alarm must fire before messages expire). Positive
         and below the queue's retention period (messages older than that are deleted, so
         the alarm could never fire).
-    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
-        Default 1 (each error returns a batch to the queue). At least 1.
+    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``, and
+        failed-invoke messages per minute that raise ``FailedInvokeEvents`` (with
+        ``mapping_metrics``). Default 1 (each error returns a batch to the queue). At least 1.
     :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
         ``Throttles``. Default 1 (throttled batches count towards maxReceiveCount). At least 1.
 
     Attributes: ``function``, ``queue``, ``dead_letter_queue`` (``None`` for an imported
     queue whose DLQ is unknown), ``event_source_mapping``, ``visibility_timeout`` and
-    ``max_concurrency`` (the values in effect, ``None`` when unknown or unset), ``alarms``
-    (an ``Alarms`` dict: ``DeadLetterQueue``, ``OldestMessageAge``, ``Errors``,
-    ``Throttles``; empty with ``alarms=False``).
+    ``max_concurrency`` (the values in effect, ``None`` when unknown or unset),
+    ``provisioned_poller_config`` (``None`` in standard mode), ``mapping_metrics`` (bool),
+    ``alarms`` (an ``Alarms`` dict: ``DeadLetterQueue``, ``OldestMessageAge``, ``Errors``,
+    ``Throttles``, ``FailedInvokeEvents`` (with ``mapping_metrics``); empty with ``alarms=False``).
     """
 
     def __init__(
@@ -159,6 +198,8 @@ class QueueConsumer(Construct):
         retention_period: Duration | None = None,
         dead_letter_queue: sqs.IQueue | None = None,
         encryption_key: kms.IKey | None = None,
+        provisioned_poller_config: lambda_.ProvisionedPollerConfig | None = None,
+        mapping_metrics: bool = True,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
         dead_letter_queue_alarm_threshold: int | None = None,
@@ -169,6 +210,8 @@ class QueueConsumer(Construct):
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
         function_props: Mapping[str, Any] | None = None,
+        recursive_loop: lambda_.RecursiveLoop | None = None,
+        recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         timeout = timeout or DEFAULT_TIMEOUT
@@ -189,7 +232,10 @@ class QueueConsumer(Construct):
         timeout_s = seconds(timeout)
         window_s = seconds(max_batching_window) if max_batching_window is not None else 0.0
         reserved = number(reserved_concurrent_executions)
-        max_concurrency = self._derive_max_concurrency(max_concurrency, reserved_concurrent_executions)
+        validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
+        self._validate_provisioned_mode(provisioned_poller_config, max_concurrency, reserved)
+        if provisioned_poller_config is None:
+            max_concurrency = self._derive_max_concurrency(max_concurrency, reserved_concurrent_executions)
 
         raise_first(
             self,
@@ -249,6 +295,8 @@ class QueueConsumer(Construct):
         self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
         self.visibility_timeout: Duration | None = visibility_timeout
         self.max_concurrency: int | None = max_concurrency
+        self.provisioned_poller_config: lambda_.ProvisionedPollerConfig | None = provisioned_poller_config
+        self.mapping_metrics: bool = mapping_metrics
         age_threshold_s = self._oldest_message_age_threshold_s(
             oldest_message_age_alarm_threshold, visibility_timeout, timeout_s, window_s, queue, alarms
         )
@@ -267,6 +315,7 @@ class QueueConsumer(Construct):
             description=description,
             log_retention=log_retention,
             function_props=function_props,
+            recursive_loop=recursive_loop,
         )
         self._grant_consume(queue)
         self.event_source_mapping = lambda_.EventSourceMapping(
@@ -279,7 +328,9 @@ class QueueConsumer(Construct):
             max_concurrency=max_concurrency,
             report_batch_item_failures=report_batch_item_failures,
             filters=list(filters) if filters else None,
+            metrics_config=mapping_metrics_config(mapping_metrics),
         )
+        self._set_provisioned_mode(provisioned_poller_config)
         # cdk-nag's Serverless pack misjudges the SQS invocation model (docs/queue-consumer.md).
         acknowledge(
             self.function,
@@ -303,6 +354,53 @@ class QueueConsumer(Construct):
                 errors_threshold=errors_alarm_threshold,
                 throttles_threshold=throttles_alarm_threshold,
             )
+
+    # ----------------------------------------------------------------------------------
+    # Provisioned mode and mapping metrics
+    # ----------------------------------------------------------------------------------
+    def _validate_provisioned_mode(
+        self,
+        config: lambda_.ProvisionedPollerConfig | None,
+        max_concurrency: int | None,
+        reserved: float | None,
+    ) -> None:
+        if config is None:
+            return
+        if config.poller_group_name is not None:
+            raise_first(
+                self,
+                Violation(
+                    "provisioned_poller_config.poller_group_name",
+                    f"provisioned_poller_config.poller_group_name {config.poller_group_name!r} "
+                    "applies to Amazon MSK and self-managed Kafka event sources only; an SQS "
+                    "mapping's pollers cannot be grouped. Leave it unset",
+                    limits.SRC_ESM_PROVISIONED_POLLER,
+                ),
+            )
+        raise_first(
+            self,
+            provisioned_rules.check_provisioned_pollers(
+                number(config.minimum_pollers),
+                number(config.maximum_pollers),
+                minimum_given=config.minimum_pollers is not None,
+                maximum_given=config.maximum_pollers is not None,
+                max_concurrency=number(max_concurrency),
+                max_concurrency_given=max_concurrency is not None,
+                reserved=reserved,
+            ),
+        )
+
+    def _set_provisioned_mode(self, config: lambda_.ProvisionedPollerConfig | None) -> None:
+        """Write the config on the L1 mapping: aws-cdk-lib 2.275's L2 checks maximum_pollers
+        against Kafka's 1-2,000, which would refuse SQS's valid 2,001-10,000 (our rule above
+        checks SQS's ranges). Source: limits.SRC_ESM_PROVISIONED_POLLER."""
+        if config is None:
+            return
+        cfn = self.event_source_mapping.node.default_child
+        assert isinstance(cfn, lambda_.CfnEventSourceMapping)
+        cfn.provisioned_poller_config = lambda_.CfnEventSourceMapping.ProvisionedPollerConfigProperty(
+            minimum_pollers=config.minimum_pollers, maximum_pollers=config.maximum_pollers
+        )
 
     # ----------------------------------------------------------------------------------
     # Alarms
@@ -398,7 +496,29 @@ class QueueConsumer(Construct):
             "A throttled batch returns to the queue and counts as a receive, so good messages "
             "move towards the dead-letter queue.",
         )
+        if self.mapping_metrics:
+            self._failed_invoke_alarm(
+                builder, errors_threshold if errors_threshold is not None else limits.DEFAULT_ERRORS_ALARM_THRESHOLD
+            )
         return builder.alarms
+
+    def _failed_invoke_alarm(self, builder: AlarmBuilder, threshold: float) -> None:
+        """``FailedInvokeEvents`` from the mapping's own metrics (``errors_alarm_threshold``)."""
+        builder.add(
+            "FailedInvokeEvents",
+            esm_metric(self.event_source_mapping, "FailedInvokeEventCount"),
+            threshold=threshold,
+            comparison=GTE,
+            description=(
+                f"at least {num(threshold)} message(s) in a minute were not processed by an invocation "
+                "(AWS/Lambda FailedInvokeEventCount of this event source mapping, Sum): the handler "
+                "reported them in batchItemFailures, the invocation failed, or Lambda could not "
+                "invoke the function at all (permissions, a deleted function or alias) - which "
+                "the function's Errors never shows. Each returns to the queue and counts towards "
+                "maxReceiveCount; read the function's logs and fix the cause before the messages "
+                "reach the dead-letter queue."
+            ),
+        )
 
     # ----------------------------------------------------------------------------------
     # Derivations
@@ -568,11 +688,4 @@ class QueueConsumer(Construct):
             queue.encryption_master_key.grant_decrypt(self.function)
 
 
-def _retention_s(queue: sqs.IQueue) -> float | None:
-    """The retention of a queue made in this app (SQS's default when unset), else None."""
-    cfn = queue.node.default_child
-    if not isinstance(cfn, sqs.CfnQueue):
-        return None
-    if cfn.message_retention_period is None:
-        return float(limits.SQS_DEFAULT_RETENTION_S)
-    return number(cfn.message_retention_period)
+_retention_s = queue_retention_s

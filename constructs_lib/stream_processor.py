@@ -27,11 +27,21 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
+from constructs_lib._alarms import (
+    GT,
+    GTE,
+    AlarmBuilder,
+    Alarms,
+    alarm_settings_given,
+    check_counts,
+    esm_metric,
+    lambda_metric,
+    mapping_metrics_config,
+)
 from constructs_lib._failure import acknowledge, create_failure_queue
-from constructs_lib._function import create_function, validate_function_props
+from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
 from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
-from constructs_lib.rules import Violation, fmt_seconds
+from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import sqs as sqs_rules
 from constructs_lib.rules import streams as stream_rules
@@ -84,6 +94,12 @@ class StreamProcessor(Construct):
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
     :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param recursive_loop: Lambda's recursive loop detection. Default
+        ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template): a loop
+        through SQS, SNS, S3 or Lambda is stopped after about 16 invocations. ``ALLOW`` only with
+        ``recursive_loop_reason``, and it warns (``constructs-lib:recursive-loop-allowed``).
+    :param recursive_loop_reason: why the recursion is deliberate and bounded; required with
+        ``ALLOW``, an error otherwise (it would be ignored). Default none.
 
     Event source (exactly one is required):
 
@@ -148,6 +164,14 @@ class StreamProcessor(Construct):
     :param use_enhanced_fan_out: read through a dedicated enhanced fan-out consumer
         (``kinesis.StreamConsumer``), with its own 2 MB/s per shard and lower latency.
         Default False (shared throughput; cheaper). Kinesis only.
+    :param mapping_metrics: turn on the event source mapping's metrics (``MetricsConfig``
+        ``EventCount``, dimension ``EventSourceMappingUUID``). Default True: only they tell a
+        record discarded to the on-failure destination
+        (``OnFailureDestinationDeliveredEventCount``) and a record dropped without reaching it
+        (``DroppedEventCount``: retries or record age exhausted and the destination failed)
+        apart from a function error, for any ``on_failure`` (also SNS and S3, which have no
+        queue alarm). The ``DiscardedToFailureDestination``, ``DroppedEvents`` and
+        ``FailedInvokeEvents`` alarms read them. False turns them (and those alarms) off.
 
     Alarms (see the construct's page in docs/):
 
@@ -161,16 +185,20 @@ class StreamProcessor(Construct):
         (records never get older, so the alarm could never fire).
     :param failure_queue_alarm_threshold: visible messages in the created failure queue
         that raise ``FailureQueue``. Default 1: each is a discarded batch. At least 1.
-    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
-        Default 1 (each error retries the batch while its shard waits). At least 1.
+    :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``, and
+        failed-invoke records per minute that raise ``FailedInvokeEvents`` (with
+        ``mapping_metrics``). Default 1 (each error retries the batch while its shard waits).
+        At least 1.
 
     Attributes: ``function``, ``event_source_mapping``, ``on_failure`` (the destination
     in effect), ``failure_queue`` (the queue this construct created, else ``None``),
     ``stream_consumer`` (the enhanced fan-out consumer, else ``None``), ``stream`` /
     ``table`` (the source), ``event_source_arn``, ``retry_attempts`` and
     ``max_record_age`` (the values in effect; ``max_record_age`` is ``INFINITE`` for -1),
-    ``alarms`` (an ``Alarms`` dict: ``IteratorAge``, ``FailureQueue`` (created queue only),
-    ``DestinationDeliveryFailures``, ``Errors``; empty with ``alarms=False``).
+    ``mapping_metrics`` (bool), ``alarms`` (an ``Alarms`` dict: ``IteratorAge``,
+    ``FailureQueue`` (created queue only), ``DestinationDeliveryFailures``, ``Errors``, and with
+    ``mapping_metrics`` ``DiscardedToFailureDestination``, ``DroppedEvents``,
+    ``FailedInvokeEvents``; empty with ``alarms=False``).
     """
 
     def __init__(
@@ -202,6 +230,7 @@ class StreamProcessor(Construct):
         tumbling_window: Duration | None = None,
         filters: Sequence[Mapping[str, Any]] | None = None,
         use_enhanced_fan_out: bool = False,
+        mapping_metrics: bool = True,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
         iterator_age_alarm_threshold: Duration | None = None,
@@ -211,6 +240,8 @@ class StreamProcessor(Construct):
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
         function_props: Mapping[str, Any] | None = None,
+        recursive_loop: lambda_.RecursiveLoop | None = None,
+        recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         timeout = timeout or DEFAULT_TIMEOUT
@@ -220,6 +251,7 @@ class StreamProcessor(Construct):
             memory_size=memory_size,
             reserved_concurrent_executions=reserved_concurrent_executions,
         )
+        validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         raise_first(self, stream_rules.check_single_source(stream is not None, table is not None))
         kind = stream_rules.KINESIS if stream is not None else stream_rules.DYNAMODB
         if on_failure is not None and encryption_key is not None:
@@ -318,6 +350,7 @@ class StreamProcessor(Construct):
         self.table: dynamodb.ITable | None = table
         self.retry_attempts: int = retry_attempts
         self.max_record_age: Duration | int = max_record_age
+        self.mapping_metrics: bool = mapping_metrics
 
         self.function = create_function(
             self,
@@ -333,6 +366,7 @@ class StreamProcessor(Construct):
             description=description,
             log_retention=log_retention,
             function_props=function_props,
+            recursive_loop=recursive_loop,
         )
 
         acknowledge(
@@ -404,6 +438,7 @@ class StreamProcessor(Construct):
             support_s3_on_failure_destination=True,
             tumbling_window=tumbling_window,
             filters=list(filters) if filters else None,
+            metrics_config=mapping_metrics_config(mapping_metrics),
         )
         if l1_age is not None:
             cfn = self.event_source_mapping.node.default_child
@@ -494,7 +529,56 @@ class StreamProcessor(Construct):
             "The batch is retried (bisected) while its shard waits; after retry_attempts it is "
             "discarded to the failure destination.",
         )
+        if self.mapping_metrics:
+            self._mapping_alarms(
+                builder, errors_threshold if errors_threshold is not None else limits.DEFAULT_ERRORS_ALARM_THRESHOLD
+            )
         return builder.alarms
+
+    def _mapping_alarms(self, builder: AlarmBuilder, errors_threshold: float) -> None:
+        """Alarms on the mapping's own metrics (``mapping_metrics``): a discarded record, a
+        dropped (lost) record and failed invocations each raise their own alarm."""
+        alarms = (
+            (
+                "DiscardedToFailureDestination",
+                "OnFailureDestinationDeliveredEventCount",
+                1,
+                "at least 1 record was discarded to the on-failure destination (AWS/Lambda "
+                "OnFailureDestinationDeliveredEventCount of this event source mapping, Sum): "
+                "retry_attempts or max_record_age ran out and the shard moved on without it. The "
+                "destination holds its metadata (shard, sequence numbers); read the records back "
+                "while the stream still retains them, fix the cause and reprocess them.",
+            ),
+            (
+                "DroppedEvents",
+                "DroppedEventCount",
+                1,
+                "at least 1 record was dropped (AWS/Lambda DroppedEventCount of this event source "
+                "mapping, Sum): it ran out of retries or record age and did NOT reach the "
+                "on-failure destination (delivery failed: see DestinationDeliveryFailures). Only "
+                "the stream still has it, until its retention ends: read it back now (shard and "
+                "sequence numbers are in the function's logs) and fix the destination's "
+                "permissions or key policy.",
+            ),
+            (
+                "FailedInvokeEvents",
+                "FailedInvokeEventCount",
+                errors_threshold,
+                f"at least {num(errors_threshold)} record(s) in a minute were not processed by an "
+                "invocation (AWS/Lambda FailedInvokeEventCount of this event source mapping, Sum): "
+                "reported in batchItemFailures, a failed invocation, or Lambda could not invoke "
+                "the function at all (permissions, a deleted function) - which Errors never shows. "
+                "The shard waits while Lambda retries them.",
+            ),
+        )
+        for name, metric, threshold, description in alarms:
+            builder.add(
+                name,
+                esm_metric(self.event_source_mapping, metric),
+                threshold=threshold,
+                comparison=GTE,
+                description=description,
+            )
 
     def _record_age_s(self, max_record_age: Duration | int) -> float | None:
         """Seconds, ``-1`` for infinite, ``None`` for a token; anything else is an error."""

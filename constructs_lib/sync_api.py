@@ -7,6 +7,10 @@ timeout is validated strictly below the integration timeout; the stage is thrott
 access-logged in JSON and (REST) traced; and nothing asynchronous (retries, dead-letter
 queues, destinations) is configured, because Lambda never applies it to synchronous
 invocations.
+
+``api="url"`` puts a Lambda function URL in front instead: no API Gateway, so no integration
+timeout (the caller waits up to the function timeout, at most 15 minutes), no stage throttling
+(``reserved_concurrent_executions`` is the only cap) and no request validation.
 """
 
 from __future__ import annotations
@@ -16,25 +20,45 @@ from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
 import jsii
-from aws_cdk import Duration, RemovalPolicy
+from aws_cdk import Annotations, Duration, RemovalPolicy
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_apigatewayv2_authorizers as authorizers
 from aws_cdk import aws_apigatewayv2_integrations as integrations
 from aws_cdk import aws_cognito as cognito
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, api_metric, check_counts, server_error_rate
+from constructs_lib._alarms import (
+    GT,
+    PERIOD,
+    AlarmBuilder,
+    Alarms,
+    alarm_settings_given,
+    api_metric,
+    check_counts,
+    lambda_metric,
+    server_error_rate,
+)
 from constructs_lib._failure import acknowledge
-from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, validate_function_props
+from constructs_lib._function import (
+    DEFAULT_LOG_RETENTION,
+    DEFAULT_RUNTIME,
+    create_function,
+    validate_function_props,
+    validate_recursive_loop,
+)
 from constructs_lib._validation import number, raise_first, seconds, warn
 from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import api as api_rules
+from constructs_lib.rules import function_url as url_rules
+from constructs_lib.rules import snapstart as snapstart_rules
 
 #: The function timeout when none is given: 10 s (see limits.DEFAULT_SYNC_API_TIMEOUT_S).
 DEFAULT_TIMEOUT = Duration.seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
@@ -213,6 +237,20 @@ class SyncApiFunction(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
+    :param recursive_loop: Lambda's recursive loop detection. Default
+        ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template). ``ALLOW``
+        only with ``recursive_loop_reason``, and it warns (``constructs-lib:recursive-loop-allowed``).
+    :param recursive_loop_reason: why the recursion is deliberate and bounded; required with
+        ``ALLOW``, an error otherwise (it would be ignored). Default none.
+    :param snap_start: Lambda SnapStart: publish a version with ``SnapStart:
+        {ApplyOn: PublishedVersions}`` and point the front door at the alias ``live`` of it, so
+        new environments resume from a snapshot of the initialized one instead of running Init.
+        Default False: SnapStart for Python bills a cache and a restore charge, and the handler's
+        init code must be safe to snapshot (unique ids, connections, credentials made per
+        invoke). Errors, each as AWS refuses it: a runtime other than Python 3.12+ / Java 11+ /
+        .NET 8+, ``provisioned_concurrency`` (mutually exclusive), ``function_props`` with
+        ``filesystem`` (EFS) or ``ephemeral_storage_size`` above 512 MB. Both architectures are
+        supported. Source: https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html
     :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
         Asynchronous-only settings (``dead_letter_queue``, ``dead_letter_queue_enabled``,
         ``dead_letter_topic``, ``on_failure``, ``on_success``, ``retry_attempts``,
@@ -221,8 +259,9 @@ class SyncApiFunction(Construct):
 
     Invocation-model props:
 
-    :param api: ``"rest"`` (API Gateway REST API; X-Ray tracing on the stage) or ``"http"``
-        (HTTP API; cheaper, JWT authorizers, no X-Ray on the API side). Default ``"rest"``.
+    :param api: ``"rest"`` (API Gateway REST API; X-Ray tracing on the stage), ``"http"``
+        (HTTP API; cheaper, JWT authorizers, no X-Ray on the API side) or ``"url"`` (a Lambda
+        function URL; see "Function URL" below). Default ``"rest"``.
     :param integration_timeout: how long API Gateway waits for the function. Default the
         maximum: 29 s (REST) or 30 s (HTTP), written explicitly into the template.
         50 ms to 29 s (REST) / 30 s (HTTP); above 29 s on REST only with
@@ -260,6 +299,42 @@ class SyncApiFunction(Construct):
     :param api_props: escape hatch, extra ``apigw.LambdaRestApi`` / ``apigwv2.HttpApi``
         keyword arguments (``policy``, ``domain_name``...). The props this construct sets
         are an error there.
+    :param response_transfer_mode: REST only: ``apigw.ResponseTransferMode.STREAM`` streams the
+        Lambda proxy integration's response (``.../response-streaming-invocations``), so the
+        integration may wait up to 15 minutes and responses may exceed 10 MB; the default
+        ``integration_timeout`` becomes 15 minutes (the maximum, as for buffered APIs), the idle
+        timeout is 5 minutes (Regional/private) or 30 s (edge), and caching, content encoding
+        and VTL response templates do not apply. Default none (BUFFERED). An error with
+        ``api="http"`` / ``"url"``; a warning on a runtime that does not stream natively (Lambda
+        streams on Node.js; Python needs the Lambda Web Adapter or a custom runtime).
+        Source: https://docs.aws.amazon.com/apigateway/latest/developerguide/response-transfer-mode.html
+
+    Function URL (``api="url"``): a Lambda function URL (``lambda_.FunctionUrl``) on the
+    function, or on the alias ``live`` with ``provisioned_concurrency`` / ``snap_start``.
+    What changes against an API: no integration timeout - a caller waits up to the function
+    ``timeout`` (at most 15 minutes), so no 29 s budget and no cold-start-headroom warning;
+    no stage, so no throttling (``reserved_concurrent_executions`` is the only cap, and a
+    warning says so when it is unset), no access logs (the function's log group remains) and
+    no request validation (the handler validates); payloads up to 6 MB buffered, responses up
+    to 200 MB streamed (Sources: https://docs.aws.amazon.com/lambda/latest/dg/urls-configuration.html,
+    https://docs.aws.amazon.com/lambda/latest/dg/config-rs-invoke-furls.html). The API-only
+    props (``integration_timeout``, ``integration_timeout_quota``, ``endpoint_type``,
+    ``throttling_rate_limit`` / ``throttling_burst_limit`` other than their defaults,
+    ``stage_name``, ``api_name``, ``access_log_retention``, ``cloud_watch_role``,
+    ``api_props``, ``response_transfer_mode``) are errors.
+
+    :param authorization: ``Authorization.iam()`` (default: ``AuthType AWS_IAM``; grant callers
+        with ``grant_invoke_url``) or ``Authorization.none(reason=...)`` (``AuthType NONE``,
+        anyone may call it). Cognito and JWT are errors: a function URL has no authorizers.
+    :param invoke_mode: ``lambda_.InvokeMode.BUFFERED`` (default: ``Invoke``, 6 MB payloads,
+        what every runtime answers) or ``RESPONSE_STREAM`` (``InvokeWithResponseStream``,
+        responses up to 200 MB, first byte sooner; a warning on a runtime that does not stream
+        natively). An error with ``api="rest"`` / ``"http"``.
+    :param cors: ``lambda_.FunctionUrlCorsOptions``. Default none (no CORS headers).
+    :param server_error_rate_alarm_threshold: as for the APIs, on ``Url5xxCount`` /
+        ``UrlRequestCount``. :param integration_latency_alarm_threshold: the ``RequestLatency``
+        alarm on ``UrlRequestLatency`` (Maximum, 3 of 5 minutes); default 80 % of the function
+        timeout, and below it.
 
     Alarms (see the construct's page in docs/):
 
@@ -277,12 +352,15 @@ class SyncApiFunction(Construct):
     :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
         ``Throttles``. Default 1 (each is an error answer to a caller). At least 1.
 
-    Attributes: ``function``, ``alias`` (``None`` without provisioned concurrency),
-    ``api`` (``apigw.LambdaRestApi`` or ``apigwv2.HttpApi``), ``stage``, ``url`` (the
-    stage URL), ``access_log_group``, ``integration_timeout``, ``api_type``,
+    Attributes: ``function``, ``alias`` (``None`` without provisioned concurrency or
+    SnapStart), ``api`` (``apigw.LambdaRestApi`` or ``apigwv2.HttpApi``; ``None`` for a URL),
+    ``stage`` (``None`` for a URL), ``url`` (the stage URL, or the function URL),
+    ``function_url`` (``lambda_.FunctionUrl``, ``None`` for the APIs), ``access_log_group``
+    (``None`` for a URL), ``integration_timeout`` (``None`` for a URL), ``api_type``,
+    ``invoke_mode`` (URL only), ``response_transfer_mode``, ``snap_start``,
     ``authorization``, ``authorizer`` (``None`` for IAM and open), ``alarms`` (an ``Alarms``
-    dict: ``ServerErrorRate``, ``IntegrationLatency``, ``Throttles``; empty with
-    ``alarms=False``).
+    dict: ``ServerErrorRate``, ``IntegrationLatency`` (``RequestLatency`` for a URL),
+    ``Throttles``; empty with ``alarms=False``).
     """
 
     def __init__(
@@ -321,6 +399,11 @@ class SyncApiFunction(Construct):
         log_retention: logs.RetentionDays | None = None,
         function_props: Mapping[str, Any] | None = None,
         api_props: Mapping[str, Any] | None = None,
+        invoke_mode: lambda_.InvokeMode | None = None,
+        response_transfer_mode: apigw.ResponseTransferMode | None = None,
+        snap_start: bool = False,
+        recursive_loop: lambda_.RecursiveLoop | None = None,
+        recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         timeout = timeout or DEFAULT_TIMEOUT
@@ -331,14 +414,76 @@ class SyncApiFunction(Construct):
             memory_size=memory_size,
             reserved_concurrent_executions=reserved_concurrent_executions,
         )
+        validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
+        self._validate_snap_start(snap_start, runtime, provisioned_concurrency, function_props)
+        self.snap_start: bool = snap_start
+        self.invoke_mode: lambda_.InvokeMode | None = None
+        self.response_transfer_mode: apigw.ResponseTransferMode | None = response_transfer_mode
+        self.function_url: lambda_.FunctionUrl | None = None
+        if snap_start:
+            function_props = {**(function_props or {}), "snap_start": lambda_.SnapStartConf.ON_PUBLISHED_VERSIONS}
+        #: What create_function gets, whatever the front door.
+        function_kwargs: dict[str, Any] = {
+            "code": code, "handler": handler, "timeout": timeout, "runtime": runtime,
+            "architecture": architecture, "memory_size": memory_size, "environment": environment,
+            "reserved_concurrent_executions": reserved_concurrent_executions, "layers": layers,
+            "description": description, "log_retention": log_retention,
+            "function_props": function_props, "recursive_loop": recursive_loop,
+        }
+        if api == url_rules.URL:
+            self._build_function_url(
+                function_kwargs,
+                provisioned_concurrency=provisioned_concurrency,
+                authorization=authorization, cors=cors, invoke_mode=invoke_mode, alarms=alarms,
+                alarm_topic=alarm_topic, server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
+                latency_alarm_threshold=integration_latency_alarm_threshold,
+                throttles_alarm_threshold=throttles_alarm_threshold,
+                api_only={
+                    "integration_timeout": integration_timeout,
+                    "integration_timeout_quota": integration_timeout_quota,
+                    "endpoint_type": endpoint_type,
+                    "throttling_rate_limit": None
+                    if throttling_rate_limit == limits.DEFAULT_API_THROTTLING_RATE_LIMIT
+                    else throttling_rate_limit,
+                    "throttling_burst_limit": None
+                    if throttling_burst_limit == limits.DEFAULT_API_THROTTLING_BURST_LIMIT
+                    else throttling_burst_limit,
+                    "stage_name": stage_name,
+                    "api_name": api_name,
+                    "access_log_retention": access_log_retention,
+                    "cloud_watch_role": cloud_watch_role,
+                    "api_props": api_props,
+                    "response_transfer_mode": response_transfer_mode,
+                },
+            )
+            return
         raise_first(self, api_rules.check_api_type(api))
+        streaming = response_transfer_mode is not None and response_transfer_mode == apigw.ResponseTransferMode.STREAM
+        raise_first(
+            self,
+            url_rules.check_url_only_props(["invoke_mode"] if invoke_mode is not None else [], api=api),
+            url_rules.check_streaming_api(streaming, api=api),
+            Violation(
+                "integration_timeout_quota",
+                "integration_timeout_quota is not needed with response_transfer_mode STREAM: a "
+                f"streamed integration may wait up to {limits.APIGW_REST_STREAMING_MAX_INTEGRATION_TIMEOUT_S} s "
+                "without a quota increase. Leave it unset",
+                limits.SRC_APIGW_STREAMING,
+            )
+            if streaming and integration_timeout_quota is not None
+            else None,
+        )
         self._validate_escape_hatches(api, function_props, api_props)
         self._validate_api_specific(api, endpoint_type, cloud_watch_role, cors, authorization)
         is_edge = endpoint_type is not None and endpoint_type == apigw.EndpointType.EDGE
         quota_s = seconds(integration_timeout_quota)
         raise_first(self, api_rules.check_integration_timeout_quota(quota_s, api=api, edge=is_edge))
         if integration_timeout is None:
-            integration_timeout = Duration.seconds(api_rules.max_integration_timeout_s(api, quota_s))
+            integration_timeout = Duration.seconds(
+                limits.APIGW_REST_STREAMING_MAX_INTEGRATION_TIMEOUT_S
+                if streaming
+                else api_rules.max_integration_timeout_s(api, quota_s)
+            )
         timeout_s = seconds(timeout)
         integration_s = seconds(integration_timeout)
         rate = number(throttling_rate_limit)
@@ -346,7 +491,9 @@ class SyncApiFunction(Construct):
         reserved = number(reserved_concurrent_executions)
         raise_first(
             self,
-            api_rules.check_integration_timeout(integration_s, api=api, quota_s=quota_s),
+            url_rules.check_streaming_integration_timeout(integration_s)
+            if streaming
+            else api_rules.check_integration_timeout(integration_s, api=api, quota_s=quota_s),
             api_rules.check_timeout_below_integration_timeout(timeout_s, integration_s),
             self._required("throttling_rate_limit", throttling_rate_limit),
             self._required("throttling_burst_limit", throttling_burst_limit),
@@ -374,6 +521,8 @@ class SyncApiFunction(Construct):
             else None
         )
         warn(self, "cold-start-headroom", api_rules.low_cold_start_headroom(timeout_s, integration_s))
+        if streaming:
+            warn(self, "response-streaming-runtime", url_rules.streaming_runtime((runtime or DEFAULT_RUNTIME).name))
         warn(self, "throttling-above-account", api_rules.throttling_above_account(rate, burst))
         warn(
             self,
@@ -383,42 +532,10 @@ class SyncApiFunction(Construct):
 
         self.api_type: str = api
         self.authorization: Authorization = authorization
-        self.integration_timeout: Duration = integration_timeout
-        self.function = create_function(
-            self,
-            code=code,
-            handler=handler,
-            timeout=timeout,
-            runtime=runtime,
-            architecture=architecture,
-            memory_size=memory_size,
-            environment=environment,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-            layers=layers,
-            description=description,
-            log_retention=log_retention,
-            function_props=function_props,
-        )
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "SyncApiFunction: invoked synchronously by API Gateway; Lambda sends only failed "
-            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
-            "to the caller, who owns the retry",
-        )
-        self.alias: lambda_.Alias | None = None
-        target: lambda_.IFunction = self.function
-        if provisioned_concurrency is not None:
-            self.alias = lambda_.Alias(
-                self,
-                "Alias",
-                alias_name=ALIAS_NAME,
-                version=self.function.current_version,
-                provisioned_concurrent_executions=provisioned_concurrency,
-            )
-            target = self.alias
+        self.integration_timeout: Duration | None = integration_timeout
+        target = self._function_and_target(provisioned_concurrency, invoked_by="API Gateway", **function_kwargs)
 
-        self.access_log_group = logs.LogGroup(
+        self.access_log_group: logs.LogGroup | None = logs.LogGroup(
             self,
             "AccessLogs",
             retention=access_log_retention or DEFAULT_LOG_RETENTION,
@@ -489,6 +606,7 @@ class SyncApiFunction(Construct):
     ) -> Alarms:
         builder = AlarmBuilder(self, topic=topic)
         rest = self.api_type == api_rules.REST
+        assert self.stage is not None
         if rest:
             assert isinstance(self.api, apigw.RestApi)
             dimensions = {"ApiName": self.api.rest_api_name, "Stage": self.stage.stage_name}
@@ -651,6 +769,8 @@ class SyncApiFunction(Construct):
         api_props: Mapping[str, Any] | None,
     ) -> None:
         auth = self.authorization
+        access_log_group = self.access_log_group
+        assert access_log_group is not None
         method_options: dict[str, Any] = {}
         if auth.kind == Authorization.IAM:
             method_options["authorization_type"] = apigw.AuthorizationType.IAM
@@ -673,7 +793,9 @@ class SyncApiFunction(Construct):
             proxy=True,
             rest_api_name=api_name,
             integration_options=apigw.LambdaIntegrationOptions(
-                timeout=self.integration_timeout, allow_test_invoke=False
+                timeout=self.integration_timeout,
+                allow_test_invoke=False,
+                response_transfer_mode=self.response_transfer_mode,
             ),
             default_method_options=apigw.MethodOptions(**method_options),
             default_cors_preflight_options=cors,
@@ -684,13 +806,13 @@ class SyncApiFunction(Construct):
                 throttling_rate_limit=rate,
                 throttling_burst_limit=burst,
                 tracing_enabled=True,
-                access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
+                access_log_destination=apigw.LogGroupLogDestination(access_log_group),
                 access_log_format=apigw.AccessLogFormat.custom(json.dumps(REST_ACCESS_LOG_FIELDS)),
             ),
             **dict(api_props or {}),
         )
-        self.api: apigw.LambdaRestApi | apigwv2.HttpApi = api
-        self.stage: apigw.Stage | apigwv2.HttpStage = api.deployment_stage
+        self.api: apigw.LambdaRestApi | apigwv2.HttpApi | None = api
+        self.stage: apigw.Stage | apigwv2.HttpStage | None = api.deployment_stage
         self.url: str = api.url
         acknowledge(
             self.stage,
@@ -725,6 +847,8 @@ class SyncApiFunction(Construct):
         api_props: Mapping[str, Any] | None,
     ) -> None:
         auth = self.authorization
+        access_log_group = self.access_log_group
+        assert access_log_group is not None
         integration_s = seconds(self.integration_timeout)
         above_cdk_cap = integration_s is not None and integration_s > _CDK_HTTP_INTEGRATION_TIMEOUT_CAP_S
         integration = integrations.HttpLambdaIntegration(
@@ -773,7 +897,7 @@ class SyncApiFunction(Construct):
             auto_deploy=True,
             throttle=apigwv2.ThrottleSettings(rate_limit=rate, burst_limit=burst),
             access_log_settings=_AccessLogSettings(
-                apigwv2.LogGroupLogDestination(self.access_log_group),
+                apigwv2.LogGroupLogDestination(access_log_group),
                 apigw.AccessLogFormat.custom(json.dumps(HTTP_ACCESS_LOG_FIELDS)),
             ),
         )
@@ -790,6 +914,271 @@ class SyncApiFunction(Construct):
             acknowledge(construct, "AwsSolutions-APIG4", reason)
             if rest:
                 acknowledge(construct, "AwsSolutions-COG4", reason)
+
+    # ----------------------------------------------------------------------------------
+    # The function and what the front door invokes
+    # ----------------------------------------------------------------------------------
+    def _function_and_target(
+        self, provisioned_concurrency: int | None, *, invoked_by: str, **function_props: Any
+    ) -> lambda_.IFunction:
+        """Create ``self.function`` (``create_function``) and, with provisioned concurrency or
+        SnapStart, ``self.alias`` ``live`` on its current version; return what to invoke."""
+        self.function = create_function(self, **function_props)
+        acknowledge(
+            self.function,
+            "Serverless-LambdaDLQ",
+            f"SyncApiFunction: invoked synchronously by {invoked_by}; Lambda sends only failed "
+            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
+            "to the caller, who owns the retry",
+        )
+        self._acknowledge_snap_start_publish()
+        self.alias: lambda_.Alias | None = None
+        if provisioned_concurrency is None and not self.snap_start:
+            return self.function
+        self.alias = lambda_.Alias(
+            self,
+            "Alias",
+            alias_name=ALIAS_NAME,
+            version=self.function.current_version,
+            provisioned_concurrent_executions=provisioned_concurrency,
+        )
+        return self.alias
+
+    # ----------------------------------------------------------------------------------
+    # SnapStart
+    # ----------------------------------------------------------------------------------
+    def _validate_snap_start(
+        self,
+        snap_start: bool,
+        runtime: lambda_.Runtime | None,
+        provisioned_concurrency: int | None,
+        function_props: Mapping[str, Any] | None,
+    ) -> None:
+        """What AWS refuses together with SnapStart, each with its reason (snapstart.html)."""
+        extra = dict(function_props or {})
+        if "snap_start" in extra:
+            raise_first(
+                self,
+                Violation(
+                    "function_props",
+                    "function_props sets snap_start, which this construct sets itself (it also "
+                    "publishes a version and points the API at an alias of it); pass snap_start=True",
+                    limits.SRC_LAMBDA_SNAPSTART,
+                ),
+            )
+        if not snap_start:
+            return
+        storage = extra.get("ephemeral_storage_size")
+        storage_mb = (
+            None
+            if storage is None or storage.is_unresolved()
+            else float(storage.to_mebibytes())
+        )
+        raise_first(
+            self,
+            snapstart_rules.check_snap_start_runtime((runtime or DEFAULT_RUNTIME).name),
+            snapstart_rules.check_snap_start_without_provisioned(
+                number(provisioned_concurrency) if provisioned_concurrency is not None else None
+            ),
+            snapstart_rules.check_snap_start_without_efs(extra.get("filesystem") is not None),
+            snapstart_rules.check_snap_start_ephemeral_storage(storage_mb),
+        )
+
+    def _acknowledge_snap_start_publish(self) -> None:
+        """aws-cdk-lib warns that SnapStart needs published versions; this construct publishes
+        one (``function.current_version``) and points the front door at an alias of it."""
+        if self.snap_start:
+            Annotations.of(self.function).acknowledge_warning(
+                "@aws-cdk/aws-lambda:snapStartRequirePublish",
+                "SyncApiFunction(snap_start=True) publishes function.current_version and invokes "
+                "it through the alias 'live', never $LATEST",
+            )
+
+    # ----------------------------------------------------------------------------------
+    # Lambda function URL (api="url")
+    # ----------------------------------------------------------------------------------
+    def grant_invoke_url(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` call the function URL (``api="url"`` with ``Authorization.iam()``):
+        ``lambda:InvokeFunctionUrl`` and ``lambda:InvokeFunction`` (via the URL only), which new
+        function URLs require both since October 2025. Source: limits.SRC_LAMBDA_URL_AUTH."""
+        if self.function_url is None:
+            raise_first(
+                self,
+                Violation(
+                    "api",
+                    f"grant_invoke_url needs api='url', but this is api={self.api_type!r}; grant "
+                    "execute-api:Invoke on the API instead (api.arn_for_execute_api())",
+                    limits.SRC_LAMBDA_URL_AUTH,
+                ),
+            )
+        assert self.function_url is not None
+        return self.function_url.grant_invoke_url(grantee)
+
+    def _build_function_url(
+        self,
+        function_kwargs: Mapping[str, Any],
+        *,
+        provisioned_concurrency: int | None,
+        authorization: Authorization,
+        cors: Any,
+        invoke_mode: lambda_.InvokeMode | None,
+        alarms: bool,
+        alarm_topic: sns.ITopic | None,
+        server_error_rate_alarm_threshold: float | None,
+        latency_alarm_threshold: Duration | None,
+        throttles_alarm_threshold: int | None,
+        api_only: Mapping[str, Any],
+    ) -> None:
+        """The whole construct for ``api="url"``: a Lambda function URL as the front door."""
+        reserved_concurrent_executions = function_kwargs["reserved_concurrent_executions"]
+        runtime: lambda_.Runtime | None = function_kwargs["runtime"]
+        reserved = number(reserved_concurrent_executions)
+        timeout_s = seconds(function_kwargs["timeout"])
+        raise_first(
+            self,
+            url_rules.check_api_only_props([name for name, value in api_only.items() if value is not None]),
+            url_rules.check_url_authorization(authorization.kind),
+            api_rules.check_open_reason(authorization.reason) if authorization.kind == Authorization.NONE else None,
+            Violation(
+                "cors",
+                f"cors {type(cors).__name__} does not match api='url'; pass lambda_.FunctionUrlCorsOptions(...)",
+                limits.SRC_LAMBDA_URLS,
+            )
+            if cors is not None and not isinstance(cors, lambda_.FunctionUrlCorsOptions)
+            else None,
+            api_rules.check_provisioned_concurrency(
+                number(provisioned_concurrency) if provisioned_concurrency is not None else None, reserved
+            ),
+            alarm_settings_given(
+                alarms,
+                alarm_topic=alarm_topic,
+                server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
+                integration_latency_alarm_threshold=latency_alarm_threshold,
+                throttles_alarm_threshold=throttles_alarm_threshold,
+            ),
+            alarm_rules.check_rate_threshold(
+                number(server_error_rate_alarm_threshold),
+                prop="server_error_rate_alarm_threshold",
+                metric="Url5xxCount",
+            ),
+            *check_counts(throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles")),
+        )
+        self._validate_escape_hatches(url_rules.URL, function_kwargs["function_props"], None)
+        latency_s = self._url_latency_threshold_s(latency_alarm_threshold, timeout_s) if alarms else None
+        streaming = invoke_mode is not None and invoke_mode == lambda_.InvokeMode.RESPONSE_STREAM
+        warn(
+            self,
+            "function-url-unthrottled",
+            url_rules.unthrottled_url(reserved_concurrent_executions, open_url=authorization.kind == Authorization.NONE)
+            if reserved_concurrent_executions is None
+            else None,
+        )
+        if streaming:
+            warn(self, "response-streaming-runtime", url_rules.streaming_runtime((runtime or DEFAULT_RUNTIME).name))
+
+        self.api_type = url_rules.URL
+        self.authorization = authorization
+        self.integration_timeout = None
+        self.api = None
+        self.stage = None
+        self.access_log_group = None
+        self.authorizer = None
+        self.invoke_mode = invoke_mode or lambda_.InvokeMode.BUFFERED
+        target = self._function_and_target(provisioned_concurrency, invoked_by="its function URL", **function_kwargs)
+        self.function_url = lambda_.FunctionUrl(
+            self,
+            "Url",
+            function=target,
+            auth_type=lambda_.FunctionUrlAuthType.NONE
+            if authorization.kind == Authorization.NONE
+            else lambda_.FunctionUrlAuthType.AWS_IAM,
+            invoke_mode=self.invoke_mode,
+            cors=cors,
+        )
+        self.url = self.function_url.url
+        self.alarms = (
+            self._create_url_alarms(alarm_topic, server_error_rate_alarm_threshold, latency_s, throttles_alarm_threshold)
+            if alarms
+            else Alarms()
+        )
+
+    def _url_latency_threshold_s(self, given: Duration | None, timeout_s: float | None) -> float | None:
+        """The given threshold, or 80 % of the function timeout; validated below the timeout."""
+        threshold_s = seconds(given)
+        derived_from = None
+        if given is None:
+            if timeout_s is None:
+                return None
+            threshold_s = timeout_s * limits.DEFAULT_INTEGRATION_LATENCY_ALARM_FRACTION
+            derived_from = (
+                f"derived as {limits.DEFAULT_INTEGRATION_LATENCY_ALARM_FRACTION} x timeout {fmt_seconds(timeout_s)}"
+            )
+        raise_first(
+            self,
+            alarm_rules.check_age_threshold(
+                threshold_s,
+                timeout_s,
+                prop="integration_latency_alarm_threshold",
+                limit_prop="timeout",
+                what="Lambda stops the function at its timeout and the URL answers with an error",
+                source=limits.SRC_LAMBDA_URL_METRICS,
+                derived_from=derived_from,
+            ),
+        )
+        return threshold_s
+
+    def _create_url_alarms(
+        self, topic: sns.ITopic | None, rate: float | None, latency_s: float | None, throttles: float | None
+    ) -> Alarms:
+        """ServerErrorRate (Url5xxCount / UrlRequestCount), RequestLatency (UrlRequestLatency,
+        Maximum) and Throttles, from the function URL metrics (AWS/Lambda, FunctionName); the
+        thresholds default as for the APIs. Source: limits.SRC_LAMBDA_URL_METRICS."""
+        rate = rate if rate is not None else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD
+        throttles = throttles if throttles is not None else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD
+        builder = AlarmBuilder(self, topic=topic)
+        errors = lambda_metric(self.function, "Url5xxCount", "Sum")
+        requests = lambda_metric(self.function, "UrlRequestCount", "Sum")
+        builder.add(
+            "ServerErrorRate",
+            cloudwatch.MathExpression(
+                expression="FILL(errors, 0) / requests",
+                using_metrics={"errors": errors, "requests": requests},
+                label="5XX rate",
+                period=PERIOD,
+            ),
+            threshold=rate,
+            comparison=GT,
+            evaluation_periods=3,
+            datapoints_to_alarm=3,
+            description=(
+                f"more than {num(rate * 100)} % of function URL requests got a 5XX answer for 3 "
+                "minutes in a row (AWS/Lambda Url5xxCount / UrlRequestCount): function errors, "
+                "timeouts or throttles; callers see failures and own the retry. Check the "
+                "function's Errors, Throttles and Duration, and its log group."
+            ),
+        )
+        if latency_s is not None:
+            builder.add(
+                "RequestLatency",
+                lambda_metric(self.function, "UrlRequestLatency", "Maximum"),
+                threshold=latency_s * 1000,  # UrlRequestLatency is in milliseconds
+                comparison=GT,
+                evaluation_periods=5,
+                datapoints_to_alarm=3,
+                description=(
+                    f"function URL latency above {fmt_seconds(latency_s)} in 3 of 5 minutes "
+                    "(AWS/Lambda UrlRequestLatency, Maximum): requests come close to the function "
+                    "timeout, after which the caller gets an error. Look at the function's Duration "
+                    "and X-Ray traces for the slow call."
+                ),
+            )
+        builder.function_throttles(
+            self.function,
+            throttles,
+            "A function URL has no stage throttling: a throttled request is answered 429 and "
+            "the caller must retry.",
+        )
+        return builder.alarms
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

@@ -68,12 +68,13 @@ def _name(value: Any) -> str:
 @describes(
     "AWS::Lambda::Function",
     "Runtime", "Handler", "Timeout", "MemorySize", "ReservedConcurrentExecutions",
-    "Architectures", "TracingConfig", "LoggingConfig", "Environment",
+    "Architectures", "TracingConfig", "LoggingConfig", "Environment", "RecursiveLoop", "SnapStart",
 )
 def _function(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[str, Any]:
     lam = clients("lambda")
     cfg = lam.get_function_configuration(FunctionName=physical_id)
     concurrency = lam.get_function_concurrency(FunctionName=physical_id)
+    recursion = lam.get_function_recursion_config(FunctionName=physical_id) if "RecursiveLoop" in props else {}
     return _drop_none(
         {
             "Runtime": cfg.get("Runtime"),
@@ -85,8 +86,19 @@ def _function(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict
             "TracingConfig": cfg.get("TracingConfig"),
             "LoggingConfig": {"LogGroup": (cfg.get("LoggingConfig") or {}).get("LogGroup")},
             "Environment": cfg.get("Environment"),
+            "RecursiveLoop": recursion.get("RecursiveLoop"),
+            "SnapStart": {"ApplyOn": (cfg.get("SnapStart") or {}).get("ApplyOn")} if cfg.get("SnapStart") else None,
         }
     )
+
+
+def function_url_target(physical_id: str) -> dict[str, str]:
+    """GetFunctionUrlConfig's ``FunctionName`` (and ``Qualifier``) for an AWS::Lambda::Url's
+    physical id, the (qualified) function ARN."""
+    parts = physical_id.split(":")
+    if not physical_id.startswith("arn:") or len(parts) < 7:
+        return {"FunctionName": physical_id}
+    return {"FunctionName": parts[6], **({"Qualifier": parts[7]} if len(parts) > 7 else {})}
 
 
 def _function_name(arn_or_name: str | None) -> str | None:
@@ -100,12 +112,34 @@ def _function_name(arn_or_name: str | None) -> str | None:
     "FunctionName", "EventSourceArn", "BatchSize", "MaximumBatchingWindowInSeconds",
     "FunctionResponseTypes", "ScalingConfig", "FilterCriteria", "StartingPosition",
     "MaximumRetryAttempts", "MaximumRecordAgeInSeconds", "BisectBatchOnFunctionError",
-    "ParallelizationFactor", "TumblingWindowInSeconds", "DestinationConfig",
+    "ParallelizationFactor", "TumblingWindowInSeconds", "DestinationConfig", "MetricsConfig",
+    "ProvisionedPollerConfig",
 )
 def _event_source_mapping(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[str, Any]:
     esm = clients("lambda").get_event_source_mapping(UUID=physical_id)
     esm["FunctionName"] = _function_name(esm.get("FunctionArn"))
     return esm
+
+
+@describes("AWS::Lambda::Url", "AuthType", "InvokeMode", "Cors", "TargetFunctionArn", "Qualifier")
+def _function_url(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    """The URL config of the function (and alias) the template names."""
+    target = str(props["TargetFunctionArn"])
+    qualifier = props.get("Qualifier")
+    args = {"FunctionName": _name(target), **({"Qualifier": str(qualifier)} if qualifier else {})}
+    cfg = clients("lambda").get_function_url_config(**args)
+    arn = str(cfg.get("FunctionArn", ""))
+    parts = arn.split(":")
+    return _drop_none(
+        {
+            "AuthType": cfg.get("AuthType"),
+            "InvokeMode": cfg.get("InvokeMode"),
+            "Cors": cfg.get("Cors") or None,
+            # FunctionArn is qualified for an alias' URL: split it back into the template's two.
+            "TargetFunctionArn": ":".join(parts[:7]) if len(parts) >= 7 else None,
+            "Qualifier": parts[7] if len(parts) > 7 else None,
+        }
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -510,3 +544,17 @@ def _rule(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[str
             "Targets": _in_template_order(targets, props.get("Targets") or []),
         }
     )
+
+
+# --------------------------------------------------------------------------------------
+# EventBridge Scheduler
+# --------------------------------------------------------------------------------------
+@describes(
+    "AWS::Scheduler::Schedule",
+    "ScheduleExpression", "ScheduleExpressionTimezone", "FlexibleTimeWindow", "State", "Description",
+    "GroupName", "Target",
+)
+def _schedule(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    schedule = clients("scheduler").get_schedule(Name=physical_id, GroupName=props.get("GroupName", "default"))
+    return _drop_none({prop: schedule.get(prop) for prop in PROMISES["AWS::Scheduler::Schedule"]})
+

@@ -243,6 +243,11 @@ _GET_ATT: dict[tuple[str, str], AttReader] = {
         ApiId=p)["ApiEndpoint"],
     ("AWS::CloudWatch::Alarm", "Arn"): lambda r, p, _: r.clients("cloudwatch").describe_alarms(
         AlarmNames=[p])["MetricAlarms"][0]["AlarmArn"],
+    ("AWS::Lambda::Url", "FunctionArn"): lambda r, p, _: p,
+    ("AWS::Lambda::Url", "FunctionUrl"): lambda r, p, props: r.clients("lambda").get_function_url_config(
+        **describe.function_url_target(p))["FunctionUrl"],
+    ("AWS::Scheduler::Schedule", "Arn"): lambda r, p, props: r.clients("scheduler").get_schedule(
+        Name=p, GroupName=props.get("GroupName", "default"))["Arn"],
 }
 
 
@@ -399,12 +404,15 @@ def verify_assembly(outdir: Path, *, endpoint_url: str | None, local: bool) -> l
 #: The invocation-model promises: what the short table on the terminal shows (the full
 #: table, every compared property of every resource, goes to a file).
 KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
-    "AWS::Lambda::Function": ("Timeout", "ReservedConcurrentExecutions", "Architectures", "TracingConfig"),
+    "AWS::Lambda::Function": (
+        "Timeout", "ReservedConcurrentExecutions", "Architectures", "TracingConfig", "RecursiveLoop", "SnapStart",
+    ),
     "AWS::SQS::Queue": ("VisibilityTimeout", "MessageRetentionPeriod", "RedrivePolicy"),
     "AWS::Lambda::EventSourceMapping": (
         "BatchSize", "MaximumBatchingWindowInSeconds", "ScalingConfig", "FunctionResponseTypes",
         "FilterCriteria", "StartingPosition", "MaximumRetryAttempts", "MaximumRecordAgeInSeconds",
-        "BisectBatchOnFunctionError", "ParallelizationFactor", "DestinationConfig",
+        "BisectBatchOnFunctionError", "ParallelizationFactor", "DestinationConfig", "MetricsConfig",
+        "ProvisionedPollerConfig",
     ),
     "AWS::Lambda::EventInvokeConfig": ("MaximumRetryAttempts", "MaximumEventAgeInSeconds", "DestinationConfig"),
     "AWS::Events::Rule": ("Targets",),
@@ -412,6 +420,8 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::ApiGateway::Stage": ("MethodSettings",),
     "AWS::ApiGatewayV2::Integration": ("TimeoutInMillis",),
     "AWS::ApiGatewayV2::Stage": ("DefaultRouteSettings",),
+    "AWS::Lambda::Url": ("AuthType", "InvokeMode", "Qualifier"),
+    "AWS::Scheduler::Schedule": ("ScheduleExpression", "Target"),
 }
 
 

@@ -8,11 +8,13 @@
                         '-- Invoke(Event) --> Notifications (AsyncWorker) --> outbox queue
     Orders table stream --> OrderEvents (StreamProcessor, filtered) --PutEvents--> Orders bus
     Orders bus --rule OrderPlaced--> Notifications (idempotent: one email per order)
+    analyst --SigV4--> Reports (SyncApiFunction, function URL, SnapStart) -- Scan --> Orders table
+    EventBridge Scheduler (daily) --> DailyReport (AsyncWorker) -- Scan --> Orders table -> metrics
 
 Every failure path ends in an encrypted, durable queue: the payments DLQ, the
-notification worker's on-failure queue, the OrderPlaced rule's delivery DLQ and the
-order-events on-failure queue (discarded batches' metadata), all SSE-SQS, TLS only,
-14 days.
+notification worker's on-failure queue, the OrderPlaced rule's delivery DLQ, the
+order-events on-failure queue (discarded batches' metadata), and the daily report's
+schedule DLQ and on-failure queue, all SSE-SQS, TLS only, 14 days.
 
 **One stack, four components.** Each component is a ``Construct`` (``Payments``,
 ``Notifications``, ``OrdersApi``, ``OrderEvents``) in one ``OrderPipeline`` stack, not
@@ -35,6 +37,7 @@ from aws_cdk import CfnOutput, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_events as events
 from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
@@ -49,6 +52,9 @@ ORDER_STATUSES = ("PENDING", "PAID")
 #: The EventBridge source and detail type OrderEvents publishes for a new order.
 EVENT_SOURCE = "example.orders"
 ORDER_PLACED = "OrderPlaced"
+#: SQS provisioned mode pollers of the payments consumer (SQS's minimum): each drives up to
+#: 10 concurrent invocations, so the consumer reserves 10 x this.
+PAYMENT_POLLERS = 2
 
 
 def order_change_filters(statuses: tuple[str, ...] = ORDER_STATUSES) -> list[dict[str, Any]]:
@@ -129,12 +135,18 @@ class Notifications(Construct):
 class Payments(Construct):
     """QueueConsumer: charges each order once (idempotent) and marks it PAID.
 
-    ``reserved_concurrent_executions=5`` protects the payment provider (at most 5
-    concurrent charges); QueueConsumer matches the mapping's ``max_concurrency`` to it,
-    so the poller never invokes more than the reservation allows and throttling cannot
-    push good messages to the DLQ. Visibility timeout 6 x 20 s = 120 s (derived). A
-    declined payment is retried up to maxReceiveCount (5) receives, then the redrive
-    policy moves it to the encrypted DLQ (14 days)."""
+    SQS provisioned mode with 2 dedicated pollers (the minimum and here also the maximum):
+    payments are latency-sensitive and spiky (a sale starts), and warm pollers pick a
+    burst up at once instead of scaling from 5 invocations. Each SQS poller drives up to
+    10 concurrent invocations, so ``reserved_concurrent_executions=20`` (2 x 10) is what
+    the pollers may use - the payment provider sees at most 20 concurrent charges - and
+    QueueConsumer refuses a reservation that would throttle them (throttled messages
+    would move towards the DLQ). No ``max_concurrency``: AWS rejects it next to
+    provisioned mode. The mapping's own metrics are on (the default): ``FailedInvokeEvents``
+    counts the messages a batch reports as failed, which ``Errors`` never sees.
+    Visibility timeout 6 x 20 s = 120 s (derived). A declined payment is retried up to
+    maxReceiveCount (5) receives, then the redrive policy moves it to the encrypted DLQ
+    (14 days)."""
 
     def __init__(self, scope: Construct, id: str, *, code: lambda_.Code, layer: lambda_.ILayerVersion, orders_table: dynamodb.ITable) -> None:
         super().__init__(scope, id)
@@ -146,7 +158,10 @@ class Payments(Construct):
             handler="payments.handler.lambda_handler",
             layers=[layer],
             timeout=Duration.seconds(20),
-            reserved_concurrent_executions=5,
+            reserved_concurrent_executions=PAYMENT_POLLERS * 10,
+            provisioned_poller_config=lambda_.ProvisionedPollerConfig(
+                minimum_pollers=PAYMENT_POLLERS, maximum_pollers=PAYMENT_POLLERS
+            ),
             environment={
                 "POWERTOOLS_SERVICE_NAME": "payments",
                 "IDEMPOTENCY_TABLE_NAME": self.idempotency_table.table_name,
@@ -200,6 +215,57 @@ class OrdersApi(Construct):
         orders_table.grant(function, "dynamodb:PutItem", "dynamodb:GetItem")
         payments_queue.grant_send_messages(function)
         notifications.grant_invoke(function, environment_variable="NOTIFICATION_FUNCTION_NAME")
+
+
+class Reports(Construct):
+    """The order reports, read-only on the orders table (``dynamodb:Scan`` only).
+
+    - ``endpoint``: SyncApiFunction(api="url"): ``GET /report?since=...`` on a Lambda
+      function URL with AWS_IAM auth (analysts sign with SigV4; grant them with
+      ``endpoint.grant_invoke_url``). A URL has no 29 s integration timeout, so a scan may
+      take up to the 60 s function timeout (the handler answers ``truncated`` before);
+      2 reserved executions cap what reports may cost the table, since a URL has no stage
+      throttling. SnapStart: reports are rare, so most requests would pay a cold start;
+      the published version restores from a snapshot instead, and the URL points at the
+      alias ``live``.
+    - ``daily``: AsyncWorker on an EventBridge Scheduler schedule (06:00 UTC): the last
+      24 hours as CloudWatch metrics, one ``Orders`` count per status. Scheduler's own
+      retries and DLQ catch delivery failures, the worker's retries and on-failure queue
+      catch failed runs."""
+
+    def __init__(self, scope: Construct, id: str, *, code: lambda_.Code, layer: lambda_.ILayerVersion, orders_table: dynamodb.ITable) -> None:
+        super().__init__(scope, id)
+        environment = {"POWERTOOLS_SERVICE_NAME": "reports", "ORDERS_TABLE_NAME": orders_table.table_name}
+        self.endpoint = SyncApiFunction(
+            self,
+            "Endpoint",
+            code=code,
+            handler="reports.handler.lambda_handler",
+            layers=[layer],
+            api="url",
+            timeout=Duration.seconds(60),
+            reserved_concurrent_executions=2,
+            snap_start=True,
+            environment=environment,
+            description="Order pipeline: order report over a function URL (IAM)",
+        )
+        self.daily = AsyncWorker(
+            self,
+            "Daily",
+            code=code,
+            handler="reports.handler.daily_handler",
+            layers=[layer],
+            timeout=Duration.seconds(60),
+            environment=environment,
+            description="Order pipeline: daily order metrics, on a schedule",
+        )
+        self.schedule_dead_letter_queue = self.daily.add_schedule(
+            scheduler.ScheduleExpression.cron(minute="0", hour="6"),
+            input=scheduler.ScheduleTargetInput.from_object({"report": "daily"}),
+            description="Daily order metrics at 06:00 UTC",
+        )
+        for function in (self.endpoint.function, self.daily.function):
+            orders_table.grant(function, "dynamodb:Scan")
 
 
 class OrderEvents(Construct):
@@ -271,6 +337,7 @@ class OrderPipeline(Stack):
             notifications=self.notifications.worker,
         )
         self.order_events = OrderEvents(self, "OrderEvents", code=code, layer=layer, orders_table=self.orders_table, bus=self.bus)
+        self.reports = Reports(self, "Reports", code=code, layer=layer, orders_table=self.orders_table)
 
         outputs = {
             "ApiUrl": self.orders_api.api.url,
@@ -287,6 +354,11 @@ class OrderPipeline(Stack):
             "OrderEventsFunctionName": self.order_events.processor.function.function_name,
             "OrderEventsFailureQueueUrl": self.order_events.processor.failure_queue.queue_url,  # type: ignore[union-attr]
             "EventBusName": self.bus.event_bus_name,
+            "ReportUrl": self.reports.endpoint.url,
+            "ReportFunctionName": self.reports.endpoint.function.function_name,
+            "DailyReportFunctionName": self.reports.daily.function.function_name,
+            "DailyReportScheduleDeadLetterQueueUrl": self.reports.schedule_dead_letter_queue.queue_url,
+            "DailyReportFailureQueueUrl": self.reports.daily.failure_queue.queue_url,  # type: ignore[union-attr]
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

@@ -122,7 +122,7 @@ def fn_dims(built: Built, construct: Any) -> list[dict[str, Any]]:
 # --------------------------------------------------------------------------------------
 def test_queue_consumer_alarms(built: Built) -> None:
     c = built.queue
-    assert list(c.alarms) == ["DeadLetterQueue", "OldestMessageAge", "Errors", "Throttles"]
+    assert list(c.alarms) == ["DeadLetterQueue", "OldestMessageAge", "Errors", "Throttles", "FailedInvokeEvents"]
     assert built.metric(c.alarms["DeadLetterQueue"]) == count_alarm(
         "ApproximateNumberOfMessagesVisible", "AWS/SQS",
         [{"Name": "QueueName", "Value": built.queue_name(c.dead_letter_queue)}], 1, "Maximum",
@@ -189,7 +189,10 @@ def test_alarms_false_creates_none(built: Built) -> None:
 # --------------------------------------------------------------------------------------
 def test_stream_processor_alarms(built: Built) -> None:
     c = built.stream
-    assert list(c.alarms) == ["IteratorAge", "FailureQueue", "DestinationDeliveryFailures", "Errors"]
+    assert list(c.alarms) == [
+        "IteratorAge", "FailureQueue", "DestinationDeliveryFailures", "Errors",
+        "DiscardedToFailureDestination", "DroppedEvents", "FailedInvokeEvents",
+    ]
     # half of the default max_record_age (6 h), in milliseconds
     assert built.metric(c.alarms["IteratorAge"]) == {
         "ComparisonOperator": "GreaterThanThreshold",
@@ -332,5 +335,5 @@ def test_alarms_is_a_dict_with_bulk_actions() -> None:
     consumer.alarms.add_ok_action(cw_actions.SnsAction(topic))
     template = Template.from_stack(stack).to_json()
     alarms = [r for r in template["Resources"].values() if r["Type"] == "AWS::CloudWatch::Alarm"]
-    assert len(alarms) == 4
+    assert len(alarms) == 5  # DeadLetterQueue, OldestMessageAge, Errors, Throttles, FailedInvokeEvents
     assert all(a["Properties"]["OKActions"] == [{"Ref": stack.resolve(stack.get_logical_id(topic.node.default_child))}] for a in alarms)

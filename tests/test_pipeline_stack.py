@@ -44,7 +44,9 @@ def test_orders_table_is_encrypted_on_demand_with_new_and_old_images(template: a
 def test_every_queue_is_encrypted_and_every_failure_queue_keeps_14_days(synthesized) -> None:
     stack, raw = synthesized
     queues = resources(raw, "AWS::SQS::Queue")
-    assert len(queues) == 7  # payments + DLQ, outbox + DLQ, worker failure, rule DLQ, stream failure
+    # payments + DLQ, outbox + DLQ, worker failure, rule DLQ, stream failure, daily report's
+    # schedule DLQ + failure queue
+    assert len(queues) == 9
     for lid, queue in queues.items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, lid
     failure_ends = [
@@ -52,6 +54,8 @@ def test_every_queue_is_encrypted_and_every_failure_queue_keeps_14_days(synthesi
         stack.notifications.worker.failure_queue,
         stack.notifications.rule_dead_letter_queue,
         stack.order_events.processor.failure_queue,
+        stack.reports.schedule_dead_letter_queue,
+        stack.reports.daily.failure_queue,
     ]
     for queue in failure_ends:
         lid = stack.resolve(queue.node.default_child.logical_id)
@@ -60,14 +64,21 @@ def test_every_queue_is_encrypted_and_every_failure_queue_keeps_14_days(synthesi
     assert all("aws:SecureTransport" in json.dumps(p) for p in policies.values())
 
 
-def test_payments_reserved_concurrency_with_max_concurrency_matched(template: assertions.Template) -> None:
+def test_payments_provisioned_pollers_fit_the_reservation(template: assertions.Template) -> None:
+    """2 provisioned pollers x 10 invocations each = the 20 reserved executions."""
     template.has_resource_properties(
         "AWS::Lambda::Function",
-        {"Handler": "payments.handler.lambda_handler", "ReservedConcurrentExecutions": 5, "Timeout": 20},
+        {"Handler": "payments.handler.lambda_handler", "ReservedConcurrentExecutions": 20, "Timeout": 20},
     )
     template.has_resource_properties(
         "AWS::Lambda::EventSourceMapping",
-        {"BatchSize": 10, "ScalingConfig": {"MaximumConcurrency": 5}, "FunctionResponseTypes": ["ReportBatchItemFailures"]},
+        {
+            "BatchSize": 10,
+            "ProvisionedPollerConfig": {"MinimumPollers": 2, "MaximumPollers": 2},
+            "ScalingConfig": assertions.Match.absent(),
+            "MetricsConfig": {"Metrics": ["EventCount"]},
+            "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        },
     )
     template.has_resource_properties(
         "AWS::SQS::Queue",
@@ -195,7 +206,12 @@ def test_idempotency_windows_outlast_every_redrive_window(synthesized, monkeypat
     # notifications: an event arrives up to 24 h (rule retries) + 6 h (async event age)
     # late, then its failure queue / the rule's DLQ keep it 14 days for replay.
     (target,) = resources(raw, "AWS::Events::Rule").popitem()[1]["Properties"]["Targets"]
-    (invoke_config,) = [c["Properties"] for c in resources(raw, "AWS::Lambda::EventInvokeConfig").values()]
+    notifications_fn = stack.resolve(stack.notifications.worker.function.node.default_child.logical_id)
+    (invoke_config,) = [
+        c["Properties"]
+        for c in resources(raw, "AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": notifications_fn}
+    ]
     delivery = target["RetryPolicy"]["MaximumEventAgeInSeconds"] + invoke_config["MaximumEventAgeInSeconds"]
     failure = max(
         _retention(stack, raw, stack.notifications.worker.failure_queue),
@@ -203,3 +219,33 @@ def test_idempotency_windows_outlast_every_redrive_window(synthesized, monkeypat
     )
     assert notifications.IDEMPOTENCY_EXPIRES_AFTER_S > delivery + failure
     assert notifications.IDEMPOTENCY_EXPIRES_AFTER_S == 16 * 86400 + 6 * 3600
+
+
+def test_reports_endpoint_is_an_iam_function_url_on_a_snapstart_alias(synthesized) -> None:
+    stack, raw = synthesized
+    endpoint = stack.reports.endpoint
+    (url,) = resources(raw, "AWS::Lambda::Url").values()
+    assert url["Properties"]["AuthType"] == "AWS_IAM" and url["Properties"]["Qualifier"] == "live"
+    assert url["Properties"]["InvokeMode"] == "BUFFERED"
+    fn = raw["Resources"][stack.resolve(endpoint.function.node.default_child.logical_id)]["Properties"]
+    assert fn["SnapStart"] == {"ApplyOn": "PublishedVersions"} and fn["Timeout"] == 60
+    assert fn["ReservedConcurrentExecutions"] == 2 and fn["RecursiveLoop"] == "Terminate"
+    permissions = resources(raw, "AWS::Lambda::Permission").values()
+    assert not [p for p in permissions if "FunctionUrlAuthType" in p["Properties"]]  # IAM: no public permission
+
+
+def test_daily_report_runs_on_a_schedule_with_both_failure_paths(synthesized) -> None:
+    stack, raw = synthesized
+    (schedule,) = resources(raw, "AWS::Scheduler::Schedule").values()
+    target = schedule["Properties"]["Target"]
+    assert schedule["Properties"]["ScheduleExpression"] == "cron(0 6 * * ? *)"
+    assert target["RetryPolicy"] == {"MaximumEventAgeInSeconds": 86400, "MaximumRetryAttempts": 185}
+    dlq = stack.resolve(stack.reports.schedule_dead_letter_queue.node.default_child.logical_id)
+    assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": [dlq, "Arn"]}}
+    daily = stack.resolve(stack.reports.daily.function.node.default_child.logical_id)
+    (config,) = [
+        c["Properties"] for c in resources(raw, "AWS::Lambda::EventInvokeConfig").values()
+        if c["Properties"]["FunctionName"] == {"Ref": daily}
+    ]
+    assert config["MaximumRetryAttempts"] == 2 and "OnFailure" in config["DestinationConfig"]
+

@@ -47,6 +47,7 @@ from constructs_lib.checks.model import (
 from constructs_lib.checks.rules.api import DEFAULT_INTEGRATION_TIMEOUT_MS
 from constructs_lib.checks.rules.sqs import SQS_DEFAULT_BATCH_SIZE, redrive_policy, retention_s
 from constructs_lib.rules import num
+from constructs_lib.rules import provisioned as provisioned_rules
 from constructs_lib.rules import sqs as sqs_rules
 
 #: The average invocation duration assumed by the capacity estimate when ``--duration``
@@ -288,11 +289,22 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
     partial = isinstance(responses, list) and "ReportBatchItemFailures" in responses
     scaling = mapping.get("ScalingConfig")
     max_conc = number(scaling.get("MaximumConcurrency")) if isinstance(scaling, Mapping) else None
+    concurrency = f"maximum concurrency {num(max_conc) if max_conc is not None else 'none (scales with the queue)'}"
+    pollers = mapping.get("ProvisionedPollerConfig")
+    if isinstance(pollers, Mapping):
+        # SQS provisioned mode: each poller drives up to 10 invocations (limits.SRC_LAMBDA_SQS_SCALING).
+        low, high = provisioned_rules.effective_pollers(
+            number(pollers.get("MinimumPollers")), number(pollers.get("MaximumPollers"))
+        )
+        max_conc = provisioned_rules.pollers_max_concurrency(high)
+        concurrency = (
+            f"provisioned mode: {num(low)}-{num(high)} pollers, up to {num(max_conc)} concurrent invocations"
+        )
     filters = mapping.get("FilterCriteria")
     n_filters = len(filters.get("Filters") or []) if isinstance(filters, Mapping) else 0
     out.batching.append(
         f"{name}: batch size {num(batch) if batch is not None else '?'}, batching window {secs(window)}, "
-        f"maximum concurrency {num(max_conc) if max_conc is not None else 'none (scales with the queue)'}, "
+        f"{concurrency}, "
         f"partial batch responses {'on' if partial else 'off (batches of 1 need none)' if batch == 1 else 'OFF (one failure returns the whole batch)'}"
         + (f", {n_filters} filter(s) (non-matching messages are deleted)" if n_filters else "")
     )

@@ -29,6 +29,10 @@ EXTENSIONS: tuple[str, ...] = (
     # props (TimeoutInMillis ...) and RestApi EndpointConfiguration dropped
     "apigatewayv2",  # gap: AWS::ApiGatewayV2::Api / Stage / Integration / Route / Authorizer
     "events_rule",  # bugs: Rule on a custom bus (EventBus Ref) crashes; bus Description/DLQ/KMS dropped
+    "lambda_recursion",  # gap: RecursiveLoop and the recursion-config API
+    "lambda_snapstart",  # bug: SnapStart dropped, GetFunctionConfiguration always answers None
+    "lambda_url",  # gap: AWS::Lambda::Url; bug: the URL's Qualifier ignored
+    "scheduler_schedule",  # gap: AWS::Scheduler::Schedule
     "change_sets",  # bugs: change sets ignore DependsOn (REST API fails), lose Outputs/exports
     "stack_failures",  # bug: failures and unsupported types are silent; make them fail the stack
 )
@@ -50,6 +54,20 @@ GAPS: dict[str, str] = {
     "Rollback": (
         "moto cannot roll back: a failed stack is marked ROLLBACK_COMPLETE with the reason, but "
         "the resources created before the failure are kept"
+    ),
+    "Event source mapping behaviour": (
+        "moto's mappings never poll, so the per-mapping metrics (MetricsConfig) and the provisioned "
+        "pollers (ProvisionedPollerConfig) are verified as configuration only: no metric is "
+        "published and no poller runs; their alarms are verified as alarms"
+    ),
+    "Scheduler and function URL traffic": (
+        "moto's EventBridge Scheduler never fires a schedule and moto does not serve function URLs "
+        "(it needs Docker to run a function); the schedule's target, retry policy and DLQ and the "
+        "URL's auth type, invoke mode and qualifier are verified as configuration"
+    ),
+    "SnapStart and recursive loop detection at run time": (
+        "no snapshot is taken or restored and no loop is detected without running functions; "
+        "SnapStart and RecursiveLoop are verified as the functions' configuration"
     ),
 }
 

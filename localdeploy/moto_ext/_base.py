@@ -7,6 +7,7 @@ subclasses only), so every handler here names ``CloudFormationModel`` among its 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from moto.core.common_models import CloudFormationModel
@@ -96,4 +97,30 @@ def function_name(value: str) -> str:
     return value.split(":")[0]
 
 
-__all__ = ["CloudFormationModel", "HandlerDefaults", "function_name", "ref_name"]
+def keep_after_cloudformation(model: type[Any], keep: Callable[[Any, dict[str, Any]], None]) -> None:
+    """Wrap ``model``'s CloudFormation create and update handlers: after moto's own, call
+    ``keep(resource, properties)`` to set what moto's handler dropped."""
+    original_create = model.create_from_cloudformation_json.__func__
+    original_update = model.update_from_cloudformation_json.__func__
+
+    def create_from_cloudformation_json(
+        cls: type[Any], resource_name: str, cloudformation_json: dict[str, Any],
+        account_id: str, region_name: str, **kwargs: Any,
+    ) -> Any:
+        made = original_create(cls, resource_name, cloudformation_json, account_id, region_name, **kwargs)
+        keep(made, cloudformation_json["Properties"])
+        return made
+
+    def update_from_cloudformation_json(
+        cls: type[Any], original_resource: Any, new_resource_name: str,
+        cloudformation_json: dict[str, Any], account_id: str, region_name: str,
+    ) -> Any:
+        made = original_update(cls, original_resource, new_resource_name, cloudformation_json, account_id, region_name)
+        keep(made, cloudformation_json["Properties"])
+        return made
+
+    model.create_from_cloudformation_json = classmethod(create_from_cloudformation_json)
+    model.update_from_cloudformation_json = classmethod(update_from_cloudformation_json)
+
+
+__all__ = ["CloudFormationModel", "HandlerDefaults", "function_name", "keep_after_cloudformation", "ref_name"]

@@ -62,6 +62,16 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         with_(SQS, Fn=t.function(reserved=5), Mapping=t.mapping(ScalingConfig={"MaximumConcurrency": 6}, FunctionResponseTypes=["ReportBatchItemFailures"])),
         "Mapping",
     ),
+    "sqs-provisioned-pollers": (
+        with_(SQS, Fn=t.function(reserved=20), Mapping=t.mapping(ProvisionedPollerConfig={"MinimumPollers": 2, "MaximumPollers": 2}, FunctionResponseTypes=["ReportBatchItemFailures"])),
+        with_(SQS, Fn=t.function(reserved=19), Mapping=t.mapping(ProvisionedPollerConfig={"MinimumPollers": 2, "MaximumPollers": 2}, FunctionResponseTypes=["ReportBatchItemFailures"])),
+        "Mapping",
+    ),
+    "lambda-recursive-loop-allowed": (
+        t.template(Fn=t.function(RecursiveLoop="Terminate")),
+        t.template(Fn=t.function(RecursiveLoop="Allow")),
+        "Fn",
+    ),
     "lambda-unreserved-pool": (
         t.template(A=t.function(reserved=450), B=t.function(reserved=450)),
         t.template(A=t.function(reserved=450), B=t.function(reserved=451)),

@@ -117,6 +117,18 @@ PROBE = textwrap.dedent(
         perm = cfn.describe_stack_resource(StackName="kept", LogicalResourceId="Perm")["StackResourceDetail"]
         found["lambda_permission"] = not perm.get("PhysicalResourceId")
 
+        cfn.create_stack(StackName="features", TemplateBody=json.dumps({"Resources": {"Role": ROLE,
+            "Fn": fn("snap", SnapStart={"ApplyOn": "PublishedVersions"}, RecursiveLoop="Allow")}}))
+        found["lambda_snapstart"] = lam.get_function_configuration(FunctionName="snap")["SnapStart"]["ApplyOn"] == "None"
+        try:
+            lam.get_function_recursion_config(FunctionName="snap")
+            found["lambda_recursion"] = False
+        except Exception:
+            found["lambda_recursion"] = True
+        lam.create_function_url_config(FunctionName="snap", AuthType="AWS_IAM", Qualifier="live")
+        found["lambda_url.qualifier"] = not lam.get_function_url_config(
+            FunctionName="snap", Qualifier="live")["FunctionArn"].endswith(":live")
+
         cfn.create_stack(StackName="skip", TemplateBody=json.dumps({"Resources": {
             "Pipe": {"Type": "AWS::Pipes::Pipe", "Properties": {}}}}))
         found["stack_failures"] = cfn.describe_stacks(StackName="skip")["Stacks"][0]["StackStatus"] == "CREATE_COMPLETE"
@@ -145,6 +157,8 @@ GAP_TYPES = [
     "AWS::ApiGatewayV2::Integration",
     "AWS::ApiGatewayV2::Route",
     "AWS::ApiGatewayV2::Authorizer",
+    "AWS::Lambda::Url",
+    "AWS::Scheduler::Schedule",
 ]
 
 
@@ -178,6 +192,9 @@ def plain_moto() -> dict[str, object]:
         "events_rule.bus_properties",
         "apigateway.endpoint_configuration",
         "apigateway.integration_properties",
+        "lambda_snapstart",
+        "lambda_recursion",
+        "lambda_url.qualifier",
     ],
 )
 def test_bug_is_still_in_plain_moto(plain_moto: dict[str, object], workaround: str) -> None:

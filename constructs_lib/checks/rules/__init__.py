@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from constructs_lib.checks.core import CheckOptions, Finding, Rule
 from constructs_lib.checks.model import TemplateModel
 from constructs_lib.checks.rules import api, async_invoke, concurrency, sqs, streams, sync_invoke
+from constructs_lib.checks.rules import provisioned, recursion
 
 #: All rules, in the order the documentation lists them.
 ALL_RULES: tuple[Rule, ...] = (
@@ -16,6 +17,8 @@ ALL_RULES: tuple[Rule, ...] = (
     *async_invoke.RULES,
     *api.RULES,
     *sync_invoke.RULES,
+    *provisioned.RULES,
+    *recursion.RULES,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
 

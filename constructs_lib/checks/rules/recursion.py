@@ -1,0 +1,36 @@
+"""Recursive loop detection turned off (``RecursiveLoop: Allow``) on a Lambda function.
+
+The same pure rule as the constructs' ``recursive_loop`` prop
+(:mod:`constructs_lib.rules.recursion`). Read from ``AWS::Lambda::Function`` and
+``AWS::Serverless::Function`` resources.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from constructs_lib.checks.core import CheckOptions, Hit, rule
+from constructs_lib.checks.model import FUNCTION, SERVERLESS_FUNCTION, TemplateModel
+from constructs_lib.rules import recursion as recursion_rules
+
+
+@rule(
+    "lambda-recursive-loop-allowed",
+    "warning",
+    "A function turns off Lambda's recursive loop detection (RecursiveLoop: Allow).",
+    explanation="""With RecursiveLoop Terminate (the default), Lambda stops a function that is
+    invoked in a loop through Lambda, SQS, SNS or S3 after about 16 invocations and drops the
+    event. Allow turns that off: a loop runs, and bills, until someone notices. Allow is right
+    only for a deliberate, bounded recursion; acknowledge the finding with that reason.""",
+    fix="Remove RecursiveLoop or set it to Terminate; if the recursion is deliberate, bound it "
+    "(a depth counter in the payload) and acknowledge this finding with the reason.",
+)
+def lambda_recursive_loop_allowed(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for fn in model.of_type(FUNCTION, SERVERLESS_FUNCTION):
+        value = fn.get("RecursiveLoop")
+        violation = recursion_rules.recursive_loop_allowed(value if isinstance(value, str) else None, prop="RecursiveLoop")
+        if violation is not None:
+            yield Hit.of(fn, violation, location="Properties/RecursiveLoop")
+
+
+RULES = (lambda_recursive_loop_allowed,)
