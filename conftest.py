@@ -5,7 +5,8 @@ a page may need, visible in its source) is one test; the blocks of a page share 
 namespace, in order. A block that builds an ``App`` must synthesize it: the evaluator
 records ``app.synth()`` and fails the example when it was not called or produced no cloud
 assembly (``manifest.json``) - unless the block shows a ``ConstructPropsError``, which is
-raised before there is anything to synthesize. ``App()`` without ``outdir`` synthesizes into a temporary
+raised before there is anything to synthesize, or is an invisible setup block whose App the
+page's fragments build on and a closing invisible block synthesizes. ``App()`` without ``outdir`` synthesizes into a temporary
 directory, so nothing is written into the repository.
 """
 
@@ -36,7 +37,9 @@ class SynthesizingEvaluator:
 
     def __call__(self, example: Example) -> str | None:
         source = str(example.parsed)
-        if "App(" not in source:
+        if "App(" not in source or _is_invisible(example):
+            # An invisible setup block may create the App that the page's visible fragments
+            # build on; the page then synthesizes it in a closing invisible block.
             return self.python(example)
         import aws_cdk
 
@@ -63,6 +66,11 @@ class SynthesizingEvaluator:
         if missing:
             return f"app.synth() wrote no cloud assembly: {missing}"
         return None
+
+
+def _is_invisible(example: Example) -> bool:
+    """A ``<!-- invisible-code-block: python -->`` (page setup), not a visible example."""
+    return example.document.text[example.start : example.start + 40].lstrip().startswith("<!--")
 
 
 pytest_collect_file = Sybil(

@@ -284,9 +284,11 @@ class SyncApiFunction(Construct):
         and <= ``reserved_concurrent_executions`` when both are set.
     :param authorization: an :class:`Authorization`. Default ``Authorization.iam()``. An
         open endpoint needs ``Authorization.none(reason=...)``; the reason becomes the
-        cdk-nag acknowledgment (AwsSolutions-APIG4/COG4) on the routes it opens.
-    :param cors: CORS preflight, ``apigw.CorsOptions`` (REST) or
-        ``apigwv2.CorsPreflightOptions`` (HTTP). Default none (no CORS).
+        cdk-nag acknowledgment (AwsSolutions-APIG4/COG4) on the routes it opens (for a
+        function URL, see below).
+    :param cors: CORS preflight, ``apigw.CorsOptions`` (REST),
+        ``apigwv2.CorsPreflightOptions`` (HTTP) or ``lambda_.FunctionUrlCorsOptions`` (URL).
+        Default none (no CORS).
     :param stage_name: Default ``"prod"`` (REST, aws-cdk-lib's default) or ``"$default"``
         (HTTP, served at the root of the endpoint).
     :param api_name: Default the construct's id (aws-cdk-lib's default).
@@ -323,18 +325,19 @@ class SyncApiFunction(Construct):
     ``stage_name``, ``api_name``, ``access_log_retention``, ``cloud_watch_role``,
     ``api_props``, ``response_transfer_mode``) are errors.
 
-    :param authorization: ``Authorization.iam()`` (default: ``AuthType AWS_IAM``; grant callers
-        with ``grant_invoke_url``) or ``Authorization.none(reason=...)`` (``AuthType NONE``,
-        anyone may call it). Cognito and JWT are errors: a function URL has no authorizers.
     :param invoke_mode: ``lambda_.InvokeMode.BUFFERED`` (default: ``Invoke``, 6 MB payloads,
         what every runtime answers) or ``RESPONSE_STREAM`` (``InvokeWithResponseStream``,
         responses up to 200 MB, first byte sooner; a warning on a runtime that does not stream
         natively). An error with ``api="rest"`` / ``"http"``.
-    :param cors: ``lambda_.FunctionUrlCorsOptions``. Default none (no CORS headers).
-    :param server_error_rate_alarm_threshold: as for the APIs, on ``Url5xxCount`` /
-        ``UrlRequestCount``. :param integration_latency_alarm_threshold: the ``RequestLatency``
-        alarm on ``UrlRequestLatency`` (Maximum, 3 of 5 minutes); default 80 % of the function
-        timeout, and below it.
+
+    For a URL, ``authorization`` is ``Authorization.iam()`` (default: ``AuthType AWS_IAM``;
+    grant callers with ``grant_invoke_url``) or ``Authorization.none(reason=...)`` (``AuthType
+    NONE``, anyone may call it); Cognito and JWT are errors (a function URL has no
+    authorizers). ``cors`` is a ``lambda_.FunctionUrlCorsOptions`` (default none: no CORS
+    headers). The ``ServerErrorRate`` alarm reads ``Url5xxCount`` / ``UrlRequestCount``, and
+    ``integration_latency_alarm_threshold`` sets the ``RequestLatency`` alarm on
+    ``UrlRequestLatency`` (Maximum, 3 of 5 minutes; default 80 % of the function timeout, and
+    below it).
 
     Alarms (see the construct's page in docs/):
 

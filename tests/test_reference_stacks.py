@@ -15,16 +15,24 @@ from tests.conftest import ROOT
 
 #: An asset hash: 64 hex characters (S3 keys, asset paths, bootstrap metadata).
 ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+#: The logical id of a function's ``current_version``: aws-cdk-lib appends a hash of the
+#: function's configuration, code asset included, to the path hash, so it changes with
+#: every edit of the handler. The path hash (8 upper-case hex) stays; the rest is masked.
+VERSION_HASH = re.compile(r"(CurrentVersion[0-9A-F]{8})[0-9a-f]{32}")
+
+
+def _mask(text: str) -> str:
+    return VERSION_HASH.sub(r"\1<version-hash>", ASSET_HASH.sub("<asset-hash>", text))
 
 
 def normalise_assets(value: Any) -> Any:
     """Replace asset hashes so a snapshot changes only when the template does."""
     if isinstance(value, dict):
-        return {k: normalise_assets(v) for k, v in value.items()}
+        return {_mask(k): normalise_assets(v) for k, v in value.items()}
     if isinstance(value, list):
         return [normalise_assets(v) for v in value]
     if isinstance(value, str):
-        return ASSET_HASH.sub("<asset-hash>", value)
+        return _mask(value)
     return value
 
 
@@ -60,6 +68,15 @@ def test_normalise_assets_masks_only_hashes() -> None:
         "S3Key": "<asset-hash>.zip",
         "n": 1,
         "l": ["<asset-hash>"],
+    }
+
+
+def test_normalise_assets_masks_the_code_hash_of_version_ids_only() -> None:
+    version = "FnCurrentVersion1B23829D" + "0123456789abcdef" * 2
+    masked = "FnCurrentVersion1B23829D<version-hash>"
+    assert normalise_assets({version: {"Ref": version}, "FnCurrentVersion": 1}) == {
+        masked: {"Ref": masked},
+        "FnCurrentVersion": 1,
     }
 
 
