@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from constructs_lib import limits
@@ -11,10 +11,28 @@ from constructs_lib.checks.model import Resource, TemplateModel
 from constructs_lib.rules import Violation
 
 Level = Literal["error", "warning"]
-Status = Literal["non-compliant", "not-applicable"]
+Status = Literal["non-compliant", "not-applicable", "suppressed"]
+LEVELS: tuple[Level, ...] = ("error", "warning")
 #: The plugin's name; CDK derives the acknowledgment namespace from it, so a finding of
 #: rule ``sqs-visibility-timeout`` is acknowledged with ``constructs-lib::sqs-visibility-timeout``.
 PLUGIN_NAME = "constructs-lib"
+#: Where every rule's documentation page lives: ``<base><rule id>.md``. A finding's
+#: ``help_uri`` is built from it; set ``CONSTRUCTS_LIB_RULES_DOCS`` to point findings at
+#: your own copy (an internal docs site, a fork).
+RULE_DOCS_BASE_URL = "https://github.com/constructs-lib/constructs-lib/blob/main/docs/rules/"
+#: The same pages inside the repository (and the source distribution).
+RULE_DOCS_PATH = "docs/rules/"
+#: The key of a resource's ``Metadata`` where acknowledgments live:
+#: ``{"constructs-lib": {"acknowledge": [{"id": "<rule id>", "reason": "..."}]}}``.
+METADATA_KEY = "constructs-lib"
+
+
+def rule_docs_url(rule_id: str) -> str:
+    """The documentation page of a rule (``CONSTRUCTS_LIB_RULES_DOCS`` overrides the base)."""
+    import os
+
+    base = os.environ.get("CONSTRUCTS_LIB_RULES_DOCS") or RULE_DOCS_BASE_URL
+    return f"{base.rstrip('/')}/{rule_id}.md"
 
 
 @dataclass(frozen=True)
@@ -28,6 +46,10 @@ class CheckOptions:
     """
 
     account_concurrency: int = limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY
+    #: Rule ids not to run (from the config file's ``disable``).
+    disabled: frozenset[str] = frozenset()
+    #: Rule id -> level, overriding the rule's own (from the config file's ``levels``).
+    levels: Mapping[str, Level] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.account_concurrency < 1:
@@ -35,6 +57,9 @@ class CheckOptions:
                 f"account_concurrency {self.account_concurrency} is not a concurrency quota; it must be "
                 "1 or more (the default quota is 1,000 executions per Region)"
             )
+        for rule_id, level in self.levels.items():
+            if level not in LEVELS:
+                raise ValueError(f"level {level!r} of rule {rule_id} is not one of {', '.join(LEVELS)}")
 
 
 @dataclass(frozen=True)
@@ -47,6 +72,9 @@ class Hit:
     source: str = ""
     fix: str = ""
     applicable: bool = True
+    #: The resource the author wrote that best explains the finding (a SAM function and
+    #: event), when the rule knows better than the resource's own origin.
+    origin: str | None = None
 
     @classmethod
     def of(cls, resource: Resource, violation: Violation, *, location: str = "Properties", fix: str = "") -> Hit:
@@ -73,6 +101,20 @@ class Finding:
     message: str
     fix: str
     source: str
+    #: The line of the resource in ``file`` (1-based), when known.
+    line: int | None = None
+    #: The file the line refers to (the template, or the SAM template it was translated from).
+    file: str | None = None
+    #: The resource the author wrote, when the template was generated from it: the SAM
+    #: resource (and event) behind a translated resource.
+    origin: str | None = None
+    #: Which outcome of conditions the template cannot decide the finding comes from
+    #: (``None``: it holds whatever they decide).
+    branch: str | None = None
+    #: Why it is acknowledged (status ``"suppressed"``): the reason in the resource's metadata.
+    suppression: str | None = None
+    #: The rule's documentation page.
+    help_uri: str = ""
 
     @property
     def is_error(self) -> bool:
@@ -105,11 +147,20 @@ class Rule:
     fix: str
     check: TemplateCheck | None = None
     app_check: AppCheck | None = None
+    #: The AWS documentation of the behaviour the rule follows.
+    source: str = ""
+    #: Why the rule has its level: "AWS rejects ...", "data can be lost ...", or the
+    #: recommendation a warning stands for.
+    level_reason: str = ""
 
-    def finding(self, model: TemplateModel, hit: Hit) -> Finding:
+    @property
+    def help_uri(self) -> str:
+        return rule_docs_url(self.id)
+
+    def finding(self, model: TemplateModel, hit: Hit, *, level: Level | None = None) -> Finding:
         return Finding(
             rule_id=self.id,
-            level=self.level,
+            level=level or self.level,
             status="non-compliant" if hit.applicable else "not-applicable",
             template=model.name,
             resource=hit.resource.logical_id,
@@ -118,27 +169,34 @@ class Rule:
             location=hit.location,
             message=hit.message,
             fix=hit.fix or self.fix,
-            source=hit.source,
+            source=hit.source or self.source,
+            line=model.line_of(hit.resource.logical_id),
+            file=model.file,
+            origin=hit.origin or model.origin(hit.resource.logical_id),
+            branch=model.branch,
+            help_uri=self.help_uri,
         )
 
 
 def rule(
-    id: str, level: Level, summary: str, *, explanation: str, fix: str
+    id: str, level: Level, summary: str, *, explanation: str, fix: str, source: str = "", level_reason: str = ""
 ) -> Callable[[TemplateCheck], Rule]:
     """Decorator: turn a template check function into a :class:`Rule`."""
 
     def wrap(fn: TemplateCheck) -> Rule:
-        return Rule(id, level, summary, " ".join(explanation.split()), fix, check=fn)
+        return Rule(id, level, summary, " ".join(explanation.split()), fix, check=fn, source=source,
+                    level_reason=" ".join(level_reason.split()))
 
     return wrap
 
 
 def app_rule(
-    id: str, level: Level, summary: str, *, explanation: str, fix: str
+    id: str, level: Level, summary: str, *, explanation: str, fix: str, source: str = "", level_reason: str = ""
 ) -> Callable[[AppCheck], Rule]:
     """Decorator: turn an app-wide check function into a :class:`Rule`."""
 
     def wrap(fn: AppCheck) -> Rule:
-        return Rule(id, level, summary, " ".join(explanation.split()), fix, app_check=fn)
+        return Rule(id, level, summary, " ".join(explanation.split()), fix, app_check=fn, source=source,
+                    level_reason=" ".join(level_reason.split()))
 
     return wrap
