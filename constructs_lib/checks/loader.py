@@ -344,12 +344,15 @@ def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapp
 
 
 def _load_file(path: Path, name: str, out: Loaded, *, region: str, assets: Mapping[str, str] | None = None,
-               seen: set[Path] | None = None) -> None:
+               seen: set[Path] | None = None, acknowledged: Mapping[str, Mapping[str, str]] | None = None) -> None:
     data, source = read_source(path)
     if not is_template(data):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
     out.templates.append(name)
-    out.models.extend(models_from_template(data, name, source=source, region=region, sam_seconds=out.sam_seconds))
+    models = models_from_template(data, name, source=source, region=region, sam_seconds=out.sam_seconds)
+    for model in models:
+        model.acknowledged = acknowledged or {}
+    out.models.extend(models)
     seen = seen if seen is not None else set()
     seen.add(path.resolve())
     for lid, nested in _nested_templates(data, path.parent, assets or {}):
@@ -414,13 +417,54 @@ def _load_assembly(directory: Path, root: Path, out: Loaded, *, region: str, see
             if not template.is_file():
                 raise TemplateError(f"{directory / 'manifest.json'}: stack {artifact_id}: template {template} is missing")
             _load_file(template, _relative(template, root), out, region=region,
-                       assets=_asset_hashes(directory, artifacts, str(artifact_id)))
+                       assets=_asset_hashes(directory, artifacts, str(artifact_id)),
+                       acknowledged=_cdk_acknowledgments(directory, artifact))
         elif kind == "cdk:cloud-assembly" and props.get("directoryName") is not None:
             nested = directory / str(props["directoryName"])
             if not (nested / "manifest.json").is_file():
                 raise TemplateError(f"{directory / 'manifest.json'}: nested assembly {artifact_id}: {nested} has no "
                                     "manifest.json")
             _load_assembly(nested, root, out, region=region, seen=seen)
+
+
+def _cdk_acknowledgments(directory: Path, artifact: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+    """Logical id -> {rule id: reason} of our rules acknowledged with CDK's
+    ``Validations.of(construct).acknowledge`` (recorded in the stack's assembly metadata as
+    ``aws:cdk:acknowledged-rules``; it covers the construct and everything below it)."""
+    from constructs_lib.checks.core import PLUGIN_NAME
+
+    metadata: dict[str, Any] = {}
+    inline = artifact.get("metadata")
+    if isinstance(inline, dict):
+        metadata.update(inline)
+    extra = artifact.get("additionalMetadataFile")
+    if isinstance(extra, str):
+        try:
+            data, _ = read_source(directory / extra)
+        except TemplateError:
+            data = None  # unreadable metadata only loses CDK acknowledgments; the template is checked
+        if isinstance(data, dict):
+            metadata.update(data)
+    logical_ids: dict[str, str] = {}
+    acks: dict[str, dict[str, str]] = {}
+    prefix = f"{PLUGIN_NAME}::"
+    for path, entries in metadata.items():
+        for entry in entries if isinstance(entries, list) else []:
+            if not isinstance(entry, dict):
+                continue
+            if entry.get("type") == "aws:cdk:logicalId" and isinstance(entry.get("data"), str):
+                logical_ids[str(path)] = entry["data"]
+            elif entry.get("type") == "aws:cdk:acknowledged-rules" and isinstance(entry.get("data"), dict):
+                ours = {k.removeprefix(prefix): str(v) for k, v in entry["data"].items()
+                        if isinstance(k, str) and k.startswith(prefix) and str(v).strip()}
+                if ours:
+                    acks.setdefault(str(path), {}).update(ours)
+    found: dict[str, dict[str, str]] = {}
+    for path, lid in logical_ids.items():
+        for at, rules in acks.items():
+            if path == at or path.startswith(at.rstrip("/") + "/"):
+                found.setdefault(lid, {}).update(rules)
+    return found
 
 
 def _relative(path: Path, root: Path) -> str:

@@ -266,6 +266,9 @@ class TemplateModel:
         self.origins: Mapping[str, str] = {}
         #: Generated logical id -> the logical id its author wrote (SAM), for lines.
         self.authors: Mapping[str, str] = {}
+        #: Logical id -> {rule id: reason}: acknowledgments made outside the template (CDK's
+        #: ``Validations.of(...).acknowledge`` as the cloud assembly records them).
+        self.acknowledged: Mapping[str, Mapping[str, str]] = {}
         #: SAM function id -> {Api / HttpApi event name: (path, lower-case method)}.
         self.sam_events: Mapping[str, Mapping[str, tuple[str, str]]] = {}
         self.branch: str | None = None

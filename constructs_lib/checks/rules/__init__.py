@@ -116,7 +116,9 @@ def _acknowledge(findings: list[Finding], groups: list[list[TemplateModel]]) -> 
     from constructs_lib.checks.rules.template import acknowledged_rule_id, acknowledgment_reason, acknowledgments
 
     resources: dict[tuple[str, str], Resource] = {}
+    outside: dict[str, TemplateModel] = {}
     for group in groups:
+        outside.setdefault(group[0].name, group[0])
         for model in group:
             for lid, res in model.resources.items():
                 resources.setdefault((model.name, lid), res)
@@ -129,6 +131,9 @@ def _acknowledge(findings: list[Finding], groups: list[list[TemplateModel]]) -> 
                 if acknowledged_rule_id(entry) == f.rule_id and acknowledgment_reason(entry):
                     reason = acknowledgment_reason(entry)
                     break
+        model = outside.get(f.template)
+        if reason is None and model is not None:
+            reason = model.acknowledged.get(f.resource, {}).get(f.rule_id) or None
         result.append(replace(f, status="suppressed", suppression=reason) if reason else f)
     return result
 

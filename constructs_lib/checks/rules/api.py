@@ -113,6 +113,7 @@ def apigw_integration_timeout(model: TemplateModel, options: CheckOptions) -> It
             location,
             source,
             origin=_api_origin(model, trigger),
+            anchor=trigger.function,
         )
     for api_res in model.of_type(REST_API, HTTP_API):
         body = api_res.get("Body")
