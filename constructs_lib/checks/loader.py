@@ -256,7 +256,7 @@ def read_source(path: Path) -> tuple[Any, SourceFile]:
         try:
             data, source.yaml_lines = parse_yaml(text)
         except yaml.YAMLError as exc:
-            reason = f"not valid JSON: {json_error}" if json_error is not None else f"neither JSON nor YAML: {exc}"
+            reason = f"neither JSON nor YAML: {json_error if json_error is not None else exc}"
             raise TemplateError(f"{path}: {' '.join(reason.split())}") from None
         return data, source
     except TemplateError as exc:

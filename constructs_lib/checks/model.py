@@ -350,6 +350,11 @@ class TemplateModel:
         found = {fn.logical_id: fn for lid in sorted(self.refs_in(value)) if (fn := self.function_of({"Ref": lid}))}
         return next(iter(found.values())) if len(found) == 1 else None
 
+    def function_ref(self, value: Any) -> Resource | None:
+        """The function a trigger names: a reference to it (or its alias / version), or an
+        ARN built from one with ``Fn::Join`` / ``Fn::Sub`` (``${Fn.Arn}:live``)."""
+        return self.function_of(value) or (self.function_in(value) if isinstance(value, Mapping) else None)
+
     def functions(self) -> list[Resource]:
         return self.of_type(FUNCTION)
 
@@ -478,7 +483,7 @@ class TemplateModel:
 
     def _mapping_triggers(self) -> Iterator[Trigger]:
         for mapping in self.of_type(ESM):
-            fn = self.function_of(mapping.get("FunctionName"))
+            fn = self.function_ref(mapping.get("FunctionName"))
             if fn is None:
                 continue
             kind = self.stream_kind(mapping)
@@ -503,7 +508,7 @@ class TemplateModel:
 
     def _permission_triggers(self) -> Iterator[Trigger]:
         for perm in self.of_type(PERMISSION):
-            fn = self.function_of(perm.get("FunctionName"))
+            fn = self.function_ref(perm.get("FunctionName"))
             principal = principal_name(perm.get("Principal"))
             if fn is None or principal is None or principal == APIGW_PRINCIPAL:
                 continue  # API Gateway: the method / integration edge carries the timeout
@@ -534,12 +539,12 @@ class TemplateModel:
             for target in as_list(rule.get("Targets")):
                 if not isinstance(target, Mapping):
                     continue
-                fn = self.function_of(target.get("Arn"))
+                fn = self.function_ref(target.get("Arn"))
                 if fn is not None:
                     yield Trigger("eventbridge", fn.logical_id, rule.logical_id, rule.logical_id, {"target": target})
         for schedule in self.of_type(SCHEDULE):
             target = schedule.get("Target")
-            fn = self.function_of(dig(target, "Arn"))
+            fn = self.function_ref(dig(target, "Arn"))
             if fn is not None:
                 yield Trigger(
                     "scheduler", fn.logical_id, schedule.logical_id, schedule.logical_id,
@@ -548,20 +553,20 @@ class TemplateModel:
         for sub in self.of_type(SNS_SUBSCRIPTION):
             if sub.get("Protocol") != "lambda":
                 continue
-            fn = self.function_of(sub.get("Endpoint"))
+            fn = self.function_ref(sub.get("Endpoint"))
             if fn is not None:
                 topic = self.ref(sub.get("TopicArn"))
                 yield Trigger("sns", fn.logical_id, sub.logical_id, topic.logical_id if topic else None)
         for topic in self.of_type(SNS_TOPIC):
             for sub in as_list(topic.get("Subscription")):
                 if dig(sub, "Protocol") == "lambda":
-                    fn = self.function_of(dig(sub, "Endpoint"))
+                    fn = self.function_ref(dig(sub, "Endpoint"))
                     if fn is not None:
                         yield Trigger("sns", fn.logical_id, topic.logical_id, topic.logical_id, {"inline": True})
         for bucket in self.of_type(S3_BUCKET, CDK_BUCKET_NOTIFICATIONS):
             source = bucket if bucket.type == S3_BUCKET else self.ref(bucket.get("BucketName"))
             for config in as_list(dig(bucket.properties, "NotificationConfiguration", "LambdaConfigurations")):
-                fn = self.function_of(dig(config, "Function"))
+                fn = self.function_ref(dig(config, "Function"))
                 if fn is not None:
                     yield Trigger("s3", fn.logical_id, bucket.logical_id, source.logical_id if source else None)
 
@@ -624,7 +629,7 @@ class TemplateModel:
         """Every other service that names a function in its own resource."""
 
         def edge(kind: str, invoker: str, via: Resource, value: Any) -> Iterator[Trigger]:
-            fn = self.function_of(value) or self.function_in(value)
+            fn = self.function_ref(value)
             if fn is not None:
                 yield Trigger(kind, fn.logical_id, via.logical_id, via.logical_id, {"invoker": invoker})
 

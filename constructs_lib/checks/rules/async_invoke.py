@@ -129,7 +129,7 @@ def _targets(model: TemplateModel) -> Iterator[tuple[Resource, str, Mapping[str,
 
 
 def _lambda_target(model: TemplateModel, arn: object) -> bool:
-    return model.function_of(arn) is not None or (isinstance(arn, str) and ":lambda:" in arn and ":function:" in arn)
+    return model.function_ref(arn) is not None or (isinstance(arn, str) and ":lambda:" in arn and ":function:" in arn)
 
 
 @rule(
