@@ -220,10 +220,13 @@ def decode(data: bytes) -> str:
             except UnicodeDecodeError as exc:
                 raise TemplateError(f"not valid {codec.upper()} text (byte {exc.start})") from None
     try:
-        return data.decode("utf-8")
+        text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         hint = " (it looks like UTF-16 without a byte-order mark)" if b"\x00" in data[:64] else ""
         raise TemplateError(f"not UTF-8 text: byte 0x{data[exc.start]:02x} at offset {exc.start}{hint}") from None
+    if "\x00" in text:
+        raise TemplateError("contains NUL characters (it looks like UTF-16 without a byte-order mark)")
+    return text
 
 
 def read_source(path: Path) -> tuple[Any, SourceFile]:
