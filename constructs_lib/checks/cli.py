@@ -75,6 +75,10 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         help="also list what could not be decided (a reference leaves the template, a resource is unreadable)",
     )
     parser.add_argument("--show-suppressed", action="store_true", help="also list findings acknowledged in metadata")
+    parser.add_argument(
+        "--only-templates", action="store_true",
+        help="skip given files that are no CloudFormation/SAM templates instead of failing (for pre-commit hooks)",
+    )
 
 
 def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-def]
@@ -103,7 +107,8 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
     try:
-        loaded = load_paths(args.paths, region=args.region or config.region or "us-east-1")
+        loaded = load_paths(args.paths, region=args.region or config.region or "us-east-1",
+                            only_templates=args.only_templates)
     except (TemplateError, OSError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE

@@ -515,10 +515,11 @@ def _looks_like_template(path: Path) -> bool:
     return bool(_LOOKS_LIKE_TEMPLATE.search(head.decode("utf-8", "replace")))
 
 
-def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION) -> Loaded:
+def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION, only_templates: bool = False) -> Loaded:
     """Every template at ``paths``: a ``cdk.out`` (every stack, nested stages and nested
     stacks included), a template file (JSON, YAML, SAM), or any directory (every template
-    below it). Raises TemplateError for the first input that cannot be read."""
+    below it). Raises TemplateError for the first input that cannot be read; with
+    ``only_templates`` a given file that is no template (as a scan would) is skipped."""
     out = Loaded()
     for raw in paths:
         p = Path(raw)
@@ -532,6 +533,9 @@ def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION)
                 raise TemplateError(f"{p}: no templates (expected a cdk.out directory with manifest.json, or "
                                     "CloudFormation / SAM templates below it)")
         elif p.is_file():
+            if only_templates and not _looks_like_template(p):
+                out.skipped.append(p)
+                continue
             _load_file(p, p.name if len(paths) == 1 else str(p), out, region=region)
         else:
             raise TemplateError(f"{p}: no such file or directory")
