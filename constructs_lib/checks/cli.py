@@ -146,7 +146,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
                 n, total = len(loaded.sam_seconds), sum(loaded.sam_seconds)
                 notes.append(f"SAM: {n} template(s) translated in {total:.2f} s ({total / n:.3f} s each)")
             if loaded.skipped:
-                notes.append(f"{len(loaded.skipped)} file(s) below the given directories are no templates; skipped")
+                notes.append(f"{len(loaded.skipped)} file(s) are no CloudFormation or SAM templates; skipped")
             report.write_text(target, shown, findings, len(loaded.templates), notes)
     finally:
         if args.output:
