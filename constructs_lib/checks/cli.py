@@ -115,7 +115,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     options = CheckOptions(
         account_concurrency=args.account_concurrency or config.account_concurrency or limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
         disabled=config.disable,
-        levels=config.levels,  # type: ignore[arg-type]
+        levels=config.levels,
     )
     findings = run_checks(loaded.models, options)
     fail_on = args.fail_on or config.fail_on or "error"

@@ -185,7 +185,6 @@ def _yaml_resource_lines(root: Any) -> dict[str, int]:
 
 def parse_yaml(text: str) -> tuple[Any, dict[str, int]]:
     """A YAML document with CloudFormation's short forms, and the line of every resource."""
-    import yaml
 
     global _LOADER
     if _LOADER is None:
@@ -331,8 +330,8 @@ def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapp
     for lid, body in (resources.items() if isinstance(resources, Mapping) else ()):
         if not isinstance(body, Mapping) or body.get("Type") != NESTED_STACK:
             continue
-        metadata = body.get("Metadata") if isinstance(body.get("Metadata"), Mapping) else {}
-        props = body.get("Properties") if isinstance(body.get("Properties"), Mapping) else {}
+        metadata: Mapping[str, Any] = body["Metadata"] if isinstance(body.get("Metadata"), Mapping) else {}
+        props: Mapping[str, Any] = body["Properties"] if isinstance(body.get("Properties"), Mapping) else {}
         asset = metadata.get("aws:asset:path")
         url = props.get("TemplateURL")
         if isinstance(asset, str) and asset.endswith(".json"):

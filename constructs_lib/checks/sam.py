@@ -86,8 +86,7 @@ def translate(template: Mapping[str, Any], *, region: str = DEFAULT_REGION) -> T
     parameters = _placeholders(sam)
     for lid, body in resources.items():
         if isinstance(body, dict) and isinstance(body.get("Type"), str) and body["Type"].startswith("AWS::Serverless::"):
-            metadata = body.get("Metadata") if isinstance(body.get("Metadata"), dict) else {}
-            body["Metadata"] = {**metadata, ORIGIN_KEY: {"resource": lid, "type": body["Type"]}}
+            body["Metadata"] = {**_dict(body.get("Metadata")), ORIGIN_KEY: {"resource": lid, "type": body["Type"]}}
     api_events = _api_events(resources)
     previous = ArnGenerator.BOTO_SESSION_REGION_NAME
     ArnGenerator.BOTO_SESSION_REGION_NAME = region
@@ -96,7 +95,7 @@ def translate(template: Mapping[str, Any], *, region: str = DEFAULT_REGION) -> T
             None,
             Parser(),
             plugins=[ServerlessAppPlugin(sar_client=_NoServerlessRepo())],
-            boto_session=_Region(region),  # type: ignore[arg-type]  # only its region_name is read
+            boto_session=_Region(region),  # only its region_name is read
         )
         output = translator.translate(sam, parameter_values=parameters, passthrough_metadata=True)
     except InvalidDocumentException as exc:
@@ -142,6 +141,10 @@ def _drop_foreach(sam: dict[str, Any]) -> list[tuple[str, str]]:
     return problems
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _s3(name: str) -> str:
     return f"s3://{PLACEHOLDER_BUCKET}/{name}"
 
@@ -155,9 +158,8 @@ def _placeholders(sam: dict[str, Any]) -> dict[str, Any]:
     """Replace local artifact paths by placeholder S3 locations, as ``sam package`` would;
     return the parameter values the translator needs (AutoPublishAlias parameters)."""
     parameters: dict[str, Any] = {}
-    declared = sam.get("Parameters") if isinstance(sam.get("Parameters"), dict) else {}
-    globals_ = sam.get("Globals") if isinstance(sam.get("Globals"), dict) else {}
-    global_fn = globals_.get("Function") if isinstance(globals_.get("Function"), dict) else {}
+    declared = _dict(sam.get("Parameters"))
+    global_fn = _dict(_dict(sam.get("Globals")).get("Function"))
     for key in ("CodeUri", "ImageUri"):
         if _local(global_fn.get(key)):
             global_fn[key] = PLACEHOLDER_IMAGE if key == "ImageUri" else _s3("code.zip")

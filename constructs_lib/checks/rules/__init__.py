@@ -124,16 +124,16 @@ def _acknowledge(findings: list[Finding], groups: list[list[TemplateModel]]) -> 
                 resources.setdefault((model.name, lid), res)
     result = []
     for f in findings:
-        res = resources.get((f.template, f.resource))
+        found = resources.get((f.template, f.resource))
         reason = None
-        if res is not None and f.rule_id != template.metadata_acknowledgment.id:
-            for entry in acknowledgments(res):
+        if found is not None and f.rule_id != template.metadata_acknowledgment.id:
+            for entry in acknowledgments(found):
                 if acknowledged_rule_id(entry) == f.rule_id and acknowledgment_reason(entry):
                     reason = acknowledgment_reason(entry)
                     break
-        model = outside.get(f.template)
-        if reason is None and model is not None:
-            reason = model.acknowledged.get(f.resource, {}).get(f.rule_id) or None
+        owner = outside.get(f.template)
+        if reason is None and owner is not None:
+            reason = owner.acknowledged.get(f.resource, {}).get(f.rule_id) or None
         result.append(replace(f, status="suppressed", suppression=reason) if reason else f)
     return result
 
