@@ -82,11 +82,16 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-def]
-    from constructs_lib.checks.config import find_config, load_config
+    """The configuration (named on ``err``), or ``None`` after printing why it is wrong."""
+    from constructs_lib.checks.config import ConfigError, find_config, load_config
     from constructs_lib.checks.rules import RULES_BY_ID
 
-    path = Path(args.config) if args.config else find_config()
-    config = load_config(path, set(RULES_BY_ID))
+    try:
+        path = Path(args.config) if args.config else find_config()
+        config = load_config(path, set(RULES_BY_ID))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=err)
+        return None
     if config.path is not None:
         print(f"constructs-lib: using config {config.path}", file=err)
     return config
@@ -95,16 +100,13 @@ def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-d
 def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from constructs_lib import __version__
     from constructs_lib.checks import report
-    from constructs_lib.checks.config import ConfigError
     from constructs_lib.checks.loader import TemplateError, load_paths
     from constructs_lib.checks.rules import ALL_RULES, run_checks
 
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        config = _config(args, err)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=err)
+    config = _config(args, err)
+    if config is None:
         return EXIT_USAGE
     try:
         loaded = load_paths(args.paths, region=args.region or config.region or "us-east-1",
@@ -164,15 +166,12 @@ def failed(findings: Sequence[Finding], fail_on: str) -> bool:
 
 def run_rules(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from constructs_lib.checks import report
-    from constructs_lib.checks.config import ConfigError
     from constructs_lib.checks.rules import ALL_RULES
 
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        config = _config(args, err)
-    except ConfigError as exc:
-        print(f"error: {exc}", file=err)
+    config = _config(args, err)
+    if config is None:
         return EXIT_USAGE
     levels = dict(config.levels)
     if args.format == "json":
