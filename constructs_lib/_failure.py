@@ -7,7 +7,7 @@ import json
 import re
 from typing import Literal
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, CfnResource, Duration, Validations
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -16,10 +16,28 @@ from constructs_lib import limits
 from constructs_lib._validation import number
 
 
+#: The acknowledgment namespace of our own checks (``constructs_lib.checks.PLUGIN_NAME``).
+_OUR_RULES = "constructs-lib::"
+
+
 def acknowledge(construct: Construct, rule_id: str, reason: str) -> None:
     """Acknowledge one cdk-nag (or other policy-validation) finding on ``construct`` and
-    its children, with the specific reason it does not apply."""
+    its children, with the specific reason it does not apply.
+
+    An acknowledgment of one of our own rules (``constructs-lib::<rule id>``) is also
+    written into the template, on the construct's CloudFormation resource, as
+    ``Metadata["constructs-lib"]["acknowledge"]``: ``constructs-lib check`` reads it from
+    any template, so it is as quiet as the synth-time plugin. One ``add_metadata`` per
+    acknowledgment (after reading the ones already there).
+    """
     Validations.of(construct).acknowledge(Acknowledgment(id=rule_id, reason=reason))
+    if rule_id.startswith(_OUR_RULES):
+        resource = construct if isinstance(construct, CfnResource) else construct.node.default_child
+        if isinstance(resource, CfnResource):
+            existing = resource.get_metadata("constructs-lib")
+            entries = list(existing.get("acknowledge", [])) if isinstance(existing, dict) else []
+            entries.append({"id": rule_id.removeprefix(_OUR_RULES), "reason": reason})
+            resource.add_metadata("constructs-lib", {"acknowledge": entries})
 
 
 def create_failure_queue(

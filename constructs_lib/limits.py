@@ -414,3 +414,127 @@ APIGW_REST_STREAMING_MAX_INTEGRATION_TIMEOUT_S = 15 * 60
 SRC_LAMBDA_SNAPSTART = "https://docs.aws.amazon.com/lambda/latest/dg/snapstart.html"
 SNAPSTART_MIN_RUNTIME_VERSIONS = {"python": (3, 12), "java": (11,), "dotnet": (8,)}
 SNAPSTART_MAX_EPHEMERAL_STORAGE_MB = 512
+
+# Who invokes Lambda, and how (the checks' invocation graph)
+# --------------------------------------------------------------------------------------
+#: AWS's list of the services that invoke Lambda and their method of invocation.
+SRC_LAMBDA_SERVICES = "https://docs.aws.amazon.com/lambda/latest/dg/lambda-services.html"
+#: Older revisions of the same list, still AWS's word for the synchronous invokers it no longer
+#: tabulates (Alexa, CloudFront Lambda@Edge).
+SRC_LAMBDA_SYNC_SERVICES = SRC_LAMBDA_SYNC
+SRC_LAMBDA_URL_INVOKING = "https://docs.aws.amazon.com/lambda/latest/dg/urls-invocation.html"
+SRC_IOT_CUSTOM_AUTHORIZER = "https://docs.aws.amazon.com/iot/latest/developerguide/custom-auth.html"
+SRC_LAMBDA_EDGE = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/lambda-edge-how-it-works.html"
+SRC_CFN_CUSTOM_RESOURCES = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-custom-resources-lambda.html"
+)
+SRC_PIPES_LAMBDA = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-pipes-event-target.html"
+SRC_APIGW_LAMBDA = "https://docs.aws.amazon.com/lambda/latest/dg/services-apigateway.html"
+SRC_APIGW_WEBSOCKET_QUOTAS = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-execution-service-websocket-limits-table.html"
+)
+#: "$disconnect ... is a best-effort event": API Gateway calls it after the connection closed.
+SRC_APIGW_WEBSOCKET_ROUTES = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-websocket-api-route-keys-connect-disconnect.html"
+)
+SRC_APIGW_OPENAPI_INTEGRATION = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-swagger-extensions-integration.html"
+)
+SRC_APIGW_QUICK_CREATE = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-apigatewayv2-api.html"
+)
+#: "For FIFO queues, the enqueue timestamp resets when the message is moved to a dead-letter
+#: queue"; for standard queues it is unchanged, so the DLQ must keep messages longer.
+SRC_SQS_DLQ_RETENTION = (
+    "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
+    "setting-up-dead-letter-queue-retention.html"
+)
+#: "Durable functions require qualified identifiers for invocation" (version, alias or
+#: $LATEST), and "don't support Lambda destinations" (a DLQ catches failed events).
+SRC_LAMBDA_DURABLE_INVOKING = "https://docs.aws.amazon.com/lambda/latest/dg/durable-invoking.html"
+SRC_CFN_METADATA = "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-attribute-metadata.html"
+SRC_CFN_TEMPLATE_ANATOMY = "https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/template-anatomy.html"
+
+#: WebSocket API integration timeout: 50 ms to 29 s, not raisable. Source: SRC_APIGW_WEBSOCKET_QUOTAS.
+APIGW_WEBSOCKET_MAX_INTEGRATION_TIMEOUT_S = 29
+
+SYNC = "sync"
+ASYNC = "async"
+POLLED = "polled"
+
+#: How every AWS service that invokes Lambda does it: ONE table, read by the checks' template
+#: model (``constructs_lib.checks.model``) to decide each trigger's invocation model.
+#: Source: SRC_LAMBDA_SERVICES ("Services that can invoke Lambda functions"), unless a row
+#: names its own.
+#:
+#: name -> (invocation, service principals, how the template wires it, source, discards)
+#:
+#: ``invocation`` is ``SYNC`` (the service waits and owns the retries), ``ASYNC`` (Lambda
+#: queues the event and retries it) or ``POLLED`` (an event source mapping reads a queue or
+#: stream). ``discards`` is True for asynchronous invokers whose failed events are discarded
+#: unless a DLQ or on-failure destination keeps them; CloudFormation custom resources and
+#: CodePipeline actions also invoke asynchronously, but a lost event there fails the stack or
+#: pipeline visibly (after its timeout) instead of losing data.
+LAMBDA_INVOKERS: dict[str, tuple[str, tuple[str, ...], str, str, bool]] = {
+    # --- synchronous: the caller waits -------------------------------------------------
+    "apigateway-rest": (SYNC, ("apigateway.amazonaws.com",),
+                        "AWS::ApiGateway::Method integration; RestApi Body (OpenAPI)", SRC_APIGW_LAMBDA, False),
+    "apigateway-http": (SYNC, ("apigateway.amazonaws.com",),
+                        "AWS::ApiGatewayV2::Integration; Api Body (OpenAPI) or Target (quick create)",
+                        SRC_APIGW_LAMBDA, False),
+    "apigateway-websocket": (SYNC, ("apigateway.amazonaws.com",),
+                             "AWS::ApiGatewayV2::Integration of a WEBSOCKET Api", SRC_APIGW_WEBSOCKET_QUOTAS, False),
+    "alb": (SYNC, ("elasticloadbalancing.amazonaws.com",),
+            "AWS::ElasticLoadBalancingV2::TargetGroup (TargetType lambda)", SRC_LAMBDA_SERVICES, False),
+    "function-url": (SYNC, ("*",), "AWS::Lambda::Url", SRC_LAMBDA_URL_INVOKING, False),
+    "cognito": (SYNC, ("cognito-idp.amazonaws.com", "cognito-sync.amazonaws.com"),
+                "AWS::Cognito::UserPool LambdaConfig", SRC_LAMBDA_SERVICES, False),
+    "lex": (SYNC, ("lexv2.amazonaws.com", "lex.amazonaws.com"), "permission", SRC_LAMBDA_SERVICES, False),
+    "alexa": (SYNC, ("alexa-appkit.amazon.com", "alexa-connectedhome.amazon.com"), "permission",
+              SRC_LAMBDA_SYNC_SERVICES, False),
+    "cloudfront": (SYNC, ("edgelambda.amazonaws.com",),
+                   "AWS::CloudFront::Distribution LambdaFunctionAssociations", SRC_LAMBDA_EDGE, False),
+    "firehose": (SYNC, ("firehose.amazonaws.com",),
+                 "AWS::KinesisFirehose::DeliveryStream processor (LambdaArn)", SRC_LAMBDA_SERVICES, False),
+    "iot-authorizer": (SYNC, ("iot.amazonaws.com",), "AWS::IoT::Authorizer AuthorizerFunctionArn",
+                       SRC_IOT_CUSTOM_AUTHORIZER, False),
+    "s3-batch": (SYNC, ("batchoperations.s3.amazonaws.com",), "permission", SRC_LAMBDA_SERVICES, False),
+    "secrets-manager": (SYNC, ("secretsmanager.amazonaws.com",),
+                        "AWS::SecretsManager::RotationSchedule RotationLambdaARN", SRC_LAMBDA_SERVICES, False),
+    "connect": (SYNC, ("connect.amazonaws.com",), "permission", SRC_LAMBDA_SERVICES, False),
+    "vpc-lattice": (SYNC, ("vpc-lattice.amazonaws.com",), "AWS::VpcLattice::TargetGroup (Type LAMBDA)",
+                    SRC_LAMBDA_SERVICES, False),
+    "pipes-sync": (SYNC, (), "AWS::Pipes::Pipe target, InvocationType REQUEST_RESPONSE (the default)",
+                   SRC_PIPES_LAMBDA, False),
+    # --- asynchronous: Lambda queues the event --------------------------------------------
+    "s3": (ASYNC, ("s3.amazonaws.com",), "AWS::S3::Bucket NotificationConfiguration; permission",
+           SRC_LAMBDA_SERVICES, True),
+    "sns": (ASYNC, ("sns.amazonaws.com",), "AWS::SNS::Subscription / Topic Subscription (Protocol lambda)",
+            SRC_LAMBDA_SERVICES, True),
+    "ses": (ASYNC, ("ses.amazonaws.com",), "permission", SRC_LAMBDA_SERVICES, True),
+    "eventbridge": (ASYNC, ("events.amazonaws.com",), "AWS::Events::Rule Targets", SRC_LAMBDA_SERVICES, True),
+    "scheduler": (ASYNC, ("scheduler.amazonaws.com",), "AWS::Scheduler::Schedule Target", SRC_LAMBDA_SERVICES, True),
+    "logs": (ASYNC, ("logs.amazonaws.com",), "AWS::Logs::SubscriptionFilter DestinationArn", SRC_LAMBDA_SERVICES, True),
+    "codecommit": (ASYNC, ("codecommit.amazonaws.com",), "AWS::CodeCommit::Repository Triggers",
+                   SRC_LAMBDA_SERVICES, True),
+    "config": (ASYNC, ("config.amazonaws.com",), "AWS::Config::ConfigRule Source (CUSTOM_LAMBDA)",
+               SRC_LAMBDA_SERVICES, True),
+    "iot": (ASYNC, ("iot.amazonaws.com",), "AWS::IoT::TopicRule Lambda action", SRC_LAMBDA_SERVICES, True),
+    "cloudwatch-alarms": (ASYNC, ("lambda.alarms.cloudwatch.amazonaws.com",), "AWS::CloudWatch::Alarm action",
+                          SRC_LAMBDA_SERVICES, True),
+    "pipes-async": (ASYNC, (), "AWS::Pipes::Pipe target, InvocationType FIRE_AND_FORGET", SRC_PIPES_LAMBDA, True),
+    "destination": (ASYNC, (), "AWS::Lambda::EventInvokeConfig OnSuccess/OnFailure naming a function",
+                    SRC_LAMBDA_ASYNC_DEST, True),
+    "cloudformation": (ASYNC, ("cloudformation.amazonaws.com",), "custom resource ServiceToken",
+                       SRC_CFN_CUSTOM_RESOURCES, False),
+    "codepipeline": (ASYNC, ("codepipeline.amazonaws.com",), "pipeline Invoke action (its role)",
+                     SRC_LAMBDA_SERVICES, False),
+    # --- polled: an event source mapping -------------------------------------------------
+    "sqs": (POLLED, (), "AWS::Lambda::EventSourceMapping on an SQS queue", SRC_LAMBDA_SERVICES, False),
+    "kinesis": (POLLED, (), "AWS::Lambda::EventSourceMapping on a Kinesis stream", SRC_LAMBDA_SERVICES, False),
+    "dynamodb": (POLLED, (), "AWS::Lambda::EventSourceMapping on a DynamoDB stream", SRC_LAMBDA_SERVICES, False),
+    "kafka": (POLLED, (), "AWS::Lambda::EventSourceMapping on MSK or self-managed Kafka", SRC_LAMBDA_SERVICES, False),
+    "mq": (POLLED, (), "AWS::Lambda::EventSourceMapping on an Amazon MQ broker", SRC_LAMBDA_SERVICES, False),
+    "documentdb": (POLLED, (), "AWS::Lambda::EventSourceMapping on a DocumentDB change stream",
+                   SRC_LAMBDA_SERVICES, False),
+}

@@ -1,10 +1,13 @@
-"""``constructs-lib check PATH``: run the invocation-model checks on templates on disk;
+"""``constructs-lib check PATH...``: run the invocation-model checks on templates on disk;
+``constructs-lib rules``: list the rules and their levels;
 ``constructs-lib explain PATH``: the Markdown report of ``constructs_lib.checks.explain``;
 ``constructs-lib simulate PATH --scenario NAME``: ``constructs_lib.simulate`` under a fault.
 
-PATH is a ``cdk.out`` directory (every stack, nested stages included) or one template
-file, JSON or YAML. Exit status: 0 no errors (warnings allowed), 1 at least one error,
-2 the path could not be read or the arguments are wrong.
+PATH is a ``cdk.out`` directory (every stack, nested stages and nested stacks included), a
+template file (JSON or YAML, CloudFormation or SAM), or any directory (every template
+below it); several may be given. Exit status: 0 nothing at or above ``--fail-on``
+(default: error), 1 at least one such finding, 2 an input could not be read or the
+arguments or the configuration are wrong.
 """
 
 from __future__ import annotations
@@ -13,13 +16,14 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Finding
-from constructs_lib.checks.loader import TemplateError, load_path
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json", "sarif", "junit")
 
 
 def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
@@ -28,8 +32,11 @@ def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
 
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser("check", help="check a cdk.out directory or a JSON/YAML template")
+    check = commands.add_parser("check", help="check cdk.out directories, templates (JSON/YAML/SAM) or directories of them")
     add_check_arguments(check)
+    rules = commands.add_parser("rules", help="list the rules with their levels")
+    rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    rules.add_argument("--config", metavar="FILE", help="pyproject.toml with [tool.constructs-lib] (default: found upward)")
     from constructs_lib.checks.explain import add_explain_arguments
 
     explain = commands.add_parser(
@@ -46,88 +53,151 @@ def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
 
 
 def _positive_int(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"{value} is not a concurrency quota; it must be 1 or more")
     return value
 
 
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="a cdk.out directory or a template file (JSON or YAML)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
     parser.add_argument(
-        "--account-concurrency",
-        type=_positive_int,
-        default=limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
-        metavar="N",
-        help="the account's Lambda concurrency quota for the unreserved-pool rule (default %(default)s)",
+        "paths", nargs="+", metavar="PATH",
+        help="a cdk.out directory, a template file (JSON/YAML, CloudFormation or SAM) or a directory of them",
     )
+    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument(
-        "--show-not-applicable",
-        action="store_true",
-        help="also list the rules that could not be decided because a reference leaves the template",
+        "--fail-on", choices=("error", "warning", "none"), default=None,
+        help="exit 1 when a finding at this level or above remains (default error; 'none' always exits 0)",
     )
+    parser.add_argument("--config", metavar="FILE", help="pyproject.toml with [tool.constructs-lib] (default: found upward)")
+    parser.add_argument(
+        "--account-concurrency", type=_positive_int, default=None, metavar="N",
+        help=f"the account's Lambda concurrency quota for the unreserved-pool rule "
+        f"(default {limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY})",
+    )
+    parser.add_argument("--region", default=None, help="the Region SAM templates are translated for (default us-east-1)")
+    parser.add_argument(
+        "--show-not-applicable", action="store_true",
+        help="also list what could not be decided (a reference leaves the template, a resource is unreadable)",
+    )
+    parser.add_argument("--show-suppressed", action="store_true", help="also list findings acknowledged in metadata")
+    parser.add_argument(
+        "--only-templates", action="store_true",
+        help="skip given files that are no CloudFormation/SAM templates instead of failing (for pre-commit hooks)",
+    )
+
+
+def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-def]
+    """The configuration (named on ``err``), or ``None`` after printing why it is wrong."""
+    from constructs_lib.checks.config import ConfigError, find_config, load_config
+    from constructs_lib.checks.rules import RULES_BY_ID
+
+    try:
+        path = Path(args.config) if args.config else find_config()
+        config = load_config(path, set(RULES_BY_ID))
+    except ConfigError as exc:
+        print(f"error: {exc}", file=err)
+        return None
+    if config.path is not None:
+        print(f"constructs-lib: using config {config.path}", file=err)
+    return config
 
 
 def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from constructs_lib.checks.rules import run_checks
+    from constructs_lib import __version__
+    from constructs_lib.checks import report
+    from constructs_lib.checks.loader import TemplateError, load_paths
+    from constructs_lib.checks.rules import ALL_RULES, run_checks
 
     out = out or sys.stdout
     err = err or sys.stderr
+    config = _config(args, err)
+    if config is None:
+        return EXIT_USAGE
     try:
-        models = load_path(args.path)
+        loaded = load_paths(args.paths, region=args.region or config.region or "us-east-1",
+                            only_templates=args.only_templates)
     except (TemplateError, OSError) as exc:
         print(f"error: {exc}", file=err)
         return EXIT_USAGE
-    findings = run_checks(models, CheckOptions(account_concurrency=args.account_concurrency))
-    shown = [f for f in findings if f.applicable or args.show_not_applicable]
+    options = CheckOptions(
+        account_concurrency=args.account_concurrency or config.account_concurrency or limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
+        disabled=config.disable,
+        levels=config.levels,
+    )
+    findings = run_checks(loaded.models, options)
+    fail_on = args.fail_on or config.fail_on or "error"
+    shown = [
+        f for f in findings
+        if f.applicable or (args.show_not_applicable and f.status == "not-applicable")
+        or (args.show_suppressed and f.status == "suppressed")
+    ]
+    rules = [r for r in ALL_RULES if r.id not in config.disable]
+    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    try:
+        if args.format == "json":
+            extra = {
+                "config": str(config.path) if config.path else None,
+                "fail_on": fail_on,
+                "sam_translations_s": [round(s, 4) for s in loaded.sam_seconds],
+            }
+            report.write_json(target, shown, findings, loaded.templates, extra)
+        elif args.format == "sarif":
+            log = report.sarif(findings, rules, levels=dict(config.levels), version=__version__)
+            json.dump(log, target, indent=2)
+            target.write("\n")
+        elif args.format == "junit":
+            target.write(report.junit(findings, rules, loaded.templates, fail_on=fail_on))
+        else:
+            notes = []
+            if loaded.sam_seconds:
+                n, total = len(loaded.sam_seconds), sum(loaded.sam_seconds)
+                notes.append(f"SAM: {n} template(s) translated in {total:.2f} s ({total / n:.3f} s each)")
+            if loaded.skipped:
+                notes.append(f"{len(loaded.skipped)} file(s) are no CloudFormation or SAM templates; skipped")
+            report.write_text(target, shown, findings, len(loaded.templates), notes)
+    finally:
+        if args.output:
+            target.close()
+    if args.output:
+        print(f"wrote {args.output}", file=err)
+    return EXIT_ERRORS if failed(findings, fail_on) else EXIT_OK
+
+
+def failed(findings: Sequence[Finding], fail_on: str) -> bool:
+    """Whether a finding at ``fail_on`` or above remains (not acknowledged, applicable)."""
+    levels = {"error": ("error",), "warning": ("error", "warning"), "none": ()}[fail_on]
+    return any(f.applicable and f.level in levels for f in findings)
+
+
+def run_rules(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
+    from constructs_lib.checks import report
+    from constructs_lib.checks.rules import ALL_RULES
+
+    out = out or sys.stdout
+    err = err or sys.stderr
+    config = _config(args, err)
+    if config is None:
+        return EXIT_USAGE
+    levels = dict(config.levels)
     if args.format == "json":
-        json.dump(
-            {
-                "templates": [m.name for m in models],
-                "summary": _summary(findings),
-                "findings": [f.to_dict() for f in shown],
-            },
-            out,
-            indent=2,
-        )
+        json.dump(report.rules_json(ALL_RULES, levels, config.disable), out, indent=2)
         out.write("\n")
     else:
-        _print_text(shown, findings, len(models), out)
-    return EXIT_ERRORS if any(f.is_error for f in findings) else EXIT_OK
-
-
-def _summary(findings: Sequence[Finding]) -> dict[str, int]:
-    return {
-        "errors": sum(f.is_error for f in findings),
-        "warnings": sum(f.applicable and f.level == "warning" for f in findings),
-        "not_applicable": sum(not f.applicable for f in findings),
-    }
-
-
-def _print_text(shown: Sequence[Finding], findings: Sequence[Finding], templates: int, out: TextIO) -> None:
-    for f in shown:
-        label = f.level.upper() if f.applicable else "N/A"
-        where = f"{f.template}: {f.resource}" + (f" ({f.path})" if f.path else "")
-        print(f"{label} {f.rule_id}  {where}", file=out)
-        print(f"  {f.message}", file=out)
-        if f.applicable:
-            print(f"  fix: {f.fix}", file=out)
-            if f.source:
-                print(f"  see: {f.source}", file=out)
-        print(file=out)
-    s = _summary(findings)
-    print(
-        f"{templates} template(s) checked: {s['errors']} error(s), {s['warnings']} warning(s), "
-        f"{s['not_applicable']} not applicable",
-        file=out,
-    )
+        out.write(report.rules_table(ALL_RULES, levels, config.disable))
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int:
     args = build_parser(prog).parse_args(argv)
     if args.command == "check":
         return run_check(args)
+    if args.command == "rules":
+        return run_rules(args)
     if args.command == "explain":
         from constructs_lib.checks.explain import run_explain
 

@@ -177,12 +177,28 @@ class FailurePath:
     edge: str
 
 
+def _known_kind(trig: Trigger) -> Trigger | None:
+    """The trigger in the kinds this report describes: the model's newer asynchronous kinds
+    (Scheduler, destinations, custom resources) as "async", unknown sources of a mapping as
+    "stream"; synchronous services other than API Gateway and durable chained invokes are
+    not described yet (None)."""
+    from dataclasses import replace
+
+    if trig.kind in ("scheduler", "destination", "custom-resource"):
+        return replace(trig, kind="async", detail={**trig.detail, "principal": trig.invoker})
+    if trig.kind == "other":
+        return replace(trig, kind="stream")
+    return None if trig.kind in ("sync", "durable-invoke") else trig
+
+
 def triggers(model: TemplateModel, fn: Resource) -> list[Trigger]:
     """The function's triggers, one per (kind, source); event invoke configs are settings,
     not sources, and a service permission duplicates the rule or subscription edge."""
     preference = {EVENTS_RULE: 0, SNS_SUBSCRIPTION: 0}
     chosen: dict[tuple[str, str | None], Trigger] = {}
-    for trig in model.triggers_of(fn.logical_id):
+    for trig in map(_known_kind, model.triggers_of(fn.logical_id)):
+        if trig is None:
+            continue
         via = model.resources.get(trig.via)
         if via is not None and via.type == EVENT_INVOKE_CONFIG:
             continue

@@ -32,7 +32,7 @@ from aws_cdk import (
 
 from constructs_lib import __version__, limits
 from constructs_lib.checks.core import PLUGIN_NAME, CheckOptions, Finding
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.checks.loader import models_from_template
 from constructs_lib.checks.rules import ALL_RULES, run_checks
 
 
@@ -65,7 +65,9 @@ class InvocationModelChecks:
     def validate(self, context: IPolicyValidationContext) -> PolicyValidationPluginReport:
         paths = list(context.template_paths)
         models = [
-            TemplateModel(json.loads(Path(p).read_text(encoding="utf-8")), name=p) for p in paths
+            model
+            for p in paths
+            for model in models_from_template(json.loads(Path(p).read_text(encoding="utf-8")), name=p)
         ]
         self.findings = run_checks(models, self.options)
         violations = [_violation(f) for f in self.findings if f.applicable]

@@ -44,6 +44,27 @@ def check_visibility_timeout(
     )
 
 
+def check_visibility_timeout_accepted(
+    visibility_timeout_s: float | None,
+    timeout_s: float | None,
+    *,
+    prop: str = "visibility_timeout",
+    timeout_prop: str = "timeout",
+) -> Violation | None:
+    """Visibility timeout >= function timeout: below it, Lambda refuses to create (or
+    update) the event source mapping. Source: limits.SRC_LAMBDA_SQS ("Lambda validates this
+    requirement when you create or update an event source mapping")."""
+    if visibility_timeout_s is None or timeout_s is None or visibility_timeout_s >= timeout_s:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {fmt_seconds(visibility_timeout_s)} is below {timeout_prop} ({fmt_seconds(timeout_s)}); "
+        "Lambda rejects an SQS event source mapping whose function timeout exceeds the queue's "
+        "visibility timeout, so the deploy fails",
+        limits.SRC_LAMBDA_SQS,
+    )
+
+
 def check_visibility_timeout_max(
     visibility_timeout_s: float | None,
     *,

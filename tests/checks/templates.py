@@ -93,10 +93,12 @@ def invoke_config(on_failure: Any = None, function: str = FN) -> dict[str, Any]:
     )
 
 
-def events_rule(target_arn: Any = None, dead_letter: Any = None) -> dict[str, Any]:
+def events_rule(target_arn: Any = None, dead_letter: Any = None, retry: Any = None) -> dict[str, Any]:
     target: dict[str, Any] = {"Id": "Target0", "Arn": target_arn if target_arn is not None else arn(FN)}
     if dead_letter is not None:
         target["DeadLetterConfig"] = {"Arn": dead_letter}
+    if retry is not None:
+        target["RetryPolicy"] = retry
     return _res("AWS::Events::Rule", {"ScheduleExpression": "rate(1 hour)", "Targets": [target]})
 
 
@@ -161,3 +163,20 @@ def caller_and_callee(caller_timeout: Any, callee_timeout: Any, *, async_callee:
         resources["CalleeConfig"] = invoke_config(arn("Dlq"), function="Callee")
         resources["Dlq"] = dlq()
     return resources
+
+
+def alias(function: str = FN, name: str = "live") -> dict[str, Any]:
+    return _res("AWS::Lambda::Alias", {"FunctionName": ref(function), "FunctionVersion": "1", "Name": name})
+
+
+def with_metadata(resource: dict[str, Any], metadata: dict[str, Any]) -> dict[str, Any]:
+    return {**resource, "Metadata": metadata}
+
+
+def schedule(target_arn: Any = None, dead_letter: Any = None, retry: Any = None) -> dict[str, Any]:
+    target: dict[str, Any] = {"Arn": target_arn if target_arn is not None else arn(FN), "RoleArn": "arn:aws:iam::123456789012:role/s"}
+    if dead_letter is not None:
+        target["DeadLetterConfig"] = {"Arn": dead_letter}
+    if retry is not None:
+        target["RetryPolicy"] = retry
+    return _res("AWS::Scheduler::Schedule", {"ScheduleExpression": "rate(1 hour)", "FlexibleTimeWindow": {"Mode": "OFF"}, "Target": target})

@@ -38,7 +38,7 @@ def cdk_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
     outdir = tmp_path_factory.mktemp("cdk.out")
     app = App(outdir=str(outdir), context={"aws:cdk:enable-path-metadata": True})
     plain_consumer(app)
-    plain_consumer(Stage(app, "Prod"), visibility_s=60)
+    plain_consumer(Stage(app, "Prod"), visibility_s=20)
     app.synth()
     return outdir
 
@@ -46,10 +46,11 @@ def cdk_out(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_cdk_out_with_an_error_exits_1_and_prints_resource_rule_message_fix(cdk_out: Path) -> None:
     code, out, _ = run("check", str(cdk_out))
     assert code == 1
-    assert "ERROR sqs-visibility-timeout  assembly-Prod/ProdPlainConsumer" in out
+    assert "ERROR sqs-visibility-below-function-timeout  assembly-Prod/ProdPlainConsumer" in out
     assert "(Prod/PlainConsumer/Queue/Resource)" in out
-    assert "VisibilityTimeout 60 s is below 6 x" in out
+    assert "VisibilityTimeout 20 s is below the Timeout of" in out
     assert "fix: Set the queue's VisibilityTimeout" in out
+    assert "rule: https://" in out and "docs/rules/sqs-visibility-below-function-timeout.md" in out
     assert "see: https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-configure.html" in out
     assert out.strip().endswith("2 template(s) checked: 1 error(s), 0 warning(s), 0 not applicable")
 
@@ -58,10 +59,10 @@ def test_cdk_out_as_json(cdk_out: Path) -> None:
     code, out, _ = run("check", str(cdk_out), "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data["summary"] == {"errors": 1, "warnings": 0, "not_applicable": 0}
+    assert data["summary"] == {"errors": 1, "warnings": 0, "not_applicable": 0, "suppressed": 0}
     assert len(data["templates"]) == 2
     (finding,) = data["findings"]
-    assert finding["rule_id"] == "sqs-visibility-timeout"
+    assert finding["rule_id"] == "sqs-visibility-below-function-timeout"
     assert finding["level"] == "error" and finding["status"] == "non-compliant"
     assert finding["resource_type"] == "AWS::SQS::Queue"
     assert finding["path"] == "Prod/PlainConsumer/Queue/Resource"
@@ -72,7 +73,7 @@ def test_cdk_out_as_json(cdk_out: Path) -> None:
 def test_yaml_template_with_short_form_intrinsics() -> None:
     code, out, _ = run("check", str(BAD_YAML))
     assert code == 1
-    assert "ERROR sqs-visibility-timeout  checks_bad_consumer.yaml: Orders" in out
+    assert "ERROR sqs-visibility-below-function-timeout  checks_bad_consumer.yaml: Orders" in out
     assert "WARNING sqs-partial-batch-response  checks_bad_consumer.yaml: OrdersMapping" in out
     assert "ERROR sqs-dlq-retention  checks_bad_consumer.yaml: DeadLetters" in out
     assert "N/A" not in out
@@ -97,7 +98,7 @@ def test_warnings_only_exit_0(tmp_path: Path) -> None:
     path.write_text(json.dumps(template))
     code, out, _ = run("check", str(path), "--format", "json")
     assert code == 0
-    assert json.loads(out)["summary"] == {"errors": 0, "warnings": 1, "not_applicable": 0}
+    assert json.loads(out)["summary"] == {"errors": 0, "warnings": 1, "not_applicable": 0, "suppressed": 0}
 
 
 def test_account_concurrency_option(tmp_path: Path) -> None:

@@ -90,7 +90,7 @@ def _report(outdir: Path) -> dict:
 def failed_synth(tmp_path_factory: pytest.TempPathFactory) -> tuple[InvocationModelChecks, Path, str]:
     outdir = tmp_path_factory.mktemp("broken.out")
     app = App(outdir=str(outdir))
-    plain_consumer(app, visibility_s=60, partial_batch=False)
+    plain_consumer(app, visibility_s=20, partial_batch=False)
     plugin = InvocationModelChecks()
     Validations.of(app).add_plugins(plugin)
     with pytest.raises(Exception) as exc:
@@ -100,17 +100,17 @@ def failed_synth(tmp_path_factory: pytest.TempPathFactory) -> tuple[InvocationMo
 
 def test_error_fails_the_synth(failed_synth) -> None:
     plugin, outdir, message = failed_synth
-    assert "ValidationFailed" in message and "VisibilityTimeout 60 s is below" in message
+    assert "ValidationFailed" in message and "VisibilityTimeout 20 s is below" in message
     assert [(f.rule_id, f.level, f.resource_type) for f in plugin.findings] == [
-        ("sqs-visibility-timeout", "error", "AWS::SQS::Queue"),
+        ("sqs-visibility-below-function-timeout", "error", "AWS::SQS::Queue"),
         ("sqs-partial-batch-response", "warning", "AWS::Lambda::EventSourceMapping"),
     ]
     report = _report(outdir)
     assert report["conclusion"] == "failure"
     by_rule = {v["ruleName"]: v for v in report["violations"]}
-    visibility = by_rule["sqs-visibility-timeout"]
+    visibility = by_rule["sqs-visibility-below-function-timeout"]
     assert visibility["severity"] == "error"
-    assert "VisibilityTimeout 60 s is below 6 x" in visibility["description"]
+    assert "VisibilityTimeout 20 s is below the Timeout of" in visibility["description"]
     assert visibility["suggestedFix"].startswith("Set the queue's VisibilityTimeout")
     (construct,) = visibility["violatingConstructs"]
     assert construct["constructPath"] == "PlainConsumer/Queue/Resource"
@@ -170,3 +170,39 @@ def test_acknowledgment_of_another_rule_does_not_suppress(tmp_path: Path) -> Non
     Validations.of(app).add_plugins(InvocationModelChecks())
     app.synth()
     assert [v["ruleName"] for v in _report(tmp_path)["violations"]] == ["sqs-partial-batch-response"]
+
+
+def test_check_cdk_out_honours_cdk_acknowledgments(acknowledged: Path) -> None:
+    """`constructs-lib check cdk.out` reads the acknowledgments CDK records in the assembly
+    (aws:cdk:acknowledged-rules): it is as quiet as the synth-time plugin."""
+    from constructs_lib.checks.loader import load_path
+    from constructs_lib.checks.rules import run_checks
+
+    findings = run_checks(load_path(acknowledged))
+    assert [f.rule_id for f in findings if f.applicable] == []
+    suppressed = {f.rule_id: f.suppression for f in findings if f.status == "suppressed"}
+    assert suppressed["sqs-visibility-timeout"].startswith("the handler finishes")
+    assert set(suppressed) == {"sqs-visibility-timeout", "sqs-partial-batch-response"}
+
+
+def test_our_constructs_write_their_acknowledgments_into_the_template(tmp_path: Path) -> None:
+    """An acknowledgment of one of our rules made with the shared helper lands in the
+    template's Metadata, so a bare template (no cdk.out) is as quiet too."""
+    from constructs_lib._failure import acknowledge
+    from constructs_lib.checks.loader import load_path
+    from constructs_lib.checks.rules import run_checks
+
+    app = App(outdir=str(tmp_path))
+    stack = plain_consumer(app, visibility_s=60, partial_batch=False)
+    acknowledge(stack.node.find_child("Queue"), "constructs-lib::sqs-visibility-timeout", "measured p99.9 under 5 s")
+    acknowledge(stack.node.find_child("Queue"), "constructs-lib::sqs-max-receive-count", "second acknowledgment kept")
+    app.synth()
+    template_file = tmp_path / "PlainConsumer.template.json"
+    queue = next(r for r in json.loads(template_file.read_text())["Resources"].values()
+                 if r["Type"] == "AWS::SQS::Queue" and "VisibilityTimeout" in r["Properties"])
+    assert queue["Metadata"]["constructs-lib"] == {"acknowledge": [
+        {"id": "sqs-visibility-timeout", "reason": "measured p99.9 under 5 s"},
+        {"id": "sqs-max-receive-count", "reason": "second acknowledgment kept"},
+    ]}
+    findings = run_checks(load_path(template_file))
+    assert {f.rule_id: f.status for f in findings}["sqs-visibility-timeout"] == "suppressed"

@@ -34,6 +34,11 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         with_(SQS, Queue=t.queue(visibility=179)),
         "Queue",
     ),
+    "sqs-visibility-below-function-timeout": (
+        with_(SQS, Queue=t.queue(visibility=30)),
+        with_(SQS, Queue=t.queue(visibility=29)),
+        "Queue",
+    ),
     "sqs-redrive-policy": (t.template(**SQS), with_(SQS, Queue=t.queue(dlq=None)), "Queue"),
     "sqs-max-receive-count": (t.template(**SQS), with_(SQS, Queue=t.queue(max_receive=4)), "Queue"),
     "sqs-max-receive-count-range": (t.template(**SQS), with_(SQS, Queue=t.queue(max_receive=1001)), "Queue"),
@@ -102,6 +107,21 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
         t.template(Fn=ASYNC_FN, Rule=t.events_rule(), Dlq=t.dlq()),
         "Rule",
     ),
+    "eventbridge-target-retry-policy": (
+        t.template(Fn=ASYNC_FN, Rule=t.events_rule(dead_letter=t.arn("Dlq"), retry={"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 60}), Dlq=t.dlq()),
+        t.template(Fn=ASYNC_FN, Rule=t.events_rule(dead_letter=t.arn("Dlq"), retry={"MaximumRetryAttempts": 186}), Dlq=t.dlq()),
+        "Rule",
+    ),
+    "durable-function-qualified-arn": (
+        with_(SQS, Fn=t.function(DurableConfig={"ExecutionTimeout": 900}), Live=t.alias(), Mapping=t.mapping(function="Live", BatchSize=10, FunctionResponseTypes=["ReportBatchItemFailures"])),
+        with_(SQS, Fn=t.function(DurableConfig={"ExecutionTimeout": 900}), Live=t.alias()),
+        "Mapping",
+    ),
+    "metadata-acknowledgment": (
+        with_(SQS, Queue=t.with_metadata(t.queue(), {"constructs-lib": {"acknowledge": [{"id": "sqs-max-receive-count", "reason": "retries are cheap here"}]}})),
+        with_(SQS, Queue=t.with_metadata(t.queue(), {"constructs-lib": {"acknowledge": [{"id": "sqs-max-receive-count"}]}})),
+        "Queue",
+    ),
     "sns-subscription-redrive": (
         t.template(Fn=ASYNC_FN, Sub=t.sns_subscription({"deadLetterTargetArn": t.arn("Dlq")}), Dlq=t.dlq()),
         t.template(Fn=ASYNC_FN, Sub=t.sns_subscription(), Dlq=t.dlq()),
@@ -125,8 +145,12 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
 }
 
 
+#: Rules that only ever report "not applicable" (tested on their own).
+NOT_APPLICABLE_ONLY = {"template-malformed-resource"}
+
+
 def test_every_rule_has_a_good_and_a_bad_fixture() -> None:
-    assert set(CASES) == {r.id for r in ALL_RULES}
+    assert set(CASES) | NOT_APPLICABLE_ONLY == {r.id for r in ALL_RULES}
 
 
 def test_rule_ids_are_unique() -> None:
@@ -156,7 +180,8 @@ def test_bad_fixture_fails_with_its_level(rule_id: str) -> None:
     finding = result[0]
     assert finding.level == RULES_BY_ID[rule_id].level
     assert finding.template == "t.json"
-    assert finding.message and finding.fix and finding.location.startswith("Properties")
+    assert finding.message and finding.fix and finding.location.startswith(("Properties", "Metadata"))
+    assert finding.help_uri.endswith(f"docs/rules/{rule_id}.md") and finding.source.startswith("https://docs.aws.amazon.com/")
 
 
 @pytest.mark.parametrize("rule_id", sorted(CASES))
@@ -169,7 +194,11 @@ def test_good_fixtures_pass_every_rule(rule_id: str) -> None:
 
 #: A caller whose timeout is long enough still makes a (likely) synchronous call: the
 #: warning is the point of that fixture's sibling rule.
-ALSO_EXPECTED = {"lambda-sync-invoke-timeout": [("lambda-sync-invoke", "Caller")]}
+ALSO_EXPECTED = {
+    "lambda-sync-invoke-timeout": [("lambda-sync-invoke", "Caller")],
+    # Exactly the function timeout: accepted by Lambda, below AWS's recommended 6 x.
+    "sqs-visibility-below-function-timeout": [("sqs-visibility-timeout", "Queue")],
+}
 
 
 # --------------------------------------------------------------------------------------
@@ -177,6 +206,7 @@ ALSO_EXPECTED = {"lambda-sync-invoke-timeout": [("lambda-sync-invoke", "Caller")
 # --------------------------------------------------------------------------------------
 def test_visibility_timeout_message_names_values_and_rule() -> None:
     (f,) = findings(with_(SQS, Queue=t.queue(visibility=60)), "sqs-visibility-timeout")
+    assert f.level == "warning"
     assert "VisibilityTimeout 60 s is below 6 x the Timeout of Fn (30 s)" in f.message
     assert "MaximumBatchingWindowInSeconds (0 s) = 180 s" in f.message
     assert f.location == "Properties/VisibilityTimeout"
@@ -195,10 +225,25 @@ def test_visibility_timeout_uses_aws_defaults_when_absent() -> None:
     assert findings(tpl, "sqs-visibility-timeout") == []
     tpl = with_(SQS, Fn=t.function(6), Queue=t.queue(visibility=None))
     assert "VisibilityTimeout 30 s is below" in findings(tpl, "sqs-visibility-timeout")[0].message
+    tpl = with_(SQS, Fn=t.function(31), Queue=t.queue(visibility=None))
+    assert "VisibilityTimeout 30 s is below the Timeout of Fn (31 s)" in findings(tpl)[0].message
+
+
+@pytest.mark.parametrize(
+    ("visibility", "expected"),
+    [(29, [("sqs-visibility-below-function-timeout", "error")]), (30, [("sqs-visibility-timeout", "warning")]),
+     (179, [("sqs-visibility-timeout", "warning")]), (180, [])],
+)
+def test_visibility_timeout_levels_by_consequence(visibility: int, expected: list) -> None:
+    """Below the function timeout Lambda rejects the mapping (error); from 1x to 6x it is
+    AWS's recommendation that is missed (warning); one finding, never both."""
+    result = [(f.rule_id, f.level) for f in findings(with_(SQS, Queue=t.queue(visibility=visibility)))]
+    assert result == expected
 
 
 def test_string_numbers_are_read() -> None:
     tpl = with_(SQS, Fn=t.function("30"), Queue=t.queue(visibility="179"))
+    assert findings(tpl, "sqs-visibility-timeout")[0].level == "warning"
     assert len(findings(tpl, "sqs-visibility-timeout")) == 1
 
 

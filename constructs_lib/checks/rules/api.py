@@ -1,52 +1,144 @@
-"""API Gateway Lambda integrations: the synchronous, caller-is-waiting model."""
+"""API Gateway Lambda integrations: the synchronous, caller-is-waiting model.
+
+REST APIs (methods and OpenAPI bodies), HTTP APIs (integrations, OpenAPI bodies and quick
+create) and WebSocket APIs each have their own integration timeout ceiling and default.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import TemplateModel, number
+from constructs_lib.checks.model import HTTP_API, REST_API, TemplateModel, Trigger, is_intrinsic, number
+from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import api as api_rules
 
-#: Integration timeout when ``TimeoutInMillis`` is absent: 29 s (REST), 30 s (HTTP API).
+#: Integration timeout when ``TimeoutInMillis`` is absent: 29 s (REST), 30 s (HTTP API),
+#: 29 s (WebSocket, its maximum). Sources: limits.SRC_APIGW_QUOTAS, SRC_APIGW_HTTP_QUOTAS,
+#: SRC_APIGW_WEBSOCKET_QUOTAS.
 DEFAULT_INTEGRATION_TIMEOUT_MS = {
     "rest": limits.APIGW_REST_DEFAULT_MAX_INTEGRATION_TIMEOUT_S * 1000,
     "http": limits.APIGW_HTTP_MAX_INTEGRATION_TIMEOUT_S * 1000,
+    "websocket": limits.APIGW_WEBSOCKET_MAX_INTEGRATION_TIMEOUT_S * 1000,
 }
+#: The WebSocket route API Gateway calls after the client has gone, on a best-effort
+#: basis: nobody waits for its answer. Source: limits.SRC_APIGW_WEBSOCKET_ROUTES.
+BEST_EFFORT_ROUTES = frozenset({"$disconnect"})
+
+
+def websocket_timeout_not_below(
+    timeout_s: float | None, integration_timeout_s: float | None, *, prop: str = "timeout"
+) -> Violation | None:
+    """A WebSocket route's function must finish within the integration timeout (at most
+    29 s); past it API Gateway stops waiting and the client never gets the function's reply."""
+    if timeout_s is None or integration_timeout_s is None or timeout_s < integration_timeout_s:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {fmt_seconds(timeout_s)} is not below the WebSocket integration timeout "
+        f"{fmt_seconds(integration_timeout_s)} (at most {limits.APIGW_WEBSOCKET_MAX_INTEGRATION_TIMEOUT_S} s, "
+        "not raisable); API Gateway stops waiting and the client gets an error message instead of the "
+        "route's response while the function keeps running to its own timeout. Set the timeout below "
+        f"{fmt_seconds(integration_timeout_s)}, or answer at once and reply later over the connection",
+        limits.SRC_APIGW_WEBSOCKET_QUOTAS,
+    )
+
+
+def _integration_timeout(model: TemplateModel, trigger: Trigger) -> tuple[object, str]:
+    """The raw TimeoutInMillis of the trigger's integration, and where it is (or would be)."""
+    via = model.resources[trigger.via]
+    openapi = trigger.detail.get("openapi")
+    if isinstance(openapi, Mapping):
+        return openapi.get("timeout_ms"), f"{openapi.get('location')}/timeoutInMillis"
+    if trigger.detail.get("quick_create"):
+        return None, "Properties/Target"
+    if trigger.detail.get("api", "rest") == "rest":
+        integration = via.get("Integration")
+        raw = integration.get("TimeoutInMillis") if isinstance(integration, Mapping) else None
+        return raw, "Properties/Integration/TimeoutInMillis"
+    return via.get("TimeoutInMillis"), "Properties/TimeoutInMillis"
 
 
 @rule(
     "apigw-integration-timeout",
     "error",
     "A function behind API Gateway has a timeout not below the integration timeout.",
-    explanation="""API Gateway answers 504 when the integration timeout passes while the
-    function keeps running (and billing) to its own timeout: the caller sees a failure, the
-    side effects may still happen, and the caller's retry runs them again.""",
+    explanation="""API Gateway stops waiting when the integration timeout passes (REST: 29 s
+    by default, HTTP: 30 s, WebSocket: 29 s) while the function keeps running (and billing)
+    to its own timeout: the caller sees a failure (504 from REST and HTTP APIs, an error
+    message on a WebSocket), the side effects may still happen, and the caller's retry runs
+    them again. Integrations in an OpenAPI Body and HTTP API quick create (Target) count
+    too; WebSocket $disconnect routes are best-effort calls nobody waits for, so they do not.""",
     fix="Set the function's Timeout below the integration's TimeoutInMillis (29 s REST, 30 s "
-    "HTTP by default), leaving room for a cold start.",
+    "HTTP, 29 s WebSocket by default), leaving room for a cold start.",
+    source=limits.SRC_APIGW_QUOTAS,
+    level_reason="""Error: the caller is told the request failed while it may still complete, so
+    a retry repeats its side effects (and the answer of a successful request is lost).""",
 )
 def apigw_integration_timeout(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for trigger in model.triggers:
         if trigger.kind != "apigateway":
             continue
         fn = model.resources[trigger.function]
-        integration_res = model.resources[trigger.via]
+        via = model.resources[trigger.via]
         api = trigger.detail.get("api", "rest")
-        if api == "rest":
-            integration = integration_res.get("Integration") or {}
-            raw, location = integration.get("TimeoutInMillis"), "Properties/Integration/TimeoutInMillis"
+        routes = trigger.detail.get("route_keys") or []
+        if api == "websocket" and routes and all(key in BEST_EFFORT_ROUTES for key in routes):
+            continue  # only best-effort $disconnect calls: nobody waits for the answer
+        raw, location = _integration_timeout(model, trigger)
+        millis = DEFAULT_INTEGRATION_TIMEOUT_MS.get(api, DEFAULT_INTEGRATION_TIMEOUT_MS["rest"]) if raw is None else number(raw)
+        integration_s = millis / 1000 if millis is not None else None
+        if api == "websocket":
+            violation = websocket_timeout_not_below(
+                model.timeout_s(fn), integration_s, prop=f"the Timeout of {fn.logical_id}"
+            )
         else:
-            raw, location = integration_res.get("TimeoutInMillis"), "Properties/TimeoutInMillis"
-        millis = DEFAULT_INTEGRATION_TIMEOUT_MS[api] if raw is None else number(raw)
-        violation = api_rules.check_timeout_below_integration_timeout(
-            model.timeout_s(fn),
-            millis / 1000 if millis is not None else None,
-            prop=f"the Timeout of {fn.logical_id}",
-            integration_prop="integration timeout",
+            violation = api_rules.check_timeout_below_integration_timeout(
+                model.timeout_s(fn), integration_s, prop=f"the Timeout of {fn.logical_id}",
+                integration_prop="integration timeout",
+            )
+        if violation is None:
+            continue
+        openapi = trigger.detail.get("openapi")
+        where = ""
+        if isinstance(openapi, Mapping):
+            where = f"{str(openapi.get('method')).upper()} {openapi.get('path')}: "
+        elif trigger.detail.get("quick_create"):
+            where = "quick create (Target): "
+        source = limits.SRC_APIGW_HTTP_QUOTAS if api == "http" else violation.source
+        yield Hit(
+            via,
+            where + violation.message,
+            location,
+            source,
+            origin=_api_origin(model, trigger),
+            anchor=trigger.function,
         )
-        if violation is not None:
-            yield Hit.of(integration_res, violation, location=location)
+    for api_res in model.of_type(REST_API, HTTP_API):
+        body = api_res.get("Body")
+        if api_res.get("BodyS3Location") is not None or (body is not None and is_intrinsic(body)):
+            yield Hit.not_applicable(
+                api_res,
+                "the API's OpenAPI definition is outside this template (BodyS3Location or an "
+                "included Body), so its Lambda integrations cannot be checked",
+                "Properties/BodyS3Location" if api_res.get("BodyS3Location") is not None else "Properties/Body",
+            )
+
+
+def _api_origin(model: TemplateModel, trigger: Trigger) -> str | None:
+    """For a SAM app: the function and the Api / HttpApi event behind an OpenAPI path."""
+    origin = model.origin(trigger.function)
+    openapi = trigger.detail.get("openapi")
+    if origin is None or not isinstance(openapi, Mapping):
+        return origin
+    events = model.sam_events.get(trigger.function, {})
+    method = str(openapi.get("method")).lower()
+    for name, (path, event_method) in sorted(events.items()):
+        event_method = "x-amazon-apigateway-any-method" if event_method == "any" else event_method
+        if path == openapi.get("path") and event_method == method:
+            return f"{origin}, event {name}"
+    return origin
 
 
 RULES = (apigw_integration_timeout,)

@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
+from typing import Any
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import (
     EVENTS_RULE,
+    SCHEDULE,
     SNS_SUBSCRIPTION,
     SNS_TOPIC,
+    Resource,
     TemplateModel,
+    as_list,
+    dig,
     is_intrinsic,
+    number,
 )
 from constructs_lib.rules import Violation
+from constructs_lib.rules import async_invoke as async_rules
 
-#: Trigger kinds that invoke the function asynchronously.
-ASYNC_KINDS = ("async", "s3", "sns", "eventbridge")
+#: Trigger kinds that invoke the function asynchronously (the rules now ask each trigger:
+#: ``Trigger.invocation`` / ``Trigger.discards_failed_events``, from limits.LAMBDA_INVOKERS).
+ASYNC_KINDS = ("async", "s3", "sns", "eventbridge", "scheduler", "destination")
 
 
 def missing_async_failure_destination(
@@ -58,82 +66,139 @@ def missing_subscription_redrive(redrive: object, *, prop: str = "RedrivePolicy"
     )
 
 
+def _on_failure(model: TemplateModel, fn: Resource) -> object:
+    for cfg in model.event_invoke_configs.get(fn.logical_id, []):
+        destination = dig(cfg.properties, "DestinationConfig", "OnFailure", "Destination")
+        if destination is not None:
+            return destination
+    return None
+
+
 @rule(
     "async-failure-destination",
     "error",
     "A function invoked asynchronously has no on-failure destination and no dead-letter queue.",
-    explanation="""S3, SNS, EventBridge and other services invoke Lambda asynchronously; an
-    event whose retries fail (or which ages out) is discarded unless the function has an
-    on-failure destination (event invoke config) or a dead-letter queue.""",
+    explanation="""S3, SNS, EventBridge rules and Scheduler, CloudWatch Logs and the other
+    asynchronous invokers hand the event to Lambda's queue; an event whose retries fail (or
+    which ages out) is discarded unless the function has an on-failure destination (event
+    invoke config) or a dead-letter queue. Durable functions do not support destinations:
+    only a dead-letter queue keeps their failed events. CloudFormation custom resources are
+    asynchronous too, but a lost event fails the stack visibly, so they are not judged.""",
     fix="Add an AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure (an SQS queue, "
-    "SNS topic, bus or function), or a DeadLetterConfig on the function.",
+    "SNS topic, bus or function), or a DeadLetterConfig on the function (the only option for "
+    "a durable function).",
+    source=limits.SRC_LAMBDA_ASYNC_DEST,
+    level_reason="Error: events that fail every retry are discarded without a trace - data is lost.",
 )
 def async_failure_destination(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for fn in model.functions():
-        triggers = model.triggers_of(fn.logical_id, *ASYNC_KINDS)
+        triggers = [t for t in model.triggers_of(fn.logical_id) if t.discards_failed_events]
         if not triggers:
             continue
-        on_failure = None
-        for cfg in model.event_invoke_configs.get(fn.logical_id, []):
-            dest = cfg.get("DestinationConfig") or {}
-            candidate = (dest.get("OnFailure") or {}) if isinstance(dest, Mapping) else {}
-            if isinstance(candidate, Mapping) and candidate.get("Destination") is not None:
-                on_failure = candidate.get("Destination")
+        durable = model.is_durable(fn)
+        on_failure = None if durable else _on_failure(model, fn)
         dlq_config = fn.get("DeadLetterConfig")
         dlq = dlq_config.get("TargetArn") if isinstance(dlq_config, Mapping) else dlq_config
         violation = missing_async_failure_destination(on_failure, dlq)
         if violation is not None:
-            vias = ", ".join(sorted({f"{t.kind} ({t.via})" for t in triggers}))
+            vias = ", ".join(sorted({f"{t.invoker or t.kind} ({t.via})" for t in triggers}))
+            extra = (
+                " (a durable function ignores on-failure destinations; only a DeadLetterConfig keeps its events)"
+                if durable and _on_failure(model, fn) is not None
+                else ""
+            )
             yield Hit(
                 fn,
-                f"{fn.logical_id} is invoked asynchronously by {vias}; {violation.message}",
+                f"{fn.logical_id} is invoked asynchronously by {vias}; {violation.message}{extra}",
                 "Properties/DeadLetterConfig",
                 violation.source,
             )
 
 
+def _targets(model: TemplateModel) -> Iterator[tuple[Resource, str, Mapping[str, Any]]]:
+    """(rule or schedule, location of the target, target) for every EventBridge rule target
+    and EventBridge Scheduler schedule target."""
+    for rule_res in model.of_type(EVENTS_RULE):
+        for index, target in enumerate(as_list(rule_res.get("Targets"))):
+            if isinstance(target, Mapping):
+                yield rule_res, f"Properties/Targets/{index}", target
+    for schedule in model.of_type(SCHEDULE):
+        target = schedule.get("Target")
+        if isinstance(target, Mapping):
+            yield schedule, "Properties/Target", target
+
+
+def _lambda_target(model: TemplateModel, arn: object) -> bool:
+    return model.function_ref(arn) is not None or (isinstance(arn, str) and ":lambda:" in arn and ":function:" in arn)
+
+
 @rule(
     "eventbridge-target-dlq",
     "error",
-    "An EventBridge rule's Lambda target has no dead-letter queue.",
-    explanation="""EventBridge retries a failed delivery for up to 24 hours and then drops the
-    event; a target DLQ keeps it (separately from the function's own async failure destination,
-    which only sees events that were delivered).""",
+    "An EventBridge rule's or EventBridge Scheduler schedule's Lambda target has no dead-letter queue.",
+    explanation="""EventBridge (rules and Scheduler alike) retries a failed delivery for up to
+    24 hours and 185 attempts by default and then drops the event; a target DLQ keeps it
+    (separately from the function's own async failure destination, which only sees events
+    that were delivered). Permanent errors, such as a missing permission or a deleted
+    function, go to the DLQ at once.""",
     fix="Set the target's DeadLetterConfig.Arn to an SQS queue (and a RetryPolicy if needed).",
+    source=limits.SRC_EVENTBRIDGE_DLQ,
+    level_reason="Error: an event that cannot be delivered is dropped - data is lost.",
 )
 def eventbridge_target_dlq(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
-    for rule_res in model.of_type(EVENTS_RULE):
-        for index, target in enumerate(rule_res.get("Targets") or []):
-            if not isinstance(target, Mapping):
-                continue
-            arn = target.get("Arn")
-            is_lambda = model.function_of(arn) is not None or (isinstance(arn, str) and ":lambda:" in arn)
-            if not is_lambda:
-                if is_intrinsic(arn) and model.ref(arn) is None:
-                    yield Hit.not_applicable(
-                        rule_res, f"target {target.get('Id')} is outside this template", f"Properties/Targets/{index}"
-                    )
-                continue
-            dead_letter = target.get("DeadLetterConfig")
-            if isinstance(dead_letter, Mapping):
-                dead_letter = dead_letter.get("Arn")
-            violation = missing_target_dlq(dead_letter)
-            if violation is not None:
-                yield Hit(
-                    rule_res,
-                    f"target {target.get('Id')}: {violation.message}",
-                    f"Properties/Targets/{index}/DeadLetterConfig",
-                    violation.source,
-                )
+    for owner, location, target in _targets(model):
+        arn = target.get("Arn")
+        if not _lambda_target(model, arn):
+            if is_intrinsic(arn) and model.ref(arn) is None and owner.type == EVENTS_RULE:
+                yield Hit.not_applicable(owner, f"target {target.get('Id')} is outside this template", location)
+            continue
+        dead_letter = target.get("DeadLetterConfig")
+        if isinstance(dead_letter, Mapping):
+            dead_letter = dead_letter.get("Arn")
+        violation = missing_target_dlq(dead_letter)
+        if violation is not None:
+            name = f"target {target.get('Id')}" if owner.type == EVENTS_RULE else "the schedule's target"
+            source = limits.SRC_EVENTBRIDGE_DLQ if owner.type == EVENTS_RULE else limits.SRC_SCHEDULER_DLQ
+            yield Hit(owner, f"{name}: {violation.message}", f"{location}/DeadLetterConfig", source)
+
+
+@rule(
+    "eventbridge-target-retry-policy",
+    "error",
+    "An EventBridge rule's or Scheduler schedule's target retry policy is outside 0-185 attempts or 60 s - 24 h.",
+    explanation="""EventBridge and EventBridge Scheduler accept a target RetryPolicy with
+    MaximumRetryAttempts 0-185 and MaximumEventAgeInSeconds 60-86,400; anything else is
+    rejected when the rule or schedule is created.""",
+    fix="Set RetryPolicy.MaximumRetryAttempts within 0-185 and MaximumEventAgeInSeconds within "
+    "60-86400 (or leave them out: 185 attempts and 24 h are the defaults).",
+    source=limits.SRC_EVENTBRIDGE_RETRY,
+    level_reason="Error: EventBridge rejects the target, so the deploy fails.",
+)
+def eventbridge_target_retry_policy(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for owner, location, target in _targets(model):
+        policy = target.get("RetryPolicy")
+        if not isinstance(policy, Mapping):
+            continue
+        violation = async_rules.check_target_retry_attempts(
+            number(policy.get("MaximumRetryAttempts")), prop="RetryPolicy.MaximumRetryAttempts"
+        ) or async_rules.check_target_max_event_age(
+            number(policy.get("MaximumEventAgeInSeconds")), prop="RetryPolicy.MaximumEventAgeInSeconds"
+        )
+        if violation is not None:
+            source = violation.source if owner.type == EVENTS_RULE else limits.SRC_SCHEDULER_RETRY
+            yield Hit(owner, violation.message, f"{location}/RetryPolicy", source)
 
 
 @rule(
     "sns-subscription-redrive",
-    "warning",
+    "error",
     "An SNS subscription of a Lambda function has no redrive policy.",
     explanation="""Messages SNS fails to deliver to the function after its delivery retries
-    are discarded unless the subscription has a redrive policy (a dead-letter queue).""",
+    (and at once on client errors such as a missing permission or a deleted function) are
+    discarded unless the subscription has a redrive policy (a dead-letter queue).""",
     fix='Set the subscription\'s RedrivePolicy: {"deadLetterTargetArn": <SQS queue ARN>}.',
+    source=limits.SRC_SNS_DLQ,
+    level_reason="Error: an undeliverable message is discarded - data is lost.",
 )
 def sns_subscription_redrive(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for sub in model.of_type(SNS_SUBSCRIPTION):
@@ -143,7 +208,7 @@ def sns_subscription_redrive(model: TemplateModel, options: CheckOptions) -> Ite
         if violation is not None:
             yield Hit.of(sub, violation, location="Properties/RedrivePolicy")
     for topic in model.of_type(SNS_TOPIC):
-        for index, sub in enumerate(topic.get("Subscription") or []):
+        for index, sub in enumerate(as_list(topic.get("Subscription"))):
             if isinstance(sub, Mapping) and sub.get("Protocol") == "lambda":
                 yield Hit(
                     topic,
@@ -155,4 +220,9 @@ def sns_subscription_redrive(model: TemplateModel, options: CheckOptions) -> Ite
                 )
 
 
-RULES = (async_failure_destination, eventbridge_target_dlq, sns_subscription_redrive)
+RULES = (
+    async_failure_destination,
+    eventbridge_target_dlq,
+    eventbridge_target_retry_policy,
+    sns_subscription_redrive,
+)

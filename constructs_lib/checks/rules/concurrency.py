@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from constructs_lib.checks.core import CheckOptions, Hit, app_rule, rule
-from constructs_lib.checks.model import ESM, Resource, TemplateModel, number
+from constructs_lib import limits
+from constructs_lib.checks.model import ESM, Resource, TemplateModel, dig, number
 from constructs_lib.rules import function as function_rules
 from constructs_lib.rules import sqs as sqs_rules
 
@@ -21,6 +22,10 @@ def reserved(function: Resource) -> float | None:
     explanation="""Reserved concurrency 0 throttles every invocation: the function never runs,
     and every event is retried until it expires or lands in a failure destination.""",
     fix="Remove ReservedConcurrentExecutions, or set it to 1 or more.",
+    source=limits.SRC_LAMBDA_RESERVED,
+    level_reason="""Error: Lambda rejects a negative reservation; with 0 every invocation is
+    throttled, so asynchronous events expire after their retries and synchronous callers all
+    fail - data can be lost.""",
 )
 def reserved_zero(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for fn in model.functions():
@@ -31,17 +36,20 @@ def reserved_zero(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
 
 @rule(
     "esm-max-concurrency-above-reserved",
-    "error",
+    "warning",
     "An event source mapping's maximum concurrency is above its function's reserved concurrency.",
     explanation="""The poller invokes more copies than the function may run; the surplus is
     throttled and its messages return to the queue, counting towards maxReceiveCount until
     they land in the dead-letter queue.""",
     fix="Set ScalingConfig.MaximumConcurrency <= the function's ReservedConcurrentExecutions.",
+    source=limits.SRC_LAMBDA_SQS_SCALING,
+    level_reason="""Warning: Lambda accepts it and AWS recommends keeping maximum concurrency at
+    or below reserved concurrency; the throttled messages return to the queue and, past
+    maxReceiveCount, wait in its dead-letter queue rather than being lost.""",
 )
 def max_concurrency_above_reserved(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for mapping in model.of_type(ESM):
-        scaling = mapping.get("ScalingConfig") or {}
-        max_concurrency = number(scaling.get("MaximumConcurrency")) if isinstance(scaling, dict) else None
+        max_concurrency = number(dig(mapping.properties, "ScalingConfig", "MaximumConcurrency"))
         if max_concurrency is None:
             continue
         fn = model.function_of(mapping.get("FunctionName"))
@@ -68,6 +76,8 @@ def max_concurrency_above_reserved(model: TemplateModel, options: CheckOptions) 
     the quota is an option (default 1,000).""",
     fix="Lower the reservations, or pass your account's quota (--account-concurrency / "
     "InvocationModelChecks(account_concurrency=...)) after requesting an increase.",
+    source=limits.SRC_LAMBDA_RESERVED,
+    level_reason="Error: Lambda refuses a reservation that leaves fewer than 100 unreserved, so the deploy fails.",
 )
 def unreserved_pool(
     models: Sequence[TemplateModel], options: CheckOptions

@@ -78,33 +78,73 @@ def _source_queues(model: TemplateModel) -> Iterator[tuple[Resource, Resource]]:
             yield mapping, queue
 
 
+def _visibility_inputs(
+    model: TemplateModel,
+) -> Iterator[tuple[Resource, Resource | None, Resource | None, float | None, float | None]]:
+    """(mapping, queue, function, visibility timeout, batching window) of every SQS mapping."""
+    for mapping, queue, fn in _sqs_mappings(model):
+        vis = window = None
+        if queue is not None:
+            vis_raw = queue.get("VisibilityTimeout")
+            vis = SQS_DEFAULT_VISIBILITY_TIMEOUT_S if vis_raw is None else number(vis_raw)
+        window_raw = mapping.get("MaximumBatchingWindowInSeconds")
+        window = 0.0 if window_raw is None else number(window_raw)
+        yield mapping, queue, fn, vis, window
+
+
 @rule(
     "sqs-visibility-timeout",
-    "error",
+    "warning",
     "An SQS source queue's visibility timeout is below 6 x the function timeout + batching window.",
     explanation="""Lambda's poller may retry a throttled batch within the visibility timeout; a
-    shorter one makes messages visible again while their batch is still running, so they are
-    processed twice and pushed towards the dead-letter queue.""",
+    shorter one makes messages visible again while their batch is still running or waiting for
+    that retry, so they are processed twice and counted towards maxReceiveCount.""",
     fix="Set the queue's VisibilityTimeout to at least 6 x the function's Timeout + "
     "MaximumBatchingWindowInSeconds.",
+    source=limits.SRC_LAMBDA_SQS,
+    level_reason="""Warning: Lambda accepts any visibility timeout from the function timeout up;
+    6 x (timeout + window) is AWS's recommendation. Below the function timeout itself Lambda
+    rejects the mapping, which sqs-visibility-below-function-timeout reports as an error.""",
 )
 def sqs_visibility_timeout(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
-    for mapping, queue, fn in _sqs_mappings(model):
+    for mapping, queue, fn, vis, window in _visibility_inputs(model):
         if queue is None or fn is None:
             what = "queue" if queue is None else "function"
             yield Hit.not_applicable(mapping, f"the mapping's {what} is outside this template")
             continue
-        vis_raw = queue.get("VisibilityTimeout")
-        vis = SQS_DEFAULT_VISIBILITY_TIMEOUT_S if vis_raw is None else number(vis_raw)
-        window_raw = mapping.get("MaximumBatchingWindowInSeconds")
-        window = 0.0 if window_raw is None else number(window_raw)
+        timeout = model.timeout_s(fn)
+        if sqs_rules.check_visibility_timeout_accepted(vis, timeout) is not None:
+            continue  # sqs-visibility-below-function-timeout reports it, as an error
         violation = sqs_rules.check_visibility_timeout(
             vis,
-            model.timeout_s(fn),
+            timeout,
             window,
             prop="VisibilityTimeout",
             timeout_prop=f"the Timeout of {fn.logical_id}",
             window_prop="MaximumBatchingWindowInSeconds",
+        )
+        if violation is not None:
+            yield Hit.of(queue, violation, location="Properties/VisibilityTimeout")
+
+
+@rule(
+    "sqs-visibility-below-function-timeout",
+    "error",
+    "An SQS source queue's visibility timeout is below the function timeout.",
+    explanation="""Lambda validates an SQS event source mapping when it is created or updated
+    and refuses it when the function's timeout exceeds the queue's visibility timeout: the
+    deploy fails (and a message could otherwise reappear while it is still being processed).""",
+    fix="Set the queue's VisibilityTimeout to at least 6 x the function's Timeout + "
+    "MaximumBatchingWindowInSeconds (never below the Timeout), or lower the Timeout.",
+    source=limits.SRC_LAMBDA_SQS,
+    level_reason="Error: Lambda rejects the event source mapping, so the deploy fails.",
+)
+def sqs_visibility_below_function_timeout(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
+    for _, queue, fn, vis, _ in _visibility_inputs(model):
+        if queue is None or fn is None:
+            continue  # sqs-visibility-timeout reports the mapping as not applicable
+        violation = sqs_rules.check_visibility_timeout_accepted(
+            vis, model.timeout_s(fn), prop="VisibilityTimeout", timeout_prop=f"the Timeout of {fn.logical_id}"
         )
         if violation is not None:
             yield Hit.of(queue, violation, location="Properties/VisibilityTimeout")
@@ -118,6 +158,8 @@ def sqs_visibility_timeout(model: TemplateModel, options: CheckOptions) -> Itera
     timeout until its retention expires, and then it is deleted without a trace; for an SQS
     event source, failures go to the queue's redrive policy, not to a Lambda destination.""",
     fix="Give the queue a RedrivePolicy with a deadLetterTargetArn and maxReceiveCount >= 5.",
+    source=limits.SRC_LAMBDA_SQS_ERRORS,
+    level_reason="Error: a message that keeps failing is deleted when its retention expires; data is lost.",
 )
 def sqs_redrive_policy(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for _, queue in _source_queues(model):
@@ -138,6 +180,9 @@ def sqs_redrive_policy(model: TemplateModel, options: CheckOptions) -> Iterator[
     explanation="""When the function is throttled, Lambda's poller still receives messages, so
     with a low maxReceiveCount good messages reach the dead-letter queue without being processed.""",
     fix="Set the redrive policy's maxReceiveCount to 5 or more.",
+    source=limits.SRC_LAMBDA_SQS,
+    level_reason="Warning: AWS recommends at least 5; a lower count is accepted and loses nothing (the "
+    "messages wait in the dead-letter queue).",
 )
 def sqs_max_receive_count(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for _, queue in _source_queues(model):
@@ -159,6 +204,8 @@ def sqs_max_receive_count(model: TemplateModel, options: CheckOptions) -> Iterat
     explanation="""SQS rejects a redrive policy whose maxReceiveCount is below 1 or above
     1,000, so the deploy fails.""",
     fix="Set the redrive policy's maxReceiveCount between 1 and 1,000 (5 or more is recommended).",
+    source=limits.SRC_SQS_DLQ,
+    level_reason="Error: SQS rejects the redrive policy, so the deploy fails.",
 )
 def sqs_max_receive_count_range(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for _, queue in _source_queues(model):
@@ -178,6 +225,9 @@ def sqs_max_receive_count_range(model: TemplateModel, options: CheckOptions) -> 
     the messages that succeeded run again, and every message's receive count grows.""",
     fix='Set FunctionResponseTypes: ["ReportBatchItemFailures"] and return batchItemFailures '
     "from the handler (Powertools' BatchProcessor), or use BatchSize 1.",
+    source=limits.SRC_LAMBDA_SQS_ERRORS,
+    level_reason="Warning: a recommendation; without it successful messages are processed again, "
+    "but nothing is lost.",
 )
 def sqs_partial_batch_response(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for mapping, _, _ in _sqs_mappings(model):
@@ -199,18 +249,23 @@ def _dead_letter_pairs(model: TemplateModel) -> Iterator[tuple[Resource, Resourc
 @rule(
     "sqs-dlq-retention",
     "error",
-    "A dead-letter queue keeps messages for less time than its source queue.",
+    "A standard queue's dead-letter queue keeps messages for less time than the queue itself.",
     explanation="""A message keeps its original enqueue timestamp when it moves to a standard
     dead-letter queue, so a shorter retention there deletes failed messages before anyone
-    can inspect or redrive them.""",
+    can inspect or redrive them. FIFO queues reset the timestamp when a message moves to
+    their dead-letter queue, so a FIFO source is not judged.""",
     fix="Set the dead-letter queue's MessageRetentionPeriod to at least the source's "
     "(14 days, 1209600 s, is the maximum and a good default).",
+    source=limits.SRC_SQS_DLQ_RETENTION,
+    level_reason="Error: failed messages expire from the dead-letter queue early; data is lost.",
 )
 def sqs_dlq_retention(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for queue, dlq in _dead_letter_pairs(model):
         if dlq is None:
             yield Hit.not_applicable(queue, "the dead-letter queue is outside this template", "Properties/RedrivePolicy")
             continue
+        if is_fifo(queue):
+            continue  # SQS resets the enqueue timestamp of a FIFO message moved to its DLQ
         violation = sqs_rules.check_dlq_retention(
             retention_s(dlq), retention_s(queue), prop=f"dead-letter queue {dlq.logical_id}"
         )
@@ -225,6 +280,8 @@ def sqs_dlq_retention(model: TemplateModel, options: CheckOptions) -> Iterator[H
     explanation="""SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a
     standard queue to be standard; the deploy fails.""",
     fix="Make the dead-letter queue the same type as its source (FifoQueue: true for FIFO).",
+    source=limits.SRC_SQS_FIFO_DLQ,
+    level_reason="Error: SQS rejects the redrive policy, so the deploy fails.",
 )
 def sqs_fifo_dlq(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for queue, dlq in _dead_letter_pairs(model):
@@ -237,6 +294,7 @@ def sqs_fifo_dlq(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
 
 
 RULES = (
+    sqs_visibility_below_function_timeout,
     sqs_visibility_timeout,
     sqs_redrive_policy,
     sqs_max_receive_count,

@@ -74,6 +74,9 @@ _NOT_KNOWN = "the mapping's source is outside this template; it may be Kafka or 
     a week for Kinesis, 24 h for DynamoDB), and then it is lost without reaching any
     on-failure destination.""",
     fix="Set MaximumRetryAttempts (e.g. 3) and/or MaximumRecordAgeInSeconds (e.g. 21600).",
+    source=limits.SRC_LAMBDA_STREAM_ERRORS,
+    level_reason="""Error: the poison record blocks its shard until the stream deletes it, and
+    then it is lost without reaching any destination - data is lost.""",
 )
 def stream_unbounded_retries(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for mapping, known in _stream_mappings(model):
@@ -99,6 +102,8 @@ def stream_unbounded_retries(model: TemplateModel, options: CheckOptions) -> Ite
     explanation="""Records the mapping gives up on (retries or age exhausted) are dropped
     silently; an on-failure destination keeps a durable pointer to them.""",
     fix="Set DestinationConfig.OnFailure.Destination to an SQS queue or SNS topic ARN.",
+    source=limits.SRC_LAMBDA_STREAM_ERRORS,
+    level_reason="Error: records the mapping gives up on are discarded - data is lost.",
 )
 def stream_on_failure_destination(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for mapping, known in _stream_mappings(model):
@@ -117,6 +122,9 @@ def stream_on_failure_destination(model: TemplateModel, options: CheckOptions) -
     explanation="""One bad record fails its whole batch on every retry; bisecting (or
     reporting the failed record) isolates it so the good records go through.""",
     fix='Set BisectBatchOnFunctionError: true, or FunctionResponseTypes: ["ReportBatchItemFailures"].',
+    source=limits.SRC_LAMBDA_STREAM_ERRORS,
+    level_reason="Warning: a recommendation; the good records are retried with the bad one but not lost "
+    "while an on-failure destination catches the batch.",
 )
 def stream_bisect_batch(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for mapping, known in _stream_mappings(model):

@@ -47,9 +47,15 @@ def _timeouts(model: TemplateModel, trigger: Trigger) -> tuple[float | None, flo
     "error",
     "A function that may call another synchronously has a timeout not above the callee's.",
     explanation="""A synchronous Lambda-to-Lambda call makes the caller wait for the callee;
-    if the caller's timeout is not longer, the caller fails while the callee keeps running.""",
+    if the caller's timeout is not longer, the caller fails while the callee keeps running.
+    A grant that only serves the caller's own destinations (its event invoke config's
+    OnSuccess / OnFailure function) is no call, and a durable caller suspends instead of
+    waiting, so neither is judged.""",
     fix="Raise the caller's Timeout above the callee's, or invoke asynchronously "
     "(InvocationType Event, with an event invoke config and failure destination on the callee).",
+    source=limits.SRC_LAMBDA_SYNC,
+    level_reason="""Error: the caller fails (and may be retried) while the callee still runs and
+    completes its side effects, which the retry then repeats.""",
 )
 def lambda_sync_invoke_timeout(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for trigger in _sync_calls(model):
@@ -73,6 +79,8 @@ def lambda_sync_invoke_timeout(model: TemplateModel, options: CheckOptions) -> I
     fix="Invoke asynchronously (InvocationType Event) with an event invoke config and failure "
     "destination on the callee, put a queue between them, or use Step Functions; acknowledge "
     "this warning if the synchronous call is intended.",
+    source=limits.SRC_LAMBDA_SYNC,
+    level_reason="Warning: a design recommendation; a synchronous call works, it only costs and couples more.",
 )
 def lambda_sync_invoke(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for trigger in _sync_calls(model):

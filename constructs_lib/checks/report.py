@@ -1,0 +1,232 @@
+"""How findings are written: text for people, JSON for tools, SARIF 2.1.0 for code
+scanning (GitHub, GitLab, Azure DevOps annotate the resource's line), JUnit XML for CI
+test reports.
+
+SARIF: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+from xml.sax.saxutils import escape, quoteattr
+
+from constructs_lib.checks.core import Finding, Rule
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+SARIF_VERSION = "2.1.0"
+TOOL_URI = "https://github.com/constructs-lib/constructs-lib"
+
+
+def summary(findings: Sequence[Finding]) -> dict[str, int]:
+    return {
+        "errors": sum(f.is_error for f in findings),
+        "warnings": sum(f.applicable and f.level == "warning" for f in findings),
+        "not_applicable": sum(f.status == "not-applicable" for f in findings),
+        "suppressed": sum(f.status == "suppressed" for f in findings),
+    }
+
+
+def _where(f: Finding) -> str:
+    text = f"{f.template}: {f.resource}" + (f" ({f.path})" if f.path else "")
+    if f.origin:
+        text += f" [from {f.origin}]"
+    return text
+
+
+def write_text(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: int,
+               notes: Sequence[str] = ()) -> None:
+    for f in shown:
+        label = {"non-compliant": f.level.upper(), "not-applicable": "N/A", "suppressed": "SUPPRESSED"}[f.status]
+        print(f"{label} {f.rule_id}  {_where(f)}", file=out)
+        if f.branch:
+            print(f"  only when {f.branch}", file=out)
+        print(f"  {f.message}", file=out)
+        if f.status == "suppressed":
+            print(f"  acknowledged: {f.suppression}", file=out)
+        elif f.applicable:
+            print(f"  fix: {f.fix}", file=out)
+            if f.source:
+                print(f"  see: {f.source}", file=out)
+            print(f"  rule: {f.help_uri}", file=out)
+        print(file=out)
+    s = summary(findings)
+    line = (
+        f"{templates} template(s) checked: {s['errors']} error(s), {s['warnings']} warning(s), "
+        f"{s['not_applicable']} not applicable"
+    )
+    if s["suppressed"]:
+        line += f", {s['suppressed']} acknowledged"
+    print(line, file=out)
+    for note in notes:
+        print(note, file=out)
+
+
+def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: Sequence[str],
+               extra: dict[str, Any]) -> None:
+    json.dump(
+        {"templates": list(templates), "summary": summary(findings), **extra, "findings": [f.to_dict() for f in shown]},
+        out,
+        indent=2,
+    )
+    out.write("\n")
+
+
+def _uri(file: str | None, base: Path) -> str | None:
+    if not file:
+        return None
+    path = Path(file).resolve()
+    try:
+        return path.relative_to(base.resolve()).as_posix()
+    except ValueError:
+        return path.as_uri()
+
+
+def _rule_name(rule_id: str) -> str:
+    return "".join(part.capitalize() for part in rule_id.split("-"))
+
+
+def sarif_rule(rule: Rule, level: str) -> dict[str, Any]:
+    return {
+        "id": rule.id,
+        "name": _rule_name(rule.id),
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.explanation},
+        "help": {
+            "text": f"{rule.fix} See {rule.help_uri}",
+            "markdown": f"{rule.fix}\n\n[Rule documentation]({rule.help_uri}) - AWS: {rule.source}",
+        },
+        "helpUri": rule.help_uri,
+        "defaultConfiguration": {"level": level},
+        "properties": {"tags": ["lambda", "invocation-model"], "awsSource": rule.source, "levelReason": rule.level_reason},
+    }
+
+
+def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[str, str], version: str,
+          base: Path | None = None) -> dict[str, Any]:
+    """A SARIF 2.1.0 log: one run, every rule as reporting descriptor, one result per
+    finding (acknowledged ones carry an in-source suppression) at the resource's line."""
+    base = base or Path.cwd()
+    index = {r.id: i for i, r in enumerate(rules)}
+    results = []
+    for f in findings:
+        if f.status == "not-applicable":
+            continue
+        location: dict[str, Any] = {
+            "logicalLocations": [{"name": f.resource, "fullyQualifiedName": f"{f.template}/{f.resource}", "kind": "resource"}]
+        }
+        uri = _uri(f.file, base)
+        if uri is not None:
+            physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
+            if not uri.startswith("file:"):
+                physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
+            physical["region"] = {"startLine": f.line or 1}
+            location["physicalLocation"] = physical
+        message = f.message + (f" (only when {f.branch})" if f.branch else "")
+        if f.origin:
+            message += f" [from {f.origin}]"
+        result: dict[str, Any] = {
+            "ruleId": f.rule_id,
+            "level": f.level,
+            "message": {"text": message},
+            "locations": [location],
+            "partialFingerprints": {"resource/v1": f"{f.template}/{f.resource}/{f.rule_id}/{f.location}"},
+            "properties": {
+                "template": f.template,
+                "resourceType": f.resource_type,
+                "location": f.location,
+                "fix": f.fix,
+                "awsSource": f.source,
+                **({"cdkPath": f.path} if f.path else {}),
+                **({"origin": f.origin} if f.origin else {}),
+                **({"branch": f.branch} if f.branch else {}),
+            },
+        }
+        if f.rule_id in index:
+            result["ruleIndex"] = index[f.rule_id]
+        if f.status == "suppressed":
+            result["suppressions"] = [{"kind": "inSource", "justification": f.suppression or ""}]
+        results.append(result)
+    return {
+        "$schema": SARIF_SCHEMA,
+        "version": SARIF_VERSION,
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "constructs-lib",
+                        "version": version,
+                        "informationUri": TOOL_URI,
+                        "rules": [sarif_rule(r, levels.get(r.id, r.level)) for r in rules],
+                    }
+                },
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri() + "/"}},
+                "columnKind": "unicodeCodePoints",
+                "results": results,
+            }
+        ],
+    }
+
+
+def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequence[str], *, fail_on: str) -> str:
+    """JUnit XML: one test suite per template, one test case per rule; a finding at or above
+    ``fail_on`` is a failure, a lesser one is written to the case's system-out."""
+    failing = {"error": ("error",), "warning": ("error", "warning"), "none": ()}[fail_on]
+    suites = []
+    total_failures = 0
+    for template in templates:
+        cases = []
+        failures = 0
+        for rule in rules:
+            found = [f for f in findings if f.template == template and f.rule_id == rule.id and f.applicable]
+            name = quoteattr(rule.id)
+            body = ""
+            failed = [f for f in found if f.level in failing]
+            if failed:
+                failures += 1
+                text = "\n".join(f"{f.level.upper()} {f.resource}: {f.message}\nfix: {f.fix}\nsee: {f.help_uri}" for f in failed)
+                body += f'<failure message={quoteattr(failed[0].message[:200])} type={quoteattr(failed[0].level)}>{escape(text)}</failure>'
+            rest = [f for f in found if f not in failed]
+            if rest:
+                body += "<system-out>" + escape("\n".join(f"{f.level.upper()} {f.resource}: {f.message}" for f in rest)) + "</system-out>"
+            cases.append(f'    <testcase classname={quoteattr(template)} name={name}>{body}</testcase>')
+        total_failures += failures
+        suites.append(
+            f'  <testsuite name={quoteattr(template)} tests="{len(rules)}" failures="{failures}" errors="0">\n'
+            + "\n".join(cases)
+            + "\n  </testsuite>"
+        )
+    head = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        f'<testsuites name="constructs-lib" tests="{len(rules) * len(templates)}" failures="{total_failures}" errors="0">\n'
+    )
+    return head + "\n".join(suites) + "\n</testsuites>\n"
+
+
+def rules_table(rules: Sequence[Rule], levels: dict[str, str], disabled: frozenset[str]) -> str:
+    width = max(len(r.id) for r in rules)
+    lines = []
+    for r in rules:
+        level = "off" if r.id in disabled else levels.get(r.id, r.level)
+        lines.append(f"{r.id:<{width}}  {level:<7}  {r.summary}")
+    return "\n".join(lines) + "\n"
+
+
+def rules_json(rules: Sequence[Rule], levels: dict[str, str], disabled: frozenset[str]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": r.id,
+            "level": levels.get(r.id, r.level),
+            "default_level": r.level,
+            "enabled": r.id not in disabled,
+            "summary": r.summary,
+            "explanation": r.explanation,
+            "level_reason": r.level_reason,
+            "fix": r.fix,
+            "source": r.source,
+            "help_uri": r.help_uri,
+        }
+        for r in rules
+    ]
