@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import ESM, SERVERLESS_FUNCTION, Resource, TemplateModel, number
 from constructs_lib.rules import Violation
@@ -74,6 +75,10 @@ def _sam_sqs_events(model: TemplateModel) -> Iterator[tuple[Resource, str, Mappi
     move towards the dead-letter queue.""",
     fix="Keep the pollers in SQS's ranges, drop ScalingConfig.MaximumConcurrency, and reserve "
     "at least MaximumPollers x 10 (or lower MaximumPollers to ReservedConcurrentExecutions / 10).",
+    source=limits.SRC_ESM_PROVISIONED_POLLER,
+    level_reason="""Error: Lambda rejects pollers outside SQS's ranges and provisioned mode next to
+    a maximum concurrency; a reservation below the pollers' concurrency throttles them, and each
+    throttled receive moves good messages towards the dead-letter queue.""",
 )
 def sqs_provisioned_pollers(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for mapping in model.of_type(ESM):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import FUNCTION, SERVERLESS_FUNCTION, TemplateModel
 from constructs_lib.rules import recursion as recursion_rules
@@ -24,6 +25,9 @@ from constructs_lib.rules import recursion as recursion_rules
     only for a deliberate, bounded recursion; acknowledge the finding with that reason.""",
     fix="Remove RecursiveLoop or set it to Terminate; if the recursion is deliberate, bound it "
     "(a depth counter in the payload) and acknowledge this finding with the reason.",
+    source=limits.SRC_LAMBDA_RECURSION,
+    level_reason="""Warning: Lambda accepts Allow and nothing is lost; AWS recommends leaving loop
+    detection on, and a deliberate recursion is a legitimate choice once it is bounded.""",
 )
 def lambda_recursive_loop_allowed(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for fn in model.of_type(FUNCTION, SERVERLESS_FUNCTION):
