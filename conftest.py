@@ -1,32 +1,62 @@
-"""Every Python example in README.md and docs/ runs as a test, as written (Sybil).
+"""Every example in README.md, CONTRIBUTING.md and docs/ runs as a test, as written (Sybil).
 
-Each fenced ``python`` block (and each ``<!-- invisible-code-block: python -->``, the setup
-a page may need, visible in its source) is one test; the blocks of a page share one
+**Python.** Each fenced ``python`` block (and each ``<!-- invisible-code-block: python -->``,
+the setup a page may need, visible in its source) is one test; the blocks of a page share one
 namespace, in order. A block that builds an ``App`` must synthesize it: the evaluator
 records ``app.synth()`` and fails the example when it was not called or produced no cloud
 assembly (``manifest.json``) - unless the block shows a ``ConstructPropsError``, which is
 raised before there is anything to synthesize, or is an invisible setup block whose App the
-page's fragments build on and a closing invisible block synthesizes. ``App()`` without ``outdir`` synthesizes into a temporary
-directory, so nothing is written into the repository.
+page's fragments build on and a closing invisible block synthesizes. ``App()`` without
+``outdir`` synthesizes into a temporary directory, so nothing is written into the repository.
+
+**Shell.** Each ``bash`` and ``console`` block is one test too: its ``constructs-lib ...``
+(and ``python -m constructs_lib ...``) commands run, in order, through the command's entry
+point (the ``constructs-lib`` script of this environment, or ``python -m constructs_lib``) in
+a working directory of the page;
+other commands (``make``, ``pip``, ``git``) are shown, not run. A command exits 0 unless its
+comment says otherwise (``# exit 1: ...``). In a ``console`` block a command starts with
+``$ `` and the lines up to the next one are its output, compared as doctest compares output
+(``...`` matches anything, runs of whitespace are equal). The working directory holds:
+
+- ``cdk.out``: the cloud assembly the README's complete app synthesizes (the README's own
+  Python example, run once per test process);
+- every file of ``docs/examples/`` (small CloudFormation and SAM templates);
+- every file a page shows in a titled block (````` ```yaml title="orders.yaml" `````, which
+  MkDocs renders with its name): written there before the commands that follow it; a title
+  naming a file of ``docs/examples/`` must show that file exactly.
 """
 
 from __future__ import annotations
 
+import doctest
 import os
+import re
+import shlex
+import shutil
+import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
-from sybil import Example, Sybil
+from sybil import Document, Example, Region, Sybil
 from sybil.evaluators.python import PythonEvaluator
 from sybil.parsers.markdown import CodeBlockParser
+from sybil.parsers.markdown.lexers import FencedCodeBlockLexer
 
 ROOT = Path(__file__).resolve().parent
+#: The files every page's commands can read (copied into its working directory).
+EXAMPLES = ROOT / "docs" / "examples"
+#: The key of a page's working directory in its namespace.
+WORKDIR = "__shell_workdir__"
 
 # jsii runs on the venv's Node (>= 22), as in tests/conftest.py.
 _venv_bin = str(Path(sys.executable).parent)
 if not os.environ.get("PATH", "").startswith(_venv_bin):
     os.environ["PATH"] = _venv_bin + os.pathsep + os.environ.get("PATH", "")
+
+#: The cloud assembly of the README's complete app, once it has been synthesized.
+_readme_assembly: Path | None = None
 
 
 class SynthesizingEvaluator:
@@ -65,6 +95,9 @@ class SynthesizingEvaluator:
         missing = [a.directory for a in synthesized if not (Path(a.directory) / "manifest.json").is_file()]
         if missing:
             return f"app.synth() wrote no cloud assembly: {missing}"
+        if Path(example.path).resolve() == ROOT / "README.md":
+            global _readme_assembly
+            _readme_assembly = Path(synthesized[-1].directory)
         return None
 
 
@@ -73,8 +106,141 @@ def _is_invisible(example: Example) -> bool:
     return example.document.text[example.start : example.start + 40].lstrip().startswith("<!--")
 
 
+# --- shell examples --------------------------------------------------------------------
+
+#: The commands that run: the installed entry point and the module.
+_PROGRAMS = {"constructs-lib": "constructs-lib", "python -m constructs_lib": "python -m constructs_lib"}
+_EXIT = re.compile(r"\bexit(?:s| status)? (\d+)\b")
+_OUTPUT_FLAGS = doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE
+
+
+def _workdir(namespace: dict[str, Any]) -> Path:
+    """The page's working directory: docs/examples/ copied in, made on first use."""
+    if WORKDIR not in namespace:
+        workdir = Path(tempfile.mkdtemp(prefix="docs-shell-"))
+        for path in EXAMPLES.iterdir() if EXAMPLES.is_dir() else ():
+            (shutil.copytree if path.is_dir() else shutil.copy)(path, workdir / path.name)
+        namespace[WORKDIR] = workdir
+    return Path(namespace[WORKDIR])
+
+
+def _remove_workdir(namespace: dict[str, Any]) -> None:
+    if WORKDIR in namespace:
+        shutil.rmtree(namespace.pop(WORKDIR), ignore_errors=True)
+
+
+def readme_cloud_assembly() -> Path:
+    """The cloud assembly of the README's complete app: synthesized by the README's own
+    Python example (run here, through Sybil, when no README example ran in this process)."""
+    if _readme_assembly is None:
+        python_only = Sybil(parsers=[CodeBlockParser(language="python", evaluator=SynthesizingEvaluator())])
+        for example in python_only.parse(ROOT / "README.md"):
+            example.evaluate()
+    assert _readme_assembly is not None, "the README's complete app synthesized nothing"
+    return _readme_assembly
+
+
+def _commands(source: str, *, console: bool) -> list[tuple[str, str]]:
+    """(command line, expected output) pairs; a ``bash`` block shows no output."""
+    commands: list[tuple[str, list[str]]] = []
+    pending = ""
+    for line in source.splitlines():
+        if pending:
+            line, pending = pending + line, ""
+        if line.rstrip().endswith("\\"):
+            pending = line.rstrip()[:-1] + " "
+            continue
+        if console:
+            if line.startswith("$ "):
+                commands.append((line[2:].strip(), []))
+            elif commands:
+                commands[-1][1].append(line)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            commands.append((line.strip(), []))
+    return [(command, "\n".join(output).strip() + "\n") for command, output in commands]
+
+
+def _program(argv: list[str]) -> tuple[str, list[str]] | None:
+    for text, prog in _PROGRAMS.items():
+        words = text.split()
+        if argv[: len(words)] == words:
+            return prog, argv[len(words) :]
+    return None
+
+
+def _run(prog: str, argv: list[str], cwd: Path) -> tuple[int, str]:
+    """Run the installed command in ``cwd``: (exit status, stdout and stderr as printed)."""
+    command = [str(Path(sys.executable).parent / "constructs-lib")]
+    if prog != "constructs-lib":
+        command = [sys.executable, "-m", "constructs_lib"]
+    proc = subprocess.run(
+        [*command, *argv], cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        timeout=300, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+    return proc.returncode, proc.stdout
+
+
+class ShellEvaluator:
+    """Run a block's ``constructs-lib`` commands; check each exit status (and shown output)."""
+
+    def __init__(self, *, console: bool) -> None:
+        self.console = console
+
+    def __call__(self, example: Example) -> str | None:
+        workdir = _workdir(example.namespace)
+        for line, expected in _commands(str(example.parsed), console=self.console):
+            comment = line.split(" #", 1)[1] if " #" in line else ""
+            argv = shlex.split(line, comments=True)
+            found = _program(argv)
+            if found is None:
+                continue  # make, pip, git...: shown, not run
+            prog, args = found
+            if any(arg == "cdk.out" or arg.startswith("cdk.out/") for arg in args) and not (workdir / "cdk.out").exists():
+                (workdir / "cdk.out").symlink_to(readme_cloud_assembly(), target_is_directory=True)
+            status, output = _run(prog, args, workdir)
+            wanted = int(match.group(1)) if (match := _EXIT.search(comment)) else 0
+            if status != wanted:
+                return f"`{line}` exited {status}, the page says {wanted}; its output:\n{output}"
+            checker = doctest.OutputChecker()
+            if self.console and expected.strip() and not checker.check_output(expected, output, _OUTPUT_FLAGS):
+                shown = doctest.Example(line, expected)
+                return f"`{line}`:\n" + checker.output_difference(shown, output, _OUTPUT_FLAGS)
+        return None
+
+
+class FileBlockParser:
+    """A fenced block with a title (```yaml title="orders.yaml"```) is a file in the page's
+    working directory; one that names a file of docs/examples/ must show it exactly."""
+
+    TITLED = re.compile(r'(?!python\b)[\w-]+ title="(?P<name>[^"/]+)"')
+
+    def __init__(self) -> None:
+        self.lexer = FencedCodeBlockLexer(language=r".+", mapping={"language": "arguments", "source": "source"})
+
+    def __call__(self, document: Document) -> Any:
+        for region in self.lexer(document):
+            match = self.TITLED.fullmatch(region.lexemes["arguments"].strip())
+            if match is not None:
+                yield Region(region.start, region.end, (match["name"], str(region.lexemes["source"])), _write_file)
+
+
+def _write_file(example: Example) -> str | None:
+    name, text = example.parsed
+    reference = EXAMPLES / name
+    if reference.is_file() and reference.read_text() != text:
+        return f"this block shows {name}, which differs from docs/examples/{name}: make them the same"
+    (_workdir(example.namespace) / name).write_text(text)
+    return None
+
+
 pytest_collect_file = Sybil(
-    parsers=[CodeBlockParser(language="python", evaluator=SynthesizingEvaluator())],
+    parsers=[
+        CodeBlockParser(language="python", evaluator=SynthesizingEvaluator()),
+        CodeBlockParser(language="bash", evaluator=ShellEvaluator(console=False)),
+        CodeBlockParser(language="console", evaluator=ShellEvaluator(console=True)),
+        FileBlockParser(),
+    ],
     patterns=["README.md", "CONTRIBUTING.md", "docs/*.md", "docs/*/*.md"],
     path=".",
+    teardown=_remove_workdir,
 ).pytest()

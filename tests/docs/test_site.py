@@ -35,9 +35,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_site_builds_strictly_with_every_page(site: Path) -> None:
     for page in ("queue-consumer", "stream-processor", "async-worker", "sync-api-function", "plain-function",
-                 "handlers", "checks", "explain", "simulate", "reference-system", "order-pipeline",
-                 "local-deploy", "benchmarks", "api"):
+                 "handlers", "checks", "checks-evaluation", "rules", "rules/sqs-redrive-policy", "explain",
+                 "simulate", "reference-system", "order-pipeline", "local-deploy", "benchmarks", "api"):
         assert (site / page / "index.html").is_file(), page
+    assert (site / "examples" / "orders.yaml").is_file()  # the templates the pages link to
 
 
 def test_api_reference_is_rendered_from_the_docstrings(site: Path) -> None:
@@ -87,6 +88,33 @@ def test_every_python_block_is_one_sybil_runs(page: Path) -> None:
     """A ``py``, ``python3`` or ``pycon`` fence would silently escape the example run."""
     languages = [m.group(2) for i, m in enumerate(FENCE.finditer(page.read_text())) if i % 2 == 0]
     assert [lang for lang in languages if lang.lower().startswith(("py", "ipy")) and lang != "python"] == []
+
+
+@pytest.mark.parametrize("page", _pages(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_shell_example_is_one_sybil_runs(page: Path) -> None:
+    """Commands go in ``bash`` or ``console`` blocks (conftest.py runs their ``constructs-lib``
+    lines); a ``sh`` / ``shell`` fence, or a ``$ constructs-lib`` prompt shown as plain text,
+    would escape the run."""
+    text = page.read_text()
+    fences = list(FENCE.finditer(text))
+    for opening, closing in zip(fences[::2], fences[1::2]):
+        language = opening.group(2).lower()
+        assert language not in ("sh", "shell", "zsh", "shell-session", "shellsession"), f"{page.name}: use bash or console"
+        if language not in ("bash", "console"):
+            body = text[opening.end():closing.start()]
+            assert not re.search(r"^\$ (constructs-lib|python -m constructs_lib)\b", body, flags=re.M), (
+                f"{page.name}: a constructs-lib command with its output belongs in a console block"
+            )
+
+
+def test_rules_index_lists_every_rule_with_its_level_and_summary() -> None:
+    from constructs_lib.checks.rules import ALL_RULES
+
+    text = (ROOT / "docs" / "rules" / "index.md").read_text()
+    rows = re.findall(r"^\| \[`([a-z0-9-]+)`\]\(([a-z0-9-]+)\.md\) \| (\w+) \| (.+) \|$", text, flags=re.M)
+    assert [(rule_id, page, level, summary) for rule_id, page, level, summary in rows] == [
+        (r.id, r.id, r.level, r.summary) for r in ALL_RULES
+    ], "docs/rules/index.md: one row per rule of ALL_RULES, in order, with its level and summary"
 
 
 @pytest.mark.parametrize("page", CONSTRUCT_PAGES)
