@@ -55,7 +55,7 @@ def missing_target_dlq(dead_letter: object, *, prop: str = "DeadLetterConfig") -
 
 
 def missing_subscription_redrive(redrive: object, *, prop: str = "RedrivePolicy") -> Violation | None:
-    """A warning: an SNS subscription without a redrive policy drops undeliverable messages."""
+    """An SNS subscription without a redrive policy drops undeliverable messages (an error: data is lost)."""
     if redrive is not None:
         return None
     return Violation(

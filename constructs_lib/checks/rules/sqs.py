@@ -103,7 +103,7 @@ def _visibility_inputs(
     "MaximumBatchingWindowInSeconds.",
     source=limits.SRC_LAMBDA_SQS,
     level_reason="""Warning: Lambda accepts any visibility timeout from the function timeout up;
-    6 x (timeout + window) is AWS's recommendation. Below the function timeout itself Lambda
+    6 x timeout + window is AWS's recommendation. Below the function timeout itself Lambda
     rejects the mapping, which sqs-visibility-below-function-timeout reports as an error.""",
 )
 def sqs_visibility_timeout(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
