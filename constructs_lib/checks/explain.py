@@ -33,6 +33,7 @@ from constructs_lib.checks.model import (
     EVENTS_RULE,
     KINESIS,
     KINESIS_CONSUMER,
+    PERMISSION,
     QUEUE,
     S3_BUCKET,
     SNS_SUBSCRIPTION,
@@ -68,6 +69,19 @@ _MODEL_TEXT = {
     "async": "asynchronous: Lambda's internal queue, retries and event invoke config",
     "apigateway": "synchronous: API Gateway waits for the answer; the caller owns retries",
     "lambda": "invoked by another function (synchronous unless it uses InvocationType=Event)",
+    "sync": "synchronous: the invoking service or client waits for the answer and owns retries",
+}
+#: How the report names a synchronous invoker other than API Gateway (limits.LAMBDA_INVOKERS).
+_SYNC_INVOKERS = {
+    "function-url": "function URL",
+    "alb": "load balancer target group",
+    "vpc-lattice": "VPC Lattice target group",
+    "cognito": "Cognito user pool",
+    "iot-authorizer": "IoT custom authorizer",
+    "secrets-manager": "Secrets Manager rotation",
+    "cloudfront": "CloudFront distribution",
+    "firehose": "Firehose delivery stream",
+    "pipes-sync": "EventBridge pipe",
 }
 
 
@@ -104,6 +118,10 @@ def secs(value: float | None) -> str:
 
 
 def rate(value: float) -> str:
+    """One decimal below 100, whole numbers above; two significant digits below 1, so that a
+    slow function (2 in flight, 60 s each: 0.033/s) is not shown as 0."""
+    if 0 < value < 1:
+        return f"{value:.2g}"
     return f"{value:,.1f}".replace(".0", "") if value < 100 else f"{value:,.0f}"
 
 
@@ -180,15 +198,15 @@ class FailurePath:
 def _known_kind(trig: Trigger) -> Trigger | None:
     """The trigger in the kinds this report describes: the model's newer asynchronous kinds
     (Scheduler, destinations, custom resources) as "async", unknown sources of a mapping as
-    "stream"; synchronous services other than API Gateway and durable chained invokes are
-    not described yet (None)."""
+    "stream"; synchronous services other than API Gateway (a function URL, a load balancer...)
+    as "sync"; durable chained invokes are not described (None)."""
     from dataclasses import replace
 
     if trig.kind in ("scheduler", "destination", "custom-resource"):
         return replace(trig, kind="async", detail={**trig.detail, "principal": trig.invoker})
     if trig.kind == "other":
         return replace(trig, kind="stream")
-    return None if trig.kind in ("sync", "durable-invoke") else trig
+    return None if trig.kind == "durable-invoke" else trig
 
 
 def triggers(model: TemplateModel, fn: Resource) -> list[Trigger]:
@@ -207,7 +225,14 @@ def triggers(model: TemplateModel, fn: Resource) -> list[Trigger]:
         current = chosen.get(key)
         if current is None or rank < preference.get(model.resources[current.via].type, 1):
             chosen[key] = trig
-    return sorted(chosen.values(), key=lambda t: (t.kind, t.source or "", t.via))
+    # A synchronous service's permission (a function URL's public InvokeFunctionUrl grant)
+    # duplicates the resource that wires it (the AWS::Lambda::Url).
+    wired = {(t.kind, t.invoker) for t in chosen.values() if model.resources[t.via].type != PERMISSION}
+    kept = [
+        t for t in chosen.values()
+        if not (t.kind == "sync" and model.resources[t.via].type == PERMISSION and (t.kind, t.invoker) in wired)
+    ]
+    return sorted(kept, key=lambda t: (t.kind, t.source or "", t.via))
 
 
 def models_of(model: TemplateModel, fn: Resource, trigs: Sequence[Trigger]) -> list[str]:
@@ -239,12 +264,16 @@ def _source_text(model: TemplateModel, trig: Trigger) -> str:
         "async": "service",
         "apigateway": "API Gateway",
         "lambda": "function",
+        "sync": "service",
     }[trig.kind]
     if trig.kind == "apigateway":
         api = trig.detail.get("api", "rest")
         return f"API Gateway {'REST API method' if api == 'rest' else 'HTTP API integration'} {label(model, via)}"
     if trig.kind == "async":
         return f"{trig.detail.get('principal', 'a service')} (permission {label(model, via)})"
+    if trig.kind == "sync":
+        invoker = trig.invoker or "service"
+        return f"{_SYNC_INVOKERS.get(invoker, invoker)} {label(model, via)}"
     text = f"{what} {label(model, src)}"
     if via.logical_id != (src.logical_id if src else None):
         text += f" via {label(model, via)}"
@@ -503,6 +532,20 @@ def _http_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, f
     return None
 
 
+def _sync_service_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sections) -> None:
+    """A synchronous invoker other than API Gateway: no integration timeout of its own here
+    (a function URL waits up to the function timeout), no retries, the error to the caller."""
+    via = model.resources[trig.via]
+    name = _SYNC_INVOKERS.get(trig.invoker or "", trig.invoker or "service")
+    timeout = model.timeout_s(fn)
+    if trig.invoker == "function-url" and timeout is not None:
+        out.timeouts.append(f"function URL: no integration timeout, the caller waits up to the function timeout {secs(timeout)}")
+    out.retries.append(f"synchronous ({name}): no retries by Lambda; the caller decides")
+    out.failures.append(FailurePath(trig.via, None, f"failed requests from {label(model, via)}: an error answer to the caller, nothing is kept; the caller owns the retry", "error to caller"))
+    out.caps.append(None)
+    out.throughput.append(("requests", 1.0, None, f"{name} {label(model, via)}"))
+
+
 def _caller_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sections) -> None:
     caller = model.resources.get(trig.source) if trig.source else None
     if caller is None or fn.logical_id in model.event_invoke_configs:
@@ -539,6 +582,8 @@ def analyse(model: TemplateModel, fn: Resource) -> tuple[list[Trigger], list[str
             _stream_details(model, fn, trig, out)
         elif trig.kind == "apigateway":
             _api_details(model, fn, trig, out)
+        elif trig.kind == "sync":
+            _sync_service_details(model, fn, trig, out)
         elif trig.kind == "lambda":
             _caller_details(model, fn, trig, out)
         if trig.kind in ("eventbridge", "sns", "s3"):

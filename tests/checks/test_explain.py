@@ -16,6 +16,7 @@ from constructs_lib.checks.explain import (
     function_report,
     function_section,
     mermaid,
+    rate,
     run_explain,
     secs,
 )
@@ -200,6 +201,30 @@ def test_synchronous_caller_chain() -> None:
     text = section(t.caller_and_callee(10, 30), fn="Callee")
     assert "its timeout 10 s > this timeout 30 s: NOT ABOVE" in text
     assert "**May invoke:** `Callee`" in section(t.caller_and_callee(10, 30), fn="Caller")
+
+
+def test_function_url_is_a_synchronous_trigger() -> None:
+    """A function URL (and its public permission, the same trigger) is a synchronous caller
+    without an integration timeout: the caller waits up to the function timeout."""
+    text = section({
+        "Fn": t.function(60),
+        "Url": {"Type": "AWS::Lambda::Url", "Properties": {
+            "AuthType": "NONE", "TargetFunctionArn": {"Fn::GetAtt": [t.FN, "Arn"]}, "InvokeMode": "BUFFERED",
+        }},
+        "UrlPermission": {"Type": "AWS::Lambda::Permission", "Properties": {
+            "Action": "lambda:InvokeFunctionUrl", "FunctionName": {"Ref": t.FN}, "Principal": "*",
+            "FunctionUrlAuthType": "NONE",
+        }},
+    })
+    assert "synchronous: the invoking service or client waits for the answer and owns retries" in text
+    assert "  - function URL `Url`" in text and "UrlPermission" not in text
+    assert "function URL: no integration timeout, the caller waits up to the function timeout 1 min" in text
+    assert "an error answer to the caller, nothing is kept" in text and "LOST" not in text
+    assert "function URL `Url`: at most 1000 invocations in flight" in text
+
+
+def test_rates_below_one_keep_two_significant_digits() -> None:
+    assert [rate(v) for v in (2 / 60, 0.2, 0.05, 1.0, 16.66, 1000.0)] == ["0.033", "0.2", "0.05", "1", "16.7", "1,000"]
 
 
 def test_function_without_triggers() -> None:
