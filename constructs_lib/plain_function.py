@@ -18,7 +18,13 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
-from constructs_lib._function import DEFAULT_ARCHITECTURE, DEFAULT_RUNTIME, create_function, validate_function_props
+from constructs_lib._function import (
+    DEFAULT_ARCHITECTURE,
+    DEFAULT_RUNTIME,
+    create_function,
+    validate_function_props,
+    validate_recursive_loop,
+)
 
 
 class PlainFunction(Construct):
@@ -55,6 +61,13 @@ class PlainFunction(Construct):
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days:
         finite, so logs do not accumulate forever.
+    :param recursive_loop: Lambda's recursive loop detection. Default
+        ``lambda_.RecursiveLoop.TERMINATE``, written into the template: Lambda stops a loop
+        through Lambda, SQS, SNS or S3 after about 16 invocations instead of running (and
+        billing) until someone notices. ``ALLOW`` only with ``recursive_loop_reason``, and
+        then with a ``constructs-lib:recursive-loop-allowed`` warning.
+    :param recursive_loop_reason: why the recursion is deliberate and bounded; required with
+        ``ALLOW``, an error otherwise. Default none.
     :param function_props: escape hatch: any other ``lambda_.Function`` keyword argument
         (``vpc``, ``role``...), passed through unchanged. Default none.
 
@@ -83,6 +96,8 @@ class PlainFunction(Construct):
         layers: Sequence[lambda_.ILayerVersion] | None = None,
         description: str | None = None,
         log_retention: logs.RetentionDays | None = None,
+        recursive_loop: lambda_.RecursiveLoop | None = None,
+        recursive_loop_reason: str | None = None,
         function_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
@@ -92,6 +107,7 @@ class PlainFunction(Construct):
             memory_size=memory_size,
             reserved_concurrent_executions=reserved_concurrent_executions,
         )
+        validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         self.function: lambda_.Function = create_function(
             self,
             code=code,
@@ -105,6 +121,7 @@ class PlainFunction(Construct):
             layers=layers,
             description=description,
             log_retention=log_retention,
+            recursive_loop=recursive_loop,
             function_props=function_props,
         )
         role = self.function.role

@@ -8,7 +8,7 @@ import sys
 import pytest
 from aws_cdk import App, CfnParameter, Duration, Stack
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk.assertions import Match, Template
+from aws_cdk.assertions import Annotations, Match, Template
 
 import constructs_lib
 from constructs_lib import ConstructPropsError, PlainFunction
@@ -72,6 +72,9 @@ def test_attributes(built: tuple[PlainFunction, Template]) -> None:
         ({"memory_size": 127}, ("memory_size", "127")),
         ({"memory_size": 10241}, ("memory_size", "10241")),
         ({"reserved_concurrent_executions": 0}, ("reserved_concurrent_executions 0",)),
+        ({"recursive_loop": lambda_.RecursiveLoop.ALLOW}, ("recursive_loop", "recursive_loop_reason")),
+        ({"recursive_loop_reason": "bounded"}, ("recursive_loop_reason",)),
+        ({"function_props": {"recursive_loop": lambda_.RecursiveLoop.ALLOW}}, ("function_props", "recursive_loop")),
     ],
 )
 def test_bad_props_are_errors(props: dict, fragments: tuple[str, ...]) -> None:
@@ -84,6 +87,16 @@ def test_bad_props_are_errors(props: dict, fragments: tuple[str, ...]) -> None:
 @pytest.mark.parametrize(("props"), [{"timeout": Duration.seconds(900)}, {"memory_size": 128}, {"memory_size": 10240}])
 def test_last_good_values(props: dict) -> None:
     PlainFunction(Stack(App(), "Good"), "Fn", code=INLINE, handler="index.handler", **{"timeout": Duration.seconds(1), **props})
+
+
+def test_recursion_allowed_with_a_reason_warns_and_is_written() -> None:
+    stack = Stack(App(), "Loop")
+    PlainFunction(
+        stack, "Fn", code=INLINE, handler="index.handler", timeout=Duration.seconds(5),
+        recursive_loop=lambda_.RecursiveLoop.ALLOW, recursive_loop_reason="re-queues at most 3 times",
+    )
+    Template.from_stack(stack).has_resource_properties("AWS::Lambda::Function", {"RecursiveLoop": "Allow"})
+    Annotations.from_stack(stack).has_warning("*", Match.string_like_regexp("re-queues at most 3 times"))
 
 
 def test_tokens_are_not_validated() -> None:

@@ -87,8 +87,21 @@ def test_reservation_property(maximum: int, reserved: int) -> None:
 def test_reservation_hint_names_the_fitting_maximum_or_the_smallest_mode() -> None:
     fits = rules.check_reserved_covers_pollers(10, 55)
     assert fits is not None and "lower provisioned_poller_config.maximum_pollers to 5" in fits.message
-    too_small = rules.check_reserved_covers_pollers(2, 5)
-    assert too_small is not None and "reserve at least 20" in too_small.message
+    too_small = rules.check_reserved_covers_pollers(5, 15)
+    assert too_small is not None
+    assert "Raise reserved_concurrent_executions to 50 (or to 20 with provisioned_poller_config.maximum_pollers 2" in (
+        too_small.message
+    )
+
+
+def test_reservation_hint_offers_each_remedy_once() -> None:
+    """At the smallest provisioned mode, raising the reservation to 20 is one remedy, not two."""
+    violation = rules.check_reserved_covers_pollers(2, 10)
+    assert violation is not None
+    assert violation.message.count(" 20") == 2  # "= 20 concurrent invocations" and "to 20"
+    assert "Raise reserved_concurrent_executions to 20, or use max_concurrency without provisioned mode" in (
+        violation.message
+    )
 
 
 def test_reservation_counts_lambdas_default_maximum() -> None:

@@ -128,12 +128,20 @@ def check_reserved_covers_pollers(
     if reserved >= needed:
         return None
     fits = int(reserved // limits.SQS_INVOKES_PER_POLLER)
-    hint = (
-        f"lower {prop} to {fits} (at most {num(reserved)} / {limits.SQS_INVOKES_PER_POLLER})"
-        if fits >= limits.SQS_MIN_MAXIMUM_POLLERS
-        else f"reserve at least {num(pollers_max_concurrency(limits.SQS_MIN_MAXIMUM_POLLERS))} "
-        "(the smallest provisioned mode), or use max_concurrency without provisioned mode"
-    )
+    smallest = pollers_max_concurrency(limits.SQS_MIN_MAXIMUM_POLLERS)
+    if fits >= limits.SQS_MIN_MAXIMUM_POLLERS:
+        remedy = (
+            f"Raise {reserved_prop} to {num(needed)} or lower {prop} to {fits} (at most "
+            f"{num(reserved)} / {limits.SQS_INVOKES_PER_POLLER})"
+        )
+    elif needed > smallest:
+        remedy = (
+            f"Raise {reserved_prop} to {num(needed)} (or to {num(smallest)} with {prop} "
+            f"{limits.SQS_MIN_MAXIMUM_POLLERS}, the smallest provisioned mode), or use max_concurrency "
+            "without provisioned mode"
+        )
+    else:
+        remedy = f"Raise {reserved_prop} to {num(needed)}, or use max_concurrency without provisioned mode"
     origin = "" if maximum_given else " (Lambda's default, as it was left out)"
     return Violation(
         prop,
@@ -141,8 +149,7 @@ def check_reserved_covers_pollers(
         f"poller = {num(needed)} concurrent invocations is above {reserved_prop} "
         f"({num(reserved)}); the pollers would invoke more copies than the function may run, the "
         "surplus is throttled, and those messages return to the queue and count towards "
-        f"maxReceiveCount until they land in the dead-letter queue. Raise {reserved_prop} to "
-        f"{num(needed)} or {hint}",
+        f"maxReceiveCount until they land in the dead-letter queue. {remedy}",
         limits.SRC_LAMBDA_SQS_SCALING,
     )
 
