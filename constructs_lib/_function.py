@@ -19,8 +19,10 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._failure import acknowledge
-from constructs_lib._validation import number, raise_first, seconds
+from constructs_lib._failure import acknowledge, lambda_principal
+from constructs_lib._validation import check_props, function_specs, raise_first
+from constructs_lib.errors import ConstructPropsError
+from constructs_lib.rules import Violation
 from constructs_lib.rules import function as function_rules
 
 #: The newest Python runtime aws-cdk-lib knows: the longest support window ahead.
@@ -32,6 +34,26 @@ DEFAULT_ARCHITECTURE = lambda_.Architecture.ARM_64
 DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 
 
+#: The acknowledgment every function role of this library carries (see create_function).
+ROLE_XRAY_ACKNOWLEDGMENT = {
+    "AwsSolutions-IAM5[Resource::*]": (
+        "Resource '*' on the function's execution role is only on xray:PutTraceSegments and "
+        "xray:PutTelemetryRecords (active tracing), which support no resource-level permissions; "
+        "every other statement names its resource"
+    ),
+}
+
+
+def function_rule_violations(plain: dict[str, Any]) -> list[Violation | None]:
+    """The rules that hold for every function, on the plain values of the type layer
+    (``plain["timeout"]`` in seconds, ``None`` when unset or a token)."""
+    return [
+        function_rules.check_timeout(plain.get("timeout")),
+        function_rules.check_memory_size(plain.get("memory_size")),
+        function_rules.check_reserved_concurrency(plain.get("reserved_concurrent_executions")),
+    ]
+
+
 def validate_function_props(
     construct: Construct,
     *,
@@ -39,13 +61,13 @@ def validate_function_props(
     memory_size: int | None,
     reserved_concurrent_executions: int | None,
 ) -> None:
-    """Checks that hold for every function; raises ``ConstructPropsError``."""
-    raise_first(
+    """Checks that hold for every function (types, units, ranges); raises ``ConstructPropsError``."""
+    plain = check_props(
         construct,
-        function_rules.check_timeout(seconds(timeout)),
-        function_rules.check_memory_size(number(memory_size)),
-        function_rules.check_reserved_concurrency(number(reserved_concurrent_executions)),
+        function_specs(),
+        {"timeout": timeout, "memory_size": memory_size, "reserved_concurrent_executions": reserved_concurrent_executions},
     )
+    raise_first(construct, *function_rule_violations(plain))
 
 
 def create_function(
@@ -63,12 +85,17 @@ def create_function(
     description: str | None = None,
     log_retention: logs.RetentionDays | None = None,
     function_props: Mapping[str, Any] | None = None,
+    acknowledgments: dict[str, str] | None = None,
 ) -> lambda_.Function:
     """Create the function with the shared defaults, its own log group and a
     least-privilege role (write to its own log group only; X-Ray is added by tracing).
 
     ``function_props`` is the escape hatch: any other ``lambda_.Function`` keyword
-    argument (``vpc``, ``role``, ``dead_letter_queue``...) passed through unchanged.
+    argument (``vpc``, ``role``, ``dead_letter_queue``...) passed through unchanged; a
+    value aws-cdk-lib refuses by type is a ``ConstructPropsError`` naming ``function_props``.
+    ``acknowledgments``: when given, the role's cdk-nag acknowledgment is added to it, for
+    the caller to make on ``scope`` together with its own (one jsii round trip for all);
+    otherwise it is made on the role here.
     """
     extra = dict(function_props or {})
     log_group = logs.LogGroup(
@@ -82,7 +109,7 @@ def create_function(
         role = iam.Role(
             scope,
             "ServiceRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            assumed_by=lambda_principal(),
             description="Execution role: writes to its own log group; grants are added per trigger",
         )
         log_group.grant_write(role)
@@ -90,31 +117,42 @@ def create_function(
         # xray:PutTraceSegments and xray:PutTelemetryRecords, which support no
         # resource-level permissions, so Resource "*" is the only value IAM accepts.
         # Every other statement of this role names its resource (log group, queue, stream...).
-        acknowledge(
-            role,
-            "AwsSolutions-IAM5[Resource::*]",
-            "Resource '*' is only on xray:PutTraceSegments/PutTelemetryRecords (active "
-            "tracing), which support no resource-level permissions; every other statement "
-            "names its resource",
+        if acknowledgments is not None:
+            acknowledgments.update(ROLE_XRAY_ACKNOWLEDGMENT)
+        else:
+            for rule_id, reason in ROLE_XRAY_ACKNOWLEDGMENT.items():
+                acknowledge(role, rule_id, reason)
+    try:
+        function = lambda_.Function(
+            scope,
+            "Function",
+            code=code,
+            handler=handler,
+            runtime=runtime or DEFAULT_RUNTIME,
+            architecture=architecture or DEFAULT_ARCHITECTURE,
+            memory_size=memory_size if memory_size is not None else limits.DEFAULT_MEMORY_MB,
+            timeout=timeout,
+            environment=dict(environment or {}),
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            layers=list(layers) if layers else None,
+            description=description,
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+            **extra,
         )
-    function = lambda_.Function(
-        scope,
-        "Function",
-        code=code,
-        handler=handler,
-        runtime=runtime or DEFAULT_RUNTIME,
-        architecture=architecture or DEFAULT_ARCHITECTURE,
-        memory_size=memory_size if memory_size is not None else limits.DEFAULT_MEMORY_MB,
-        timeout=timeout,
-        environment=dict(environment or {}),
-        reserved_concurrent_executions=reserved_concurrent_executions,
-        layers=list(layers) if layers else None,
-        description=description,
-        tracing=lambda_.Tracing.ACTIVE,
-        log_group=log_group,
-        role=role,
-        **extra,
-    )
+    except TypeError as exc:
+        if not extra:
+            raise
+        # aws-cdk-lib's runtime type check of a function_props value (jsii/typeguard).
+        raise ConstructPropsError(
+            scope,
+            Violation(
+                "function_props",
+                f"function_props has a value of the wrong type for lambda_.Function: {exc}",
+                limits.SRC_LAMBDA_QUOTAS,
+            ),
+        ) from exc
     # cfn-lint W3005 (redundant DependsOn) is inherent to aws-cdk-lib: lambda.Function always
     # adds a dependency on its role, which the Role GetAtt already implies. Harmless, and not
     # removable without an escape hatch, so cfn-lint is told per resource.

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack
+from aws_cdk import CfnResource, Duration, RemovalPolicy, Stack
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
@@ -29,10 +28,41 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
-from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
-from constructs_lib._function import create_function, validate_function_props
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._alarms import (
+    GT,
+    GTE,
+    AlarmBuilder,
+    Alarms,
+    alarm_settings_given,
+    check_counts,
+    fmt_threshold_ms,
+    lambda_metric,
+)
+from constructs_lib._failure import (
+    PreboundDestination,
+    acknowledge,
+    acknowledge_all,
+    bind_through_proxy,
+    create_failure_queue,
+    delivery_statements,
+    destination_facts,
+    failure_queue_acknowledgments,
+    grant_delivery,
+    queue_encryption,
+)
+from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, function_rule_violations
+from constructs_lib._validation import (
+    async_worker_specs,
+    bucket_notification_specs,
+    check_props,
+    duration_seconds,
+    event_rule_specs,
+    grant_invoke_specs,
+    number,
+    raise_first,
+    topic_subscription_specs,
+    warn,
+)
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import async_invoke as async_rules
@@ -41,7 +71,26 @@ from constructs_lib.rules import sqs as sqs_rules
 #: The function timeout when none is given: 1 minute. Background work (sending a
 #: notification, calling a third-party API) is slower than a request path, but a hung
 #: call should fail soon enough to leave time for Lambda's retries.
-DEFAULT_TIMEOUT = Duration.minutes(1)
+DEFAULT_TIMEOUT_S = 60
+DEFAULT_TIMEOUT = duration_seconds(DEFAULT_TIMEOUT_S)
+#: The maximum event age when none is given: Lambda's maximum, 6 h.
+DEFAULT_MAX_EVENT_AGE = duration_seconds(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
+
+#: What the queues an AsyncWorker creates are, in their cdk-nag acknowledgments (made once
+#: on the worker, true of each: the on-failure queue and every delivery dead-letter queue).
+FAILURE_QUEUES_PURPOSE = (
+    "every queue an AsyncWorker creates (its on-failure queue, the dead-letter queues of "
+    "EventBridge and SNS deliveries) catches failures"
+)
+#: cdk-nag's Serverless pack asks for a Lambda DLQ; true of the worker's one function.
+ACKNOWLEDGMENTS = {
+    "Serverless-LambdaDLQ": (
+        "AsyncWorker's failed asynchronous events go to the on-failure destination of the event "
+        "invoke config, which AWS recommends over a Lambda DLQ: it also records the error"
+    ),
+}
+#: aws-cdk-lib's per-stack singleton that writes bucket notification configurations.
+NOTIFICATIONS_HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
 
 #: The environment variable ``grant_invoke(..., environment_variable=...)`` suggests for
 #: a calling function to learn the worker's name.
@@ -167,18 +216,17 @@ class AsyncWorker(Construct):
         function_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        timeout = timeout or DEFAULT_TIMEOUT
-        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
-        validate_function_props(
-            self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-        )
+        plain = check_props(self, async_worker_specs(), locals())
+        if timeout is None:
+            timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
+        if max_event_age is None:
+            max_event_age, plain["max_event_age"] = DEFAULT_MAX_EVENT_AGE, float(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
+        event_age_s = plain["max_event_age"]
         raise_first(
             self,
-            async_rules.check_retry_attempts(number(retry_attempts)),
-            async_rules.check_max_event_age(seconds(max_event_age)),
+            *function_rule_violations(plain),
+            async_rules.check_retry_attempts(plain["retry_attempts"]),
+            async_rules.check_max_event_age(event_age_s),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -189,33 +237,29 @@ class AsyncWorker(Construct):
             ),
             *check_counts(
                 failure_queue_alarm_threshold=(
-                    number(failure_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                    plain["failure_queue_alarm_threshold"], "ApproximateNumberOfMessagesVisible"
                 ),
-                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
-                throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles"),
+                errors_alarm_threshold=(plain["errors_alarm_threshold"], "Errors"),
+                throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles"),
             ),
         )
-        event_age_s = self._event_age_threshold_s(event_age_alarm_threshold, seconds(max_event_age)) if alarms else None
+        event_age_ms = (
+            self._event_age_threshold_ms(event_age_alarm_threshold, plain["event_age_alarm_threshold"], event_age_s)
+            if alarms
+            else None
+        )
         warn(
             self,
             "retries-outlived-by-event-age",
-            async_rules.retries_outlived(number(retry_attempts), seconds(max_event_age), seconds(timeout)),
+            async_rules.retries_outlived(plain["retry_attempts"], event_age_s, plain["timeout"]),
         )
 
         self.retry_attempts: int = retry_attempts
         self.max_event_age: Duration = max_event_age
         self.delivery_dead_letter_queues: list[sqs.IQueue] = []
+        self._notifications: dict[str, list[tuple[str, str, str]]] = {}
 
-        self.failure_queue: sqs.Queue | None = None
-        if on_failure is None:
-            self.failure_queue = create_failure_queue(
-                self, "FailureQueue", purpose="the on-failure destination of asynchronous invocations"
-            )
-            on_failure = destinations.SqsDestination(self.failure_queue)
-        else:
-            warn(self, "failure-destination-unverified", async_rules.unverified_on_failure(type(on_failure).__name__))
-        self.on_failure: lambda_.IDestination = on_failure
-
+        acknowledgments: dict[str, str] = {}
         self.function = create_function(
             self,
             code=code,
@@ -230,24 +274,41 @@ class AsyncWorker(Construct):
             description=description,
             log_retention=log_retention,
             function_props=function_props,
+            acknowledgments=acknowledgments,
         )
-        # The destinations' bind() grants the function exactly what it needs to send there
-        # (sqs:SendMessage, sns:Publish, events:PutEvents or lambda:InvokeFunction).
-        self.function.configure_async_invoke(
+        self.failure_queue: sqs.Queue | None = None
+        if on_failure is None:
+            self.failure_queue = create_failure_queue(self, "FailureQueue", purpose=FAILURE_QUEUES_PURPOSE, acknowledge=False)
+            failure_arn = self.failure_queue.queue_arn
+            # Exactly what delivery needs (aws-cdk-lib's SqsDestination also grants
+            # GetQueueAttributes and GetQueueUrl). Source: limits.SRC_LAMBDA_ASYNC_DEST.
+            self.function.add_to_role_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[failure_arn]))
+            self.on_failure: lambda_.IDestination = PreboundDestination(failure_arn)
+            bound_failure: lambda_.IDestination = self.on_failure
+        else:
+            bound_failure = PreboundDestination(self._bind_destination("on_failure", on_failure, verify=True))
+            self.on_failure = on_failure
+        bound_success = (
+            PreboundDestination(self._bind_destination("on_success", on_success, verify=False))
+            if on_success is not None
+            else None
+        )
+        # What function.configure_async_invoke() makes (same scope and id, so a second
+        # configure_async_invoke() still fails loudly), kept as a typed attribute.
+        self.event_invoke_config = lambda_.EventInvokeConfig(
+            self.function,
+            "EventInvokeConfig",
+            function=self.function,
             retry_attempts=retry_attempts,
             max_event_age=max_event_age,
-            on_failure=on_failure,
-            on_success=on_success,
+            on_failure=bound_failure,
+            on_success=bound_success,
         )
-        self.event_invoke_config: lambda_.EventInvokeConfig = self.function.node.find_child(
-            "EventInvokeConfig"
-        )  # type: ignore[assignment]
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "failed asynchronous events go to the on-failure destination of the event invoke "
-            "config, which AWS recommends over a Lambda DLQ: it also records the error",
-        )
+        # Every queue this worker creates (its failure queue, the delivery dead-letter queues
+        # of add_event_rule / add_topic_subscription) is the end of a failure path.
+        acknowledgments.update(failure_queue_acknowledgments(FAILURE_QUEUES_PURPOSE))
+        acknowledgments.update(ACKNOWLEDGMENTS)
+        acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
         self._failure_queue_alarm_threshold = (
             failure_queue_alarm_threshold
@@ -258,14 +319,46 @@ class AsyncWorker(Construct):
         if alarms:
             self._alarm_builder = AlarmBuilder(self, topic=alarm_topic)
             self.alarms = self._alarm_builder.alarms
-            self._create_alarms(self._alarm_builder, event_age_s, errors_alarm_threshold, throttles_alarm_threshold)
+            self._create_alarms(self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold)
+
+    def _bind_destination(self, prop: str, destination: lambda_.IDestination, *, verify: bool) -> str:
+        """Bind a given destination with exactly the permissions delivery needs, refusing
+        what Lambda refuses (a FIFO queue, a FIFO topic) and an unencrypted queue; returns
+        its ARN. ``verify``: warn when the destination cannot be inspected."""
+        kind = lambda_.DestinationType.FAILURE if prop == "on_failure" else lambda_.DestinationType.SUCCESS
+
+        def bind(_scope: Construct, stand_in: lambda_.IFunction) -> str:
+            # The worker itself as the scope: LambdaDestination(response_only=True) creates
+            # an EventBridge rule there, which must outlive the stand-in.
+            return destination.bind(self, stand_in, type=kind).destination
+
+        arn, statements = bind_through_proxy(self, self.function, bind)
+        facts = destination_facts(arn)
+        raise_first(
+            self,
+            async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo"), prop=prop),
+            async_rules.check_destination_encrypted(facts.get("encryption"), prop=prop) if verify else None,
+        )
+        grant_delivery(self.function, delivery_statements(statements))
+        if verify:
+            retention = facts.get("retention_s")
+            verified = facts.get("encryption") is not None and retention is not None and retention >= limits.FAILURE_QUEUE_RETENTION_S
+            if not verified:
+                warn(self, "failure-destination-unverified", async_rules.unverified_on_failure(type(destination).__name__))
+        return arn
 
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
-    def _event_age_threshold_s(self, given: Duration | None, max_event_age_s: float | None) -> float | None:
-        """The given threshold, or half of max_event_age; validated below max_event_age."""
-        threshold_s = seconds(given)
+    def _event_age_threshold_ms(
+        self, given: Duration | None, given_s: float | None, max_event_age_s: float | None
+    ) -> float | None:
+        """The AsyncEventAge threshold in milliseconds (the metric's unit): the given one (a
+        ``Duration.millis(token)`` passes through), or half of max_event_age; validated
+        below max_event_age."""
+        if given is not None and given_s is None:
+            return float(given.to_milliseconds())  # a token in milliseconds (checked by the type layer)
+        threshold_s = given_s
         derived_from = None
         if given is None:
             if max_event_age_s is None:
@@ -287,12 +380,12 @@ class AsyncWorker(Construct):
                 derived_from=derived_from,
             ),
         )
-        return threshold_s
+        return threshold_s * 1000 if threshold_s is not None else None
 
     def _create_alarms(
         self,
         builder: AlarmBuilder,
-        event_age_s: float | None,
+        event_age_ms: float | None,
         errors_threshold: int | None,
         throttles_threshold: int | None,
     ) -> None:
@@ -308,14 +401,14 @@ class AsyncWorker(Construct):
                 "record (requestContext.condition, responsePayload), fix the cause, re-send the event."
             ),
         )
-        if event_age_s is not None:
+        if event_age_ms is not None:
             builder.add(
                 "AsyncEventAge",
                 lambda_metric(self.function, "AsyncEventAge", "Maximum"),
-                threshold=event_age_s * 1000,  # AsyncEventAge is in milliseconds
+                threshold=event_age_ms,  # AsyncEventAge is in milliseconds
                 comparison=GT,
                 description=(
-                    f"an asynchronous event waited more than {fmt_seconds(event_age_s)} in Lambda's "
+                    f"an asynchronous event waited more than {fmt_threshold_ms(event_age_ms)} in Lambda's "
                     "internal queue before running (AWS/Lambda AsyncEventAge, Maximum): throttling or "
                     "retries are delaying events towards max_event_age, after which they go to the "
                     "on-failure destination unrun. Check Throttles and Errors; raise "
@@ -359,6 +452,7 @@ class AsyncWorker(Construct):
         IAM cannot restrict the invocation type: a caller that invokes synchronously
         waits for the worker, pays for both, and bypasses the retries and destinations.
         """
+        check_props(self, grant_invoke_specs(), locals())
         if environment_variable is not None:
             if not isinstance(grantee, lambda_.Function):
                 raise_first(
@@ -423,11 +517,14 @@ class AsyncWorker(Construct):
         :param max_event_age: how long EventBridge retries delivery, 60 s - 24 h.
             Default 24 h, EventBridge's own default, set explicitly.
         """
-        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+        plain = check_props(self, event_rule_specs(), locals())
+        if max_event_age is None:
+            max_event_age = duration_seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+            plain["max_event_age"] = float(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
         raise_first(
             self,
-            async_rules.check_target_retry_attempts(number(retry_attempts)),
-            async_rules.check_target_max_event_age(seconds(max_event_age)),
+            async_rules.check_target_retry_attempts(plain["retry_attempts"]),
+            async_rules.check_target_max_event_age(plain["max_event_age"]),
         )
         dlq = self._delivery_dlq(rule, dead_letter_queue, service="EventBridge")
         rule.add_target(
@@ -464,6 +561,8 @@ class AsyncWorker(Construct):
         :param filter_policy: / :param filter_policy_with_message_body: SNS filter
             policies; messages that match none are not delivered (and not failures).
         """
+        check_props(self, topic_subscription_specs(), locals())
+        raise_first(self, async_rules.check_topic_not_fifo(topic.fifo))
         dlq = self._delivery_dlq(topic, dead_letter_queue, service="Amazon SNS")
         topic.add_subscription(
             subscriptions.LambdaSubscription(
@@ -489,28 +588,37 @@ class AsyncWorker(Construct):
         and on-failure destination apply. Never let the worker write to the same bucket
         and prefix that triggers it: that is an invocation loop.
         """
-        if not events:
+        check_props(self, bucket_notification_specs(), {"bucket": bucket, "events": events, "filters": filters})
+        bucket_path = bucket.node.path
+        configured = self._notifications.setdefault(bucket_path, [])
+        key_filters = [(f.prefix, f.suffix) for f in filters]
+        raise_first(self, async_rules.check_notification_filters(key_filters))
+        prefix = next((p for p, _ in key_filters if p), "")
+        suffix = next((x for _, x in key_filters if x), "")
+        for event_type in events:
             raise_first(
                 self,
-                Violation(
-                    "events",
-                    "events is empty; name at least one s3.EventType to notify on",
-                    limits.SRC_LAMBDA_ASYNC,
+                async_rules.check_notification_overlap(
+                    configured, event_type.value, prefix, suffix, bucket=bucket_path
                 ),
             )
+            configured.append((event_type.value, prefix, suffix))
         destination = s3n.LambdaDestination(self.function)
         for event_type in events:
             bucket.add_event_notification(event_type, destination, *filters)
+        _tighten_notifications_handler(Stack.of(bucket))
 
     # ----------------------------------------------------------------------------------
     # Resources and checks of what the user brought
     # ----------------------------------------------------------------------------------
     def _delivery_dlq(self, source: events.IRule | sns.ITopic, given: sqs.IQueue | None, *, service: str) -> sqs.IQueue:
         if given is None:
+            # Acknowledged with the worker (failure_queue_acknowledgments(FAILURE_QUEUES_PURPOSE)).
             dlq: sqs.IQueue = create_failure_queue(
                 self,
                 self._unique_id(f"{source.node.id}DeadLetterQueue"),
                 purpose=f"the dead-letter queue of {service}'s deliveries to the worker",
+                acknowledge=False,
             )
         else:
             cfn = given.node.default_child
@@ -561,3 +669,27 @@ class AsyncWorker(Construct):
         while self.node.try_find_child(candidate) is not None:
             candidate, n = f"{base}{n}", n + 1
         return candidate
+
+
+def _tighten_notifications_handler(stack: Stack) -> None:
+    """aws-cdk-lib's bucket-notifications handler (one Lambda function per stack, a raw
+    ``AWS::Lambda::Function`` resource) logs to a log group Lambda creates on first use,
+    which never expires, with a role that holds AWSLambdaBasicExecutionRole (create log
+    groups and write to any log group). Give it its own log group with the library's
+    retention, and replace that managed policy with write access to that group only. Its
+    other permission (s3:PutBucketNotification) is already scoped to each bucket. Once per
+    stack; a role the user gave the bucket (``notifications_handler_role``) is left alone."""
+    handler = stack.node.try_find_child(NOTIFICATIONS_HANDLER_ID)
+    if not isinstance(handler, Construct) or handler.node.try_find_child("LogGroup") is not None:
+        return
+    function = handler.node.try_find_child("Resource")
+    if not isinstance(function, CfnResource):
+        return
+    log_group = logs.LogGroup(handler, "LogGroup", retention=DEFAULT_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
+    function.add_property_override("LoggingConfig.LogGroup", log_group.log_group_name)
+    role = handler.node.try_find_child("Role")
+    if isinstance(role, iam.Role):
+        cfn_role = role.node.default_child
+        if isinstance(cfn_role, iam.CfnRole):
+            cfn_role.add_property_deletion_override("ManagedPolicyArns")
+        log_group.grant_write(role)

@@ -12,6 +12,7 @@ invocations.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any, cast
 
@@ -28,16 +29,34 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, AlarmBuilder, Alarms, alarm_settings_given, api_metric, check_counts, server_error_rate
-from constructs_lib._failure import acknowledge
-from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, validate_function_props
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._alarms import (
+    GT,
+    AlarmBuilder,
+    Alarms,
+    alarm_settings_given,
+    api_metric,
+    check_counts,
+    fmt_threshold_ms,
+    server_error_rate,
+)
+from constructs_lib._failure import acknowledge_all
+from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, function_rule_violations
+from constructs_lib._validation import (
+    Keywords,
+    authorization_specs,
+    check_props,
+    check_value,
+    duration_seconds,
+    raise_first,
+    sync_api_specs,
+    warn,
+)
 from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import api as api_rules
 
 #: The function timeout when none is given: 10 s (see limits.DEFAULT_SYNC_API_TIMEOUT_S).
-DEFAULT_TIMEOUT = Duration.seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
+DEFAULT_TIMEOUT = duration_seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
 #: The name of the alias the API invokes when provisioned concurrency is set.
 ALIAS_NAME = "live"
 #: CDK's HttpIntegration accepts at most 29 s although HTTP APIs allow 30 s
@@ -101,11 +120,14 @@ _MANAGED_API_PROPS = {
         "cors_preflight", "create_default_stage", "api_name",
     ),
 }
-#: Props of this construct that must not reach lambda_.Function through function_props.
-_OWN_FUNCTION_PROPS = (
-    "code", "handler", "timeout", "runtime", "architecture", "memory_size", "environment",
-    "reserved_concurrent_executions", "layers", "description", "log_group", "tracing",
-)
+#: cdk-nag's Serverless pack asks for a Lambda DLQ; true of the construct's one function.
+ACKNOWLEDGMENTS = {
+    "Serverless-LambdaDLQ": (
+        "SyncApiFunction's function is invoked synchronously by API Gateway; Lambda sends only "
+        "failed asynchronous events to a dead-letter queue, a failed synchronous request goes "
+        "back to the caller, who owns the retry"
+    ),
+}
 
 
 class Authorization:
@@ -139,12 +161,38 @@ class Authorization:
         reason: str | None = None,
     ) -> None:
         self.kind = kind
-        self.user_pool = user_pool
-        self.user_pool_clients = list(user_pool_clients) if user_pool_clients else None
-        self.jwt_issuer = jwt_issuer
-        self.jwt_audience = list(jwt_audience) if jwt_audience else None
-        self.scopes = list(scopes) if scopes else None
-        self.reason = reason
+        # The values as given; SyncApiFunction checks them (and names the construct) when
+        # the authorization is used, so a wrong type never fails here without a path.
+        self._user_pool = user_pool
+        self._user_pool_clients = user_pool_clients
+        self._jwt_issuer = jwt_issuer
+        self._jwt_audience = jwt_audience
+        self._scopes = scopes
+        self._reason = reason
+
+    @property
+    def user_pool(self) -> cognito.IUserPool | None:
+        return self._user_pool
+
+    @property
+    def user_pool_clients(self) -> list[cognito.IUserPoolClient] | None:
+        return list(self._user_pool_clients) if self._user_pool_clients else None
+
+    @property
+    def jwt_issuer(self) -> str | None:
+        return self._jwt_issuer
+
+    @property
+    def jwt_audience(self) -> list[str] | None:
+        return list(self._jwt_audience) if self._jwt_audience else None
+
+    @property
+    def scopes(self) -> list[str] | None:
+        return list(self._scopes) if self._scopes else None
+
+    @property
+    def reason(self) -> str | None:
+        return self._reason
 
     @classmethod
     def iam(cls) -> Authorization:
@@ -173,7 +221,7 @@ class Authorization:
         return cls(cls.NONE, reason=reason)
 
     def __repr__(self) -> str:
-        return f"Authorization.{self.kind.lower()}()"
+        return f"Authorization.{str(self.kind).lower()}()"
 
 
 class SyncApiFunction(Construct):
@@ -323,27 +371,33 @@ class SyncApiFunction(Construct):
         api_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        timeout = timeout or DEFAULT_TIMEOUT
+        plain = check_props(self, sync_api_specs(), locals())
+        if timeout is None:
+            timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(limits.DEFAULT_SYNC_API_TIMEOUT_S)
         authorization = authorization or Authorization.iam()
-        validate_function_props(
-            self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-        )
-        raise_first(self, api_rules.check_api_type(api))
+        raise_first(self, *function_rule_violations(plain))
+        self._validate_authorization(authorization)
         self._validate_escape_hatches(api, function_props, api_props)
         self._validate_api_specific(api, endpoint_type, cloud_watch_role, cors, authorization)
         is_edge = endpoint_type is not None and endpoint_type == apigw.EndpointType.EDGE
-        quota_s = seconds(integration_timeout_quota)
+        is_private = endpoint_type is not None and endpoint_type == apigw.EndpointType.PRIVATE
+        raise_first(
+            self,
+            api_rules.check_private_api_policy(is_private, (api_props or {}).get("policy") is not None),
+        )
+        quota_s = plain["integration_timeout_quota"]
         raise_first(self, api_rules.check_integration_timeout_quota(quota_s, api=api, edge=is_edge))
+        integration_s: float | None = plain["integration_timeout"]
         if integration_timeout is None:
-            integration_timeout = Duration.seconds(api_rules.max_integration_timeout_s(api, quota_s))
-        timeout_s = seconds(timeout)
-        integration_s = seconds(integration_timeout)
-        rate = number(throttling_rate_limit)
-        burst = number(throttling_burst_limit)
-        reserved = number(reserved_concurrent_executions)
+            default_s = api_rules.max_integration_timeout_s(api, quota_s)
+            integration_s = default_s
+            integration_timeout = (
+                duration_seconds(int(default_s)) if default_s.is_integer() else Duration.millis(math.ceil(default_s * 1000))
+            )
+        timeout_s = plain["timeout"]
+        rate = plain["throttling_rate_limit"]
+        burst = plain["throttling_burst_limit"]
+        reserved = plain["reserved_concurrent_executions"]
         raise_first(
             self,
             api_rules.check_integration_timeout(integration_s, api=api, quota_s=quota_s),
@@ -352,7 +406,7 @@ class SyncApiFunction(Construct):
             self._required("throttling_burst_limit", throttling_burst_limit),
             api_rules.check_throttling_rate_limit(rate),
             api_rules.check_throttling_burst_limit(burst),
-            api_rules.check_provisioned_concurrency(number(provisioned_concurrency), reserved),
+            api_rules.check_provisioned_concurrency(plain["provisioned_concurrency"], reserved),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -361,15 +415,18 @@ class SyncApiFunction(Construct):
                 throttles_alarm_threshold=throttles_alarm_threshold,
             ),
             alarm_rules.check_rate_threshold(
-                number(server_error_rate_alarm_threshold),
+                plain["server_error_rate_alarm_threshold"],
                 prop="server_error_rate_alarm_threshold",
                 metric="5XXError" if api == api_rules.REST else "5xx",
             ),
-            *check_counts(throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles")),
+            *check_counts(throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles")),
         )
         self._api_kind = api
-        latency_s = (
-            self._latency_threshold_s(integration_latency_alarm_threshold, timeout_s, integration_s)
+        self._integration_s = integration_s
+        latency_ms = (
+            self._latency_threshold_ms(
+                integration_latency_alarm_threshold, plain["integration_latency_alarm_threshold"], timeout_s, integration_s
+            )
             if alarms
             else None
         )
@@ -384,6 +441,7 @@ class SyncApiFunction(Construct):
         self.api_type: str = api
         self.authorization: Authorization = authorization
         self.integration_timeout: Duration = integration_timeout
+        self._acknowledgments: dict[str, str] = {}
         self.function = create_function(
             self,
             code=code,
@@ -398,14 +456,9 @@ class SyncApiFunction(Construct):
             description=description,
             log_retention=log_retention,
             function_props=function_props,
+            acknowledgments=self._acknowledgments,
         )
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "SyncApiFunction: invoked synchronously by API Gateway; Lambda sends only failed "
-            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
-            "to the caller, who owns the retry",
-        )
+        self._acknowledgments.update(ACKNOWLEDGMENTS)
         self.alias: lambda_.Alias | None = None
         target: lambda_.IFunction = self.function
         if provisioned_concurrency is not None:
@@ -427,15 +480,19 @@ class SyncApiFunction(Construct):
         self.authorizer: Any = None
         api_name = api_name or id
         if api == api_rules.REST:
+            self._stage_name = stage_name or "prod"  # aws-cdk-lib's default REST stage
             self._create_rest_api(
                 target, endpoint_type, throttling_rate_limit, throttling_burst_limit,
                 cast("apigw.CorsOptions | None", cors), stage_name, api_name, cloud_watch_role, api_props,
             )
         else:
+            self._stage_name = stage_name or "$default"
             self._create_http_api(
                 target, throttling_rate_limit, throttling_burst_limit,
                 cast("apigwv2.CorsPreflightOptions | None", cors), stage_name, api_name, api_props,
             )
+        self._api_name = api_name
+        acknowledge_all(self, self._acknowledgments)
         self.alarms: Alarms = Alarms()
         if alarms:
             self.alarms = self._create_alarms(
@@ -443,7 +500,7 @@ class SyncApiFunction(Construct):
                 server_error_rate_alarm_threshold
                 if server_error_rate_alarm_threshold is not None
                 else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD,
-                latency_s,
+                latency_ms,
                 throttles_alarm_threshold
                 if throttles_alarm_threshold is not None
                 else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
@@ -452,12 +509,16 @@ class SyncApiFunction(Construct):
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
-    def _latency_threshold_s(
-        self, given: Duration | None, timeout_s: float | None, integration_s: float | None
+    def _latency_threshold_ms(
+        self, given: Duration | None, given_s: float | None, timeout_s: float | None, integration_s: float | None
     ) -> float | None:
-        """The given threshold, or 80 % of the request's budget (the smaller of the function
-        and integration timeouts); validated below the integration timeout."""
-        threshold_s = seconds(given)
+        """The IntegrationLatency threshold in milliseconds (the metric's unit): the given
+        one (a ``Duration.millis(token)`` passes through), or 80 % of the request's budget
+        (the smaller of the function and integration timeouts); validated below the
+        integration timeout."""
+        if given is not None and given_s is None:
+            return float(given.to_milliseconds())  # a token in milliseconds (checked by the type layer)
+        threshold_s = given_s
         derived_from = None
         if given is None:
             known = [v for v in (timeout_s, integration_s) if v is not None]
@@ -482,20 +543,20 @@ class SyncApiFunction(Construct):
                 derived_from=derived_from,
             ),
         )
-        return threshold_s
+        return threshold_s * 1000 if threshold_s is not None else None
 
     def _create_alarms(
-        self, topic: sns.ITopic | None, rate: float, latency_s: float | None, throttles: float
+        self, topic: sns.ITopic | None, rate: float, latency_ms: float | None, throttles: float
     ) -> Alarms:
         builder = AlarmBuilder(self, topic=topic)
         rest = self.api_type == api_rules.REST
+        # The names this construct gave the API and stage (no jsii round trip to read them back).
         if rest:
-            assert isinstance(self.api, apigw.RestApi)
-            dimensions = {"ApiName": self.api.rest_api_name, "Stage": self.stage.stage_name}
+            dimensions = {"ApiName": self._api_name, "Stage": self._stage_name}
             errors_name = "5XXError"
         else:
             assert isinstance(self.api, apigwv2.HttpApi)
-            dimensions = {"ApiId": self.api.api_id, "Stage": self.stage.stage_name}
+            dimensions = {"ApiId": self.api.api_id, "Stage": self._stage_name}
             errors_name = "5xx"
         builder.add(
             "ServerErrorRate",
@@ -511,16 +572,16 @@ class SyncApiFunction(Construct):
                 "a timeout (504) and a throttle apart; check the function's Errors and Throttles."
             ),
         )
-        if latency_s is not None:
+        if latency_ms is not None:
             builder.add(
                 "IntegrationLatency",
                 api_metric("IntegrationLatency", "p99", dimensions),
-                threshold=latency_s * 1000,  # IntegrationLatency is in milliseconds
+                threshold=latency_ms,  # IntegrationLatency is in milliseconds
                 comparison=GT,
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
                 description=(
-                    f"p99 integration latency above {fmt_seconds(latency_s)} in 3 of 5 minutes "
+                    f"p99 integration latency above {fmt_threshold_ms(latency_ms)} in 3 of 5 minutes "
                     "(AWS/ApiGateway IntegrationLatency, p99): 1 % of callers wait close to the "
                     "function timeout, after which they get an error (or a 504 at the integration "
                     "timeout). Look at the function's Duration and X-Ray traces for the slow call; "
@@ -553,31 +614,59 @@ class SyncApiFunction(Construct):
     def _validate_escape_hatches(
         self, api: str, function_props: Mapping[str, Any] | None, api_props: Mapping[str, Any] | None
     ) -> None:
-        names = list(function_props or {})
-        raise_first(self, api_rules.check_no_async_settings(names))
-        for name in names:
-            if name in _OWN_FUNCTION_PROPS:
-                raise_first(
-                    self,
-                    Violation(
-                        "function_props",
-                        f"function_props sets {name}, which this construct sets itself (it is "
-                        f"a prop of SyncApiFunction, validated there); pass {name}=... directly",
-                        limits.SRC_LAMBDA_SYNC,
-                    ),
-                )
-        for name in api_props or {}:
-            if name in _MANAGED_API_PROPS[api]:
-                raise_first(
-                    self,
-                    Violation(
-                        "api_props",
-                        f"api_props sets {name}, which this construct sets itself (timeout, "
-                        "throttling, logging, authorization and CORS are validated props of "
-                        "SyncApiFunction); use the construct's props instead",
-                        limits.SRC_APIGW_QUOTAS,
-                    ),
-                )
+        """function_props: no asynchronous-only settings (the type layer already refused the
+        keys this construct sets). api_props: only keyword arguments of the chosen API kind's
+        aws-cdk-lib class, and none this construct sets."""
+        raise_first(self, api_rules.check_no_async_settings(list(function_props or {})))
+        if api_props is not None:
+            target = apigw.LambdaRestApi if api == api_rules.REST else apigwv2.HttpApi
+            check_value(
+                self,
+                "api_props",
+                Keywords(
+                    target=target,
+                    owned=_MANAGED_API_PROPS[api],
+                    construct="SyncApiFunction",
+                    source=limits.SRC_APIGW_QUOTAS,
+                ),
+                api_props,
+            )
+
+    def _validate_authorization(self, authorization: Authorization) -> None:
+        """The parts of an Authorization, reported as ``authorization`` (the prop the user set)."""
+        kinds = (Authorization.IAM, Authorization.COGNITO, Authorization.JWT, Authorization.NONE)
+        if authorization.kind not in kinds:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    f"authorization kind {authorization.kind!r} is not one of {kinds}; use "
+                    "Authorization.iam(), .cognito(...), .jwt(...) or .none(reason=...)",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+        parts = {name: getattr(authorization, f"_{name}") for name in authorization_specs()}
+        check_props(self, authorization_specs(), parts, label=f"authorization {authorization!r}:")
+        if authorization.kind == Authorization.COGNITO and authorization.user_pool is None:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    "authorization Authorization.cognito() has no user pool; pass the cognito.IUserPool "
+                    "whose tokens callers present",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+        if authorization.kind == Authorization.JWT and not authorization.jwt_issuer:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    "authorization Authorization.jwt() has no issuer; pass the issuer URL of your "
+                    "OIDC / OAuth 2.0 provider",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
 
     def _validate_api_specific(
         self,
@@ -692,24 +781,22 @@ class SyncApiFunction(Construct):
         self.api: apigw.LambdaRestApi | apigwv2.HttpApi = api
         self.stage: apigw.Stage | apigwv2.HttpStage = api.deployment_stage
         self.url: str = api.url
-        acknowledge(
-            self.stage,
-            "AwsSolutions-APIG6",
-            "SyncApiFunction: structured JSON access logging (finite retention) is on; "
+        self._acknowledgments["AwsSolutions-APIG6"] = (
+            "SyncApiFunction's REST stage: structured JSON access logging (finite retention) is on; "
             "execution logging is off because API Gateway writes it to a log group it creates "
-            "itself, which never expires and may hold request data",
+            "itself, which never expires and may hold request data"
         )
-        methods = [m for m in api.methods if m.http_method != "OPTIONS"]
         if auth.kind == Authorization.IAM:
-            for method in methods:
-                acknowledge(
-                    method,
-                    "AwsSolutions-COG4",
-                    "SyncApiFunction Authorization.iam(): callers sign requests with SigV4 and "
-                    "need execute-api:Invoke; IAM, not a Cognito user pool, authorizes them",
-                )
+            # The API's default method authorization is IAM: true of every method that keeps
+            # the default (CORS preflight methods are exempt in cdk-nag; a method added with
+            # other authorization is still reported by AwsSolutions-APIG4).
+            self._acknowledgments["AwsSolutions-COG4"] = (
+                "SyncApiFunction Authorization.iam(): the API's methods require IAM authorization; "
+                "callers sign requests with SigV4 and need execute-api:Invoke, so IAM, not a Cognito "
+                "user pool, authorizes them"
+            )
         elif auth.kind == Authorization.NONE:
-            self._acknowledge_open(methods, rest=True)
+            self._acknowledge_open(rest=True)
 
     # ----------------------------------------------------------------------------------
     # HTTP API
@@ -725,7 +812,7 @@ class SyncApiFunction(Construct):
         api_props: Mapping[str, Any] | None,
     ) -> None:
         auth = self.authorization
-        integration_s = seconds(self.integration_timeout)
+        integration_s = self._integration_s
         above_cdk_cap = integration_s is not None and integration_s > _CDK_HTTP_INTEGRATION_TIMEOUT_CAP_S
         integration = integrations.HttpLambdaIntegration(
             "Integration",
@@ -781,15 +868,15 @@ class SyncApiFunction(Construct):
         self.stage = stage
         self.url = stage.url
         if auth.kind == Authorization.NONE:
-            routes = [c for c in api.node.find_all() if isinstance(c, apigwv2.HttpRoute)]
-            self._acknowledge_open(routes, rest=False)
+            self._acknowledge_open(rest=False)
 
-    def _acknowledge_open(self, constructs: Sequence[Construct], *, rest: bool) -> None:
+    def _acknowledge_open(self, *, rest: bool) -> None:
+        """The API's default authorization is none, by the user's stated decision: recorded
+        with the construct's other acknowledgments, with the user's reason."""
         reason = f"SyncApiFunction Authorization.none(), chosen explicitly: {self.authorization.reason}"
-        for construct in constructs:
-            acknowledge(construct, "AwsSolutions-APIG4", reason)
-            if rest:
-                acknowledge(construct, "AwsSolutions-COG4", reason)
+        self._acknowledgments["AwsSolutions-APIG4"] = reason
+        if rest:
+            self._acknowledgments["AwsSolutions-COG4"] = reason
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

@@ -16,6 +16,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import limits
+from constructs_lib._failure import PreboundDestination
 from constructs_lib.errors import ConstructPropsError
 from constructs_lib.stream_processor import INFINITE, StreamProcessor
 
@@ -200,7 +201,8 @@ def test_default_failure_queue_encrypted_14_days_tls(built, name):
     )
     statement = policy["Properties"]["PolicyDocument"]["Statement"][0]
     assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert isinstance(built[name].on_failure, event_sources.SqsDlq)
+    # The queue's own destination, bound with exactly sqs:SendMessage (not SqsDlq's extras).
+    assert isinstance(built[name].on_failure, PreboundDestination)
 
 
 def test_default_function(built):
@@ -231,21 +233,54 @@ def test_kinesis_iam_read_on_stream_and_send_to_failure_queue(built):
     assert len(reads) == 1 and reads[0]["Resource"] == _arn(built, built["stream"])
     assert not any(a in reads[0]["Action"] for a in ("kinesis:PutRecord", "kinesis:PutRecords"))
     sends = [s for s in statements if "sqs:SendMessage" in s["Action"]]
-    assert sends == [{
-        "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-        "Effect": "Allow",
-        "Resource": _arn(built, kin.failure_queue),
-    }]
+    # Exactly what delivery needs: aws-cdk-lib's SqsDlq would add GetQueueAttributes/GetQueueUrl.
+    assert sends == [{"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": _arn(built, kin.failure_queue)}]
 
 
 def test_dynamodb_iam_stream_read_only(built):
     statements = _policy_statements(built, built["ddb"])
-    ddb_actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
-                   if a.startswith("dynamodb:")}
-    assert ddb_actions == {"dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords",
-                           "dynamodb:GetShardIterator"}
-    stream_read = next(s for s in statements if "dynamodb:GetRecords" in s["Action"])
-    assert stream_read["Resource"] == _arn(built, built["table"], "StreamArn")
+    ddb = [s for s in statements if any(a.startswith("dynamodb:") for a in _actions(s))]
+    table_id = _logical_id(built, built["table"])
+    # Stream reads on the stream; ListStreams on this table's streams (AWS's documented scope),
+    # never on "*" and never table reads.
+    assert ddb == [
+        {
+            "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+            "Effect": "Allow",
+            "Resource": _arn(built, built["table"], "StreamArn"),
+        },
+        {
+            "Action": "dynamodb:ListStreams",
+            "Effect": "Allow",
+            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [table_id, "Arn"]}, "/stream/*"]]},
+        },
+    ]
+    assert not any(s["Resource"] == "*" and not _actions(s)[0].startswith("xray:") for s in statements)
+
+
+def test_dynamodb_list_streams_acknowledgment_names_the_table():
+    stack = Stack(App(), "Ack")
+    table = _table(stack)
+    StreamProcessor(stack, "Proc", code=CODE, handler=HANDLER, table=table)
+    acks = _acknowledged(stack, "Proc")
+    table_id = stack.resolve(stack.get_logical_id(table.node.default_child))
+    reason = acks[f"AwsSolutions-IAM5[Resource::<{table_id}.Arn>/stream/*]"]
+    assert "dynamodb:ListStreams on the streams of this one table" in reason
+    assert "xray:PutTraceSegments" in acks["AwsSolutions-IAM5[Resource::*]"]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+def _acknowledged(stack: Stack, path: str) -> dict[str, str]:
+    """The acknowledgments recorded on one construct (CDK's aws:cdk:acknowledged-rules metadata)."""
+    merged: dict[str, str] = {}
+    for entry in stack.node.find_child(path).node.metadata:
+        if entry.type == "aws:cdk:acknowledged-rules":
+            merged.update({k.removeprefix("Annotation::"): v for k, v in entry.data.items()})
+    return merged
 
 
 def test_enhanced_fan_out_consumer(built):
@@ -268,7 +303,10 @@ def test_kms_failure_queue_and_grant(built):
         "MessageRetentionPeriod": 14 * 24 * 3600,
     }
     kms_statements = [s for s in _policy_statements(built, kms_p) if s["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}]
-    assert len(kms_statements) == 1 and "kms:GenerateDataKey*" in kms_statements[0]["Action"]
+    # Delivery to a KMS-encrypted queue needs exactly kms:Decrypt and kms:GenerateDataKey.
+    assert kms_statements == [
+        {"Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Effect": "Allow", "Resource": {"Fn::GetAtt": [key_id, "Arn"]}}
+    ]
 
 
 # ----------------------------------------------------------------------------------------
@@ -385,8 +423,8 @@ def _fails(fragments: list[str], source: str = "kinesis", **kwargs: Any) -> Cons
         ({"retry_attempts": 10001}, ["retry_attempts 10001", "-1-10000"]),
         ({"max_record_age": Duration.seconds(59)}, ["max_record_age 59 s", "60-604800 s"]),
         ({"max_record_age": Duration.seconds(604801)}, ["max_record_age 604801 s", "60-604800 s"]),
-        ({"max_record_age": 0}, ["max_record_age 0", "neither a Duration nor -1"]),
-        ({"max_record_age": -2}, ["max_record_age -2", "neither a Duration nor -1"]),
+        ({"max_record_age": 0}, ["max_record_age 0 is not a Duration (60 s to 7 days) or -1"]),
+        ({"max_record_age": -2}, ["max_record_age -2 is not a Duration (60 s to 7 days) or -1"]),
         ({"tumbling_window": Duration.seconds(901)}, ["tumbling_window 901 s", "0-900 s"]),
         ({"filters": [{"pattern": "{}"}] * 6}, ["filters has 6 patterns", "at most 5"]),
         ({"timeout": Duration.seconds(901)}, ["timeout 901 s", "1-900 s"]),

@@ -309,6 +309,20 @@ def check_no_async_settings(
     )
 
 
+def check_private_api_policy(private: bool, has_policy: bool, *, prop: str = "endpoint_type") -> Violation | None:
+    """A PRIVATE REST API cannot be deployed without a resource policy."""
+    if not private or has_policy:
+        return None
+    return Violation(
+        prop,
+        f"{prop} PRIVATE needs a resource policy: API Gateway refuses to deploy a private API "
+        "without one, so the stack would fail at the deployment. Pass "
+        "api_props={'policy': iam.PolicyDocument(...)} allowing execute-api:Invoke from your "
+        "VPC endpoint (aws:SourceVpce), or use endpoint_type REGIONAL",
+        limits.SRC_APIGW_RESOURCE_POLICY,
+    )
+
+
 def check_open_reason(reason: str | None, *, prop: str = "authorization") -> Violation | None:
     """An open (unauthenticated) endpoint needs a stated reason."""
     if reason is not None and reason.strip():
@@ -332,6 +346,7 @@ __all__ = [
     "check_integration_timeout_quota",
     "check_no_async_settings",
     "check_open_reason",
+    "check_private_api_policy",
     "check_provisioned_concurrency",
     "check_throttling_burst_limit",
     "check_throttling_rate_limit",

@@ -25,8 +25,10 @@ def check_visibility_timeout(
     prop: str = "visibility_timeout",
     timeout_prop: str = "timeout",
     window_prop: str = "max_batching_window",
+    subject: str | None = None,
 ) -> Violation | None:
-    """Visibility timeout >= 6 x function timeout + batching window."""
+    """Visibility timeout >= 6 x function timeout + batching window. ``subject`` names the
+    value when the user did not set it as ``prop`` (the visibility timeout of a given queue)."""
     if visibility_timeout_s is None or timeout_s is None or max_batching_window_s is None:
         return None
     needed = min_visibility_timeout_s(timeout_s, max_batching_window_s)
@@ -34,7 +36,7 @@ def check_visibility_timeout(
         return None
     return Violation(
         prop,
-        f"{prop} {fmt_seconds(visibility_timeout_s)} is below "
+        f"{subject or prop} {fmt_seconds(visibility_timeout_s)} is below "
         f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({fmt_seconds(timeout_s)}) "
         f"+ {window_prop} ({fmt_seconds(max_batching_window_s)}) = {fmt_seconds(needed)}; "
         "a message becomes visible again while its batch may still be running or waiting "
@@ -49,6 +51,7 @@ def check_visibility_timeout_max(
     *,
     prop: str = "visibility_timeout",
     derived_from: str = "",
+    subject: str | None = None,
 ) -> Violation | None:
     """SQS accepts a visibility timeout of at most 12 hours."""
     if visibility_timeout_s is None or visibility_timeout_s <= limits.SQS_MAX_VISIBILITY_TIMEOUT_S:
@@ -56,7 +59,7 @@ def check_visibility_timeout_max(
     origin = f" ({derived_from})" if derived_from else ""
     return Violation(
         prop,
-        f"{prop} {fmt_seconds(visibility_timeout_s)}{origin} exceeds SQS's maximum of "
+        f"{subject or prop} {fmt_seconds(visibility_timeout_s)}{origin} exceeds SQS's maximum of "
         f"{fmt_seconds(limits.SQS_MAX_VISIBILITY_TIMEOUT_S)} (12 h); SQS rejects the queue. "
         "Lower the function timeout or the batching window",
         limits.SRC_SQS_VISIBILITY,
@@ -64,7 +67,7 @@ def check_visibility_timeout_max(
 
 
 def check_max_receive_count(
-    max_receive_count: float | None, *, prop: str = "max_receive_count"
+    max_receive_count: float | None, *, prop: str = "max_receive_count", subject: str | None = None
 ) -> Violation | None:
     """maxReceiveCount within SQS's 1-1,000."""
     return check_range(
@@ -74,18 +77,19 @@ def check_max_receive_count(
         limits.SQS_MAX_MAX_RECEIVE_COUNT,
         why="SQS rejects the redrive policy",
         source=limits.SRC_SQS_DLQ,
+        subject=subject,
     )
 
 
 def low_max_receive_count(
-    max_receive_count: float | None, *, prop: str = "max_receive_count"
+    max_receive_count: float | None, *, prop: str = "max_receive_count", subject: str | None = None
 ) -> Violation | None:
     """A warning, not an error: maxReceiveCount below AWS's recommended 5."""
     if max_receive_count is None or max_receive_count >= limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT:
         return None
     return Violation(
         prop,
-        f"{prop} {num(max_receive_count)} is below the recommended "
+        f"{subject or prop} {num(max_receive_count)} is below the recommended "
         f"{limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT}; when the function is throttled, "
         "Lambda's poller still receives messages, so good messages can reach the "
         "dead-letter queue without ever being processed",
@@ -217,6 +221,7 @@ def check_dlq_retention(
     source_retention_s: float | None,
     *,
     prop: str = "dead_letter_queue",
+    subject: str | None = None,
 ) -> Violation | None:
     """A DLQ must keep messages at least as long as its source queue.
 
@@ -230,7 +235,7 @@ def check_dlq_retention(
         return None
     return Violation(
         prop,
-        f"{prop} retention {fmt_seconds(dlq_retention_s)} is shorter than the source queue's "
+        f"{subject or prop} retention {fmt_seconds(dlq_retention_s)} is shorter than the source queue's "
         f"{fmt_seconds(source_retention_s)}; messages keep their original enqueue timestamp "
         "in the dead-letter queue, so they can expire there before anyone redrives them",
         limits.SRC_SQS_DLQ,
@@ -238,7 +243,7 @@ def check_dlq_retention(
 
 
 def check_fifo_match(
-    source_fifo: bool | None, dlq_fifo: bool | None, *, prop: str = "dead_letter_queue"
+    source_fifo: bool | None, dlq_fifo: bool | None, *, prop: str = "dead_letter_queue", subject: str | None = None
 ) -> Violation | None:
     """The DLQ of a FIFO queue must be FIFO, and of a standard queue standard."""
     if source_fifo is None or dlq_fifo is None or source_fifo == dlq_fifo:
@@ -246,7 +251,7 @@ def check_fifo_match(
     kinds = {True: "FIFO", False: "standard"}
     return Violation(
         prop,
-        f"{prop} is a {kinds[dlq_fifo]} queue but the source queue is {kinds[source_fifo]}; "
+        f"{subject or prop} is a {kinds[dlq_fifo]} queue but the source queue is {kinds[source_fifo]}; "
         "SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a standard "
         "queue to be standard",
         limits.SRC_SQS_FIFO_DLQ,
