@@ -44,14 +44,51 @@ ROLE_XRAY_ACKNOWLEDGMENT = {
 }
 
 
-def function_rule_violations(plain: dict[str, Any]) -> list[Violation | None]:
+def escape_hatch_error(scope: Construct, prop: str, target: str, exc: Exception) -> ConstructPropsError:
+    """aws-cdk-lib refused an escape hatch's values: the error names the escape hatch."""
+    detail = str(exc).strip().splitlines()
+    reason = " ".join(line.strip(" │├╰─🛑🔍") for line in detail[:8] if line.strip(" │├╰─🛑🔍"))
+    return ConstructPropsError(
+        scope,
+        Violation(prop, f"{prop} was refused by {target}: {reason}", limits.SRC_LAMBDA_QUOTAS),
+    )
+
+
+#: Context key for the account's Lambda concurrency quota (per Region), when it was raised
+#: above the default 1,000: ``cdk.json`` ``"context": {"constructs-lib:account-concurrency": 5000}``.
+ACCOUNT_CONCURRENCY_CONTEXT = "constructs-lib:account-concurrency"
+
+
+def function_rule_violations(plain: dict[str, Any], construct: Construct | None = None) -> list[Violation | None]:
     """The rules that hold for every function, on the plain values of the type layer
-    (``plain["timeout"]`` in seconds, ``None`` when unset or a token)."""
+    (``plain["timeout"]`` in seconds, ``None`` when unset or a token). With ``construct``,
+    a reservation is also checked against the account's quota (see
+    :data:`ACCOUNT_CONCURRENCY_CONTEXT`)."""
+    reserved = plain.get("reserved_concurrent_executions")
     return [
         function_rules.check_timeout(plain.get("timeout")),
         function_rules.check_memory_size(plain.get("memory_size")),
-        function_rules.check_reserved_concurrency(plain.get("reserved_concurrent_executions")),
+        function_rules.check_reserved_concurrency(reserved),
+        _reservation_fits(construct, reserved) if construct is not None and reserved is not None else None,
     ]
+
+
+def _reservation_fits(construct: Construct, reserved: float) -> Violation | None:
+    """One reservation alone must leave the 100 unreserved executions Lambda keeps
+    (the checks' lambda-unreserved-pool rule adds up every function of the app)."""
+    quota = construct.node.try_get_context(ACCOUNT_CONCURRENCY_CONTEXT)
+    account = float(quota) if isinstance(quota, (int, float)) and not isinstance(quota, bool) else None
+    violation = function_rules.check_unreserved_pool(
+        reserved, account if account is not None else limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY
+    )
+    if violation is None:
+        return None
+    return Violation(
+        violation.prop,
+        f"{violation.message}. If your account's quota was raised, say so in the context "
+        f"(cdk.json: \"{ACCOUNT_CONCURRENCY_CONTEXT}\": <quota>)",
+        violation.source,
+    )
 
 
 def validate_function_props(
@@ -67,7 +104,7 @@ def validate_function_props(
         function_specs(),
         {"timeout": timeout, "memory_size": memory_size, "reserved_concurrent_executions": reserved_concurrent_executions},
     )
-    raise_first(construct, *function_rule_violations(plain))
+    raise_first(construct, *function_rule_violations(plain, construct))
 
 
 def create_function(
@@ -141,18 +178,12 @@ def create_function(
             role=role,
             **extra,
         )
-    except TypeError as exc:
+    except (TypeError, RuntimeError) as exc:
         if not extra:
             raise
-        # aws-cdk-lib's runtime type check of a function_props value (jsii/typeguard).
-        raise ConstructPropsError(
-            scope,
-            Violation(
-                "function_props",
-                f"function_props has a value of the wrong type for lambda_.Function: {exc}",
-                limits.SRC_LAMBDA_QUOTAS,
-            ),
-        ) from exc
+        # The escape hatch's values reach aws-cdk-lib unchecked: a value of the wrong type
+        # (jsii cannot deserialize it) or a combination lambda_.Function refuses.
+        raise escape_hatch_error(scope, "function_props", "lambda_.Function", exc) from exc
     # cfn-lint W3005 (redundant DependsOn) is inherent to aws-cdk-lib: lambda.Function always
     # adds a dependency on its role, which the Role GetAtt already implies. Harmless, and not
     # removable without an escape hatch, so cfn-lint is told per resource.

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -94,6 +95,13 @@ def number(value: Any) -> float | None:
     return None if Token.is_unresolved(value) else float(value)
 
 
+def filter_patterns(filters: Any) -> list[str] | None:
+    """The patterns of event filters (``FilterCriteria.filter(...)`` dicts), as text to compare."""
+    if not filters:
+        return None
+    return [json.dumps(f.get("pattern", f) if isinstance(f, Mapping) else f, sort_keys=True, default=str) for f in filters]
+
+
 def raise_first(construct: Construct, *violations: Violation | None) -> None:
     """Raise ``ConstructPropsError`` for the first violation, if any."""
     for violation in violations:
@@ -128,7 +136,7 @@ class Spec:
     #: partial batch responses...).
     nullable: bool = True
     #: Where the rule comes from, for the error message.
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def check(self, prop: str, value: Any, *, label: str | None = None) -> tuple[Violation | None, Any]:
         if value is None:
@@ -150,7 +158,7 @@ class Spec:
 
     def wrong_type(self, prop: str, value: Any, label: str) -> tuple[Violation, None]:
         return self.violation(
-            prop, f"{label} {_shown(value)} is a {_type_name(value)}; it must be {self.expected()}"
+            prop, f"{label} {_shown(value)} is of type {_type_name(value)}; it must be {self.expected()}"
         ), None
 
 
@@ -161,7 +169,7 @@ class Integer(Spec):
 
     what: str = "an integer"
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -188,7 +196,7 @@ class Number(Spec):
 
     what: str = "a number"
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -210,7 +218,7 @@ class Boolean(Spec):
     """``True`` or ``False``, nothing that merely looks truthy."""
 
     nullable: bool = False
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return "True or False"
@@ -228,7 +236,7 @@ class Text(Spec):
     what: str = "a str"
     nullable: bool = True
     non_empty: bool = False
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -262,7 +270,7 @@ class DurationSpec(Spec):
     whole: bool = True
     what: str = ""
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         example = "Duration.seconds(30)" if self.unit == SECONDS else "Duration.millis(500)"
@@ -305,7 +313,7 @@ class DurationSpec(Spec):
             "because its value is an unresolved token (a CfnParameter or another resource's "
             f"attribute); pass {_UNIT_FACTORY[self.unit]}(<token>) instead: {self.what or 'the template'} "
             f"takes it in {self.unit}, so that token goes in unchanged",
-            self.source,
+            self.source or limits.SRC_ESM_API,
         )
 
 
@@ -335,7 +343,7 @@ class Instance(Spec):
     what: str = ""
     hint: str = ""
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -362,7 +370,7 @@ class Choice(Spec):
     values: tuple[Any, ...] = ()
     what: str = ""
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what or f"one of {', '.join(map(repr, self.values))}"
@@ -381,7 +389,7 @@ class SequenceOf(Spec):
     what: str = "a list"
     non_empty: bool = False
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -408,7 +416,7 @@ class MappingOf(Spec):
     value: Spec = field(default_factory=lambda: Text())
     what: str = "a dict"
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -418,7 +426,7 @@ class MappingOf(Spec):
             return self.wrong_type(prop, value, label)
         for key, item in value.items():
             if not isinstance(key, str):
-                return self.violation(prop, f"{label} key {_shown(key)} is a {_type_name(key)}; keys are str"), None
+                return self.violation(prop, f"{label} key {_shown(key)} is of type {_type_name(key)}; keys are str"), None
             violation, _ = self.value.check(prop, item, label=f"{label}[{key!r}]")
             if violation is not None:
                 return violation, None
@@ -434,7 +442,7 @@ class OneOf(Spec):
     specs: tuple[Spec, ...] = ()
     what: str = ""
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         return self.what
@@ -462,7 +470,7 @@ class Keywords(Spec):
     owned: tuple[str, ...] = ()
     construct: str = "this construct"
     nullable: bool = True
-    source: str = limits.SRC_LAMBDA_QUOTAS
+    source: str = ""
 
     def expected(self) -> str:
         name = getattr(self.target, "__name__", "the target")
@@ -475,7 +483,7 @@ class Keywords(Spec):
         name = getattr(self.target, "__name__", "the target")
         for key in value:
             if not isinstance(key, str):
-                return self.violation(prop, f"{label} key {_shown(key)} is a {_type_name(key)}; keys are str"), None
+                return self.violation(prop, f"{label} key {_shown(key)} is of type {_type_name(key)}; keys are str"), None
             if key in self.owned:
                 return self.violation(
                     prop,
@@ -497,27 +505,43 @@ def keyword_names(target: Callable[..., Any]) -> frozenset[str]:
 
 
 def check_props(
-    construct: Construct, specs: Mapping[str, Spec], values: Mapping[str, Any], *, label: str | None = None
+    construct: Construct,
+    specs: Mapping[str, Spec],
+    values: Mapping[str, Any],
+    *,
+    source: str = "",
+    label: str | None = None,
+    as_prop: str | None = None,
 ) -> dict[str, Any]:
     """Check every prop of ``specs`` found in ``values`` (the constructor's ``locals()``);
     raise ``ConstructPropsError`` for the first failure, else return the plain values
-    (``None`` for unset props and unresolved tokens)."""
+    (``None`` for unset props and unresolved tokens). ``source``: the documentation a spec
+    without its own cites. ``as_prop``: report every failure under this prop (the parts of
+    one value, such as an ``Authorization``)."""
     plain: dict[str, Any] = {}
     for prop, spec in specs.items():
         if prop not in values:
             continue
         violation, plain[prop] = spec.check(prop, values[prop], label=f"{label} {prop}" if label else None)
         if violation is not None:
-            raise ConstructPropsError(construct, violation)
+            raise ConstructPropsError(construct, _finish(violation, source, as_prop))
     return plain
 
 
-def check_value(construct: Construct, prop: str, spec: Spec, value: Any, *, label: str | None = None) -> Any:
+def check_value(construct: Construct, prop: str, spec: Spec, value: Any, *, source: str = "") -> Any:
     """One prop: raise ``ConstructPropsError`` or return its plain value."""
-    violation, plain = spec.check(prop, value, label=label)
+    violation, plain = spec.check(prop, value)
     if violation is not None:
-        raise ConstructPropsError(construct, violation)
+        raise ConstructPropsError(construct, _finish(violation, source, None))
     return plain
+
+
+def _finish(violation: Violation, source: str, as_prop: str | None) -> Violation:
+    return Violation(
+        as_prop or violation.prop,
+        violation.message,
+        violation.source or source or limits.SRC_LAMBDA_QUOTAS,
+    )
 
 
 # --------------------------------------------------------------------------------------
@@ -539,15 +563,16 @@ def function_specs() -> dict[str, Spec]:
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_logs as logs
 
+    q = limits.SRC_LAMBDA_QUOTAS
     return {
-        "code": Instance(types=(lambda_.Code,), what="a lambda_.Code (e.g. Code.from_asset(...))", nullable=False),
+        "code": Instance(types=(lambda_.Code,), what="a lambda_.Code (e.g. Code.from_asset(...))", nullable=False, source=q),
         "handler": Text(what="a handler name such as 'app.handler'", nullable=False, non_empty=True),
-        "timeout": DurationSpec(unit=SECONDS, what="Lambda (the function timeout)"),
-        "runtime": Instance(types=(lambda_.Runtime,), what="a lambda_.Runtime"),
-        "architecture": Instance(types=(lambda_.Architecture,), what="a lambda_.Architecture"),
-        "memory_size": Integer(what="an integer number of MB"),
+        "timeout": DurationSpec(unit=SECONDS, what="Lambda (the function timeout)", source=q),
+        "runtime": Instance(types=(lambda_.Runtime,), what="a lambda_.Runtime", source=q),
+        "architecture": Instance(types=(lambda_.Architecture,), what="a lambda_.Architecture", source=q),
+        "memory_size": Integer(what="an integer number of MB", source=q),
         "environment": MappingOf(value=Text(what="a str (Lambda environment values are strings)"), what="a dict of str to str"),
-        "reserved_concurrent_executions": Integer(what="an integer number of executions"),
+        "reserved_concurrent_executions": Integer(what="an integer number of executions", source=limits.SRC_LAMBDA_RESERVED),
         "layers": SequenceOf(item=Instance(types=(lambda_.ILayerVersion,), what="a lambda_.ILayerVersion"), what="a list of layers"),
         "description": Text(),
         "log_retention": Choice(values=tuple(logs.RetentionDays), what="a logs.RetentionDays member"),
@@ -664,6 +689,8 @@ def stream_processor_specs() -> dict[str, Spec]:
 def async_worker_specs() -> dict[str, Spec]:
     from aws_cdk import aws_lambda as lambda_
 
+    owned = OWN_FUNCTION_PROPS + ("retry_attempts", "max_event_age", "on_failure", "on_success")
+
     src = limits.SRC_EVENT_INVOKE_CONFIG
     destination = Instance(
         types=(lambda_.IDestination,),
@@ -672,6 +699,7 @@ def async_worker_specs() -> dict[str, Spec]:
     )
     return {
         **function_specs(),
+        "function_props": Keywords(target=lambda_.Function, owned=owned, construct="AsyncWorker"),
         "retry_attempts": Integer(what="an integer number of retries", nullable=False, source=src),
         "max_event_age": DurationSpec(unit=SECONDS, what="Lambda (MaximumEventAgeInSeconds)", source=src),
         "on_failure": destination,

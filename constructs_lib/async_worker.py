@@ -116,6 +116,18 @@ class AsyncWorker(Construct):
         worker.grant_invoke(checkout_fn, environment_variable="CONFIRMATION_FUNCTION_NAME")
         # worker.failure_queue receives the invocation record of every failed event
 
+    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
+    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
+    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
+    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
+    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
+    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
+    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
+    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
+    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
+    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
+    the resource it concerns.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -133,7 +145,9 @@ class AsyncWorker(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
-    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments. The
+        props this construct sets are an error there, and so are ``retry_attempts``,
+        ``max_event_age``, ``on_failure`` and ``on_success`` (props of the worker).
 
     Invocation-model props:
 
@@ -150,13 +164,18 @@ class AsyncWorker(Construct):
         14-day retention) made here and exposed as ``failure_queue``. A destination
         receives the invocation record - the original event, the error and the attempt
         count - which a Lambda dead-letter queue (the legacy mechanism) does not. The
-        queue, topic, bus or function inside a given destination is private to it, so this
-        construct cannot check it and warns (``constructs-lib:failure-destination-unverified``):
-        it must be encrypted, a standard queue or topic (Lambda destinations reject FIFO
-        queues), and keep records at least 14 days.
+        function gets exactly what delivery needs (``sqs:SendMessage``, ``sns:Publish``,
+        ``events:PutEvents`` or ``lambda:InvokeFunction``, plus ``kms:Decrypt`` and
+        ``kms:GenerateDataKey`` for a KMS-encrypted queue or topic), not the extra read
+        permissions aws-cdk-lib's destination classes grant. A FIFO queue or topic is an
+        error (Lambda refuses a FIFO queue as a destination; a FIFO topic refuses a Publish
+        without a message group), and so is a queue with encryption turned off. A queue
+        made in this app that keeps messages 14 days is verified; any other destination
+        gets a warning (``constructs-lib:failure-destination-unverified``) saying what it
+        must be: encrypted, standard, and keeping records at least 14 days.
     :param on_success: where the records of successful invocations go. Default none.
-        Optional bookkeeping - nothing is lost without it - so it is not checked and
-        does not warn.
+        Optional bookkeeping - nothing is lost without it - so it does not warn; a FIFO
+        queue or topic is still an error, and it gets exactly what delivery needs.
 
     Alarms (see "Alarms" in the README):
 
@@ -166,7 +185,8 @@ class AsyncWorker(Construct):
     :param event_age_alarm_threshold: AsyncEventAge (Maximum) that raises ``AsyncEventAge``.
         Default derived: half of ``max_event_age`` (events half-way to expiring unrun).
         Positive and below ``max_event_age`` (older events are gone, so the alarm could never
-        fire).
+        fire). A token threshold must be ``Duration.millis(token)`` (AsyncEventAge is in
+        milliseconds) and goes into the alarm unchanged.
     :param failure_queue_alarm_threshold: visible messages in the created failure queue, and
         in each delivery DLQ the trigger helpers make or get, that raise ``FailureQueue`` /
         ``<source>DeadLetterQueue``. Default 1. At least 1.
@@ -216,7 +236,7 @@ class AsyncWorker(Construct):
         function_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        plain = check_props(self, async_worker_specs(), locals())
+        plain = check_props(self, async_worker_specs(), locals(), source=limits.SRC_LAMBDA_ASYNC)
         if timeout is None:
             timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
         if max_event_age is None:
@@ -224,7 +244,7 @@ class AsyncWorker(Construct):
         event_age_s = plain["max_event_age"]
         raise_first(
             self,
-            *function_rule_violations(plain),
+            *function_rule_violations(plain, self),
             async_rules.check_retry_attempts(plain["retry_attempts"]),
             async_rules.check_max_event_age(event_age_s),
             alarm_settings_given(
@@ -452,7 +472,7 @@ class AsyncWorker(Construct):
         IAM cannot restrict the invocation type: a caller that invokes synchronously
         waits for the worker, pays for both, and bypasses the retries and destinations.
         """
-        check_props(self, grant_invoke_specs(), locals())
+        check_props(self, grant_invoke_specs(), locals(), source=limits.SRC_LAMBDA_ASYNC)
         if environment_variable is not None:
             if not isinstance(grantee, lambda_.Function):
                 raise_first(
@@ -517,7 +537,7 @@ class AsyncWorker(Construct):
         :param max_event_age: how long EventBridge retries delivery, 60 s - 24 h.
             Default 24 h, EventBridge's own default, set explicitly.
         """
-        plain = check_props(self, event_rule_specs(), locals())
+        plain = check_props(self, event_rule_specs(), locals(), source=limits.SRC_EVENTBRIDGE_DLQ)
         if max_event_age is None:
             max_event_age = duration_seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
             plain["max_event_age"] = float(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
@@ -546,7 +566,9 @@ class AsyncWorker(Construct):
         filter_policy: Mapping[str, sns.SubscriptionFilter] | None = None,
         filter_policy_with_message_body: Mapping[str, sns.FilterOrPolicy] | None = None,
     ) -> sqs.IQueue:
-        """Subscribe the worker to an SNS topic; returns the subscription's DLQ.
+        """Subscribe the worker to an SNS topic; returns the subscription's DLQ. A FIFO topic
+        is an error: FIFO topics deliver only to SQS queues (subscribe a FIFO queue and
+        consume it with ``QueueConsumer(fifo=True)`` instead).
 
         SNS invokes the function asynchronously and retries delivery on its own; the
         subscription's dead-letter queue (its redrive policy) catches what SNS could not
@@ -561,7 +583,7 @@ class AsyncWorker(Construct):
         :param filter_policy: / :param filter_policy_with_message_body: SNS filter
             policies; messages that match none are not delivered (and not failures).
         """
-        check_props(self, topic_subscription_specs(), locals())
+        check_props(self, topic_subscription_specs(), locals(), source=limits.SRC_SNS_DLQ)
         raise_first(self, async_rules.check_topic_not_fifo(topic.fifo))
         dlq = self._delivery_dlq(topic, dead_letter_queue, service="Amazon SNS")
         topic.add_subscription(
@@ -587,8 +609,23 @@ class AsyncWorker(Construct):
         delivery dead-letter queue; once Lambda accepted the event, the worker's retries
         and on-failure destination apply. Never let the worker write to the same bucket
         and prefix that triggers it: that is an invocation loop.
+
+        Notifications of this worker on one bucket whose event types and key filters
+        overlap (``OBJECT_CREATED`` and ``OBJECT_CREATED_PUT`` under one prefix) are an
+        error: S3 refuses the configuration. aws-cdk-lib writes them through one handler
+        function per stack; this gives it a log group of its own with the library's 30-day
+        retention (instead of one Lambda creates on first use, which never expires) and
+        replaces its role's AWSLambdaBasicExecutionRole (create and write to any log group)
+        with write access to that group only. Its other permission,
+        ``s3:PutBucketNotification``, is already scoped to each bucket by aws-cdk-lib. A role
+        you gave the bucket (``notifications_handler_role``) is left as it is.
         """
-        check_props(self, bucket_notification_specs(), {"bucket": bucket, "events": events, "filters": filters})
+        check_props(
+            self,
+            bucket_notification_specs(),
+            {"bucket": bucket, "events": events, "filters": filters},
+            source=limits.SRC_S3_NOTIFICATION_FILTERING,
+        )
         bucket_path = bucket.node.path
         configured = self._notifications.setdefault(bucket_path, [])
         key_filters = [(f.prefix, f.suffix) for f in filters]
@@ -596,13 +633,12 @@ class AsyncWorker(Construct):
         prefix = next((p for p, _ in key_filters if p), "")
         suffix = next((x for _, x in key_filters if x), "")
         for event_type in events:
+            key = _s3_event_key(event_type)
             raise_first(
                 self,
-                async_rules.check_notification_overlap(
-                    configured, event_type.value, prefix, suffix, bucket=bucket_path
-                ),
+                async_rules.check_notification_overlap(configured, key, prefix, suffix, bucket=bucket_path),
             )
-            configured.append((event_type.value, prefix, suffix))
+            configured.append((key, prefix, suffix))
         destination = s3n.LambdaDestination(self.function)
         for event_type in events:
             bucket.add_event_notification(event_type, destination, *filters)
@@ -693,3 +729,21 @@ def _tighten_notifications_handler(stack: Stack) -> None:
         if isinstance(cfn_role, iam.CfnRole):
             cfn_role.add_property_deletion_override("ManagedPolicyArns")
         log_group.grant_write(role)
+
+
+#: The s3.EventType members that are S3 wildcards (``s3:ObjectCreated:*``...): every
+#: member whose name starts with one of them is in its family. Source:
+#: limits.SRC_S3_NOTIFICATION_FILTERING (the supported event types).
+_S3_WILDCARD_EVENTS = (
+    "OBJECT_CREATED", "OBJECT_REMOVED", "OBJECT_RESTORE", "REPLICATION", "LIFECYCLE_EXPIRATION", "OBJECT_TAGGING",
+)
+
+
+def _s3_event_key(event_type: s3.EventType) -> str:
+    """An event type as ``FAMILY:MEMBER`` / ``FAMILY:*``, the shape of S3's own names
+    (``s3:ObjectCreated:Put`` / ``s3:ObjectCreated:*``), for the overlap rule."""
+    name = event_type.name
+    if name in _S3_WILDCARD_EVENTS:
+        return f"{name}:*"
+    family = next((w for w in _S3_WILDCARD_EVENTS if name.startswith(w + "_")), name)
+    return f"{family}:{name[len(family) + 1:] or name}"

@@ -23,6 +23,12 @@ SRC_LAMBDA_SQS_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/services-s
 SRC_ESM_API = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
 SRC_ESM_SCALING = "https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html"
 SRC_ESM_FILTERING = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html"
+#: FilterCriteria.Filters: "Array items must be unique" in CloudFormation's resource schema
+#: (cfn-lint E3037; aws-cdk-lib's own template validation reports it too).
+SRC_ESM_FILTER_CRITERIA = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+    "aws-properties-lambda-eventsourcemapping-filtercriteria.html"
+)
 SRC_SQS_VISIBILITY = (
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
     "sqs-visibility-timeout.html"

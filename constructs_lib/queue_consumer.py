@@ -40,6 +40,7 @@ from constructs_lib._failure import (
 from constructs_lib._function import create_function, function_rule_violations
 from constructs_lib._validation import (
     check_props,
+    filter_patterns,
     duration_seconds,
     number,
     queue_consumer_specs,
@@ -48,6 +49,7 @@ from constructs_lib._validation import (
 )
 from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
+from constructs_lib.rules import api as api_rules
 from constructs_lib.rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 30 s (a visibility timeout of 180 s).
@@ -94,6 +96,18 @@ class QueueConsumer(Construct):
         )
         consumer.queue.grant_send_messages(producer)
 
+    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
+    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
+    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
+    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
+    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
+    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
+    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
+    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
+    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
+    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
+    the resource it concerns.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -109,22 +123,28 @@ class QueueConsumer(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
-    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments. The
+        props this construct sets are an error there, and so are asynchronous-only settings
+        (``on_failure``, ``max_event_age``, ``dead_letter_queue``...): the poller invokes
+        the function synchronously, so they would never apply.
 
     Invocation-model props:
 
     :param queue: an existing queue to consume instead of creating one. Default none
         (a queue is created). A ``sqs.Queue`` made in the same app is validated (visibility
-        timeout, dead-letter queue, FIFO); an imported queue cannot be inspected, so a
-        warning says its visibility timeout and redrive policy are unverified.
+        timeout, dead-letter queue, FIFO), and its errors name ``queue``; an imported queue
+        cannot be inspected, so a warning says its visibility timeout and redrive policy are
+        unverified. The props that configure the created queue (``visibility_timeout``,
+        ``retention_period``, ``dead_letter_queue``, ``encryption_key``) are an error with it.
     :param fifo: create FIFO queues (source and DLQ). Default False. FIFO allows batches
         of at most 10 and no batching window.
     :param batch_size: messages per invocation. Default 10: the largest that needs no
         batching window. 1-10 without a window, up to 10,000 with one (FIFO: 1-10).
     :param max_batching_window: time to gather a batch. Default none (0 s). At most 5 min.
     :param max_concurrency: maximum concurrent invocations by this mapping (2-1,000).
-        Default none, or ``reserved_concurrent_executions`` when that is set and >= 2, so
-        the poller is never throttled by the function. Above the reservation is an error.
+        Default none, or ``reserved_concurrent_executions`` (up to 1,000, the most a mapping
+        allows) when that is set and >= 2, so the poller is never throttled by the function.
+        Above the reservation is an error.
     :param max_receive_count: receives before a message moves to the DLQ. Default 5, the
         AWS recommendation; below 5 is allowed with a warning (throttling alone can push
         good messages to the DLQ).
@@ -134,8 +154,9 @@ class QueueConsumer(Construct):
         5. Default none. Messages that match no filter are deleted from the queue, not
         retried and not sent to the DLQ.
     :param visibility_timeout: the source queue's visibility timeout. Default derived:
-        6 x timeout + max_batching_window. A value below that is an error; above 12 h
-        (SQS's maximum) too.
+        6 x timeout + max_batching_window, rounded up to whole seconds. A value below that is
+        an error; above 12 h (SQS's maximum) too. With a token ``timeout`` it cannot be
+        derived: pass it.
     :param retention_period: how long the source queue keeps messages. Default 4 days
         (SQS's default). The DLQ keeps them 14 days, never less than the source.
     :param dead_letter_queue: an existing DLQ to use instead of creating one. Default none
@@ -160,7 +181,8 @@ class QueueConsumer(Construct):
         (CloudWatch's advice: 50 % above the longest expected processing time), or half the
         retention period when that is shorter (the alarm must fire before messages expire). Positive
         and below the queue's retention period (messages older than that are deleted, so
-        the alarm could never fire).
+        the alarm could never fire). A token threshold must be ``Duration.seconds(token)``
+        (the metric is in seconds) and goes into the alarm unchanged.
     :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
         Default 1 (each error returns a batch to the queue). At least 1.
     :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
@@ -210,10 +232,18 @@ class QueueConsumer(Construct):
         function_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        plain = check_props(self, queue_consumer_specs(), locals())
+        plain = check_props(self, queue_consumer_specs(), locals(), source=limits.SRC_LAMBDA_SQS)
         if timeout is None:
             timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
-        raise_first(self, *function_rule_violations(plain))
+        raise_first(
+            self,
+            *function_rule_violations(plain, self),
+            api_rules.check_no_async_settings(
+                list(function_props or {}),
+                invoker="the SQS event source mapping",
+                instead="a failed message returns to the queue, whose redrive policy moves it to the dead-letter queue",
+            ),
+        )
         if queue is not None:
             self._reject_created_queue_props(
                 visibility_timeout=visibility_timeout,
@@ -236,6 +266,7 @@ class QueueConsumer(Construct):
             sqs_rules.check_max_concurrency_within_reserved(plain["max_concurrency"], reserved),
             sqs_rules.check_max_receive_count(plain["max_receive_count"]),
             sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+            sqs_rules.check_filters_unique(filter_patterns(filters)),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,

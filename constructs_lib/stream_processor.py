@@ -13,9 +13,9 @@ encrypted queue, so nothing is discarded without a trace.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from typing import Any
 
-from aws_cdk import CfnElement, Duration, Names, Stack
+from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -50,6 +50,7 @@ from constructs_lib._failure import (
 from constructs_lib._function import create_function, function_rule_violations
 from constructs_lib._validation import (
     check_props,
+    filter_patterns,
     duration_seconds,
     is_token_string,
     number,
@@ -59,6 +60,7 @@ from constructs_lib._validation import (
 )
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
+from constructs_lib.rules import api as api_rules
 from constructs_lib.rules import async_invoke as async_rules
 from constructs_lib.rules import sqs as sqs_rules
 from constructs_lib.rules import streams as stream_rules
@@ -109,6 +111,18 @@ class StreamProcessor(Construct):
         )
         processor.failure_queue  # metadata of discarded batches: alarm on it
 
+    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
+    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
+    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
+    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
+    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
+    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
+    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
+    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
+    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
+    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
+    the resource it concerns.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -125,7 +139,10 @@ class StreamProcessor(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
-    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments. The
+        props this construct sets are an error there, and so are asynchronous-only settings
+        (``on_failure``, ``max_event_age``, ``dead_letter_queue``...): the poller invokes
+        the function synchronously, so they would never apply.
 
     Event source (exactly one is required):
 
@@ -133,7 +150,10 @@ class StreamProcessor(Construct):
         access (and decrypt, when the stream has a customer-managed key).
     :param table: a DynamoDB table with a stream (``dynamodb.ITable``). A table without a
         stream is an error that names the view type to enable. The function gets
-        stream read access only (not table read).
+        stream read access only (not table read), scoped as AWS's own policy for it:
+        DescribeStream, GetRecords and GetShardIterator on the stream, ListStreams on this
+        table's streams (``<table ARN>/stream/*``; Lambda checks it when it creates the
+        mapping) - never ``*``. A Kinesis stream passed here is an error (use ``stream``).
 
     Invocation-model props:
 
@@ -141,7 +161,8 @@ class StreamProcessor(Construct):
         ``TRIM_HORIZON``: the oldest record still in the stream, so records written
         before the mapping exists are processed rather than skipped silently (``LATEST``
         skips them). ``AT_TIMESTAMP`` needs ``starting_position_timestamp``, Kinesis only.
-    :param starting_position_timestamp: Unix time in seconds, with ``AT_TIMESTAMP`` only.
+    :param starting_position_timestamp: Unix time in seconds, with ``AT_TIMESTAMP`` only
+        (0, which aws-cdk-lib would read as unset, is written into the template as given).
     :param batch_size: records per invocation, 1-10,000. Default 100 (Lambda's own).
     :param max_batching_window: time to gather a batch, at most 5 min. Default none (0 s):
         records are handed over as soon as they arrive.
@@ -176,10 +197,16 @@ class StreamProcessor(Construct):
         created queue keeps 14 days (the SQS maximum), so a Kinesis stream made in this
         app that keeps records longer is an error without ``on_failure``: pass
         ``S3OnFailureDestination(bucket)``, which keeps the records themselves. The
-        destination inside a given ``on_failure`` is private to it, so this construct
-        cannot check it and warns (``constructs-lib:failure-destination-unverified``): it
-        must be encrypted, a standard queue or topic (Lambda destinations reject FIFO
-        queues), and keep what it receives at least as long as the stream's retention.
+        function gets exactly what delivery needs, not what aws-cdk-lib's destination
+        classes grant: ``sqs:SendMessage`` on the queue, ``sns:Publish`` on the topic,
+        ``s3:PutObject`` on the bucket's objects and ``s3:ListBucket`` on the bucket, and
+        with a KMS key ``kms:Decrypt`` + ``kms:GenerateDataKey`` (SQS, SNS) or
+        ``kms:GenerateDataKey`` (S3). A FIFO queue or topic is an error (Lambda refuses a
+        FIFO queue as a destination; a FIFO topic refuses a Publish without a message group),
+        and so is a queue with encryption turned off. A queue made in this app that keeps
+        messages at least as long as the stream is verified; any other destination gets a
+        warning (``constructs-lib:failure-destination-unverified``) saying what it must be:
+        encrypted, standard, and keeping what it receives as long as the stream's retention.
     :param encryption_key: a KMS key for the created failure queue. Default none
         (SQS-managed encryption). Not allowed together with ``on_failure``.
     :param tumbling_window: aggregate state across invocations per shard, at most 15 min.
@@ -200,14 +227,17 @@ class StreamProcessor(Construct):
         Default derived: half of ``max_record_age`` (half of the stream's retention when
         the age is infinite; 24 h assumed for an imported Kinesis stream): half-way to
         being discarded. Positive and below ``max_record_age`` and the stream's retention
-        (records never get older, so the alarm could never fire).
+        (records never get older, so the alarm could never fire). A token threshold must be
+        ``Duration.millis(token)`` (IteratorAge is in milliseconds) and goes into the alarm
+        unchanged.
     :param failure_queue_alarm_threshold: visible messages in the created failure queue
         that raise ``FailureQueue``. Default 1: each is a discarded batch. At least 1.
     :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``.
         Default 1 (each error retries the batch while its shard waits). At least 1.
 
     Attributes: ``function``, ``event_source_mapping``, ``on_failure`` (the destination
-    in effect), ``failure_queue`` (the queue this construct created, else ``None``),
+    in effect; for the created queue one that only names it, its permission being granted
+    already), ``failure_queue`` (the queue this construct created, else ``None``),
     ``stream_consumer`` (the enhanced fan-out consumer, else ``None``), ``stream`` /
     ``table`` (the source), ``event_source_arn``, ``retry_attempts`` and
     ``max_record_age`` (the values in effect; ``max_record_age`` is ``INFINITE`` for -1),
@@ -255,12 +285,17 @@ class StreamProcessor(Construct):
         function_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        plain = check_props(self, stream_processor_specs(), locals())
+        plain = check_props(self, stream_processor_specs(), locals(), source=limits.SRC_ESM_API)
         if timeout is None:
             timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
         raise_first(
             self,
-            *function_rule_violations(plain),
+            *function_rule_violations(plain, self),
+            api_rules.check_no_async_settings(
+                list(function_props or {}),
+                invoker="the stream event source mapping",
+                instead="a failed batch is retried, then its record goes to the mapping's on_failure destination",
+            ),
             stream_rules.check_single_source(stream is not None, table is not None),
         )
         kind = stream_rules.KINESIS if stream is not None else stream_rules.DYNAMODB
@@ -294,6 +329,7 @@ class StreamProcessor(Construct):
             stream_rules.check_max_record_age(age_s),
             stream_rules.check_tumbling_window(plain["tumbling_window"]),
             sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+            sqs_rules.check_filters_unique(filter_patterns(filters)),
         )
         if table is not None:
             retention_s: float | None = float(limits.DYNAMODB_STREAM_RETENTION_S)
@@ -307,12 +343,15 @@ class StreamProcessor(Construct):
             )
         else:
             assert stream is not None
-            retention_s, shard_count = _kinesis_facts(stream)
+            # The shard count only matters next to a reservation (one jsii round trip saved).
+            retention_s, shard_count = _kinesis_facts(stream, shards=plain["reserved_concurrent_executions"] is not None)
             raise_first(
                 self,
                 stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
                 stream_rules.check_reserved_covers_shards(plain["reserved_concurrent_executions"], shard_count, factor),
-                stream_rules.check_failure_queue_covers_retention(retention_s) if on_failure is None else None,
+                stream_rules.check_failure_queue_covers_retention(retention_s, name=stream.node.path)
+                if on_failure is None and retention_s is not None and retention_s > limits.FAILURE_QUEUE_RETENTION_S
+                else None,
             )
         raise_first(
             self,
@@ -469,9 +508,10 @@ class StreamProcessor(Construct):
             table.encryption_key.grant_decrypt(self.function)
         finding = streams_of_table
         if is_token_string(table_arn):
-            stack = Stack.of(self)
-            cfn_table = cast(CfnElement, table.node.default_child)
-            finding = f"<{stack.resolve(stack.get_logical_id(cfn_table))}.Arn>/stream/*"
+            # cdk-nag names a GetAtt by the resource's logical id: <Logical.Arn>/stream/*.
+            resolved = Stack.of(self).resolve(table_arn)
+            if isinstance(resolved, dict) and "Fn::GetAtt" in resolved:
+                finding = f"<{resolved['Fn::GetAtt'][0]}.Arn>/stream/*"
         return {
             f"AwsSolutions-IAM5[Resource::{finding}]": (
                 "dynamodb:ListStreams on the streams of this one table (<table ARN>/stream/*), the "
@@ -599,16 +639,17 @@ class StreamProcessor(Construct):
         return builder.alarms
 
 
-def _kinesis_facts(stream: kinesis.IStream) -> tuple[float | None, float | None]:
+def _kinesis_facts(stream: kinesis.IStream, *, shards: bool) -> tuple[float | None, float | None]:
     """``(retention in seconds, shard count)`` of a stream made in this app (Kinesis's 24 h
-    when the retention is unset); ``None`` for what is unknown (imported, on-demand, a token)."""
+    when the retention is unset); ``None`` for what is unknown (imported, on-demand, a
+    token) or not asked for (``shards=False``)."""
     cfn = stream.node.default_child
     if not isinstance(cfn, kinesis.CfnStream):
         return None, None
     hours = cfn.retention_period_hours
     retention_s = float(limits.KINESIS_DEFAULT_RETENTION_S) if hours is None else _hours_to_s(number(hours))
-    shards = cfn.shard_count
-    return retention_s, number(shards) if shards is not None else None
+    shard_count = cfn.shard_count if shards else None
+    return retention_s, number(shard_count) if shard_count is not None else None
 
 
 def _hours_to_s(hours: float | None) -> float | None:

@@ -142,6 +142,10 @@ class Authorization:
       (HTTP APIs only; REST APIs have no JWT authorizer).
     - ``Authorization.none(reason=...)``: an open endpoint, only with a stated reason,
       which is recorded as the cdk-nag acknowledgment of the routes it opens.
+
+    Its parts are checked when a ``SyncApiFunction`` uses it (a wrong type, a JWT
+    authorizer without audience, an empty reason), so the error names the construct and
+    its ``authorization`` prop.
     """
 
     IAM = "IAM"
@@ -242,6 +246,18 @@ class SyncApiFunction(Construct):
         )
         CfnOutput(self, "Url", value=orders.url)
 
+    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
+    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
+    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
+    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
+    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
+    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
+    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
+    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
+    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
+    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
+    the resource it concerns.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -273,15 +289,18 @@ class SyncApiFunction(Construct):
         (HTTP API; cheaper, JWT authorizers, no X-Ray on the API side). Default ``"rest"``.
     :param integration_timeout: how long API Gateway waits for the function. Default the
         maximum: 29 s (REST) or 30 s (HTTP), written explicitly into the template.
-        50 ms to 29 s (REST) / 30 s (HTTP); above 29 s on REST only with
-        ``integration_timeout_quota``.
+        50 ms to 29 s (REST) / 30 s (HTTP), whole milliseconds; above 29 s on REST only with
+        ``integration_timeout_quota``. A token must be ``Duration.millis(token)`` (the
+        template takes milliseconds). At or below the default function timeout (10 s) is an
+        error that names ``integration_timeout``.
     :param integration_timeout_quota: the "Maximum integration timeout" your account was
         granted by a quota increase, Regional and private REST APIs only. Default none
         (29 s). The explicit switch that allows ``integration_timeout`` above 29 s.
     :param endpoint_type: REST endpoint type. Default ``REGIONAL``: no hidden CloudFront
         hop for same-Region callers, and (like ``PRIVATE``) eligible for a raised
         integration timeout; ``EDGE`` is not. ``PRIVATE`` also needs a resource policy
-        (``api_props={"policy": ...}``). Error with ``api="http"``.
+        (``api_props={"policy": ...}``): without one it is an error, since API Gateway
+        refuses to deploy a private API without a resource policy. Error with ``api="http"``.
     :param throttling_rate_limit: stage steady-state rate, requests/s. Default 50: far
         below the account's shared 10,000/s, so one API cannot starve the Region's others,
         and 50/s x the default 10 s timeout = 500 executions, half the default account
@@ -307,7 +326,9 @@ class SyncApiFunction(Construct):
         not need it.
     :param api_props: escape hatch, extra ``apigw.LambdaRestApi`` / ``apigwv2.HttpApi``
         keyword arguments (``policy``, ``domain_name``...). The props this construct sets
-        are an error there.
+        are an error there, and so is a key the chosen API kind's class does not take
+        (``deploy_options`` with ``api="http"``); a value aws-cdk-lib refuses is an error
+        naming ``api_props``.
 
     Alarms (see "Alarms" in the README):
 
@@ -321,7 +342,8 @@ class SyncApiFunction(Construct):
         ``IntegrationLatency`` fires (3 of 5 minutes). Default derived: 80 % of the function
         timeout (which is below the integration timeout): 1 % of callers wait close to a
         timeout. Positive and below ``integration_timeout`` (API Gateway cuts the request
-        there, so the latency never gets higher and the alarm could never fire).
+        there, so the latency never gets higher and the alarm could never fire). A token
+        threshold must be ``Duration.millis(token)`` (IntegrationLatency is in milliseconds).
     :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
         ``Throttles``. Default 1 (each is an error answer to a caller). At least 1.
 
@@ -371,11 +393,12 @@ class SyncApiFunction(Construct):
         api_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        plain = check_props(self, sync_api_specs(), locals())
+        plain = check_props(self, sync_api_specs(), locals(), source=limits.SRC_LAMBDA_SYNC)
+        timeout_is_default = timeout is None
         if timeout is None:
             timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(limits.DEFAULT_SYNC_API_TIMEOUT_S)
         authorization = authorization or Authorization.iam()
-        raise_first(self, *function_rule_violations(plain))
+        raise_first(self, *function_rule_violations(plain, self))
         self._validate_authorization(authorization)
         self._validate_escape_hatches(api, function_props, api_props)
         self._validate_api_specific(api, endpoint_type, cloud_watch_role, cors, authorization)
@@ -401,7 +424,9 @@ class SyncApiFunction(Construct):
         raise_first(
             self,
             api_rules.check_integration_timeout(integration_s, api=api, quota_s=quota_s),
-            api_rules.check_timeout_below_integration_timeout(timeout_s, integration_s),
+            api_rules.check_timeout_below_integration_timeout(
+                timeout_s, integration_s, timeout_is_default=timeout_is_default
+            ),
             self._required("throttling_rate_limit", throttling_rate_limit),
             self._required("throttling_burst_limit", throttling_burst_limit),
             api_rules.check_throttling_rate_limit(rate),
@@ -646,7 +671,14 @@ class SyncApiFunction(Construct):
                 ),
             )
         parts = {name: getattr(authorization, f"_{name}") for name in authorization_specs()}
-        check_props(self, authorization_specs(), parts, label=f"authorization {authorization!r}:")
+        check_props(
+            self,
+            authorization_specs(),
+            parts,
+            source=limits.SRC_APIGW_ACCESS_CONTROL,
+            label=f"authorization {authorization!r}:",
+            as_prop="authorization",
+        )
         if authorization.kind == Authorization.COGNITO and authorization.user_pool is None:
             raise_first(
                 self,

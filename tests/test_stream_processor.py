@@ -72,7 +72,8 @@ def built() -> dict[str, Any]:
         report_batch_item_failures=False,
         on_failure=event_sources.SnsDlq(topic),
         tumbling_window=Duration.seconds(900),
-        filters=[lambda_.FilterCriteria.filter({"data": {"kind": ["order"]}})] * 5,
+        # Five distinct patterns (CloudFormation refuses duplicates).
+        filters=[lambda_.FilterCriteria.filter({"data": {"kind": [f"order{i}"]}}) for i in range(5)],
     )
     bucket = s3.Bucket(stack, "Bucket")
     made["s3"] = StreamProcessor(
@@ -321,7 +322,7 @@ def test_custom_props_pass_through(built):
         "BisectBatchOnFunctionError": False,
         "DestinationConfig": {"OnFailure": {"Destination": topic_ref}},
         "EventSourceArn": _arn(built, built["stream"]),
-        "FilterCriteria": {"Filters": [{"Pattern": '{"data":{"kind":["order"]}}'}] * 5},
+        "FilterCriteria": {"Filters": [{"Pattern": f'{{"data":{{"kind":["order{i}"]}}}}'} for i in range(5)]},
         "FunctionName": _ref(built, custom.function),
         "MaximumBatchingWindowInSeconds": 10,
         "MaximumRecordAgeInSeconds": 60,
@@ -492,7 +493,7 @@ def test_dynamodb_validation(kwargs, fragments):
         ({"max_record_age": Duration.days(7), "stream_kwargs": {"retention_period": Duration.days(7)}}, "kinesis"),
         ({"max_record_age": Duration.hours(24)}, "kinesis"),
         ({"tumbling_window": Duration.seconds(0)}, "kinesis"),
-        ({"filters": [{"pattern": "{}"}] * 5}, "kinesis"),
+        ({"filters": [{"pattern": f'{{"n": [{i}]}}'} for i in range(5)]}, "kinesis"),
         ({"shards": 3, "reserved_concurrent_executions": 3}, "kinesis"),
         ({"starting_position": lambda_.StartingPosition.LATEST}, "dynamodb"),
         ({"max_record_age": Duration.hours(24)}, "dynamodb"),
@@ -568,13 +569,13 @@ def test_created_failure_queue_must_cover_stream_retention(hours, ok):
         return
     error = _fails(
         [
-            "on_failure unset creates an SQS failure queue that keeps messages at most 1209600 s",
-            f"the stream keeps records {hours * 3600} s",
+            f"stream V/Stream keeps records {hours * 3600} s",
+            "without on_failure this construct creates an SQS failure queue that keeps messages at most 1209600 s",
             "on_failure=aws_lambda_event_sources.S3OnFailureDestination(bucket)",
         ],
         **kwargs,
     )
-    assert error.prop == "on_failure"
+    assert error.prop == "stream"  # the prop the user set
 
 
 def test_long_stream_retention_with_s3_on_failure_is_accepted_with_a_warning():

@@ -258,6 +258,25 @@ def check_fifo_match(
     )
 
 
+def check_filters_unique(patterns: list[str] | None, *, prop: str = "filters") -> Violation | None:
+    """The filter patterns of one event source mapping must be unique: CloudFormation's
+    schema for FilterCriteria.Filters requires unique items and refuses the template."""
+    if not patterns:
+        return None
+    seen: set[str] = set()
+    for i, pattern in enumerate(patterns):
+        if pattern in seen:
+            return Violation(
+                prop,
+                f"{prop}[{i}] repeats an earlier pattern ({pattern}); CloudFormation requires the "
+                "filters of an event source mapping to be unique and refuses the template. "
+                "Remove the duplicate (a record matching any filter is processed)",
+                limits.SRC_ESM_FILTER_CRITERIA,
+            )
+        seen.add(pattern)
+    return None
+
+
 def check_filter_count(count: int | None, *, prop: str = "filters") -> Violation | None:
     """At most 5 filter patterns per event source mapping (default quota)."""
     if count is None or count <= limits.ESM_MAX_FILTERS:
