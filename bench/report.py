@@ -11,8 +11,7 @@ SLOWER_THRESHOLD = 1.10
 
 VARIANT_TITLES = {
     "ours": "constructs-lib (defaults, with alarms)",
-    "ours_no_alarms": "constructs-lib, `alarms=False`",
-    "equivalent": "hand-written, same protections",
+    "equivalent": "hand-written, same resources and alarms",
     "minimal": "hand-written, aws-cdk-lib defaults",
     "solutions": "AWS Solutions Constructs",
 }
@@ -22,48 +21,42 @@ VARIANT_TITLES = {
 ANALYSIS = """\
 ### Where the time goes
 
-Measured with cProfile and a count of jsii round trips (the **jsii** column): every call
-from Python into aws-cdk-lib is a JSON message to jsii's node process and back, about
-0.2-0.5 ms each on this machine (more under load). Our Python validation (the pure rules
-over plain values) costs microseconds and does not show.
+Every call from Python into aws-cdk-lib is a JSON message to jsii's node process and back
+(the **jsii** column), about 0.2-0.5 ms each on this machine, more under load; our own
+Python (the type layer, the pure rules) costs microseconds. A construct's cost above
+hand-written code is therefore its extra round trips, listed per construct below from a
+traced build: what hand-written code makes too (the same resources), plus
+
+- the cdk-nag acknowledgments: one `Validations.of(construct).acknowledge(...)` batch on
+  the construct (2 round trips), whatever their number;
+- the cfn-lint metadata on the function (`node.default_child`, `add_metadata`: 3);
+- the construct path in the alarm descriptions, read once (2);
+- what it reads back from what you brought: a Kinesis stream's retention (3, and its
+  shard count next to a reservation), a DynamoDB table's key and the logical id behind
+  the ListStreams acknowledgment (3);
+- the on-failure destination that only names its ARN (the permission is granted
+  explicitly, least privilege): a Python object jsii calls back (2, as in hand-written
+  code that does the same).
+
+The constructs' own Durations and the Lambda service principal are made once per process
+and known without asking jsii; a Duration you pass is read once, in the unit the template
+takes; numbers you pass are checked in Python, and only a value in the range CDK uses for
+number tokens is asked about.
 
 - **Cold synth is jsii's start-up, not our code.** The first build + synth in a fresh
-  process loads every aws-cdk-lib type it touches into node (1-2 s on an idle core);
-  the hand-written equivalent touches the same types. With only a few fresh processes
-  per variant on a loaded machine the cold column is mostly noise (in a run where ours
-  with alarms beats ours without, the difference is the machine, not the code): judge
-  the warm column and the jsii counts.
-- **The Solutions Constructs make 2 jsii calls per pattern**: the whole pattern is
-  built inside node (TypeScript), so its cost shows in node time, not in round trips;
-  they also load their own jsii assemblies at import (about 0.7 s more per process,
-  not in these figures).
-- **Warm, like for like (`alarms=False` vs the same resources by hand), ours makes 2 to
-  3 x the jsii round trips** (34-47 against 13-17), and that is the whole difference. Where they go
-  (AsyncWorker, profiled): `Validations.of(x).acknowledge(...)` for the reasoned cdk-nag
-  acknowledgments, 2 round trips each, 4 per construct; `_validation.seconds()`, 2 per
-  `Duration` (`is_unresolved()` then `to_seconds()`), 4 per construct;
-  `_validation.number()`, 1 `Token.is_unresolved` per number prop that is not a plain
-  `int` (plain ints now skip it); the cfn-lint metadata on the function (`node.default_child`, `add_metadata`);
-  `node.find_child("EventInvokeConfig")`. A few milliseconds per instance: invisible in a
-  `cdk synth` (seconds), visible in the warm ratio of a one-instance app, and in the
-  per-construct slope of the scaling table.
-- **Alarms** (the default) add 4-6 `AWS::CloudWatch::Alarm` resources per construct and
-  about 30 round trips (a `Metric` and an `Alarm` each, plus the description strings):
-  compare the defaults row with the `alarms=False` row. That is a feature, not
-  overhead: the hand-written and Solutions variants have fewer or no alarms.
-- **What would make it cheaper** (proposed to the construct owners, not applied here
-  because those modules are being changed): `number()` can return `float(value)` for an
-  `int` without asking jsii (a number token is always a float); the acknowledgments on
-  one construct can go in one `Validations.of(x).acknowledge(a, b, ...)` call (it is
-  variadic); `seconds()` can read a `Duration` once. Together about a third of the extra
-  round trips.
+  process loads every aws-cdk-lib type it touches into node (1-2 s on an idle core); the
+  hand-written equivalent touches the same types. With a few fresh processes per variant
+  on a shared machine the cold column is mostly noise: judge the warm column and the
+  jsii counts.
+- **The Solutions Constructs make 2 jsii calls per pattern**: the whole pattern is built
+  inside node (TypeScript), so its cost shows in node time, not in round trips; they also
+  load their own jsii assemblies at import (about 0.7 s more per process, not in these
+  figures).
 - **Scaling**: total time grows linearly, so the cost per construct does not rise with
   the app's size: the per-construct average keeps falling as the fixed start-up (jsii,
-  several seconds under load) is spread, and the marginal cost (below the table) is
-  the steady per-construct price: ours with its alarms (13 resources per construct on
-  average, about 4 of them alarms) against hand-written code without alarms. Node's
-  peak memory grows by about 1-1.5 MiB per construct (the tree and the templates held
-  in node); Python's stays near 100 MiB.
+  several seconds under load) is spread, and the marginal cost (below the table) is the
+  steady per-construct price. Node's peak memory grows by about 1-1.5 MiB per construct
+  (the tree and the templates held in node); Python's stays near 100 MiB.
 - **Handlers**: the handler asset and the layer ship no bytecode (the layer is bundled
   with `--no-compile`) and Lambda's file system is read-only, so every cold start
   compiles the handler and Powertools from source: compare the two import columns.
@@ -107,9 +100,7 @@ def _synth_section(rows: list[dict[str, Any]]) -> list[str]:
         "minimum (the machine is shared: the minimum is the cost, the median shows the noise;",
         "> 1 means ours is slower). **jsii** = Python-to-node round trips while building the",
         "instance. Resources and template size are of the synthesized stack; **checks** lists",
-        "what `constructs_lib.checks` (all rules, as the CLI runs them) reports on it. The",
-        "hand-written \"same protections\" code creates no alarms: compare it with the",
-        "`alarms=False` row.",
+        "what `constructs_lib.checks` (all rules, as the CLI runs them) reports on it.",
         "",
     ]
     for case in CASES:
@@ -146,7 +137,7 @@ def _synth_section(rows: list[dict[str, Any]]) -> list[str]:
     # Where ours is slower than the equivalent by > 10 %.
     slower = []
     for case in CASES:
-        o, e = by.get((case, "ours_no_alarms")), by.get((case, "equivalent"))
+        o, e = by.get((case, "ours")), by.get((case, "equivalent"))
         if not o or not e:
             continue
         for label, key in (("cold", "cold_min"), ("warm", "warm_min")):
@@ -160,13 +151,84 @@ def _synth_section(rows: list[dict[str, Any]]) -> list[str]:
     out += [
         "### Slower than hand-written by more than 10 % in this run",
         "",
-        "Like for like: constructs-lib with `alarms=False` against the hand-written code with",
-        "the same resources (minimum of all runs). Why, below.",
+        "Like for like: constructs-lib with its defaults against the hand-written code that",
+        "makes the same resources and alarms (minimum of all runs). Why, below.",
         "",
     ]
     out += slower or ["- none"]
     out.append("")
     return out
+
+
+def _sources_section(rows: list[dict[str, Any]]) -> list[str]:
+    """Where each construct's jsii round trips go, from the traced build."""
+    by = {(r["case"], r["variant"]): r for r in rows}
+    out = ["### jsii round trips of each construct, by source line", ""]
+    for case in CASES:
+        r = by.get((case, "ours"))
+        if not r or not r.get("jsii_sources"):
+            continue
+        parts = [f"{count} `{line}`" for line, count in r["jsii_sources"]]
+        out.append(f"- {CASE_TITLES[case]} ({r['jsii_calls']}): " + "; ".join(parts))
+    out.append("")
+    return out
+
+
+def cost_rows(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Per construct: jsii round trips and warm synth time, ours against hand-written."""
+    by = {(r["case"], r["variant"]): r for r in rows}
+    table = []
+    for case in CASES:
+        o, e = by.get((case, "ours")), by.get((case, "equivalent"))
+        if not o or not e or o.get("unavailable") or e.get("unavailable"):
+            continue
+        table.append(
+            {
+                "case": case,
+                "jsii_ours": o.get("jsii_calls"),
+                "jsii_hand": e.get("jsii_calls"),
+                "warm_min_ours": o["warm_min"],
+                "warm_min_hand": e["warm_min"],
+                "ratio_min": o["warm_min"] / e["warm_min"],
+                "ratio_median": o["warm_median"] / e["warm_median"],
+                "construct_ratio": o["construct_median"] / e["construct_median"],
+            }
+        )
+    return table
+
+
+def cost_table(rows: list[dict[str, Any]], equivalence: dict[str, list[str]] | None = None) -> list[str]:
+    out = [
+        "| construct | jsii round trips ours / hand-written | warm min ours / hand-written ms "
+        "| ratio (min) | ratio (median) | construct-only ratio (median) | same resources |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for r in cost_rows(rows):
+        same = "" if equivalence is None else ("yes" if not equivalence.get(r["case"]) else "no: " + ", ".join(equivalence[r["case"]]))
+        out.append(
+            f"| {CASE_TITLES[r['case']]} | {r['jsii_ours']} / {r['jsii_hand']} "
+            f"| {_fmt_ms(r['warm_min_ours'])} / {_fmt_ms(r['warm_min_hand'])} | {r['ratio_min']:.2f} "
+            f"| {r['ratio_median']:.2f} | {r['construct_ratio']:.2f} | {same} |"
+        )
+    return out
+
+
+def _cost_section(rows: list[dict[str, Any]], equivalence: dict[str, list[str]] | None) -> list[str]:
+    return [
+        "## Synth cost: a default construct against the same resources by hand",
+        "",
+        "Each construct with its defaults (alarms included) against `bench/handwritten.py`,",
+        "plain aws-cdk-lib code that makes the same resources with the same properties and the",
+        "same alarms (`python -m bench.compare` checks it: only alarm descriptions differ; the",
+        "**same resources** column is its verdict). **ratio** = ours / hand-written on the warm",
+        "time (a new `App` with one instance in a warm process: construct + `app.synth()`),",
+        "minimum and median of all runs; the construct-only ratio leaves the synth out. **jsii",
+        "round trips**: Python-to-node requests while building the instance. The target is",
+        "within 1.1 x.",
+        "",
+        *cost_table(rows, equivalence),
+        "",
+    ]
 
 
 def _scaling_section(rows: list[dict[str, Any]]) -> list[str]:
@@ -285,9 +347,15 @@ def render(results: dict[str, Any]) -> str:
         "benchmark puts on `sys.path`; they synthesize without error at this aws-cdk-lib.",
         "",
     ]
+    out += _cost_section(results["synth"], results.get("equivalence"))
     out += _synth_section(results["synth"])
     out += ANALYSIS.splitlines() + [""]
-    out += _scaling_section(results["scaling"])
+    out += _sources_section(results["synth"])
+    if "scaling" in results:
+        out += _scaling_section(results["scaling"])
+    if "checks" not in results:
+        out += ["(Scaling, checks and handlers were not run in this invocation: `make bench` runs them.)", ""]
+        return "\n".join(out)
     out += [
         "## Checks: constructs-lib vs cdk-nag ServerlessChecks",
         "",

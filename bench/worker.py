@@ -26,6 +26,8 @@ import resource
 import sys
 import tempfile
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,8 @@ from bench import variants  # noqa: E402
 #: jsii round trips (Python -> node requests, callbacks included): the unit of cost of
 #: everything a construct does through aws-cdk-lib.
 JSII_CALLS = [0]
+#: When set, the source line (in constructs_lib or bench) that made each round trip.
+TRACE: list[Counter[str]] = []
 
 
 def _count_jsii_calls() -> None:
@@ -52,9 +56,19 @@ def _count_jsii_calls() -> None:
 
     def send(self: Any, request: Any, response_type: Any) -> Any:
         JSII_CALLS[0] += 1
+        if TRACE:
+            TRACE[0][_caller()] += 1
         return original(self, request, response_type)
 
     process._NodeProcess.send = send  # type: ignore[method-assign]
+
+
+def _caller() -> str:
+    """``module.py: source line`` of the innermost frame in constructs_lib or bench."""
+    for frame in reversed(traceback.extract_stack(limit=60)):
+        if "/constructs_lib/" in frame.filename or "/bench/" in frame.filename:
+            return f"{Path(frame.filename).name}: {(frame.line or '').strip()}"
+    return "?"
 
 
 _count_jsii_calls()
@@ -149,9 +163,14 @@ def run_synth(case: str, variant: str, repeat: int) -> dict[str, Any]:
             else:
                 construct.append(t1 - t0)
                 synth.append(t2 - t1)
+        # One more, untimed build with every round trip's source line recorded.
+        TRACE.append(Counter())
+        builder(Stack(App(outdir=f"{tmp}/traced"), "Bench"), "Bench", code)
+        sources = TRACE.pop()
     return {
         "case": case,
         "variant": variant,
+        "jsii_sources": sources.most_common(),
         "imports_s": imports_s,
         "first_s": first,
         "construct_s": construct,
@@ -197,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("variant", choices=variants.VARIANTS)
     s.add_argument("--repeat", type=int, default=5)
     c = sub.add_parser("scale")
-    c.add_argument("variant", choices=("ours", "ours_no_alarms", "equivalent"))
+    c.add_argument("variant", choices=("ours", "equivalent"))
     c.add_argument("count", type=int)
     args = parser.parse_args(argv)
     result = run_synth(args.case, args.variant, args.repeat) if args.command == "synth" else run_scale(
