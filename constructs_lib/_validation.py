@@ -127,15 +127,20 @@ def _shown(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
+@dataclass
 class Spec:
     """How one prop is checked. ``check`` returns ``(violation, plain value)``: the plain
-    value is what the rules see (``None`` for an unresolved token)."""
+    value is what the rules see (``None`` for an unresolved token).
 
-    #: ``None`` is allowed (the prop's documented default applies). False for props whose
-    #: ``None`` would silently mean something else to aws-cdk-lib (infinite retries, no
-    #: partial batch responses...).
+    :param what: what the value must be, for the message (``"an integer number of MB"``).
+    :param nullable: ``None`` is allowed (the prop's documented default applies). False
+        for props whose ``None`` would silently mean something else to aws-cdk-lib
+        (infinite retries, no partial batch responses...).
+    :param source: the documentation the message cites ("": the table's own source).
+    """
+
+    what: str = ""
     nullable: bool = True
-    #: Where the rule comes from, for the error message.
     source: str = ""
 
     def check(self, prop: str, value: Any, *, label: str | None = None) -> tuple[Violation | None, Any]:
@@ -151,7 +156,7 @@ class Spec:
         raise NotImplementedError
 
     def expected(self) -> str:
-        raise NotImplementedError
+        return self.what
 
     def violation(self, prop: str, message: str, source: str | None = None) -> Violation:
         return Violation(prop, message, source or self.source)
@@ -163,43 +168,10 @@ class Spec:
 
 
 @dataclass
-class Integer(Spec):
-    """A whole number (AWS takes an integer). An integral float (``10.0``) is accepted;
-    ``True`` is not a number here, ``"10"`` is not either."""
-
-    what: str = "an integer"
-    nullable: bool = True
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
-
-    def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            return self.wrong_type(prop, value, label)
-        if isinstance(value, int):
-            return None, float(value)
-        if is_token_number(value):
-            return None, None
-        if not math.isfinite(value) or not value.is_integer():
-            return self.violation(
-                prop,
-                f"{label} {_shown(value)} is not a whole number; AWS takes {self.what} here and "
-                "would reject the template (or aws-cdk-lib would write the fraction into it)",
-            ), None
-        return None, value
-
-
-@dataclass
 class Number(Spec):
     """Any finite number (an alarm threshold, a rate limit, a Unix time)."""
 
     what: str = "a number"
-    nullable: bool = True
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -210,6 +182,26 @@ class Number(Spec):
             return None, None
         if not math.isfinite(value):
             return self.violation(prop, f"{label} {value} is not a finite number"), None
+        return self._finite(prop, value, label)
+
+    def _finite(self, prop: str, value: float, label: str) -> tuple[Violation | None, Any]:
+        return None, value
+
+
+@dataclass
+class Integer(Number):
+    """A whole number (AWS takes an integer). An integral float (``10.0``) is accepted;
+    ``True`` is not a number here, ``"10"`` is not either."""
+
+    what: str = "an integer"
+
+    def _finite(self, prop: str, value: float, label: str) -> tuple[Violation | None, Any]:
+        if not value.is_integer():
+            return self.violation(
+                prop,
+                f"{label} {_shown(value)} is not a whole number; AWS takes {self.what} here and "
+                "would reject the template (or aws-cdk-lib would write the fraction into it)",
+            ), None
         return None, value
 
 
@@ -217,11 +209,8 @@ class Number(Spec):
 class Boolean(Spec):
     """``True`` or ``False``, nothing that merely looks truthy."""
 
+    what: str = "True or False"
     nullable: bool = False
-    source: str = ""
-
-    def expected(self) -> str:
-        return "True or False"
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         if not isinstance(value, bool):
@@ -234,12 +223,7 @@ class Text(Spec):
     """A string (CDK string tokens are strings too)."""
 
     what: str = "a str"
-    nullable: bool = True
     non_empty: bool = False
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         if not isinstance(value, str):
@@ -269,8 +253,6 @@ class DurationSpec(Spec):
     unit: str = SECONDS
     whole: bool = True
     what: str = ""
-    nullable: bool = True
-    source: str = ""
 
     def expected(self) -> str:
         example = "Duration.seconds(30)" if self.unit == SECONDS else "Duration.millis(500)"
@@ -342,11 +324,6 @@ class Instance(Spec):
     types: tuple[type, ...] = ()
     what: str = ""
     hint: str = ""
-    nullable: bool = True
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         if any(implements(value, t) for t in self.types):
@@ -369,8 +346,6 @@ class Choice(Spec):
 
     values: tuple[Any, ...] = ()
     what: str = ""
-    nullable: bool = True
-    source: str = ""
 
     def expected(self) -> str:
         return self.what or f"one of {', '.join(map(repr, self.values))}"
@@ -388,11 +363,6 @@ class SequenceOf(Spec):
     item: Spec = field(default_factory=lambda: Text())
     what: str = "a list"
     non_empty: bool = False
-    nullable: bool = True
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, Iterable):
@@ -415,11 +385,6 @@ class MappingOf(Spec):
 
     value: Spec = field(default_factory=lambda: Text())
     what: str = "a dict"
-    nullable: bool = True
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         if not isinstance(value, Mapping):
@@ -441,11 +406,6 @@ class OneOf(Spec):
 
     specs: tuple[Spec, ...] = ()
     what: str = ""
-    nullable: bool = True
-    source: str = ""
-
-    def expected(self) -> str:
-        return self.what
 
     def _check(self, prop: str, value: Any, label: str) -> tuple[Violation | None, Any]:
         first: Violation | None = None
@@ -469,8 +429,6 @@ class Keywords(Spec):
     target: Callable[..., Any] | None = None
     owned: tuple[str, ...] = ()
     construct: str = "this construct"
-    nullable: bool = True
-    source: str = ""
 
     def expected(self) -> str:
         name = getattr(self.target, "__name__", "the target")

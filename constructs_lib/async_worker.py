@@ -116,17 +116,9 @@ class AsyncWorker(Construct):
         worker.grant_invoke(checkout_fn, environment_variable="CONFIRMATION_FUNCTION_NAME")
         # worker.failure_queue receives the invocation record of every failed event
 
-    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
-    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
-    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
-    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
-    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
-    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
-    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
-    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
-    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
-    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
-    the resource it concerns.
+    Bad input, here and in the trigger helpers, is a ``ConstructPropsError`` before anything
+    reaches aws-cdk-lib (see :class:`~constructs_lib.ConstructPropsError` for the type and
+    unit rules); ``max_event_age`` takes ``Duration.seconds(token)`` for a token.
 
     Function props (shared by every construct in this library):
 

@@ -96,17 +96,9 @@ class QueueConsumer(Construct):
         )
         consumer.queue.grant_send_messages(producer)
 
-    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
-    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
-    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
-    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
-    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
-    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
-    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
-    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
-    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
-    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
-    the resource it concerns.
+    Bad input is a ``ConstructPropsError`` before anything reaches aws-cdk-lib (see
+    :class:`~constructs_lib.ConstructPropsError` for the type and unit rules); the queue
+    props take ``Duration.seconds(token)`` for a token.
 
     Function props (shared by every construct in this library):
 
@@ -531,7 +523,7 @@ class QueueConsumer(Construct):
         if given is not None:
             raise_first(
                 self,
-                sqs_rules.check_visibility_timeout(given_s, timeout_s, window_s),
+                sqs_rules.check_visibility_timeout(given_s, timeout_s, window_s, at_least=True),
                 sqs_rules.check_visibility_timeout_max(given_s),
             )
             return given, given_s
@@ -611,7 +603,8 @@ class QueueConsumer(Construct):
         raise_first(
             self,
             sqs_rules.check_visibility_timeout(
-                visibility_s, timeout_s, window_s, prop="queue", subject=f"queue {path}'s visibility timeout"
+                visibility_s, timeout_s, window_s, prop="queue", subject=f"queue {path}'s visibility timeout",
+                at_least=True,
             ),
         )
         dlq = queue.dead_letter_queue

@@ -246,17 +246,9 @@ class SyncApiFunction(Construct):
         )
         CfnOutput(self, "Url", value=orders.url)
 
-    Types and units are checked before anything reaches aws-cdk-lib, and every failure is
-    a ``ConstructPropsError`` naming this construct's path and the prop you set: a number
-    where a ``Duration`` belongs, ``True`` or ``"10"`` where an integer belongs, a fraction
-    where AWS takes an integer (``batch_size=2.5``), a fraction of a second where AWS counts
-    whole seconds (``Duration.millis(1500)``). An unresolved token passes through unchecked,
-    but a token ``Duration`` must be in the unit the template takes (``Duration.seconds(token)``
-    here; ``Duration.minutes(token)`` cannot be converted at synth time). A reservation above
-    the account's quota minus the 100 executions Lambda keeps unreserved is an error (quota
-    1,000 by default; set the context ``constructs-lib:account-concurrency`` when yours was
-    raised). cdk-nag acknowledgments are recorded once on this construct, each reason naming
-    the resource it concerns.
+    Bad input, ``Authorization`` included, is a ``ConstructPropsError`` before anything
+    reaches aws-cdk-lib (see :class:`~constructs_lib.ConstructPropsError` for the type and
+    unit rules); ``integration_timeout`` takes ``Duration.millis(token)`` for a token.
 
     Function props (shared by every construct in this library):
 

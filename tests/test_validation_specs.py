@@ -39,7 +39,7 @@ def test_integer_accepts_whole_numbers(value, plain):
         (2.5, "batch_size 2.5 is not a whole number; AWS takes an integer"),
         (True, "batch_size True is of type bool; it must be an integer"),
         ("10", "batch_size '10' is of type str; it must be an integer"),
-        (float("nan"), "batch_size nan is not a whole number"),
+        (float("nan"), "batch_size nan is not a finite number"),
         ([10], "batch_size [10] is of type list"),
     ],
 )

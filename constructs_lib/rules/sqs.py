@@ -26,19 +26,32 @@ def check_visibility_timeout(
     timeout_prop: str = "timeout",
     window_prop: str = "max_batching_window",
     subject: str | None = None,
+    at_least: bool = False,
 ) -> Violation | None:
     """Visibility timeout >= 6 x function timeout + batching window. ``subject`` names the
-    value when the user did not set it as ``prop`` (the visibility timeout of a given queue)."""
-    if visibility_timeout_s is None or timeout_s is None or max_batching_window_s is None:
+    value when the user did not set it as ``prop`` (the visibility timeout of a given queue).
+
+    An unknown timeout or window (``None``, an unresolved token) makes the rule not
+    applicable; with ``at_least`` it is checked against their smallest possible values
+    instead (a timeout of 1 s, a window of 0 s), which no deployed value can be below."""
+    if visibility_timeout_s is None:
         return None
-    needed = min_visibility_timeout_s(timeout_s, max_batching_window_s)
+    if (timeout_s is None or max_batching_window_s is None) and not at_least:
+        return None
+    timeout_text = fmt_seconds(timeout_s) if timeout_s is not None else f"a token, at least {limits.LAMBDA_MIN_TIMEOUT_S} s"
+    window_text = fmt_seconds(max_batching_window_s) if max_batching_window_s is not None else "a token, at least 0 s"
+    needed = min_visibility_timeout_s(
+        timeout_s if timeout_s is not None else limits.LAMBDA_MIN_TIMEOUT_S,
+        max_batching_window_s if max_batching_window_s is not None else 0,
+    )
     if visibility_timeout_s >= needed:
         return None
     return Violation(
         prop,
         f"{subject or prop} {fmt_seconds(visibility_timeout_s)} is below "
-        f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({fmt_seconds(timeout_s)}) "
-        f"+ {window_prop} ({fmt_seconds(max_batching_window_s)}) = {fmt_seconds(needed)}; "
+        f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({timeout_text}) "
+        f"+ {window_prop} ({window_text}) = {'at least ' if timeout_s is None or max_batching_window_s is None else ''}"
+        f"{fmt_seconds(needed)}; "
         "a message becomes visible again while its batch may still be running or waiting "
         "for a throttled retry, so it is processed twice and counts towards the "
         "maxReceiveCount that sends it to the dead-letter queue",

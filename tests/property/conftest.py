@@ -16,22 +16,14 @@ from hypothesis import HealthCheck, Phase, settings
 
 _SLOW = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
 
-settings.register_profile(
-    "ci",
-    max_examples=int(os.environ.get("CONSTRUCTS_LIB_CI_EXAMPLES", "25")),
-    deadline=None,
-    suppress_health_check=_SLOW,
-    derandomize=True,
-    phases=[Phase.explicit, Phase.generate],
-    print_blob=True,
-)
-settings.register_profile(
-    "fuzz",
-    max_examples=int(os.environ.get("CONSTRUCTS_LIB_FUZZ_EXAMPLES", "400")),
-    deadline=None,
-    suppress_health_check=_SLOW,
-    print_blob=True,
-)
+def _profile(name: str, examples: str, **extra: object) -> None:
+    settings.register_profile(
+        name, max_examples=int(examples), deadline=None, suppress_health_check=_SLOW, print_blob=True, **extra
+    )
+
+
+_profile("ci", os.environ.get("CONSTRUCTS_LIB_CI_EXAMPLES", "25"), derandomize=True, phases=[Phase.explicit, Phase.generate])
+_profile("fuzz", os.environ.get("CONSTRUCTS_LIB_FUZZ_EXAMPLES", "400"))
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 

@@ -150,9 +150,3 @@ def test_async_worker_never_crashes_and_never_accepts_what_aws_rejects(data: st.
 
     check_case("AsyncWorker", build, given_names, lint=draw_lint(data))
 
-
-def test_every_constructor_prop_has_a_strategy() -> None:
-    import inspect
-
-    params = set(inspect.signature(AsyncWorker.__init__).parameters) - {"self", "scope", "id", "code", "handler"}
-    assert params == set(TABLE), "add a strategy (and a spec in constructs_lib/_validation.py) for each new prop"

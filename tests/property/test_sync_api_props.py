@@ -7,13 +7,13 @@ from __future__ import annotations
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
 from aws_cdk import aws_cognito as cognito
-from aws_cdk import aws_iam as iam
 from aws_cdk import aws_logs as logs
 from hypothesis import given
 from hypothesis import strategies as st
 
 from constructs_lib import limits
 from constructs_lib.sync_api import Authorization, SyncApiFunction
+from tests.test_sync_api import _vpce_policy as vpce_policy
 from tests.property.harness import (
     FUNCTION_TABLE,
     HANDLER,
@@ -34,16 +34,7 @@ from tests.property.harness import (
     resource,
 )
 
-POLICY = iam.PolicyDocument(
-    statements=[
-        iam.PolicyStatement(
-            principals=[iam.AnyPrincipal()],
-            actions=["execute-api:Invoke"],
-            resources=["execute-api:/*"],
-            conditions={"StringEquals": {"aws:SourceVpce": "vpce-0123456789abcdef0"}},
-        )
-    ]
-)
+POLICY = vpce_policy()
 
 RESOURCES.update(
     {
@@ -126,9 +117,3 @@ def test_sync_api_function_never_crashes_and_never_accepts_what_aws_rejects(data
 
     check_case("SyncApiFunction", build, set(drawn), lint=draw_lint(data))
 
-
-def test_every_constructor_prop_has_a_strategy() -> None:
-    import inspect
-
-    params = set(inspect.signature(SyncApiFunction.__init__).parameters) - {"self", "scope", "id", "code", "handler"}
-    assert params == set(TABLE), "add a strategy (and a spec in constructs_lib/_validation.py) for each new prop"
