@@ -65,7 +65,7 @@ def _count_jsii_calls() -> None:
 
 def _caller() -> str:
     """``module.py: source line`` of the innermost frame in constructs_lib or bench."""
-    for frame in reversed(traceback.extract_stack(limit=60)):
+    for frame in reversed(traceback.extract_stack(limit=60)[:-2]):  # not _caller / send
         if "/constructs_lib/" in frame.filename or "/bench/" in frame.filename:
             return f"{Path(frame.filename).name}: {(frame.line or '').strip()}"
     return "?"
@@ -164,8 +164,9 @@ def run_synth(case: str, variant: str, repeat: int) -> dict[str, Any]:
                 construct.append(t1 - t0)
                 synth.append(t2 - t1)
         # One more, untimed build with every round trip's source line recorded.
+        traced = Stack(App(outdir=f"{tmp}/traced"), "Bench")
         TRACE.append(Counter())
-        builder(Stack(App(outdir=f"{tmp}/traced"), "Bench"), "Bench", code)
+        builder(traced, "Bench", code)
         sources = TRACE.pop()
     return {
         "case": case,
