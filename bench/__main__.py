@@ -133,6 +133,33 @@ def synth_matrix(processes: int, repeat: int) -> list[dict[str, Any]]:
     return results
 
 
+def pairs(processes: int, repeat: int) -> list[dict[str, Any]]:
+    """Ours against the hand-written equivalent, side by side in the same processes."""
+    rows = []
+    for case in variants.CASES:
+        ours: list[float] = []
+        hand: list[float] = []
+        for p in range(processes):
+            _log(f"pair {case} process {p + 1}/{processes}")
+            r = _worker("pair", case, "--repeat", str(repeat))
+            ours += r["ours_s"]
+            hand += r["equivalent_s"]
+        rows.append(
+            {
+                "case": case,
+                "ours_min": min(ours),
+                "hand_min": min(hand),
+                "ours_median": statistics.median(ours),
+                "hand_median": statistics.median(hand),
+                "ratio_min": min(ours) / min(hand),
+                "ratio_median": statistics.median(ours) / statistics.median(hand),
+                "ratio_paired": statistics.median(o / h for o, h in zip(ours, hand)),
+                "samples": len(ours),
+            }
+        )
+    return rows
+
+
 def equivalence() -> dict[str, list[str]]:
     """bench/compare.py: does the hand-written code make the same resources as ours?"""
     proc = subprocess.run(
@@ -141,16 +168,17 @@ def equivalence() -> dict[str, list[str]]:
     return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
 
 
-def print_costs(rows: list[dict[str, Any]], same: dict[str, list[str]]) -> None:
+def print_costs(results: dict[str, Any]) -> None:
     """The per-construct cost table on stdout (make bench prints it)."""
     from bench.report import cost_rows
 
-    print("\nSynth cost per construct, defaults vs the same resources and alarms by hand:")
-    print(f"{'construct':<28} {'jsii ours':>9} {'jsii hand':>9} {'ratio min':>9} {'ratio median':>12}  same")
-    for r in cost_rows(rows):
+    same = results["equivalence"]
+    print("\nSynth cost per construct, defaults vs the same resources and alarms by hand (side by side):")
+    print(f"{'construct':<28} {'jsii ours':>9} {'jsii hand':>9} {'ratio min':>9} {'median':>7} {'paired':>7}  same")
+    for r in cost_rows(results["synth"], results["pairs"]):
         print(
-            f"{variants.CASE_TITLES[r['case']]:<28} {r['jsii_ours']:>9} {r['jsii_hand']:>9} "
-            f"{r['ratio_min']:>9.2f} {r['ratio_median']:>12.2f}  {'yes' if not same.get(r['case']) else 'NO'}"
+            f"{variants.CASE_TITLES[r['case']]:<28} {r['jsii_ours']:>9} {r['jsii_hand']:>9} {r['ratio_min']:>9.2f} "
+            f"{r['ratio_median']:>7.2f} {r['ratio_paired']:>7.2f}  {'yes' if not same.get(r['case']) else 'NO'}"
         )
 
 
@@ -232,7 +260,8 @@ def main(argv: list[str] | None = None) -> None:
     _log(f"machine: {results['machine']['cpu']} x{results['machine']['cpus']}")
     results["equivalence"] = equivalence()
     results["synth"] = synth_matrix(args.processes, args.repeat)
-    print_costs(results["synth"], results["equivalence"])
+    results["pairs"] = pairs(args.processes, args.repeat * 2)
+    print_costs(results)
     if args.only == "all":
         results["scaling"] = scaling(args.scale_runs)
         _log("checks: bench/bench_checks.py")

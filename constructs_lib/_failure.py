@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Literal
 
 import jsii
-from aws_cdk import Acknowledgment, Reference, Token, Tokenization, Validations
+from aws_cdk import Acknowledgment, Reference, Stack, Token, Tokenization, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -213,6 +213,37 @@ def delivery_statements(statements: Sequence[Mapping[str, Any]]) -> list[dict[st
             if scoped:
                 trimmed.append({"Action": keep, "Effect": "Allow", "Resource": scoped})
     return trimmed
+
+
+#: Why a delivery statement's wildcard resource is needed, per service.
+_WILDCARD_REASONS = {
+    "s3": "s3:PutObject on the objects of the on-failure bucket only: Lambda names each object it "
+    "writes (one per discarded batch), so the key cannot be known in advance",
+    "lambda": "lambda:InvokeFunction on the versions and aliases of the one destination function "
+    "(aws-cdk-lib's grantInvoke); nothing else may be invoked",
+}
+
+
+def wildcard_acknowledgments(stack: Stack, statements: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """cdk-nag's AwsSolutions-IAM5 acknowledgments for the wildcard resources (``arn/*``,
+    ``arn:*``) of trimmed delivery statements, named as cdk-nag names them
+    (``<LogicalId.Arn>/*``), each with why delivery needs it."""
+    acks: dict[str, str] = {}
+    for statement in statements:
+        actions = [statement["Action"]] if isinstance(statement["Action"], str) else list(statement["Action"])
+        reason = _WILDCARD_REASONS.get(actions[0].split(":", 1)[0]) if actions else None
+        resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
+        for resource in resources:
+            if reason is None or not resource.endswith("*"):
+                continue
+            resolved = stack.resolve(resource)
+            finding = resource
+            if isinstance(resolved, dict) and "Fn::Join" in resolved:
+                parts = resolved["Fn::Join"][1]
+                if len(parts) == 2 and isinstance(parts[0], dict) and "Fn::GetAtt" in parts[0]:
+                    finding = f"<{parts[0]['Fn::GetAtt'][0]}.Arn>{parts[1]}"
+            acks[f"AwsSolutions-IAM5[Resource::{finding}]"] = reason
+    return acks
 
 
 def grant_delivery(function: lambda_.IFunction, statements: Sequence[Mapping[str, Any]]) -> None:

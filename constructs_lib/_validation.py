@@ -74,14 +74,6 @@ def is_token_string(value: str) -> bool:
     return "${Token[" in value
 
 
-def seconds(duration: Duration | None) -> float | None:
-    """A Duration in (possibly fractional) seconds, or ``None`` when unset or an
-    unresolved token. Fractions matter: integration timeouts start at 50 ms."""
-    if duration is None or duration.is_unresolved():
-        return None
-    return float(duration.to_seconds(integral=False))
-
-
 def number(value: Any) -> float | None:
     """A plain number, or ``None`` when unset or an unresolved token."""
     if value is None or isinstance(value, bool):

@@ -48,6 +48,7 @@ from constructs_lib._failure import (
     destination_facts,
     failure_queue_acknowledgments,
     grant_delivery,
+    wildcard_acknowledgments,
     queue_encryption,
 )
 from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, function_rule_violations
@@ -272,6 +273,7 @@ class AsyncWorker(Construct):
         self._notifications: dict[str, list[tuple[str, str, str]]] = {}
 
         acknowledgments: dict[str, str] = {}
+        self._wildcard_acks = acknowledgments  # what _bind_destination adds for a given destination
         self.function = create_function(
             self,
             code=code,
@@ -351,7 +353,9 @@ class AsyncWorker(Construct):
             async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo"), prop=prop),
             async_rules.check_destination_encrypted(facts.get("encryption"), prop=prop) if verify else None,
         )
-        grant_delivery(self.function, delivery_statements(statements))
+        delivery = delivery_statements(statements)
+        grant_delivery(self.function, delivery)
+        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
         if verify:
             retention = facts.get("retention_s")
             verified = facts.get("encryption") is not None and retention is not None and retention >= limits.FAILURE_QUEUE_RETENTION_S

@@ -46,6 +46,7 @@ from constructs_lib._failure import (
     destination_facts,
     failure_queue_acknowledgments,
     grant_delivery,
+    wildcard_acknowledgments,
 )
 from constructs_lib._function import create_function, function_rule_violations
 from constructs_lib._validation import (
@@ -377,6 +378,7 @@ class StreamProcessor(Construct):
         self.max_record_age: Duration | int = max_record_age
 
         acknowledgments: dict[str, str] = {}
+        self._wildcard_acks = acknowledgments  # what _bind_on_failure adds for a given destination
         self.function = create_function(
             self,
             code=code,
@@ -528,7 +530,9 @@ class StreamProcessor(Construct):
             async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo")),
             async_rules.check_destination_encrypted(facts.get("encryption")),
         )
-        grant_delivery(self.function, delivery_statements(statements))
+        delivery = delivery_statements(statements)
+        grant_delivery(self.function, delivery)
+        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
         # A queue made in this app is inspected above (and here for its retention); anything
         # else (a topic: who subscribes? a bucket: which lifecycle?) gets the reminder.
         verified = (

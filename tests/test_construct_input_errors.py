@@ -209,6 +209,13 @@ def test_s3_on_failure_destination_gets_put_object_on_objects_and_list_bucket_on
     assert _actions(statements, "s3:") == [("s3:ListBucket", bucket_arn), ("s3:PutObject", objects)]
     key_arn = json.dumps({"Fn::GetAtt": [stack.resolve(stack.get_logical_id(key.node.default_child)), "Arn"]})
     assert _actions(statements, "kms:") == [("kms:GenerateDataKey", key_arn)]
+    # The one wildcard (the bucket's objects) is acknowledged with why delivery needs it.
+    acks = {
+        k.removeprefix("Annotation::"): v
+        for entry in made.node.metadata if entry.type == "aws:cdk:acknowledged-rules" for k, v in entry.data.items()
+    }
+    bucket_id = json.loads(bucket_arn)["Fn::GetAtt"][0]
+    assert "Lambda names each object it writes" in acks[f"AwsSolutions-IAM5[Resource::<{bucket_id}.Arn>/*]"]
 
 
 def test_sqs_and_sns_destinations_get_send_and_publish_only():
