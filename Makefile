@@ -44,10 +44,10 @@ test: setup ## lint (ruff), type-check constructs_lib (mypy), then run the whole
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
-FUZZ_EXAMPLES ?= 1000
-FUZZ_LINT ?= 25
+FUZZ_EXAMPLES ?= 2000
+FUZZ_LINT ?= 40
 
-fuzz: setup ## property-based search for bad input (tests/property, hypothesis "fuzz" profile): FUZZ_EXAMPLES per construct (default 1000), ~FUZZ_LINT cfn-linted
+fuzz: setup ## property-based search for bad input (tests/property, hypothesis "fuzz" profile): FUZZ_EXAMPLES per construct (default 2000, ~3 min), ~FUZZ_LINT cfn-linted
 	HYPOTHESIS_PROFILE=fuzz CONSTRUCTS_LIB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CONSTRUCTS_LIB_FUZZ_LINT=$(FUZZ_LINT) \
 		$(PY) -m pytest tests/property -p no:randomly -p no:cacheprovider -q $(PYTEST_ARGS)
 

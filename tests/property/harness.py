@@ -352,7 +352,8 @@ def draw_lint(data: st.DataObject) -> bool:
     replays the same way), with odds that make about LINT_BUDGET per run."""
     from hypothesis import settings
 
-    chance = min(1.0, max(1, LINT_BUDGET) / max(1, settings().max_examples))
+    # About half the examples are refused before a template exists: twice the odds.
+    chance = min(1.0, 2 * max(1, LINT_BUDGET) / max(1, settings().max_examples))
     # A drawn seed for a plain Random: uniform (hypothesis biases the numbers it draws
     # towards their bounds), and the same again when a failing example replays.
     seed = data.draw(st.integers(0, 2**32 - 1), label="cfn-lint seed")
