@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import jsii
 from aws_cdk import Duration, RemovalPolicy
@@ -40,7 +40,12 @@ from constructs_lib._alarms import (
     server_error_rate,
 )
 from constructs_lib._failure import acknowledge_all
-from constructs_lib._function import DEFAULT_LOG_RETENTION, create_function, function_rule_violations
+from constructs_lib._function import (
+    DEFAULT_LOG_RETENTION,
+    create_function,
+    escape_hatch_error,
+    function_rule_violations,
+)
 from constructs_lib._validation import (
     Keywords,
     authorization_specs,
@@ -54,6 +59,8 @@ from constructs_lib._validation import (
 from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import api as api_rules
+
+T = TypeVar("T")
 
 #: The function timeout when none is given: 10 s (see limits.DEFAULT_SYNC_API_TIMEOUT_S).
 DEFAULT_TIMEOUT = duration_seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
@@ -779,7 +786,7 @@ class SyncApiFunction(Construct):
             )
         else:
             method_options["authorization_type"] = apigw.AuthorizationType.NONE
-        api = apigw.LambdaRestApi(
+        api = self._with_api_props(api_props, "apigw.LambdaRestApi", lambda extra: apigw.LambdaRestApi(
             self,
             "Api",
             handler=target,
@@ -800,8 +807,8 @@ class SyncApiFunction(Construct):
                 access_log_destination=apigw.LogGroupLogDestination(self.access_log_group),
                 access_log_format=apigw.AccessLogFormat.custom(json.dumps(REST_ACCESS_LOG_FIELDS)),
             ),
-            **dict(api_props or {}),
-        )
+            **extra,
+        ))
         self.api: apigw.LambdaRestApi | apigwv2.HttpApi = api
         self.stage: apigw.Stage | apigwv2.HttpStage = api.deployment_stage
         self.url: str = api.url
@@ -860,7 +867,7 @@ class SyncApiFunction(Construct):
             self.authorizer = authorizer
         else:
             authorizer = apigwv2.HttpNoneAuthorizer()
-        api = apigwv2.HttpApi(
+        api = self._with_api_props(api_props, "apigwv2.HttpApi", lambda extra: apigwv2.HttpApi(
             self,
             "Api",
             api_name=api_name,
@@ -869,8 +876,8 @@ class SyncApiFunction(Construct):
             default_authorizer=authorizer,
             default_authorization_scopes=auth.scopes,
             cors_preflight=cors,
-            **dict(api_props or {}),
-        )
+            **extra,
+        ))
         if above_cdk_cap:
             # aws-cdk-lib's HttpIntegration stops at 29 s; HTTP APIs accept 30 s.
             for cfn in api.node.find_all():
@@ -893,6 +900,17 @@ class SyncApiFunction(Construct):
         self.url = stage.url
         if auth.kind == Authorization.NONE:
             self._acknowledge_open(rest=False)
+
+    def _with_api_props(self, api_props: Mapping[str, Any] | None, target: str, make: Callable[[dict[str, Any]], T]) -> T:
+        """Make the API with the escape hatch's arguments; a value aws-cdk-lib refuses (a
+        wrong type, a combination it rejects) is an error naming ``api_props``."""
+        extra = dict(api_props or {})
+        try:
+            return make(extra)
+        except (TypeError, RuntimeError) as exc:
+            if not extra:
+                raise
+            raise escape_hatch_error(self, "api_props", target, exc) from exc
 
     def _acknowledge_open(self, *, rest: bool) -> None:
         """The API's default authorization is none, by the user's stated decision: recorded

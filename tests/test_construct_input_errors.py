@@ -117,6 +117,23 @@ CASES: list[tuple[str, Build, str, list[str]]] = [
      ["function_props sets timeout, which AsyncWorker sets itself"]),
     ("http api_props deploy_options", api(api="http", api_props={"deploy_options": apigw.StageOptions()}), "api_props",
      ["api_props sets deploy_options, which is not a keyword argument of HttpApi"]),
+    ("api_props value of the wrong type", api(api_props={"description": 5}), "api_props",
+     ["api_props was refused by apigw.LambdaRestApi", "description"]),
+    ("function_props value of the wrong type", queue(function_props={"vpc": "vpc-123"}), "function_props",
+     ["function_props was refused by lambda_.Function", "vpc"]),
+    ("async-only function_props on a polled function", queue(function_props={"max_event_age": Duration.minutes(5)}),
+     "function_props", ["function_props sets max_event_age, which configure asynchronous invocation only",
+                        "the SQS event source mapping invokes the function synchronously"]),
+    ("duplicate filters", queue(filters=[{"pattern": '{"a": [1]}'}] * 2), "filters",
+     ["filters[1] repeats an earlier pattern", "CloudFormation requires the filters"]),
+    ("integration_timeout below the default timeout", api(integration_timeout=Duration.seconds(5)), "integration_timeout",
+     ["integration_timeout 5 s is not above the function timeout 10 s (its default)"]),
+    ("AT_TIMESTAMP without a timestamp", stream(starting_position=lambda_.StartingPosition.AT_TIMESTAMP),
+     "starting_position", ["starting_position AT_TIMESTAMP requires starting_position_timestamp"]),
+    ("visibility 0 s with a token window",
+     tokenized(lambda s, t: QueueConsumer(s, "C", **COMMON, visibility_timeout=Duration.seconds(0),
+                                          max_batching_window=Duration.seconds(t))),
+     "visibility_timeout", ["visibility_timeout 0 s is below", "(a token, at least 0 s) = at least 180 s"]),
     # Non-integers where AWS takes integers.
     ("batch_size=2.5", queue(batch_size=2.5), "batch_size", ["batch_size 2.5 is not a whole number"]),
     ("memory_size=200.5", queue(memory_size=200.5), "memory_size", ["memory_size 200.5 is not a whole number"]),
@@ -297,3 +314,14 @@ def test_dynamodb_stream_processor_role_has_no_wildcard_but_x_ray():
     made = StreamProcessor(stack, "C", **COMMON, table=_table(stack))
     wildcards = [s for s in _statements(stack, made.function) if s["Resource"] == "*"]
     assert wildcards == [{"Action": ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], "Effect": "Allow", "Resource": "*"}]
+
+
+def test_a_timestamp_of_zero_reaches_the_template():
+    """aws-cdk-lib reads 0 as "not given" and refuses AT_TIMESTAMP without one; Lambda takes it."""
+    stack = _stack()
+    made = StreamProcessor(stack, "C", **COMMON, stream=_stream(stack),
+                           starting_position=lambda_.StartingPosition.AT_TIMESTAMP, starting_position_timestamp=0)
+    template = App.of(stack).synth().get_stack_by_name("S").template  # type: ignore[union-attr]
+    logical_id = stack.resolve(stack.get_logical_id(made.event_source_mapping.node.default_child))
+    mapping = template["Resources"][logical_id]["Properties"]
+    assert mapping["StartingPosition"] == "AT_TIMESTAMP" and mapping["StartingPositionTimestamp"] == 0
