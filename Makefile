@@ -21,7 +21,7 @@ BENCH_ARGS ?=
 VENV_STAMP := $(VENV)/.installed
 NODE_STAMP := node_modules/.installed
 
-.PHONY: help setup test synth deploy bench check explain docs dist clean
+.PHONY: help setup test fuzz synth deploy bench check explain docs dist clean
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
@@ -46,6 +46,13 @@ test: setup ## lint (ruff), type-check constructs_lib (mypy), then run the whole
 	$(PY) -m ruff check .
 	$(PY) -m mypy
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+
+FUZZ_EXAMPLES ?= 2000
+FUZZ_LINT ?= 40
+
+fuzz: setup ## property-based search for bad input (tests/property, hypothesis "fuzz" profile): FUZZ_EXAMPLES per construct (default 2000, ~3 min), ~FUZZ_LINT cfn-linted
+	HYPOTHESIS_PROFILE=fuzz CONSTRUCTS_LIB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CONSTRUCTS_LIB_FUZZ_LINT=$(FUZZ_LINT) \
+		$(PY) -m pytest tests/property -p no:randomly -p no:cacheprovider -q $(PYTEST_ARGS)
 
 synth: setup ## synthesize every reference stack with the real CDK CLI into cdk.out/
 	npx cdk synth --quiet
@@ -77,7 +84,7 @@ $(BENCH_SC_STAMP): bench/requirements-solutions.txt $(VENV_STAMP)
 		--requirement bench/requirements-solutions.txt
 	@touch $@
 
-bench: setup ## benchmarks vs hand-written aws-cdk-lib and Solutions Constructs -> docs/benchmarks.md (~10 min)
+bench: setup ## benchmarks vs hand-written aws-cdk-lib (same resources and alarms) and Solutions Constructs -> docs/benchmarks.md (~12 min; BENCH_ARGS="--only synth" for the per-construct part)
 	$(MAKE) --no-print-directory $(BENCH_SC_STAMP) || echo "warning: Solutions Constructs not installed; benchmarking without them" >&2
 	$(PY) -m bench $(BENCH_ARGS)
 

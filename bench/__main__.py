@@ -126,10 +126,60 @@ def synth_matrix(processes: int, repeat: int) -> list[dict[str, Any]]:
                 "findings": rs[0]["findings"],
                 "node_mib": max(r["node_mib"] for r in rs),
                 "jsii_calls": rs[0].get("jsii_calls"),
+                "jsii_sources": rs[0].get("jsii_sources", []),
                 "samples": len(warm),
             }
         )
     return results
+
+
+def pairs(processes: int, repeat: int) -> list[dict[str, Any]]:
+    """Ours against the hand-written equivalent, side by side in the same processes."""
+    rows = []
+    for case in variants.CASES:
+        ours: list[float] = []
+        hand: list[float] = []
+        for p in range(processes):
+            _log(f"pair {case} process {p + 1}/{processes}")
+            r = _worker("pair", case, "--repeat", str(repeat))
+            ours += r["ours_s"]
+            hand += r["equivalent_s"]
+        rows.append(
+            {
+                "case": case,
+                "ours_min": min(ours),
+                "hand_min": min(hand),
+                "ours_median": statistics.median(ours),
+                "hand_median": statistics.median(hand),
+                "ratio_min": min(ours) / min(hand),
+                "ratio_median": statistics.median(ours) / statistics.median(hand),
+                "ratio_paired": statistics.median(o / h for o, h in zip(ours, hand)),
+                "samples": len(ours),
+            }
+        )
+    return rows
+
+
+def equivalence() -> dict[str, list[str]]:
+    """bench/compare.py: does the hand-written code make the same resources as ours?"""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bench.compare"], cwd=str(ROOT), env=_env(), capture_output=True, text=True
+    )
+    return dict(json.loads(proc.stdout.strip().splitlines()[-1]))
+
+
+def print_costs(results: dict[str, Any]) -> None:
+    """The per-construct cost table on stdout (make bench prints it)."""
+    from bench.report import cost_rows
+
+    same = results["equivalence"]
+    print("\nSynth cost per construct, defaults vs the same resources and alarms by hand (side by side):")
+    print(f"{'construct':<28} {'jsii ours':>9} {'jsii hand':>9} {'ratio min':>9} {'median':>7} {'paired':>7}  same")
+    for r in cost_rows(results["synth"], results["pairs"]):
+        print(
+            f"{variants.CASE_TITLES[r['case']]:<28} {r['jsii_ours']:>9} {r['jsii_hand']:>9} {r['ratio_min']:>9.2f} "
+            f"{r['ratio_median']:>7.2f} {r['ratio_paired']:>7.2f}  {'yes' if not same.get(r['case']) else 'NO'}"
+        )
 
 
 def scaling(runs: int) -> list[dict[str, Any]]:
@@ -189,13 +239,17 @@ def handlers(repeat: int) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--processes", type=int, default=2, help="fresh processes per variant (default 2)")
+    parser.add_argument("--processes", type=int, default=3, help="fresh processes per variant (default 3)")
     parser.add_argument("--repeat", type=int, default=10, help="warm runs per process (default 10)")
     parser.add_argument("--scale-runs", type=int, default=2, help="runs per scaling size (default 2)")
     parser.add_argument("--import-runs", type=int, default=5, help="runs per handler import (default 5)")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
     parser.add_argument("--json", default=None, help="also write the raw results here")
     parser.add_argument("--from-json", default=None, help="only render --out from results saved with --json")
+    parser.add_argument(
+        "--only", choices=("all", "synth"), default="all",
+        help="synth: only the per-construct synth matrix (and the cost table), no scaling, checks or handlers",
+    )
     args = parser.parse_args(argv)
     if args.from_json:
         Path(args.out).write_text(render(json.loads(Path(args.from_json).read_text())))
@@ -204,12 +258,16 @@ def main(argv: list[str] | None = None) -> None:
     start = time.perf_counter()
     results: dict[str, Any] = {"machine": machine()}
     _log(f"machine: {results['machine']['cpu']} x{results['machine']['cpus']}")
+    results["equivalence"] = equivalence()
     results["synth"] = synth_matrix(args.processes, args.repeat)
-    results["scaling"] = scaling(args.scale_runs)
-    _log("checks: bench/bench_checks.py")
-    results["checks"] = checks(3)
-    _log("handlers: packages and import times")
-    results["handlers"] = handlers(args.import_runs)
+    results["pairs"] = pairs(args.processes, args.repeat * 2)
+    print_costs(results)
+    if args.only == "all":
+        results["scaling"] = scaling(args.scale_runs)
+        _log("checks: bench/bench_checks.py")
+        results["checks"] = checks(3)
+        _log("handlers: packages and import times")
+        results["handlers"] = handlers(args.import_runs)
     results["settings"] = vars(args) | {"elapsed_s": time.perf_counter() - start}
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(render(results))

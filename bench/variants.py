@@ -2,10 +2,11 @@
 
 Cases are the invocation models (``queue``, ``kinesis``, ``dynamodb``, ``async``,
 ``api``); variants are ``ours`` (constructs_lib, defaults: alarms included),
-``ours_no_alarms`` (``alarms=False``: the like-for-like one), ``equivalent`` (hand-written
-aws-cdk-lib with the same resources and protections), ``minimal`` (aws-cdk-lib defaults)
-and ``solutions`` (the AWS Solutions Constructs pattern, where one exists). A builder
-adds one instance to a scope: ``builder(scope, id, code)``.
+``equivalent`` (hand-written aws-cdk-lib that makes the same resources: the same
+protections, least-privilege statements and alarms; ``bench/compare.py`` checks it),
+``minimal`` (aws-cdk-lib defaults) and ``solutions`` (the AWS Solutions Constructs
+pattern, where one exists). A builder adds one instance to a scope:
+``builder(scope, id, code)``.
 
 The Solutions Constructs 2.105.0 cannot be installed next to aws-cdk-lib 2.275 by pip's
 resolver (they pin ``aws-cdk.cloud-assembly-schema<55``; aws-cdk-lib 2.275 needs
@@ -15,7 +16,6 @@ only the benchmark puts that directory on ``sys.path``. They run fine at synth t
 
 from __future__ import annotations
 
-import inspect
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -34,7 +34,7 @@ SOLUTIONS_VERSION = "2.105.0"
 Builder = Callable[[Construct, str, lambda_.Code], None]
 
 CASES = ("queue", "kinesis", "dynamodb", "async", "api")
-VARIANTS = ("ours", "ours_no_alarms", "equivalent", "minimal", "solutions")
+VARIANTS = ("ours", "equivalent", "minimal", "solutions")
 CASE_TITLES = {
     "queue": "QueueConsumer (SQS)",
     "kinesis": "StreamProcessor (Kinesis)",
@@ -51,13 +51,7 @@ SOLUTIONS_PATTERNS = {
 
 
 # --------------------------------------------------------------------------- ours
-def _no_alarms(cls: Any) -> dict[str, Any]:
-    """``alarms=False`` where the construct has that prop (the like-for-like variant:
-    the hand-written equivalents create no alarms)."""
-    return {"alarms": False} if "alarms" in inspect.signature(cls.__init__).parameters else {}
-
-
-def _ours(case: str, alarms: bool) -> Builder:
+def _ours(case: str) -> Builder:
     def build(scope: Construct, id: str, code: lambda_.Code) -> None:
         from constructs_lib import AsyncWorker, QueueConsumer, StreamProcessor, SyncApiFunction
 
@@ -68,14 +62,14 @@ def _ours(case: str, alarms: bool) -> Builder:
             "async": AsyncWorker,
             "api": SyncApiFunction,
         }[case]
-        props: dict[str, Any] = {} if alarms else _no_alarms(cls)
+        props: dict[str, Any] = {}
         if case == "kinesis":
             props["stream"] = hw.kinesis_source(scope, f"{id}Stream")
         elif case == "dynamodb":
             props["table"] = hw.table_source(scope, f"{id}Table")
         cls(scope, id, code=code, handler=hw.HANDLER, **props)
 
-    build.__name__ = f"ours_{case}" + ("" if alarms else "_no_alarms")
+    build.__name__ = f"ours_{case}"
     return build
 
 
@@ -126,8 +120,7 @@ def solutions_api(scope: Construct, id: str, code: lambda_.Code) -> None:
 
 
 BUILDERS: dict[tuple[str, str], Builder] = {
-    **{(case, "ours"): _ours(case, alarms=True) for case in CASES},
-    **{(case, "ours_no_alarms"): _ours(case, alarms=False) for case in CASES},
+    **{(case, "ours"): _ours(case) for case in CASES},
     ("queue", "equivalent"): hw.equivalent_queue,
     ("kinesis", "equivalent"): hw.equivalent_kinesis,
     ("dynamodb", "equivalent"): hw.equivalent_dynamodb,

@@ -1,6 +1,7 @@
 """One measurement in a fresh process; prints one JSON object on stdout.
 
     python -m bench.worker synth CASE VARIANT [--repeat N]
+    python -m bench.worker pair CASE [--repeat N]
     python -m bench.worker scale VARIANT N
 
 Every measurement runs in its own interpreter (and so its own jsii node process): nothing
@@ -26,6 +27,8 @@ import resource
 import sys
 import tempfile
 import time
+import traceback
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +46,8 @@ from bench import variants  # noqa: E402
 #: jsii round trips (Python -> node requests, callbacks included): the unit of cost of
 #: everything a construct does through aws-cdk-lib.
 JSII_CALLS = [0]
+#: When set, the source line (in constructs_lib or bench) that made each round trip.
+TRACE: list[Counter[str]] = []
 
 
 def _count_jsii_calls() -> None:
@@ -52,9 +57,19 @@ def _count_jsii_calls() -> None:
 
     def send(self: Any, request: Any, response_type: Any) -> Any:
         JSII_CALLS[0] += 1
+        if TRACE:
+            TRACE[0][_caller()] += 1
         return original(self, request, response_type)
 
     process._NodeProcess.send = send  # type: ignore[method-assign]
+
+
+def _caller() -> str:
+    """``module.py: source line`` of the innermost frame in constructs_lib or bench."""
+    for frame in reversed(traceback.extract_stack(limit=60)[:-2]):  # not _caller / send
+        if "/constructs_lib/" in frame.filename or "/bench/" in frame.filename:
+            return f"{Path(frame.filename).name}: {(frame.line or '').strip()}"
+    return "?"
 
 
 _count_jsii_calls()
@@ -149,9 +164,15 @@ def run_synth(case: str, variant: str, repeat: int) -> dict[str, Any]:
             else:
                 construct.append(t1 - t0)
                 synth.append(t2 - t1)
+        # One more, untimed build with every round trip's source line recorded.
+        traced = Stack(App(outdir=f"{tmp}/traced"), "Bench")
+        TRACE.append(Counter())
+        builder(traced, "Bench", code)
+        sources = TRACE.pop()
     return {
         "case": case,
         "variant": variant,
+        "jsii_sources": sources.most_common(),
         "imports_s": imports_s,
         "first_s": first,
         "construct_s": construct,
@@ -160,6 +181,27 @@ def run_synth(case: str, variant: str, repeat: int) -> dict[str, Any]:
         **facts,
         **memory(),
     }
+
+
+def run_pair(case: str, repeat: int) -> dict[str, Any]:
+    """Ours and the hand-written equivalent side by side in one warm process, alternating
+    which goes first, so a burst of load on the shared machine hits both alike: the warm
+    time (build + synth) of each, per round."""
+    code = lambda_.Code.from_inline(CODE_SRC)
+    builders = {v: variants.BUILDERS[(case, v)] for v in ("ours", "equivalent")}
+    times: dict[str, list[float]] = {"ours": [], "equivalent": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(repeat + 1):
+            order = ("ours", "equivalent") if i % 2 == 0 else ("equivalent", "ours")
+            for variant in order:
+                app = App(outdir=f"{tmp}/{variant}{i}")
+                stack = Stack(app, "Bench")
+                t0 = time.perf_counter()
+                builders[variant](stack, "Bench", code)
+                app.synth()
+                if i:  # round 0 warms both up
+                    times[variant].append(time.perf_counter() - t0)
+    return {"case": case, "ours_s": times["ours"], "equivalent_s": times["equivalent"]}
 
 
 def run_scale(variant: str, count: int) -> dict[str, Any]:
@@ -196,13 +238,19 @@ def main(argv: list[str] | None = None) -> None:
     s.add_argument("case", choices=variants.CASES)
     s.add_argument("variant", choices=variants.VARIANTS)
     s.add_argument("--repeat", type=int, default=5)
+    p = sub.add_parser("pair")
+    p.add_argument("case", choices=variants.CASES)
+    p.add_argument("--repeat", type=int, default=20)
     c = sub.add_parser("scale")
-    c.add_argument("variant", choices=("ours", "ours_no_alarms", "equivalent"))
+    c.add_argument("variant", choices=("ours", "equivalent"))
     c.add_argument("count", type=int)
     args = parser.parse_args(argv)
-    result = run_synth(args.case, args.variant, args.repeat) if args.command == "synth" else run_scale(
-        args.variant, args.count
-    )
+    if args.command == "synth":
+        result = run_synth(args.case, args.variant, args.repeat)
+    elif args.command == "pair":
+        result = run_pair(args.case, args.repeat)
+    else:
+        result = run_scale(args.variant, args.count)
     print(json.dumps(result))
 
 

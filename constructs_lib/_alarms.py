@@ -27,6 +27,7 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
+from constructs_lib._validation import is_token_number
 from constructs_lib.rules import Violation, num
 from constructs_lib.rules import alarms as alarm_rules
 
@@ -80,6 +81,25 @@ def check_counts(**thresholds: tuple[float | None, str]) -> list[Violation | Non
     ]
 
 
+def fmt_threshold(value: float, unit: str) -> str:
+    """A threshold for an alarm description: ``'90 s'``, or ``'the given threshold'`` for
+    an unresolved token (its value is only known at deploy time)."""
+    if is_token_number(value):
+        return "the given threshold"
+    return f"{num(value)} {unit}"
+
+
+def fmt_threshold_ms(value: float) -> str:
+    """A millisecond threshold in seconds for a description (``'the given threshold'`` for a token)."""
+    if is_token_number(value):
+        return "the given threshold"
+    return f"{num(round(value / 1000, 3))} s"
+
+
+def _count(threshold: float) -> str:
+    return "the given number of" if is_token_number(threshold) else num(threshold)
+
+
 class AlarmBuilder:
     """Creates a construct's alarms under a child construct ``Alarms``, with ``topic``
     (when given) as every alarm's ALARM and OK action."""
@@ -89,6 +109,15 @@ class AlarmBuilder:
         self.scope = Construct(owner, "Alarms")
         self.topic = topic
         self.alarms = Alarms()
+        self._path: str | None = None
+        self._action: cw_actions.SnsAction | None = None
+
+    @property
+    def path(self) -> str:
+        """The owner's construct path, read once (each read is a jsii round trip)."""
+        if self._path is None:
+            self._path = self.owner.node.path
+        return self._path
 
     def add(
         self,
@@ -107,17 +136,19 @@ class AlarmBuilder:
             self.scope,
             name,
             metric=metric,
-            threshold=round(threshold, 3),  # 0.8 x 3 s is 2400.0000000000005 ms otherwise
+            # 0.8 x 3 s is 2400.0000000000005 ms otherwise; a token passes through as is.
+            threshold=threshold if is_token_number(threshold) else round(threshold, 3),
             comparison_operator=comparison,
             evaluation_periods=evaluation_periods,
             datapoints_to_alarm=datapoints_to_alarm,
             treat_missing_data=treat_missing_data,
-            alarm_description=f"{self.owner.node.path}: {description}",
+            alarm_description=f"{self.path}: {description}",
         )
         if self.topic is not None:
-            action = cw_actions.SnsAction(self.topic)
-            alarm.add_alarm_action(action)
-            alarm.add_ok_action(action)
+            if self._action is None:
+                self._action = cw_actions.SnsAction(self.topic)
+            alarm.add_alarm_action(self._action)
+            alarm.add_ok_action(self._action)
         self.alarms[name] = alarm
         return alarm
 
@@ -138,7 +169,7 @@ class AlarmBuilder:
             threshold=threshold,
             comparison=GTE,
             description=(
-                f"the function returned at least {num(threshold)} error(s) in a minute (AWS/Lambda "
+                f"the function returned at least {_count(threshold)} error(s) in a minute (AWS/Lambda "
                 f"Errors, Sum). {consequence} Read the function's log group for the exception, "
                 "fix the code or the dependency it calls, then redrive what reached the failure "
                 "destination."
@@ -152,7 +183,7 @@ class AlarmBuilder:
             threshold=threshold,
             comparison=GTE,
             description=(
-                f"at least {num(threshold)} invocation(s) were throttled in a minute (AWS/Lambda "
+                f"at least {_count(threshold)} invocation(s) were throttled in a minute (AWS/Lambda "
                 f"Throttles, Sum). {consequence} Check reserved concurrency and the account's "
                 "unreserved pool (ConcurrentExecutions); raise the reservation or lower the "
                 "source's concurrency (max_concurrency, stage throttling)."
@@ -168,7 +199,7 @@ class AlarmBuilder:
             threshold=threshold,
             comparison=GTE,
             description=(
-                f"{what} holds at least {num(threshold)} message(s) (AWS/SQS "
+                f"{what} holds at least {_count(threshold)} message(s) (AWS/SQS "
                 "ApproximateNumberOfMessagesVisible, Maximum): a failure path is in use and each "
                 f"message is a failure nobody has handled yet. {action} The queue keeps messages "
                 f"{limits.FAILURE_QUEUE_RETENTION_S // 86400} days at most when this library "
@@ -195,25 +226,15 @@ class AlarmBuilder:
 # Metrics, with their dimensions spelled out
 # --------------------------------------------------------------------------------------
 def lambda_metric(function: lambda_.IFunction, name: str, statistic: str) -> cloudwatch.Metric:
-    """``AWS/Lambda`` metric of one function (dimension ``FunctionName``)."""
-    return cloudwatch.Metric(
-        namespace=LAMBDA_NAMESPACE,
-        metric_name=name,
-        dimensions_map={"FunctionName": function.function_name},
-        statistic=statistic,
-        period=PERIOD,
-    )
+    """``AWS/Lambda`` metric of one function (dimension ``FunctionName``). Through
+    ``function.metric``: the same metric as ``cloudwatch.Metric(namespace="AWS/Lambda",
+    dimensions_map={"FunctionName": ...})``, in one jsii round trip instead of two."""
+    return function.metric(name, statistic=statistic, period=PERIOD)
 
 
 def sqs_metric(queue: sqs.IQueue, name: str, statistic: str) -> cloudwatch.Metric:
-    """``AWS/SQS`` metric of one queue (dimension ``QueueName``)."""
-    return cloudwatch.Metric(
-        namespace=SQS_NAMESPACE,
-        metric_name=name,
-        dimensions_map={"QueueName": queue.queue_name},
-        statistic=statistic,
-        period=PERIOD,
-    )
+    """``AWS/SQS`` metric of one queue (dimension ``QueueName``), through ``queue.metric``."""
+    return queue.metric(name, statistic=statistic, period=PERIOD)
 
 
 def api_metric(name: str, statistic: str, dimensions: Mapping[str, str]) -> cloudwatch.Metric:

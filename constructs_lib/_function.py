@@ -19,8 +19,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._failure import acknowledge
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._failure import acknowledge, lambda_principal
+from constructs_lib._validation import check_props, function_specs, raise_first, warn
+from constructs_lib.errors import ConstructPropsError
 from constructs_lib.rules import Violation
 from constructs_lib.rules import function as function_rules
 from constructs_lib.rules import recursion as recursion_rules
@@ -38,6 +39,63 @@ DEFAULT_LOG_RETENTION = logs.RetentionDays.ONE_MONTH
 DEFAULT_RECURSIVE_LOOP = lambda_.RecursiveLoop.TERMINATE
 
 
+#: The acknowledgment every function role of this library carries (see create_function).
+ROLE_XRAY_ACKNOWLEDGMENT = {
+    "AwsSolutions-IAM5[Resource::*]": (
+        "Resource '*' on the function's execution role is only on xray:PutTraceSegments and "
+        "xray:PutTelemetryRecords (active tracing), which support no resource-level permissions; "
+        "every other statement names its resource"
+    ),
+}
+
+
+def escape_hatch_error(scope: Construct, prop: str, target: str, exc: Exception) -> ConstructPropsError:
+    """aws-cdk-lib refused an escape hatch's values: the error names the escape hatch."""
+    detail = str(exc).strip().splitlines()
+    reason = " ".join(line.strip(" │├╰─🛑🔍") for line in detail[:8] if line.strip(" │├╰─🛑🔍"))
+    return ConstructPropsError(
+        scope,
+        Violation(prop, f"{prop} was refused by {target}: {reason}", limits.SRC_LAMBDA_QUOTAS),
+    )
+
+
+#: Context key for the account's Lambda concurrency quota (per Region), when it was raised
+#: above the default 1,000: ``cdk.json`` ``"context": {"constructs-lib:account-concurrency": 5000}``.
+ACCOUNT_CONCURRENCY_CONTEXT = "constructs-lib:account-concurrency"
+
+
+def function_rule_violations(plain: dict[str, Any], construct: Construct | None = None) -> list[Violation | None]:
+    """The rules that hold for every function, on the plain values of the type layer
+    (``plain["timeout"]`` in seconds, ``None`` when unset or a token). With ``construct``,
+    a reservation is also checked against the account's quota (see
+    :data:`ACCOUNT_CONCURRENCY_CONTEXT`)."""
+    reserved = plain.get("reserved_concurrent_executions")
+    return [
+        function_rules.check_timeout(plain.get("timeout")),
+        function_rules.check_memory_size(plain.get("memory_size")),
+        function_rules.check_reserved_concurrency(reserved),
+        _reservation_fits(construct, reserved) if construct is not None and reserved is not None else None,
+    ]
+
+
+def _reservation_fits(construct: Construct, reserved: float) -> Violation | None:
+    """One reservation alone must leave the 100 unreserved executions Lambda keeps
+    (the checks' lambda-unreserved-pool rule adds up every function of the app)."""
+    quota = construct.node.try_get_context(ACCOUNT_CONCURRENCY_CONTEXT)
+    account = float(quota) if isinstance(quota, (int, float)) and not isinstance(quota, bool) else None
+    violation = function_rules.check_unreserved_pool(
+        reserved, account if account is not None else limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY
+    )
+    if violation is None:
+        return None
+    return Violation(
+        violation.prop,
+        f"{violation.message}. If your account's quota was raised, say so in the context "
+        f"(cdk.json: \"{ACCOUNT_CONCURRENCY_CONTEXT}\": <quota>)",
+        violation.source,
+    )
+
+
 def validate_function_props(
     construct: Construct,
     *,
@@ -45,13 +103,13 @@ def validate_function_props(
     memory_size: int | None,
     reserved_concurrent_executions: int | None,
 ) -> None:
-    """Checks that hold for every function; raises ``ConstructPropsError``."""
-    raise_first(
+    """Checks that hold for every function (types, units, ranges); raises ``ConstructPropsError``."""
+    plain = check_props(
         construct,
-        function_rules.check_timeout(seconds(timeout)),
-        function_rules.check_memory_size(number(memory_size)),
-        function_rules.check_reserved_concurrency(number(reserved_concurrent_executions)),
+        function_specs(),
+        {"timeout": timeout, "memory_size": memory_size, "reserved_concurrent_executions": reserved_concurrent_executions},
     )
+    raise_first(construct, *function_rule_violations(plain, construct))
 
 
 def validate_recursive_loop(
@@ -94,12 +152,17 @@ def create_function(
     log_retention: logs.RetentionDays | None = None,
     function_props: Mapping[str, Any] | None = None,
     recursive_loop: lambda_.RecursiveLoop | None = None,
+    acknowledgments: dict[str, str] | None = None,
 ) -> lambda_.Function:
     """Create the function with the shared defaults, its own log group and a
     least-privilege role (write to its own log group only; X-Ray is added by tracing).
 
     ``function_props`` is the escape hatch: any other ``lambda_.Function`` keyword
-    argument (``vpc``, ``role``, ``dead_letter_queue``...) passed through unchanged.
+    argument (``vpc``, ``role``, ``dead_letter_queue``...) passed through unchanged; a
+    value aws-cdk-lib refuses by type is a ``ConstructPropsError`` naming ``function_props``.
+    ``acknowledgments``: when given, the role's cdk-nag acknowledgment is added to it, for
+    the caller to make on ``scope`` together with its own (one jsii round trip for all);
+    otherwise it is made on the role here.
     ``recursive_loop`` defaults to ``DEFAULT_RECURSIVE_LOOP`` (TERMINATE), stated in the
     template; validate an ALLOW with :func:`validate_recursive_loop` first.
     """
@@ -115,7 +178,7 @@ def create_function(
         role = iam.Role(
             scope,
             "ServiceRole",
-            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            assumed_by=lambda_principal(),
             description="Execution role: writes to its own log group; grants are added per trigger",
         )
         log_group.grant_write(role)
@@ -123,32 +186,37 @@ def create_function(
         # xray:PutTraceSegments and xray:PutTelemetryRecords, which support no
         # resource-level permissions, so Resource "*" is the only value IAM accepts.
         # Every other statement of this role names its resource (log group, queue, stream...).
-        acknowledge(
-            role,
-            "AwsSolutions-IAM5[Resource::*]",
-            "Resource '*' is only on xray:PutTraceSegments/PutTelemetryRecords (active "
-            "tracing), which support no resource-level permissions; every other statement "
-            "names its resource",
+        if acknowledgments is not None:
+            acknowledgments.update(ROLE_XRAY_ACKNOWLEDGMENT)
+        else:
+            for rule_id, reason in ROLE_XRAY_ACKNOWLEDGMENT.items():
+                acknowledge(role, rule_id, reason)
+    try:
+        function = lambda_.Function(
+            scope,
+            "Function",
+            code=code,
+            handler=handler,
+            runtime=runtime or DEFAULT_RUNTIME,
+            architecture=architecture or DEFAULT_ARCHITECTURE,
+            memory_size=memory_size if memory_size is not None else limits.DEFAULT_MEMORY_MB,
+            timeout=timeout,
+            environment=dict(environment or {}),
+            reserved_concurrent_executions=reserved_concurrent_executions,
+            layers=list(layers) if layers else None,
+            description=description,
+            tracing=lambda_.Tracing.ACTIVE,
+            log_group=log_group,
+            role=role,
+            recursive_loop=recursive_loop or DEFAULT_RECURSIVE_LOOP,
+            **extra,
         )
-    function = lambda_.Function(
-        scope,
-        "Function",
-        code=code,
-        handler=handler,
-        runtime=runtime or DEFAULT_RUNTIME,
-        architecture=architecture or DEFAULT_ARCHITECTURE,
-        memory_size=memory_size if memory_size is not None else limits.DEFAULT_MEMORY_MB,
-        timeout=timeout,
-        environment=dict(environment or {}),
-        reserved_concurrent_executions=reserved_concurrent_executions,
-        layers=list(layers) if layers else None,
-        description=description,
-        tracing=lambda_.Tracing.ACTIVE,
-        log_group=log_group,
-        role=role,
-        recursive_loop=recursive_loop or DEFAULT_RECURSIVE_LOOP,
-        **extra,
-    )
+    except (TypeError, RuntimeError) as exc:
+        if not extra:
+            raise
+        # The escape hatch's values reach aws-cdk-lib unchecked: a value of the wrong type
+        # (jsii cannot deserialize it) or a combination lambda_.Function refuses.
+        raise escape_hatch_error(scope, "function_props", "lambda_.Function", exc) from exc
     # cfn-lint W3005 (redundant DependsOn) is inherent to aws-cdk-lib: lambda.Function always
     # adds a dependency on its role, which the Role GetAtt already implies. Harmless, and not
     # removable without an escape hatch, so cfn-lint is told per resource.

@@ -14,12 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Stack, Token
+from aws_cdk import CfnResource, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_destinations as destinations
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
@@ -31,11 +30,48 @@ from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, GTE, AlarmBuilder, Alarms, alarm_settings_given, check_counts, lambda_metric
-from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption
+from constructs_lib._alarms import (
+    GT,
+    GTE,
+    AlarmBuilder,
+    Alarms,
+    alarm_settings_given,
+    check_counts,
+    fmt_threshold_ms,
+    lambda_metric,
+)
+from constructs_lib._failure import (
+    PreboundDestination,
+    acknowledge,
+    acknowledge_all,
+    bind_through_proxy,
+    create_failure_queue,
+    delivery_statements,
+    destination_facts,
+    failure_queue_acknowledgments,
+    grant_delivery,
+    wildcard_acknowledgments,
+    queue_encryption,
+)
 from constructs_lib._failure import queue_retention_s as _retention_s
-from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
-from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
+from constructs_lib._function import (
+    DEFAULT_LOG_RETENTION,
+    create_function,
+    function_rule_violations,
+    validate_recursive_loop,
+)
+from constructs_lib._validation import (
+    async_worker_specs,
+    bucket_notification_specs,
+    check_props,
+    duration_seconds,
+    event_rule_specs,
+    grant_invoke_specs,
+    schedule_specs,
+    raise_first,
+    topic_subscription_specs,
+    warn,
+)
 from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import async_invoke as async_rules
@@ -45,7 +81,26 @@ from constructs_lib.rules import sqs as sqs_rules
 #: The function timeout when none is given: 1 minute. Background work (sending a
 #: notification, calling a third-party API) is slower than a request path, but a hung
 #: call should fail soon enough to leave time for Lambda's retries.
-DEFAULT_TIMEOUT = Duration.minutes(1)
+DEFAULT_TIMEOUT_S = 60
+DEFAULT_TIMEOUT = duration_seconds(DEFAULT_TIMEOUT_S)
+#: The maximum event age when none is given: Lambda's maximum, 6 h.
+DEFAULT_MAX_EVENT_AGE = duration_seconds(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
+
+#: What the queues an AsyncWorker creates are, in their cdk-nag acknowledgments (made once
+#: on the worker, true of each: the on-failure queue and every delivery dead-letter queue).
+FAILURE_QUEUES_PURPOSE = (
+    "every queue an AsyncWorker creates (its on-failure queue, the dead-letter queues of "
+    "EventBridge and SNS deliveries) catches failures"
+)
+#: cdk-nag's Serverless pack asks for a Lambda DLQ; true of the worker's one function.
+ACKNOWLEDGMENTS = {
+    "Serverless-LambdaDLQ": (
+        "AsyncWorker's failed asynchronous events go to the on-failure destination of the event "
+        "invoke config, which AWS recommends over a Lambda DLQ: it also records the error"
+    ),
+}
+#: aws-cdk-lib's per-stack singleton that writes bucket notification configurations.
+NOTIFICATIONS_HANDLER_ID = "BucketNotificationsHandler050a0587b7544547bf325f094a3db834"
 
 #: The environment variable ``grant_invoke(..., environment_variable=...)`` suggests for
 #: a calling function to learn the worker's name.
@@ -71,6 +126,10 @@ class AsyncWorker(Construct):
         worker.grant_invoke(checkout_fn, environment_variable="CONFIRMATION_FUNCTION_NAME")
         # worker.failure_queue receives the invocation record of every failed event
 
+    Bad input, here and in the trigger helpers, is a ``ConstructPropsError`` before anything
+    reaches aws-cdk-lib (see :class:`~constructs_lib.ConstructPropsError` for the type and
+    unit rules); ``max_event_age`` takes ``Duration.seconds(token)`` for a token.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -88,7 +147,9 @@ class AsyncWorker(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
-    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments. The
+        props this construct sets are an error there, and so are ``retry_attempts``,
+        ``max_event_age``, ``on_failure`` and ``on_success`` (props of the worker).
     :param recursive_loop: Lambda's recursive loop detection. Default
         ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template): a worker that
         feeds its own trigger (an S3 write to the bucket that invokes it, an SNS publish to its
@@ -112,13 +173,18 @@ class AsyncWorker(Construct):
         14-day retention) made here and exposed as ``failure_queue``. A destination
         receives the invocation record - the original event, the error and the attempt
         count - which a Lambda dead-letter queue (the legacy mechanism) does not. The
-        queue, topic, bus or function inside a given destination is private to it, so this
-        construct cannot check it and warns (``constructs-lib:failure-destination-unverified``):
-        it must be encrypted, a standard queue or topic (Lambda destinations reject FIFO
-        queues), and keep records at least 14 days.
+        function gets exactly what delivery needs (``sqs:SendMessage``, ``sns:Publish``,
+        ``events:PutEvents`` or ``lambda:InvokeFunction``, plus ``kms:Decrypt`` and
+        ``kms:GenerateDataKey`` for a KMS-encrypted queue or topic), not the extra read
+        permissions aws-cdk-lib's destination classes grant. A FIFO queue or topic is an
+        error (Lambda refuses a FIFO queue as a destination; a FIFO topic refuses a Publish
+        without a message group), and so is a queue with encryption turned off. A queue
+        made in this app that keeps messages 14 days is verified; any other destination
+        gets a warning (``constructs-lib:failure-destination-unverified``) saying what it
+        must be: encrypted, standard, and keeping records at least 14 days.
     :param on_success: where the records of successful invocations go. Default none.
-        Optional bookkeeping - nothing is lost without it - so it is not checked and
-        does not warn.
+        Optional bookkeeping - nothing is lost without it - so it does not warn; a FIFO
+        queue or topic is still an error, and it gets exactly what delivery needs.
 
     Alarms (see the construct's page in docs/):
 
@@ -128,7 +194,8 @@ class AsyncWorker(Construct):
     :param event_age_alarm_threshold: AsyncEventAge (Maximum) that raises ``AsyncEventAge``.
         Default derived: half of ``max_event_age`` (events half-way to expiring unrun).
         Positive and below ``max_event_age`` (older events are gone, so the alarm could never
-        fire).
+        fire). A token threshold must be ``Duration.millis(token)`` (AsyncEventAge is in
+        milliseconds) and goes into the alarm unchanged.
     :param failure_queue_alarm_threshold: visible messages in the created failure queue, and
         in each delivery DLQ the trigger helpers make or get, that raise ``FailureQueue`` /
         ``<source>DeadLetterQueue``. Default 1. At least 1.
@@ -181,18 +248,17 @@ class AsyncWorker(Construct):
         recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        timeout = timeout or DEFAULT_TIMEOUT
-        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
-        validate_function_props(
-            self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-        )
+        plain = check_props(self, async_worker_specs(), locals(), source=limits.SRC_LAMBDA_ASYNC)
+        if timeout is None:
+            timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
+        if max_event_age is None:
+            max_event_age, plain["max_event_age"] = DEFAULT_MAX_EVENT_AGE, float(limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S)
+        event_age_s = plain["max_event_age"]
         raise_first(
             self,
-            async_rules.check_retry_attempts(number(retry_attempts)),
-            async_rules.check_max_event_age(seconds(max_event_age)),
+            *function_rule_violations(plain, self),
+            async_rules.check_retry_attempts(plain["retry_attempts"]),
+            async_rules.check_max_event_age(event_age_s),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -203,35 +269,32 @@ class AsyncWorker(Construct):
             ),
             *check_counts(
                 failure_queue_alarm_threshold=(
-                    number(failure_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                    plain["failure_queue_alarm_threshold"], "ApproximateNumberOfMessagesVisible"
                 ),
-                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
-                throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles"),
+                errors_alarm_threshold=(plain["errors_alarm_threshold"], "Errors"),
+                throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles"),
             ),
         )
-        event_age_s = self._event_age_threshold_s(event_age_alarm_threshold, seconds(max_event_age)) if alarms else None
+        event_age_ms = (
+            self._event_age_threshold_ms(event_age_alarm_threshold, plain["event_age_alarm_threshold"], event_age_s)
+            if alarms
+            else None
+        )
         validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         warn(
             self,
             "retries-outlived-by-event-age",
-            async_rules.retries_outlived(number(retry_attempts), seconds(max_event_age), seconds(timeout)),
+            async_rules.retries_outlived(plain["retry_attempts"], event_age_s, plain["timeout"]),
         )
 
         self.retry_attempts: int = retry_attempts
         self.max_event_age: Duration = max_event_age
         self.delivery_dead_letter_queues: list[sqs.IQueue] = []
         self.schedules: list[scheduler.Schedule] = []
+        self._notifications: dict[str, list[tuple[str, str, str]]] = {}
 
-        self.failure_queue: sqs.Queue | None = None
-        if on_failure is None:
-            self.failure_queue = create_failure_queue(
-                self, "FailureQueue", purpose="the on-failure destination of asynchronous invocations"
-            )
-            on_failure = destinations.SqsDestination(self.failure_queue)
-        else:
-            warn(self, "failure-destination-unverified", async_rules.unverified_on_failure(type(on_failure).__name__))
-        self.on_failure: lambda_.IDestination = on_failure
-
+        acknowledgments: dict[str, str] = {}
+        self._wildcard_acks = acknowledgments  # what _bind_destination adds for a given destination
         self.function = create_function(
             self,
             code=code,
@@ -247,24 +310,41 @@ class AsyncWorker(Construct):
             log_retention=log_retention,
             function_props=function_props,
             recursive_loop=recursive_loop,
+            acknowledgments=acknowledgments,
         )
-        # The destinations' bind() grants the function exactly what it needs to send there
-        # (sqs:SendMessage, sns:Publish, events:PutEvents or lambda:InvokeFunction).
-        self.function.configure_async_invoke(
+        self.failure_queue: sqs.Queue | None = None
+        if on_failure is None:
+            self.failure_queue = create_failure_queue(self, "FailureQueue", purpose=FAILURE_QUEUES_PURPOSE, acknowledge=False)
+            failure_arn = self.failure_queue.queue_arn
+            # Exactly what delivery needs (aws-cdk-lib's SqsDestination also grants
+            # GetQueueAttributes and GetQueueUrl). Source: limits.SRC_LAMBDA_ASYNC_DEST.
+            self.function.add_to_role_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[failure_arn]))
+            self.on_failure: lambda_.IDestination = PreboundDestination(failure_arn)
+            bound_failure: lambda_.IDestination = self.on_failure
+        else:
+            bound_failure = PreboundDestination(self._bind_destination("on_failure", on_failure, verify=True))
+            self.on_failure = on_failure
+        bound_success = (
+            PreboundDestination(self._bind_destination("on_success", on_success, verify=False))
+            if on_success is not None
+            else None
+        )
+        # What function.configure_async_invoke() makes (same scope and id, so a second
+        # configure_async_invoke() still fails loudly), kept as a typed attribute.
+        self.event_invoke_config = lambda_.EventInvokeConfig(
+            self.function,
+            "EventInvokeConfig",
+            function=self.function,
             retry_attempts=retry_attempts,
             max_event_age=max_event_age,
-            on_failure=on_failure,
-            on_success=on_success,
+            on_failure=bound_failure,
+            on_success=bound_success,
         )
-        self.event_invoke_config: lambda_.EventInvokeConfig = self.function.node.find_child(
-            "EventInvokeConfig"
-        )  # type: ignore[assignment]
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "failed asynchronous events go to the on-failure destination of the event invoke "
-            "config, which AWS recommends over a Lambda DLQ: it also records the error",
-        )
+        # Every queue this worker creates (its failure queue, the delivery dead-letter queues
+        # of add_event_rule / add_topic_subscription) is the end of a failure path.
+        acknowledgments.update(failure_queue_acknowledgments(FAILURE_QUEUES_PURPOSE))
+        acknowledgments.update(ACKNOWLEDGMENTS)
+        acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
         self._failure_queue_alarm_threshold = (
             failure_queue_alarm_threshold
@@ -275,14 +355,48 @@ class AsyncWorker(Construct):
         if alarms:
             self._alarm_builder = AlarmBuilder(self, topic=alarm_topic)
             self.alarms = self._alarm_builder.alarms
-            self._create_alarms(self._alarm_builder, event_age_s, errors_alarm_threshold, throttles_alarm_threshold)
+            self._create_alarms(self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold)
+
+    def _bind_destination(self, prop: str, destination: lambda_.IDestination, *, verify: bool) -> str:
+        """Bind a given destination with exactly the permissions delivery needs, refusing
+        what Lambda refuses (a FIFO queue, a FIFO topic) and an unencrypted queue; returns
+        its ARN. ``verify``: warn when the destination cannot be inspected."""
+        kind = lambda_.DestinationType.FAILURE if prop == "on_failure" else lambda_.DestinationType.SUCCESS
+
+        def bind(_scope: Construct, stand_in: lambda_.IFunction) -> str:
+            # The worker itself as the scope: LambdaDestination(response_only=True) creates
+            # an EventBridge rule there, which must outlive the stand-in.
+            return destination.bind(self, stand_in, type=kind).destination
+
+        arn, statements = bind_through_proxy(self, self.function, bind)
+        facts = destination_facts(arn)
+        raise_first(
+            self,
+            async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo"), prop=prop),
+            async_rules.check_destination_encrypted(facts.get("encryption"), prop=prop) if verify else None,
+        )
+        delivery = delivery_statements(statements)
+        grant_delivery(self.function, delivery)
+        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
+        if verify:
+            retention = facts.get("retention_s")
+            verified = facts.get("encryption") is not None and retention is not None and retention >= limits.FAILURE_QUEUE_RETENTION_S
+            if not verified:
+                warn(self, "failure-destination-unverified", async_rules.unverified_on_failure(type(destination).__name__))
+        return arn
 
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
-    def _event_age_threshold_s(self, given: Duration | None, max_event_age_s: float | None) -> float | None:
-        """The given threshold, or half of max_event_age; validated below max_event_age."""
-        threshold_s = seconds(given)
+    def _event_age_threshold_ms(
+        self, given: Duration | None, given_s: float | None, max_event_age_s: float | None
+    ) -> float | None:
+        """The AsyncEventAge threshold in milliseconds (the metric's unit): the given one (a
+        ``Duration.millis(token)`` passes through), or half of max_event_age; validated
+        below max_event_age."""
+        if given is not None and given_s is None:
+            return float(given.to_milliseconds())  # a token in milliseconds (checked by the type layer)
+        threshold_s = given_s
         derived_from = None
         if given is None:
             if max_event_age_s is None:
@@ -304,12 +418,12 @@ class AsyncWorker(Construct):
                 derived_from=derived_from,
             ),
         )
-        return threshold_s
+        return threshold_s * 1000 if threshold_s is not None else None
 
     def _create_alarms(
         self,
         builder: AlarmBuilder,
-        event_age_s: float | None,
+        event_age_ms: float | None,
         errors_threshold: int | None,
         throttles_threshold: int | None,
     ) -> None:
@@ -325,14 +439,14 @@ class AsyncWorker(Construct):
                 "record (requestContext.condition, responsePayload), fix the cause, re-send the event."
             ),
         )
-        if event_age_s is not None:
+        if event_age_ms is not None:
             builder.add(
                 "AsyncEventAge",
                 lambda_metric(self.function, "AsyncEventAge", "Maximum"),
-                threshold=event_age_s * 1000,  # AsyncEventAge is in milliseconds
+                threshold=event_age_ms,  # AsyncEventAge is in milliseconds
                 comparison=GT,
                 description=(
-                    f"an asynchronous event waited more than {fmt_seconds(event_age_s)} in Lambda's "
+                    f"an asynchronous event waited more than {fmt_threshold_ms(event_age_ms)} in Lambda's "
                     "internal queue before running (AWS/Lambda AsyncEventAge, Maximum): throttling or "
                     "retries are delaying events towards max_event_age, after which they go to the "
                     "on-failure destination unrun. Check Throttles and Errors; raise "
@@ -376,6 +490,7 @@ class AsyncWorker(Construct):
         IAM cannot restrict the invocation type: a caller that invokes synchronously
         waits for the worker, pays for both, and bypasses the retries and destinations.
         """
+        check_props(self, grant_invoke_specs(), locals(), source=limits.SRC_LAMBDA_ASYNC)
         if environment_variable is not None:
             if not isinstance(grantee, lambda_.Function):
                 raise_first(
@@ -440,11 +555,14 @@ class AsyncWorker(Construct):
         :param max_event_age: how long EventBridge retries delivery, 60 s - 24 h.
             Default 24 h, EventBridge's own default, set explicitly.
         """
-        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+        plain = check_props(self, event_rule_specs(), locals(), source=limits.SRC_EVENTBRIDGE_DLQ)
+        if max_event_age is None:
+            max_event_age = duration_seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+            plain["max_event_age"] = float(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
         raise_first(
             self,
-            async_rules.check_target_retry_attempts(number(retry_attempts)),
-            async_rules.check_target_max_event_age(seconds(max_event_age)),
+            async_rules.check_target_retry_attempts(plain["retry_attempts"]),
+            async_rules.check_target_max_event_age(plain["max_event_age"]),
         )
         dlq = self._delivery_dlq(rule, dead_letter_queue, service="EventBridge")
         rule.add_target(
@@ -494,12 +612,14 @@ class AsyncWorker(Construct):
             Scheduler's own default, set explicitly.
         :param description: the schedule's description. Default none.
         """
-        max_event_age = max_event_age or Duration.seconds(limits.DEFAULT_SCHEDULER_MAX_EVENT_AGE_S)
+        plain = check_props(self, schedule_specs(), locals(), source=limits.SRC_SCHEDULER_RETRY)
+        if max_event_age is None:
+            max_event_age = duration_seconds(limits.DEFAULT_SCHEDULER_MAX_EVENT_AGE_S)
+            plain["max_event_age"] = float(limits.DEFAULT_SCHEDULER_MAX_EVENT_AGE_S)
         raise_first(
             self,
-            schedule_rules.check_schedule_retry_attempts(number(retry_attempts)),
-            schedule_rules.check_schedule_max_event_age(seconds(max_event_age)),
-            token_duration_unit(max_event_age, "max_event_age", source=limits.SRC_SCHEDULER_RETRY),
+            schedule_rules.check_schedule_retry_attempts(plain["retry_attempts"]),
+            schedule_rules.check_schedule_max_event_age(plain["max_event_age"]),
             schedule_rules.check_schedule_dlq_standard(dead_letter_queue.fifo) if dead_letter_queue else None,
             sqs_rules.check_failure_queue_encrypted(queue_encryption(dead_letter_queue), name=dead_letter_queue.node.path)
             if dead_letter_queue
@@ -585,7 +705,9 @@ class AsyncWorker(Construct):
         filter_policy: Mapping[str, sns.SubscriptionFilter] | None = None,
         filter_policy_with_message_body: Mapping[str, sns.FilterOrPolicy] | None = None,
     ) -> sqs.IQueue:
-        """Subscribe the worker to an SNS topic; returns the subscription's DLQ.
+        """Subscribe the worker to an SNS topic; returns the subscription's DLQ. A FIFO topic
+        is an error: FIFO topics deliver only to SQS queues (subscribe a FIFO queue and
+        consume it with ``QueueConsumer(fifo=True)`` instead).
 
         SNS invokes the function asynchronously and retries delivery on its own; the
         subscription's dead-letter queue (its redrive policy) catches what SNS could not
@@ -600,6 +722,8 @@ class AsyncWorker(Construct):
         :param filter_policy: / :param filter_policy_with_message_body: SNS filter
             policies; messages that match none are not delivered (and not failures).
         """
+        check_props(self, topic_subscription_specs(), locals(), source=limits.SRC_SNS_DLQ)
+        raise_first(self, async_rules.check_topic_not_fifo(topic.fifo))
         dlq = self._delivery_dlq(topic, dead_letter_queue, service="Amazon SNS")
         topic.add_subscription(
             subscriptions.LambdaSubscription(
@@ -624,29 +748,52 @@ class AsyncWorker(Construct):
         delivery dead-letter queue; once Lambda accepted the event, the worker's retries
         and on-failure destination apply. Never let the worker write to the same bucket
         and prefix that triggers it: that is an invocation loop.
+
+        Notifications of this worker on one bucket whose event types and key filters
+        overlap (``OBJECT_CREATED`` and ``OBJECT_CREATED_PUT`` under one prefix) are an
+        error: S3 refuses the configuration. aws-cdk-lib writes them through one handler
+        function per stack; this gives it a log group of its own with the library's 30-day
+        retention (instead of one Lambda creates on first use, which never expires) and
+        replaces its role's AWSLambdaBasicExecutionRole (create and write to any log group)
+        with write access to that group only. Its other permission,
+        ``s3:PutBucketNotification``, is already scoped to each bucket by aws-cdk-lib. A role
+        you gave the bucket (``notifications_handler_role``) is left as it is.
         """
-        if not events:
+        check_props(
+            self,
+            bucket_notification_specs(),
+            {"bucket": bucket, "events": events, "filters": filters},
+            source=limits.SRC_S3_NOTIFICATION_FILTERING,
+        )
+        bucket_path = bucket.node.path
+        configured = self._notifications.setdefault(bucket_path, [])
+        key_filters = [(f.prefix, f.suffix) for f in filters]
+        raise_first(self, async_rules.check_notification_filters(key_filters))
+        prefix = next((p for p, _ in key_filters if p), "")
+        suffix = next((x for _, x in key_filters if x), "")
+        for event_type in events:
+            key = _s3_event_key(event_type)
             raise_first(
                 self,
-                Violation(
-                    "events",
-                    "events is empty; name at least one s3.EventType to notify on",
-                    limits.SRC_LAMBDA_ASYNC,
-                ),
+                async_rules.check_notification_overlap(configured, key, prefix, suffix, bucket=bucket_path),
             )
+            configured.append((key, prefix, suffix))
         destination = s3n.LambdaDestination(self.function)
         for event_type in events:
             bucket.add_event_notification(event_type, destination, *filters)
+        _tighten_notifications_handler(Stack.of(bucket))
 
     # ----------------------------------------------------------------------------------
     # Resources and checks of what the user brought
     # ----------------------------------------------------------------------------------
     def _delivery_dlq(self, source: events.IRule | sns.ITopic, given: sqs.IQueue | None, *, service: str) -> sqs.IQueue:
         if given is None:
+            # Acknowledged with the worker (failure_queue_acknowledgments(FAILURE_QUEUES_PURPOSE)).
             dlq: sqs.IQueue = create_failure_queue(
                 self,
                 self._unique_id(f"{source.node.id}DeadLetterQueue"),
                 purpose=f"the dead-letter queue of {service}'s deliveries to the worker",
+                acknowledge=False,
             )
         else:
             retention_s = _retention_s(given)
@@ -693,3 +840,45 @@ class AsyncWorker(Construct):
         while self.node.try_find_child(candidate) is not None:
             candidate, n = f"{base}{n}", n + 1
         return candidate
+
+
+def _tighten_notifications_handler(stack: Stack) -> None:
+    """aws-cdk-lib's bucket-notifications handler (one Lambda function per stack, a raw
+    ``AWS::Lambda::Function`` resource) logs to a log group Lambda creates on first use,
+    which never expires, with a role that holds AWSLambdaBasicExecutionRole (create log
+    groups and write to any log group). Give it its own log group with the library's
+    retention, and replace that managed policy with write access to that group only. Its
+    other permission (s3:PutBucketNotification) is already scoped to each bucket. Once per
+    stack; a role the user gave the bucket (``notifications_handler_role``) is left alone."""
+    handler = stack.node.try_find_child(NOTIFICATIONS_HANDLER_ID)
+    if not isinstance(handler, Construct) or handler.node.try_find_child("LogGroup") is not None:
+        return
+    function = handler.node.try_find_child("Resource")
+    if not isinstance(function, CfnResource):
+        return
+    log_group = logs.LogGroup(handler, "LogGroup", retention=DEFAULT_LOG_RETENTION, removal_policy=RemovalPolicy.RETAIN)
+    function.add_property_override("LoggingConfig.LogGroup", log_group.log_group_name)
+    role = handler.node.try_find_child("Role")
+    if isinstance(role, iam.Role):
+        cfn_role = role.node.default_child
+        if isinstance(cfn_role, iam.CfnRole):
+            cfn_role.add_property_deletion_override("ManagedPolicyArns")
+        log_group.grant_write(role)
+
+
+#: The s3.EventType members that are S3 wildcards (``s3:ObjectCreated:*``...): every
+#: member whose name starts with one of them is in its family. Source:
+#: limits.SRC_S3_NOTIFICATION_FILTERING (the supported event types).
+_S3_WILDCARD_EVENTS = (
+    "OBJECT_CREATED", "OBJECT_REMOVED", "OBJECT_RESTORE", "REPLICATION", "LIFECYCLE_EXPIRATION", "OBJECT_TAGGING",
+)
+
+
+def _s3_event_key(event_type: s3.EventType) -> str:
+    """An event type as ``FAMILY:MEMBER`` / ``FAMILY:*``, the shape of S3's own names
+    (``s3:ObjectCreated:Put`` / ``s3:ObjectCreated:*``), for the overlap rule."""
+    name = event_type.name
+    if name in _S3_WILDCARD_EVENTS:
+        return f"{name}:*"
+    family = next((w for w in _S3_WILDCARD_EVENTS if name.startswith(w + "_")), name)
+    return f"{family}:{name[len(family) + 1:] or name}"

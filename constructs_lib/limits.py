@@ -23,6 +23,12 @@ SRC_LAMBDA_SQS_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/services-s
 SRC_ESM_API = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateEventSourceMapping.html"
 SRC_ESM_SCALING = "https://docs.aws.amazon.com/lambda/latest/api/API_ScalingConfig.html"
 SRC_ESM_FILTERING = "https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html"
+#: FilterCriteria.Filters: "Array items must be unique" in CloudFormation's resource schema
+#: (cfn-lint E3037; aws-cdk-lib's own template validation reports it too).
+SRC_ESM_FILTER_CRITERIA = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/"
+    "aws-properties-lambda-eventsourcemapping-filtercriteria.html"
+)
 SRC_SQS_VISIBILITY = (
     "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/"
     "sqs-visibility-timeout.html"
@@ -51,6 +57,32 @@ SRC_LAMBDA_DESTINATION_CONFIG = (
     "aws-properties-lambda-eventinvokeconfig-destinationconfig.html"
 )
 SRC_LAMBDA_KINESIS = "https://docs.aws.amazon.com/lambda/latest/dg/with-kinesis.html"
+#: What the execution role needs for each event source mapping on-failure destination:
+#: "For an SQS destination: sqs:SendMessage; For an SNS destination: sns:Publish; For an S3
+#: destination: s3:PutObject and s3:ListBucket", and with a KMS key "kms:GenerateDataKey"
+#: (S3) or "kms:Decrypt and kms:GenerateDataKey" (SQS, SNS).
+SRC_LAMBDA_ESM_DESTINATION_PERMISSIONS = "https://docs.aws.amazon.com/lambda/latest/dg/with-msk-on-failure.html"
+#: "To fan out messages from Amazon SNS FIFO topics to AWS Lambda functions ... subscribe
+#: Amazon SQS FIFO queues to the topic": a FIFO topic delivers to SQS queues only.
+SRC_SNS_FIFO_DELIVERY = "https://docs.aws.amazon.com/sns/latest/dg/fifo-message-delivery.html"
+#: Publish to a FIFO topic: "You must associate a non-empty MessageGroupId with a message. If
+#: you do not provide a MessageGroupId, the action fails." Lambda's destinations set none.
+SRC_SNS_PUBLISH = "https://docs.aws.amazon.com/sns/latest/api/API_Publish.html"
+#: "For a private API, you can't deploy your API without a resource policy."
+SRC_APIGW_RESOURCE_POLICY = (
+    "https://docs.aws.amazon.com/apigateway/latest/developerguide/apigateway-resource-policies-create-attach.html"
+)
+#: S3 refuses notification configurations whose event types overlap and whose key
+#: prefixes and suffixes both overlap ("Configuration is ambiguously defined. Cannot have
+#: overlapping suffixes in two rules if the prefixes are overlapping for the same event type").
+SRC_S3_NOTIFICATION_FILTERING = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/notification-how-to-filtering.html"
+#: Lambda's DynamoDB stream permissions, scoped as AWS's own policy for it does
+#: (dynamodb:DescribeStream, GetRecords, GetShardIterator, ListStreams on
+#: ``arn:...:table/<name>/stream/*``).
+SRC_DDB_LAMBDA_POLICY = (
+    "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/iam-policy-example-lamda-process-dynamodb-streams.html"
+)
+
 SRC_LAMBDA_STREAM_ERRORS = "https://docs.aws.amazon.com/lambda/latest/dg/kinesis-on-failure-destination.html"
 SRC_LAMBDA_DDB = "https://docs.aws.amazon.com/lambda/latest/dg/with-ddb.html"
 SRC_DDB_STREAMS = "https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html"

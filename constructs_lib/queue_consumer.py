@@ -8,6 +8,7 @@ not report as done becomes visible again after the visibility timeout, and after
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -29,19 +30,55 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     check_counts,
     esm_metric,
+    fmt_threshold,
     mapping_metrics_config,
     sqs_metric,
 )
-from constructs_lib._failure import acknowledge, create_failure_queue, queue_encryption, queue_retention_s
-from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._failure import (
+    acknowledge_all,
+    create_failure_queue,
+    failure_queue_acknowledgments,
+    queue_encryption,
+)
+from constructs_lib._failure import queue_retention_s as _retention_s
+from constructs_lib._function import create_function, function_rule_violations, validate_recursive_loop
+from constructs_lib._validation import (
+    Integer,
+    check_props,
+    check_value,
+    filter_patterns,
+    duration_seconds,
+    number,
+    queue_consumer_specs,
+    raise_first,
+    warn,
+)
 from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
+from constructs_lib.rules import api as api_rules
 from constructs_lib.rules import provisioned as provisioned_rules
 from constructs_lib.rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 30 s (a visibility timeout of 180 s).
-DEFAULT_TIMEOUT = Duration.seconds(30)
+DEFAULT_TIMEOUT_S = 30
+DEFAULT_TIMEOUT = duration_seconds(DEFAULT_TIMEOUT_S)
+
+#: What the created dead-letter queue is, in its cdk-nag acknowledgments.
+DLQ_PURPOSE = "the consumer's dead-letter queue"
+#: cdk-nag's Serverless pack misjudges the SQS invocation model; these hold for the one
+#: function and the one event source mapping of a QueueConsumer.
+ACKNOWLEDGMENTS = {
+    "Serverless-LambdaDLQ": (
+        "QueueConsumer's function is invoked synchronously by an SQS event source mapping; a "
+        "Lambda DLQ only catches asynchronous invocations - failed messages go to the queue's "
+        "redrive policy (dead_letter_queue) instead"
+    ),
+    "Serverless-LambdaEventSourceMappingDestination": (
+        "QueueConsumer's event source mapping reads SQS, which supports no on-failure "
+        "destination; a failed message moves to the queue's dead-letter queue after "
+        "max_receive_count receives"
+    ),
+}
 
 #: Exactly what Lambda's poller needs on the source queue (the same actions as AWS's
 #: managed AWSLambdaSQSQueueExecutionRole policy). Source: limits.SRC_LAMBDA_SQS.
@@ -66,6 +103,10 @@ class QueueConsumer(Construct):
         )
         consumer.queue.grant_send_messages(producer)
 
+    Bad input is a ``ConstructPropsError`` before anything reaches aws-cdk-lib (see
+    :class:`~constructs_lib.ConstructPropsError` for the type and unit rules); the queue
+    props take ``Duration.seconds(token)`` for a token.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -81,7 +122,10 @@ class QueueConsumer(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
-    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments. The
+        props this construct sets are an error there, and so are asynchronous-only settings
+        (``on_failure``, ``max_event_age``, ``dead_letter_queue``...): the poller invokes
+        the function synchronously, so they would never apply.
     :param recursive_loop: Lambda's recursive loop detection. Default
         ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template): a loop
         through SQS, SNS, S3 or Lambda is stopped after about 16 invocations instead of running
@@ -94,16 +138,19 @@ class QueueConsumer(Construct):
 
     :param queue: an existing queue to consume instead of creating one. Default none
         (a queue is created). A ``sqs.Queue`` made in the same app is validated (visibility
-        timeout, dead-letter queue, FIFO); an imported queue cannot be inspected, so a
-        warning says its visibility timeout and redrive policy are unverified.
+        timeout, dead-letter queue, FIFO), and its errors name ``queue``; an imported queue
+        cannot be inspected, so a warning says its visibility timeout and redrive policy are
+        unverified. The props that configure the created queue (``visibility_timeout``,
+        ``retention_period``, ``dead_letter_queue``, ``encryption_key``) are an error with it.
     :param fifo: create FIFO queues (source and DLQ). Default False. FIFO allows batches
         of at most 10 and no batching window.
     :param batch_size: messages per invocation. Default 10: the largest that needs no
         batching window. 1-10 without a window, up to 10,000 with one (FIFO: 1-10).
     :param max_batching_window: time to gather a batch. Default none (0 s). At most 5 min.
     :param max_concurrency: maximum concurrent invocations by this mapping (2-1,000).
-        Default none, or ``reserved_concurrent_executions`` when that is set and >= 2, so
-        the poller is never throttled by the function. Above the reservation is an error.
+        Default none, or ``reserved_concurrent_executions`` (up to 1,000, the most a mapping
+        allows) when that is set and >= 2, so the poller is never throttled by the function.
+        Above the reservation is an error.
     :param max_receive_count: receives before a message moves to the DLQ. Default 5, the
         AWS recommendation; below 5 is allowed with a warning (throttling alone can push
         good messages to the DLQ).
@@ -113,8 +160,9 @@ class QueueConsumer(Construct):
         5. Default none. Messages that match no filter are deleted from the queue, not
         retried and not sent to the DLQ.
     :param visibility_timeout: the source queue's visibility timeout. Default derived:
-        6 x timeout + max_batching_window. A value below that is an error; above 12 h
-        (SQS's maximum) too.
+        6 x timeout + max_batching_window, rounded up to whole seconds. A value below that is
+        an error; above 12 h (SQS's maximum) too. With a token ``timeout`` it cannot be
+        derived: pass it.
     :param retention_period: how long the source queue keeps messages. Default 4 days
         (SQS's default). The DLQ keeps them 14 days, never less than the source.
     :param dead_letter_queue: an existing DLQ to use instead of creating one. Default none
@@ -158,7 +206,8 @@ class QueueConsumer(Construct):
         (CloudWatch's advice: 50 % above the longest expected processing time), or half the
         retention period when that is shorter (the alarm must fire before messages expire). Positive
         and below the queue's retention period (messages older than that are deleted, so
-        the alarm could never fire).
+        the alarm could never fire). A token threshold must be ``Duration.seconds(token)``
+        (the metric is in seconds) and goes into the alarm unchanged.
     :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``, and
         failed-invoke messages per minute that raise ``FailedInvokeEvents`` (with
         ``mapping_metrics``). Default 1 (each error returns a batch to the queue). At least 1.
@@ -214,12 +263,17 @@ class QueueConsumer(Construct):
         recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        timeout = timeout or DEFAULT_TIMEOUT
-        validate_function_props(
+        plain = check_props(self, queue_consumer_specs(), locals(), source=limits.SRC_LAMBDA_SQS)
+        if timeout is None:
+            timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
+        raise_first(
             self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
+            *function_rule_violations(plain, self),
+            api_rules.check_no_async_settings(
+                list(function_props or {}),
+                invoker="the SQS event source mapping",
+                instead="a failed message returns to the queue, whose redrive policy moves it to the dead-letter queue",
+            ),
         )
         if queue is not None:
             self._reject_created_queue_props(
@@ -229,22 +283,24 @@ class QueueConsumer(Construct):
                 encryption_key=encryption_key,
             )
         is_fifo = self._resolve_fifo(queue, fifo)
-        timeout_s = seconds(timeout)
-        window_s = seconds(max_batching_window) if max_batching_window is not None else 0.0
-        reserved = number(reserved_concurrent_executions)
+        timeout_s: float | None = plain["timeout"]
+        # 0 s when unset; None when an unresolved token (nothing can be derived from it).
+        window_s: float | None = 0.0 if max_batching_window is None else plain["max_batching_window"]
+        reserved = plain["reserved_concurrent_executions"]
         validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         self._validate_provisioned_mode(provisioned_poller_config, max_concurrency, reserved)
         if provisioned_poller_config is None:
-            max_concurrency = self._derive_max_concurrency(max_concurrency, reserved_concurrent_executions)
+            max_concurrency = self._derive_max_concurrency(max_concurrency, plain["max_concurrency"], reserved)
 
         raise_first(
             self,
             sqs_rules.check_batching_window(window_s, fifo=is_fifo),
-            sqs_rules.check_batch_size(number(batch_size), max_batching_window_s=window_s, fifo=is_fifo),
-            sqs_rules.check_max_concurrency(number(max_concurrency)),
-            sqs_rules.check_max_concurrency_within_reserved(number(max_concurrency), reserved),
-            sqs_rules.check_max_receive_count(number(max_receive_count)),
+            sqs_rules.check_batch_size(plain["batch_size"], max_batching_window_s=window_s, fifo=is_fifo),
+            sqs_rules.check_max_concurrency(plain["max_concurrency"]),
+            sqs_rules.check_max_concurrency_within_reserved(plain["max_concurrency"], reserved),
+            sqs_rules.check_max_receive_count(plain["max_receive_count"]),
             sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+            sqs_rules.check_filters_unique(filter_patterns(filters)),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -255,29 +311,41 @@ class QueueConsumer(Construct):
             ),
             *check_counts(
                 dead_letter_queue_alarm_threshold=(
-                    number(dead_letter_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                    plain["dead_letter_queue_alarm_threshold"], "ApproximateNumberOfMessagesVisible"
                 ),
-                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
-                throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles"),
+                errors_alarm_threshold=(plain["errors_alarm_threshold"], "Errors"),
+                throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles"),
             ),
         )
 
+        acknowledgments: dict[str, str] = {}
+        visibility_s: float | None
+        queue_retention_s: float | None
         if queue is None:
-            visibility_timeout = self._visibility_timeout(visibility_timeout, timeout_s, window_s)
-            source_retention = retention_period or Duration.seconds(limits.SQS_DEFAULT_RETENTION_S)
-            raise_first(self, sqs_rules.check_retention(seconds(source_retention), prop="retention_period"))
+            visibility_timeout, visibility_s = self._visibility_timeout(
+                visibility_timeout, plain["visibility_timeout"], timeout_s, window_s
+            )
+            if retention_period is None:
+                source_retention, queue_retention_s = (
+                    duration_seconds(limits.SQS_DEFAULT_RETENTION_S), float(limits.SQS_DEFAULT_RETENTION_S)
+                )
+            else:
+                source_retention, queue_retention_s = retention_period, plain["retention_period"]
+            raise_first(self, sqs_rules.check_retention(queue_retention_s, prop="retention_period"))
             if dead_letter_queue is None:
                 dead_letter_queue = create_failure_queue(
                     self,
                     "DeadLetterQueue",
-                    purpose="the consumer's dead-letter queue",
+                    purpose=DLQ_PURPOSE,
                     fifo=is_fifo,
                     encryption_key=encryption_key,
                     redrive_target=True,
+                    acknowledge=False,
                 )
+                acknowledgments.update(failure_queue_acknowledgments(DLQ_PURPOSE, redrive_target=True))
             else:
-                self._validate_given_dlq(dead_letter_queue, is_fifo, seconds(source_retention))
-            warn(self, "max-receive-count-low", sqs_rules.low_max_receive_count(number(max_receive_count)))
+                self._validate_given_dlq(dead_letter_queue, is_fifo, queue_retention_s)
+            warn(self, "max-receive-count-low", sqs_rules.low_max_receive_count(plain["max_receive_count"]))
             queue = self._create_queue(
                 "Queue",
                 fifo=is_fifo,
@@ -288,8 +356,16 @@ class QueueConsumer(Construct):
                     queue=dead_letter_queue, max_receive_count=max_receive_count
                 ),
             )
+            queue_key = encryption_key
         else:
-            visibility_timeout, dead_letter_queue = self._validate_given_queue(queue, timeout_s, window_s, is_fifo)
+            visibility_s, queue_retention_s, dead_letter_queue = self._validate_given_queue(
+                queue, timeout_s, window_s, is_fifo
+            )
+            visibility_timeout = duration_seconds(int(visibility_s)) if visibility_s is not None else None
+            queue_key = queue.encryption_master_key
+            if visibility_s is None and timeout_s is not None and window_s is not None:
+                # An imported queue: the age alarm assumes the smallest safe visibility timeout.
+                visibility_s = sqs_rules.min_visibility_timeout_s(timeout_s, window_s)
 
         self.queue: sqs.IQueue = queue
         self.dead_letter_queue: sqs.IQueue | None = dead_letter_queue
@@ -297,8 +373,12 @@ class QueueConsumer(Construct):
         self.max_concurrency: int | None = max_concurrency
         self.provisioned_poller_config: lambda_.ProvisionedPollerConfig | None = provisioned_poller_config
         self.mapping_metrics: bool = mapping_metrics
-        age_threshold_s = self._oldest_message_age_threshold_s(
-            oldest_message_age_alarm_threshold, visibility_timeout, timeout_s, window_s, queue, alarms
+        age_threshold = self._oldest_message_age_threshold(
+            oldest_message_age_alarm_threshold,
+            plain["oldest_message_age_alarm_threshold"],
+            visibility_s,
+            queue_retention_s,
+            alarms,
         )
 
         self.function = create_function(
@@ -316,13 +396,15 @@ class QueueConsumer(Construct):
             log_retention=log_retention,
             function_props=function_props,
             recursive_loop=recursive_loop,
+            acknowledgments=acknowledgments,
         )
-        self._grant_consume(queue)
+        queue_arn = queue.queue_arn
+        self._grant_consume(queue_arn, queue_key)
         self.event_source_mapping = lambda_.EventSourceMapping(
             self,
             "EventSourceMapping",
             target=self.function,
-            event_source_arn=queue.queue_arn,
+            event_source_arn=queue_arn,
             batch_size=batch_size,
             max_batching_window=max_batching_window,
             max_concurrency=max_concurrency,
@@ -332,25 +414,15 @@ class QueueConsumer(Construct):
         )
         self._set_provisioned_mode(provisioned_poller_config)
         # cdk-nag's Serverless pack misjudges the SQS invocation model (docs/queue-consumer.md).
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "invoked synchronously by an SQS event source mapping; a Lambda DLQ only catches "
-            "asynchronous invocations - failed messages go to the queue's redrive policy "
-            "(dead_letter_queue) instead",
-        )
-        acknowledge(
-            self.event_source_mapping,
-            "Serverless-LambdaEventSourceMappingDestination",
-            "SQS event source mappings do not support on-failure destinations; a failed message "
-            "moves to the queue's dead-letter queue after max_receive_count receives",
-        )
+        # One batch on this construct: each reason is true of the only resource here it applies to.
+        acknowledgments.update(ACKNOWLEDGMENTS)
+        acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
         if alarms:
             self.alarms = self._create_alarms(
                 alarm_topic,
                 dlq_threshold=dead_letter_queue_alarm_threshold,
-                age_threshold_s=age_threshold_s,
+                age_threshold=age_threshold,
                 errors_threshold=errors_alarm_threshold,
                 throttles_threshold=throttles_alarm_threshold,
             )
@@ -366,6 +438,9 @@ class QueueConsumer(Construct):
     ) -> None:
         if config is None:
             return
+        pollers = Integer(what="an integer number of pollers", source=limits.SRC_ESM_PROVISIONED_POLLER)
+        for part in ("minimum_pollers", "maximum_pollers"):
+            check_value(self, f"provisioned_poller_config.{part}", pollers, getattr(config, part))
         if config.poller_group_name is not None:
             raise_first(
                 self,
@@ -405,29 +480,26 @@ class QueueConsumer(Construct):
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
-    def _oldest_message_age_threshold_s(
+    def _oldest_message_age_threshold(
         self,
         given: Duration | None,
-        visibility_timeout: Duration | None,
-        timeout_s: float | None,
-        window_s: float | None,
-        queue: sqs.IQueue,
+        given_s: float | None,
+        visibility_s: float | None,
+        retention_s: float | None,
         alarms: bool,
     ) -> float | None:
-        """The given threshold, or 1.5 x the visibility timeout (the minimum one for an
-        imported queue); validated below the queue's retention. ``None`` when unknown."""
+        """The given threshold (seconds; a ``Duration.seconds(token)`` passes through as
+        its token), or 1.5 x the visibility timeout, or half the retention when that is
+        shorter; validated below the queue's retention. ``None`` when nothing is known."""
         if not alarms:
             return None
-        given_s = seconds(given)
+        if given is not None and given_s is None:
+            return float(given.to_seconds())  # a token in seconds (the type layer checked the unit)
         derived_from = None
         if given is None:
-            visibility_s = seconds(visibility_timeout)
-            if visibility_s is None and timeout_s is not None and window_s is not None:
-                visibility_s = sqs_rules.min_visibility_timeout_s(timeout_s, window_s)
             if visibility_s is None:
                 return None
             given_s = visibility_s * limits.DEFAULT_OLDEST_MESSAGE_AGE_ALARM_FACTOR
-            retention_s = _retention_s(queue)
             if retention_s is not None and given_s >= retention_s:
                 # A retention this short deletes messages before 1.5 x the visibility
                 # timeout: alarm half-way to expiry instead, so the alarm can still fire.
@@ -440,7 +512,7 @@ class QueueConsumer(Construct):
             self,
             alarm_rules.check_age_threshold(
                 given_s,
-                _retention_s(queue),
+                retention_s,
                 prop="oldest_message_age_alarm_threshold",
                 limit_prop="retention_period",
                 what="SQS deletes a message once it is retention_period old",
@@ -455,7 +527,7 @@ class QueueConsumer(Construct):
         topic: sns.ITopic | None,
         *,
         dlq_threshold: int | None,
-        age_threshold_s: float | None,
+        age_threshold: float | None,
         errors_threshold: int | None,
         throttles_threshold: int | None,
     ) -> Alarms:
@@ -469,14 +541,14 @@ class QueueConsumer(Construct):
                 action="Read the messages, fix the cause (the function's logs show the error of "
                 "each receive), then redrive them to the source queue (SQS StartMessageMoveTask).",
             )
-        if age_threshold_s is not None:
+        if age_threshold is not None:
             builder.add(
                 "OldestMessageAge",
                 sqs_metric(self.queue, "ApproximateAgeOfOldestMessage", "Maximum"),
-                threshold=age_threshold_s,
+                threshold=age_threshold,
                 comparison=GT,
                 description=(
-                    f"the oldest message in the source queue is older than {fmt_seconds(age_threshold_s)} "
+                    f"the oldest message in the source queue is older than {fmt_threshold(age_threshold, 's')} "
                     "(AWS/SQS ApproximateAgeOfOldestMessage, Maximum): the consumer is falling behind "
                     "or messages keep failing and coming back. Compare Errors and Throttles: with "
                     "errors, fix the handler; without, raise reserved_concurrent_executions / "
@@ -510,7 +582,7 @@ class QueueConsumer(Construct):
             threshold=threshold,
             comparison=GTE,
             description=(
-                f"at least {num(threshold)} message(s) in a minute were not processed by an invocation "
+                f"at least {fmt_threshold(threshold, 'message(s)')} in a minute were not processed by an invocation "
                 "(AWS/Lambda FailedInvokeEventCount of this event source mapping, Sum): the handler "
                 "reported them in batchItemFailures, the invocation failed, or Lambda could not "
                 "invoke the function at all (permissions, a deleted function or alias) - which "
@@ -539,18 +611,21 @@ class QueueConsumer(Construct):
             )
         return bool(queue.fifo)
 
-    def _derive_max_concurrency(self, max_concurrency: int | None, reserved: int | None) -> int | None:
-        """Follow the reservation when it is set and max_concurrency is not."""
-        if max_concurrency is not None or reserved is None or number(reserved) is None:
+    def _derive_max_concurrency(
+        self, max_concurrency: int | None, given: float | None, reserved: float | None
+    ) -> int | None:
+        """Follow the reservation (up to the 1,000 a mapping allows) when it is set and
+        max_concurrency is not: the poller then never invokes more copies than may run."""
+        if max_concurrency is not None or reserved is None:
             return max_concurrency
         if reserved >= limits.SQS_MIN_MAX_CONCURRENCY:
-            return reserved
+            return int(min(reserved, limits.SQS_MAX_MAX_CONCURRENCY))
         warn(
             self,
             "max-concurrency-unmatched",
             Violation(
-                "max_concurrency",
-                f"reserved_concurrent_executions {reserved} is below the smallest "
+                "reserved_concurrent_executions",
+                f"reserved_concurrent_executions {num(reserved)} is below the smallest "
                 f"max_concurrency ({limits.SQS_MIN_MAX_CONCURRENCY}), so the mapping cannot be "
                 "capped to it: the poller may be throttled and push messages towards the DLQ; "
                 "reserve at least 2",
@@ -560,38 +635,42 @@ class QueueConsumer(Construct):
         return None
 
     def _visibility_timeout(
-        self, given: Duration | None, timeout_s: float | None, window_s: float | None
-    ) -> Duration:
+        self, given: Duration | None, given_s: float | None, timeout_s: float | None, window_s: float | None
+    ) -> tuple[Duration, float | None]:
+        """The given visibility timeout (validated), or 6 x timeout + window rounded up to
+        whole seconds (SQS counts whole seconds; up keeps it safe)."""
         if given is not None:
-            given_s = seconds(given)
             raise_first(
                 self,
-                sqs_rules.check_visibility_timeout(given_s, timeout_s, window_s),
+                sqs_rules.check_visibility_timeout(given_s, timeout_s, window_s, at_least=True),
                 sqs_rules.check_visibility_timeout_max(given_s),
             )
-            return given
+            return given, given_s
         if timeout_s is None or window_s is None:
+            token_prop = "timeout" if timeout_s is None else "max_batching_window"
             raise_first(
                 self,
                 Violation(
-                    "visibility_timeout",
-                    "visibility_timeout cannot be derived because timeout or max_batching_window "
-                    "is an unresolved token; pass visibility_timeout explicitly (at least 6 x "
-                    "timeout + max_batching_window)",
+                    token_prop,
+                    f"{token_prop} is an unresolved token, so the visibility timeout (at least "
+                    f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x timeout + max_batching_window) cannot "
+                    "be derived from it; pass visibility_timeout explicitly",
                     limits.SRC_LAMBDA_SQS,
                 ),
             )
             raise AssertionError("unreachable")  # pragma: no cover
-        derived = sqs_rules.min_visibility_timeout_s(timeout_s, window_s)
+        derived = math.ceil(sqs_rules.min_visibility_timeout_s(timeout_s, window_s))
         raise_first(
             self,
             sqs_rules.check_visibility_timeout_max(
                 derived,
+                prop="timeout",
+                subject="visibility_timeout",
                 derived_from=f"derived as {limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x timeout "
                 f"{fmt_seconds(timeout_s)} + max_batching_window {fmt_seconds(window_s)}",
             ),
         )
-        return Duration.seconds(derived)
+        return duration_seconds(derived), float(derived)
 
     # ----------------------------------------------------------------------------------
     # Validation of what the user brought
@@ -619,7 +698,9 @@ class QueueConsumer(Construct):
 
     def _validate_given_queue(
         self, queue: sqs.IQueue, timeout_s: float | None, window_s: float | None, is_fifo: bool
-    ) -> tuple[Duration | None, sqs.IQueue | None]:
+    ) -> tuple[float | None, float | None, sqs.IQueue | None]:
+        """``(visibility_s, retention_s, dead-letter queue)`` of a given queue; every error
+        names ``queue``, the prop the user set."""
         cfn = queue.node.default_child
         if not isinstance(queue, sqs.Queue) or not isinstance(cfn, sqs.CfnQueue):
             warn(
@@ -633,18 +714,25 @@ class QueueConsumer(Construct):
                     limits.SRC_LAMBDA_SQS,
                 ),
             )
-            return None, None
+            return None, None, None
+        path = queue.node.path
         visibility_s = number(cfn.visibility_timeout)
         if cfn.visibility_timeout is None:
             visibility_s = 30.0  # SQS's default visibility timeout. Source: SRC_SQS_VISIBILITY.
-        raise_first(self, sqs_rules.check_visibility_timeout(visibility_s, timeout_s, window_s))
+        raise_first(
+            self,
+            sqs_rules.check_visibility_timeout(
+                visibility_s, timeout_s, window_s, prop="queue", subject=f"queue {path}'s visibility timeout",
+                at_least=True,
+            ),
+        )
         dlq = queue.dead_letter_queue
         if dlq is None:
             raise_first(
                 self,
                 Violation(
                     "queue",
-                    f"queue {queue.node.path} has no dead-letter queue; a message that always "
+                    f"queue {path} has no dead-letter queue; a message that always "
                     "fails would be retried until its retention expires and then be lost. Create "
                     "the queue with dead_letter_queue=sqs.DeadLetterQueue(queue=..., "
                     f"max_receive_count={limits.DEFAULT_MAX_RECEIVE_COUNT})",
@@ -652,16 +740,31 @@ class QueueConsumer(Construct):
                 ),
             )
             raise AssertionError("unreachable")  # pragma: no cover
+        retention_s = _retention_s(queue)
+        dlq_path = dlq.queue.node.path
         raise_first(
             self,
-            sqs_rules.check_max_receive_count(number(dlq.max_receive_count)),
-            sqs_rules.check_fifo_match(is_fifo, dlq.queue.fifo),
-            sqs_rules.check_failure_queue_encrypted(queue_encryption(dlq.queue), name=dlq.queue.node.path),
-            sqs_rules.check_dlq_retention(_retention_s(dlq.queue), _retention_s(queue)),
+            sqs_rules.check_max_receive_count(
+                number(dlq.max_receive_count), prop="queue", subject=f"queue {path}'s maxReceiveCount"
+            ),
+            sqs_rules.check_fifo_match(
+                is_fifo, dlq.queue.fifo, prop="queue", subject=f"queue {path}'s dead-letter queue {dlq_path}"
+            ),
+            sqs_rules.check_failure_queue_encrypted(
+                queue_encryption(dlq.queue), prop="queue", name=f"{path}'s dead-letter queue {dlq_path}"
+            ),
+            sqs_rules.check_dlq_retention(
+                _retention_s(dlq.queue), retention_s, prop="queue", subject=f"queue {path}'s dead-letter queue"
+            ),
         )
-        warn(self, "max-receive-count-low", sqs_rules.low_max_receive_count(number(dlq.max_receive_count)))
-        visibility = Duration.seconds(visibility_s) if visibility_s is not None else None
-        return visibility, dlq.queue
+        warn(
+            self,
+            "max-receive-count-low",
+            sqs_rules.low_max_receive_count(
+                number(dlq.max_receive_count), prop="queue", subject=f"queue {path}'s maxReceiveCount"
+            ),
+        )
+        return visibility_s, retention_s, dlq.queue
 
     # ----------------------------------------------------------------------------------
     # Resources
@@ -679,13 +782,10 @@ class QueueConsumer(Construct):
             **props,
         )
 
-    def _grant_consume(self, queue: sqs.IQueue) -> None:
+    def _grant_consume(self, queue_arn: str, key: kms.IKey | None) -> None:
         """Only what the poller needs: receive, delete, read attributes (and decrypt)."""
-        self.function.add_to_role_policy(
-            iam.PolicyStatement(actions=list(CONSUME_ACTIONS), resources=[queue.queue_arn])
-        )
-        if queue.encryption_master_key is not None:
-            queue.encryption_master_key.grant_decrypt(self.function)
+        self.function.add_to_role_policy(iam.PolicyStatement(actions=list(CONSUME_ACTIONS), resources=[queue_arn]))
+        if key is not None:
+            key.grant_decrypt(self.function)
 
 
-_retention_s = queue_retention_s

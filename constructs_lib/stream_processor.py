@@ -15,12 +15,12 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Names
+from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
@@ -35,23 +35,62 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     check_counts,
     esm_metric,
+    fmt_threshold,
+    fmt_threshold_ms,
     lambda_metric,
     mapping_metrics_config,
 )
-from constructs_lib._failure import acknowledge, create_failure_queue
-from constructs_lib._function import create_function, validate_function_props, validate_recursive_loop
-from constructs_lib._validation import number, raise_first, seconds, token_duration_unit, warn
-from constructs_lib.rules import Violation, fmt_seconds, num
+from constructs_lib._failure import (
+    DELIVERY_KEY_ACTIONS,
+    PreboundDestination,
+    acknowledge_all,
+    bind_through_proxy,
+    create_failure_queue,
+    delivery_statements,
+    destination_facts,
+    failure_queue_acknowledgments,
+    grant_delivery,
+    wildcard_acknowledgments,
+)
+from constructs_lib._function import create_function, function_rule_violations, validate_recursive_loop
+from constructs_lib._validation import (
+    check_props,
+    filter_patterns,
+    duration_seconds,
+    is_token_string,
+    number,
+    raise_first,
+    stream_processor_specs,
+    warn,
+)
+from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
+from constructs_lib.rules import api as api_rules
+from constructs_lib.rules import async_invoke as async_rules
 from constructs_lib.rules import sqs as sqs_rules
 from constructs_lib.rules import streams as stream_rules
 
 #: The function timeout when none is given: 30 s. The shard waits for every batch, so a
 #: hung invocation stalls it for at most 30 s per attempt.
-DEFAULT_TIMEOUT = Duration.seconds(30)
+DEFAULT_TIMEOUT_S = 30
+DEFAULT_TIMEOUT = duration_seconds(DEFAULT_TIMEOUT_S)
 
 #: Our default max_record_age (``limits.DEFAULT_STREAM_MAX_RECORD_AGE_S``, 6 h) as a Duration.
-DEFAULT_MAX_RECORD_AGE = Duration.seconds(limits.DEFAULT_STREAM_MAX_RECORD_AGE_S)
+DEFAULT_MAX_RECORD_AGE = duration_seconds(limits.DEFAULT_STREAM_MAX_RECORD_AGE_S)
+
+#: What the created failure queue is, in its cdk-nag acknowledgments.
+FAILURE_QUEUE_PURPOSE = "the on-failure destination of discarded stream batches"
+#: Stream reads Lambda needs on the DynamoDB stream itself (ListStreams is scoped apart).
+#: Source: limits.SRC_DDB_LAMBDA_POLICY.
+DDB_STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+#: cdk-nag's Serverless pack misjudges the stream invocation model; true of the one function.
+ACKNOWLEDGMENTS = {
+    "Serverless-LambdaDLQ": (
+        "StreamProcessor's function is invoked synchronously by a stream event source mapping; "
+        "a Lambda DLQ only catches asynchronous invocations - discarded batches go to the "
+        "mapping's on-failure destination instead"
+    ),
+}
 
 #: Pass as ``retry_attempts`` or ``max_record_age`` for "infinite" (the API's -1).
 INFINITE = limits.STREAM_INFINITE
@@ -77,6 +116,10 @@ class StreamProcessor(Construct):
         )
         processor.failure_queue  # metadata of discarded batches: alarm on it
 
+    Bad input is a ``ConstructPropsError`` before anything reaches aws-cdk-lib (see
+    :class:`~constructs_lib.ConstructPropsError` for the type and unit rules); the mapping's
+    Durations take ``Duration.seconds(token)`` for a token.
+
     Function props (shared by every construct in this library):
 
     :param code: the function's code (``lambda_.Code``). Required.
@@ -93,7 +136,10 @@ class StreamProcessor(Construct):
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
-    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments.
+    :param function_props: escape hatch, extra ``lambda_.Function`` keyword arguments. The
+        props this construct sets are an error there, and so are asynchronous-only settings
+        (``on_failure``, ``max_event_age``, ``dead_letter_queue``...): the poller invokes
+        the function synchronously, so they would never apply.
     :param recursive_loop: Lambda's recursive loop detection. Default
         ``lambda_.RecursiveLoop.TERMINATE`` (AWS's default, stated in the template): a loop
         through SQS, SNS, S3 or Lambda is stopped after about 16 invocations. ``ALLOW`` only with
@@ -107,7 +153,10 @@ class StreamProcessor(Construct):
         access (and decrypt, when the stream has a customer-managed key).
     :param table: a DynamoDB table with a stream (``dynamodb.ITable``). A table without a
         stream is an error that names the view type to enable. The function gets
-        stream read access only (not table read).
+        stream read access only (not table read), scoped as AWS's own policy for it:
+        DescribeStream, GetRecords and GetShardIterator on the stream, ListStreams on this
+        table's streams (``<table ARN>/stream/*``; Lambda checks it when it creates the
+        mapping) - never ``*``. A Kinesis stream passed here is an error (use ``stream``).
 
     Invocation-model props:
 
@@ -115,7 +164,8 @@ class StreamProcessor(Construct):
         ``TRIM_HORIZON``: the oldest record still in the stream, so records written
         before the mapping exists are processed rather than skipped silently (``LATEST``
         skips them). ``AT_TIMESTAMP`` needs ``starting_position_timestamp``, Kinesis only.
-    :param starting_position_timestamp: Unix time in seconds, with ``AT_TIMESTAMP`` only.
+    :param starting_position_timestamp: Unix time in seconds, with ``AT_TIMESTAMP`` only
+        (0, which aws-cdk-lib would read as unset, is written into the template as given).
     :param batch_size: records per invocation, 1-10,000. Default 100 (Lambda's own).
     :param max_batching_window: time to gather a batch, at most 5 min. Default none (0 s):
         records are handed over as soon as they arrive.
@@ -150,10 +200,16 @@ class StreamProcessor(Construct):
         created queue keeps 14 days (the SQS maximum), so a Kinesis stream made in this
         app that keeps records longer is an error without ``on_failure``: pass
         ``S3OnFailureDestination(bucket)``, which keeps the records themselves. The
-        destination inside a given ``on_failure`` is private to it, so this construct
-        cannot check it and warns (``constructs-lib:failure-destination-unverified``): it
-        must be encrypted, a standard queue or topic (Lambda destinations reject FIFO
-        queues), and keep what it receives at least as long as the stream's retention.
+        function gets exactly what delivery needs, not what aws-cdk-lib's destination
+        classes grant: ``sqs:SendMessage`` on the queue, ``sns:Publish`` on the topic,
+        ``s3:PutObject`` on the bucket's objects and ``s3:ListBucket`` on the bucket, and
+        with a KMS key ``kms:Decrypt`` + ``kms:GenerateDataKey`` (SQS, SNS) or
+        ``kms:GenerateDataKey`` (S3). A FIFO queue or topic is an error (Lambda refuses a
+        FIFO queue as a destination; a FIFO topic refuses a Publish without a message group),
+        and so is a queue with encryption turned off. A queue made in this app that keeps
+        messages at least as long as the stream is verified; any other destination gets a
+        warning (``constructs-lib:failure-destination-unverified``) saying what it must be:
+        encrypted, standard, and keeping what it receives as long as the stream's retention.
     :param encryption_key: a KMS key for the created failure queue. Default none
         (SQS-managed encryption). Not allowed together with ``on_failure``.
     :param tumbling_window: aggregate state across invocations per shard, at most 15 min.
@@ -182,7 +238,9 @@ class StreamProcessor(Construct):
         Default derived: half of ``max_record_age`` (half of the stream's retention when
         the age is infinite; 24 h assumed for an imported Kinesis stream): half-way to
         being discarded. Positive and below ``max_record_age`` and the stream's retention
-        (records never get older, so the alarm could never fire).
+        (records never get older, so the alarm could never fire). A token threshold must be
+        ``Duration.millis(token)`` (IteratorAge is in milliseconds) and goes into the alarm
+        unchanged.
     :param failure_queue_alarm_threshold: visible messages in the created failure queue
         that raise ``FailureQueue``. Default 1: each is a discarded batch. At least 1.
     :param errors_alarm_threshold: function ``Errors`` per minute that raise ``Errors``, and
@@ -191,7 +249,8 @@ class StreamProcessor(Construct):
         At least 1.
 
     Attributes: ``function``, ``event_source_mapping``, ``on_failure`` (the destination
-    in effect), ``failure_queue`` (the queue this construct created, else ``None``),
+    in effect; for the created queue one that only names it, its permission being granted
+    already), ``failure_queue`` (the queue this construct created, else ``None``),
     ``stream_consumer`` (the enhanced fan-out consumer, else ``None``), ``stream`` /
     ``table`` (the source), ``event_source_arn``, ``retry_attempts`` and
     ``max_record_age`` (the values in effect; ``max_record_age`` is ``INFINITE`` for -1),
@@ -244,15 +303,20 @@ class StreamProcessor(Construct):
         recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        timeout = timeout or DEFAULT_TIMEOUT
-        validate_function_props(
+        plain = check_props(self, stream_processor_specs(), locals(), source=limits.SRC_ESM_API)
+        if timeout is None:
+            timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(DEFAULT_TIMEOUT_S)
+        raise_first(
             self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
+            *function_rule_violations(plain, self),
+            api_rules.check_no_async_settings(
+                list(function_props or {}),
+                invoker="the stream event source mapping",
+                instead="a failed batch is retried, then its record goes to the mapping's on_failure destination",
+            ),
+            stream_rules.check_single_source(stream is not None, table is not None),
         )
         validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
-        raise_first(self, stream_rules.check_single_source(stream is not None, table is not None))
         kind = stream_rules.KINESIS if stream is not None else stream_rules.DYNAMODB
         if on_failure is not None and encryption_key is not None:
             raise_first(
@@ -265,54 +329,47 @@ class StreamProcessor(Construct):
                 ),
             )
 
-        retries = number(retry_attempts)
-        age_s = self._record_age_s(max_record_age)
-        factor = number(parallelization_factor)
-        window_s = seconds(max_batching_window)
+        retries = plain["retry_attempts"]
+        age_s = plain["max_record_age"]  # seconds, -1 for infinite, None for a token
+        factor = plain["parallelization_factor"]
         raise_first(
             self,
-            token_duration_unit(
-                max_record_age if isinstance(max_record_age, Duration) else None,
-                "max_record_age",
-                source=limits.SRC_ESM_API,
-            ),
             stream_rules.check_enhanced_fan_out_source(use_enhanced_fan_out, kind),
             stream_rules.check_starting_position(
                 starting_position.value,
-                number(starting_position_timestamp),
+                plain["starting_position_timestamp"],
                 source_kind=kind,
                 timestamp_given=starting_position_timestamp is not None,
             ),
-            stream_rules.check_batch_size(number(batch_size)),
-            sqs_rules.check_batching_window(window_s),
+            stream_rules.check_batch_size(plain["batch_size"]),
+            sqs_rules.check_batching_window(plain["max_batching_window"]),
             stream_rules.check_parallelization_factor(factor),
             stream_rules.check_retry_attempts(retries),
             stream_rules.check_max_record_age(age_s),
-            stream_rules.check_tumbling_window(seconds(tumbling_window)),
+            stream_rules.check_tumbling_window(plain["tumbling_window"]),
             sqs_rules.check_filter_count(len(filters) if filters is not None else None),
+            sqs_rules.check_filters_unique(filter_patterns(filters)),
         )
         if table is not None:
+            retention_s: float | None = float(limits.DYNAMODB_STREAM_RETENTION_S)
+            table_stream_arn = table.table_stream_arn
             raise_first(
                 self,
                 stream_rules.check_dynamodb_stream_enabled(
-                    table.table_stream_arn is not None, table_name=table.node.path
+                    table_stream_arn is not None, table_name=table.node.path if table_stream_arn is None else ""
                 ),
-                stream_rules.check_record_age_within_retention(
-                    age_s, float(limits.DYNAMODB_STREAM_RETENTION_S), source_kind=kind
-                ),
+                stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
             )
         else:
             assert stream is not None
+            # The shard count only matters next to a reservation (one jsii round trip saved).
+            retention_s, shard_count = _kinesis_facts(stream, shards=plain["reserved_concurrent_executions"] is not None)
             raise_first(
                 self,
-                stream_rules.check_record_age_within_retention(
-                    age_s, _kinesis_retention_s(stream), source_kind=kind
-                ),
-                stream_rules.check_reserved_covers_shards(
-                    number(reserved_concurrent_executions), _kinesis_shard_count(stream), factor
-                ),
-                stream_rules.check_failure_queue_covers_retention(_kinesis_retention_s(stream))
-                if on_failure is None
+                stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
+                stream_rules.check_reserved_covers_shards(plain["reserved_concurrent_executions"], shard_count, factor),
+                stream_rules.check_failure_queue_covers_retention(retention_s, name=stream.node.path)
+                if on_failure is None and retention_s is not None and retention_s > limits.FAILURE_QUEUE_RETENTION_S
                 else None,
             )
         raise_first(
@@ -326,25 +383,20 @@ class StreamProcessor(Construct):
             ),
             *check_counts(
                 failure_queue_alarm_threshold=(
-                    number(failure_queue_alarm_threshold), "ApproximateNumberOfMessagesVisible"
+                    plain["failure_queue_alarm_threshold"], "ApproximateNumberOfMessagesVisible"
                 ),
-                errors_alarm_threshold=(number(errors_alarm_threshold), "Errors"),
+                errors_alarm_threshold=(plain["errors_alarm_threshold"], "Errors"),
             ),
         )
-        retention_s = (
-            float(limits.DYNAMODB_STREAM_RETENTION_S) if stream is None else _kinesis_retention_s(stream)
-        )
-        iterator_age_s = (
-            self._iterator_age_threshold_s(iterator_age_alarm_threshold, age_s, retention_s) if alarms else None
+        iterator_age_ms = (
+            self._iterator_age_threshold_ms(
+                iterator_age_alarm_threshold, plain["iterator_age_alarm_threshold"], age_s, retention_s
+            )
+            if alarms
+            else None
         )
         warn(self, "stream-infinite-retries", stream_rules.infinite_retries(retries, age_s))
         warn(self, "stream-infinite-record-age", stream_rules.infinite_record_age(retries, age_s))
-        if on_failure is not None:
-            warn(
-                self,
-                "failure-destination-unverified",
-                stream_rules.unverified_on_failure(type(on_failure).__name__, retention_s, source_kind=kind),
-            )
 
         self.stream: kinesis.IStream | None = stream
         self.table: dynamodb.ITable | None = table
@@ -352,6 +404,8 @@ class StreamProcessor(Construct):
         self.max_record_age: Duration | int = max_record_age
         self.mapping_metrics: bool = mapping_metrics
 
+        acknowledgments: dict[str, str] = {}
+        self._wildcard_acks = acknowledgments  # what _bind_on_failure adds for a given destination
         self.function = create_function(
             self,
             code=code,
@@ -367,22 +421,13 @@ class StreamProcessor(Construct):
             log_retention=log_retention,
             function_props=function_props,
             recursive_loop=recursive_loop,
-        )
-
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            "invoked synchronously by a stream event source mapping; a Lambda DLQ only catches "
-            "asynchronous invocations - discarded batches go to the mapping's on-failure "
-            "destination instead",
+            acknowledgments=acknowledgments,
         )
         self.stream_consumer: kinesis.StreamConsumer | None = None
         if table is not None:
-            event_source_arn = table.table_stream_arn
+            event_source_arn = table_stream_arn
             assert event_source_arn is not None
-            # Stream read only (DescribeStream, GetRecords, GetShardIterator, ListStreams),
-            # plus decrypt when the table has a customer-managed key.
-            table.grant_stream_read(self.function)
+            acknowledgments.update(self._grant_table_stream_read(table, event_source_arn))
         elif use_enhanced_fan_out:
             assert stream is not None
             self.stream_consumer = kinesis.StreamConsumer(
@@ -403,29 +448,40 @@ class StreamProcessor(Construct):
         self.failure_queue: sqs.Queue | None = None
         if on_failure is None:
             self.failure_queue = create_failure_queue(
-                self,
-                "FailureQueue",
-                purpose="the on-failure destination of discarded stream batches",
-                encryption_key=encryption_key,
+                self, "FailureQueue", purpose=FAILURE_QUEUE_PURPOSE, encryption_key=encryption_key, acknowledge=False
             )
-            on_failure = event_sources.SqsDlq(self.failure_queue)
-        self.on_failure: lambda_.IEventSourceDlq = on_failure
+            acknowledgments.update(failure_queue_acknowledgments(FAILURE_QUEUE_PURPOSE))
+            destination_arn = self.failure_queue.queue_arn
+            # Exactly what delivery needs (aws-cdk-lib's SqsDlq also grants GetQueueAttributes
+            # and GetQueueUrl). Source: limits.SRC_LAMBDA_ESM_DESTINATION_PERMISSIONS.
+            self.function.add_to_role_policy(
+                iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[destination_arn])
+            )
+            if encryption_key is not None:
+                encryption_key.grant(self.function, *DELIVERY_KEY_ACTIONS["sqs"])
+            self.on_failure: lambda_.IEventSourceDlq = PreboundDestination(destination_arn)
+        else:
+            destination_arn = self._bind_on_failure(on_failure, retention_s, kind)
+            self.on_failure = on_failure
 
         # aws-cdk-lib's L2 range-checks max_record_age without skipping tokens and cannot
         # express -1, so both go straight to the L1 property. A token Duration is in seconds
-        # here (token_duration_unit rejected other units), so to_seconds() passes it through.
+        # here (the type layer refused other units), so to_seconds() passes it through.
         l1_age: float | None = None
         if not isinstance(max_record_age, Duration):
             l1_age = max_record_age
-        elif max_record_age.is_unresolved():
+        elif age_s is None:
             l1_age = max_record_age.to_seconds()
+        # aws-cdk-lib's L2 reads a timestamp of 0 as "not given" and refuses AT_TIMESTAMP
+        # without one; Lambda takes 0 (1970: the oldest record), so it goes to the L1 below.
+        zero_timestamp = starting_position_timestamp == 0 and not isinstance(starting_position_timestamp, bool)
         self.event_source_mapping = lambda_.EventSourceMapping(
             self,
             "EventSourceMapping",
             target=self.function,
             event_source_arn=event_source_arn,
-            starting_position=starting_position,
-            starting_position_timestamp=starting_position_timestamp,
+            starting_position=lambda_.StartingPosition.TRIM_HORIZON if zero_timestamp else starting_position,
+            starting_position_timestamp=None if zero_timestamp else starting_position_timestamp,
             batch_size=batch_size,
             max_batching_window=max_batching_window,
             parallelization_factor=parallelization_factor,
@@ -434,30 +490,106 @@ class StreamProcessor(Construct):
             max_record_age=max_record_age if l1_age is None and isinstance(max_record_age, Duration) else None,
             bisect_batch_on_error=bisect_batch_on_error,
             report_batch_item_failures=report_batch_item_failures,
-            on_failure=on_failure,
+            on_failure=PreboundDestination(destination_arn),
             support_s3_on_failure_destination=True,
             tumbling_window=tumbling_window,
             filters=list(filters) if filters else None,
             metrics_config=mapping_metrics_config(mapping_metrics),
         )
-        if l1_age is not None:
+        if l1_age is not None or zero_timestamp:
             cfn = self.event_source_mapping.node.default_child
             assert isinstance(cfn, lambda_.CfnEventSourceMapping)
-            cfn.maximum_record_age_in_seconds = l1_age
+            if l1_age is not None:
+                cfn.maximum_record_age_in_seconds = l1_age
+            if zero_timestamp:
+                cfn.starting_position = starting_position.value
+                cfn.starting_position_timestamp = 0
+        acknowledgments.update(ACKNOWLEDGMENTS)
+        acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
         if alarms:
             self.alarms = self._create_alarms(
-                alarm_topic, iterator_age_s, failure_queue_alarm_threshold, errors_alarm_threshold
+                alarm_topic, iterator_age_ms, failure_queue_alarm_threshold, errors_alarm_threshold
             )
+
+    # ----------------------------------------------------------------------------------
+    # Permissions and destinations
+    # ----------------------------------------------------------------------------------
+    def _grant_table_stream_read(self, table: dynamodb.ITable, stream_arn: str) -> dict[str, str]:
+        """What Lambda needs to read the table's stream, scoped as AWS's own policy for it
+        (limits.SRC_DDB_LAMBDA_POLICY): DescribeStream, GetRecords and GetShardIterator on
+        the stream; ListStreams, which Lambda requires to create the mapping, on this
+        table's streams (``<table ARN>/stream/*``) instead of aws-cdk-lib's ``*``; decrypt
+        with the table's customer managed key. Returns the acknowledgment of that scope."""
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(actions=list(DDB_STREAM_READ_ACTIONS), resources=[stream_arn])
+        )
+        table_arn = table.table_arn
+        streams_of_table = f"{table_arn}/stream/*"
+        self.function.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=[streams_of_table]))
+        if table.encryption_key is not None:
+            table.encryption_key.grant_decrypt(self.function)
+        finding = streams_of_table
+        if is_token_string(table_arn):
+            # cdk-nag names a GetAtt by the resource's logical id: <Logical.Arn>/stream/*.
+            resolved = Stack.of(self).resolve(table_arn)
+            if isinstance(resolved, dict) and "Fn::GetAtt" in resolved:
+                finding = f"<{resolved['Fn::GetAtt'][0]}.Arn>/stream/*"
+        return {
+            f"AwsSolutions-IAM5[Resource::{finding}]": (
+                "dynamodb:ListStreams on the streams of this one table (<table ARN>/stream/*), the "
+                "scope of AWS's own policy for Lambda reading a DynamoDB stream: Lambda checks the "
+                "role can list the table's streams when it creates the event source mapping"
+            )
+        }
+
+    def _bind_on_failure(self, on_failure: lambda_.IEventSourceDlq, retention_s: float | None, kind: str) -> str:
+        """Bind a given destination with exactly the permissions delivery needs, refusing
+        what Lambda or the destination would refuse (a FIFO queue or topic, an unencrypted
+        queue); returns its ARN."""
+
+        def bind(scope: Construct, stand_in: lambda_.IFunction) -> str:
+            mapping = lambda_.EventSourceMapping.from_event_source_mapping_id(scope, "Mapping", "stand-in")
+            return on_failure.bind(mapping, stand_in).destination
+
+        arn, statements = bind_through_proxy(self, self.function, bind)
+        facts = destination_facts(arn)
+        raise_first(
+            self,
+            async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo")),
+            async_rules.check_destination_encrypted(facts.get("encryption")),
+        )
+        delivery = delivery_statements(statements)
+        grant_delivery(self.function, delivery)
+        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
+        # A queue made in this app is inspected above (and here for its retention); anything
+        # else (a topic: who subscribes? a bucket: which lifecycle?) gets the reminder.
+        verified = (
+            facts.get("encryption") is not None
+            and retention_s is not None
+            and facts.get("retention_s") is not None
+            and facts["retention_s"] >= retention_s
+        )
+        if not verified:
+            warn(
+                self,
+                "failure-destination-unverified",
+                stream_rules.unverified_on_failure(type(on_failure).__name__, retention_s, source_kind=kind),
+            )
+        return arn
 
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
-    def _iterator_age_threshold_s(
-        self, given: Duration | None, age_s: float | None, retention_s: float | None
+    def _iterator_age_threshold_ms(
+        self, given: Duration | None, given_s: float | None, age_s: float | None, retention_s: float | None
     ) -> float | None:
-        """The given threshold, or half of the age at which records are discarded;
-        validated below max_record_age and the stream retention. ``None`` when unknown."""
+        """The IteratorAge threshold in milliseconds (the metric's unit): the given one (a
+        ``Duration.millis(token)`` passes through as its token), or half of the age at
+        which records are discarded; validated below max_record_age and the stream's
+        retention. ``None`` when nothing is known."""
+        if given is not None and given_s is None:
+            return float(given.to_milliseconds())  # a token in milliseconds (checked by the type layer)
         finite_age = age_s if age_s is not None and age_s != limits.STREAM_INFINITE else None
         candidates = [
             (value, prop)
@@ -465,7 +597,7 @@ class StreamProcessor(Construct):
             if value is not None
         ]
         limit_s, limit_prop = min(candidates) if candidates else (None, "max_record_age")
-        threshold_s = seconds(given)
+        threshold_s = given_s
         derived_from = None
         if given is None:
             if age_s is None:
@@ -485,24 +617,24 @@ class StreamProcessor(Construct):
                 derived_from=derived_from,
             ),
         )
-        return threshold_s
+        return threshold_s * 1000 if threshold_s is not None else None
 
     def _create_alarms(
         self,
         topic: sns.ITopic | None,
-        iterator_age_s: float | None,
+        iterator_age_ms: float | None,
         failure_queue_threshold: int | None,
         errors_threshold: int | None,
     ) -> Alarms:
         builder = AlarmBuilder(self, topic=topic)
-        if iterator_age_s is not None:
+        if iterator_age_ms is not None:
             builder.add(
                 "IteratorAge",
                 lambda_metric(self.function, "IteratorAge", "Maximum"),
-                threshold=iterator_age_s * 1000,  # IteratorAge is in milliseconds
+                threshold=iterator_age_ms,  # IteratorAge is in milliseconds
                 comparison=GT,
                 description=(
-                    f"the last record read from the stream was older than {fmt_seconds(iterator_age_s)} "
+                    f"the last record read from the stream was older than {fmt_threshold_ms(iterator_age_ms)} "
                     "(AWS/Lambda IteratorAge, Maximum): the function is falling behind its stream, "
                     "or one batch keeps failing and holds its shard. With Errors, fix the poison "
                     "record's handling; without, raise parallelization_factor, batch_size or memory. "
@@ -564,7 +696,7 @@ class StreamProcessor(Construct):
                 "FailedInvokeEvents",
                 "FailedInvokeEventCount",
                 errors_threshold,
-                f"at least {num(errors_threshold)} record(s) in a minute were not processed by an "
+                f"at least {fmt_threshold(errors_threshold, 'record(s)')} in a minute were not processed by an "
                 "invocation (AWS/Lambda FailedInvokeEventCount of this event source mapping, Sum): "
                 "reported in batchItemFailures, a failed invocation, or Lambda could not invoke "
                 "the function at all (permissions, a deleted function) - which Errors never shows. "
@@ -580,46 +712,18 @@ class StreamProcessor(Construct):
                 description=description,
             )
 
-    def _record_age_s(self, max_record_age: Duration | int) -> float | None:
-        """Seconds, ``-1`` for infinite, ``None`` for a token; anything else is an error."""
-        if isinstance(max_record_age, Duration):
-            return seconds(max_record_age)
-        if max_record_age == limits.STREAM_INFINITE and not isinstance(max_record_age, bool):
-            return float(limits.STREAM_INFINITE)
-        raise_first(
-            self,
-            Violation(
-                "max_record_age",
-                f"max_record_age {max_record_age!r} is neither a Duration nor -1; pass "
-                "Duration.hours(...) (60 s to 7 days) or -1 (constructs_lib.INFINITE) for "
-                "records that never age out",
-                limits.SRC_ESM_API,
-            ),
-        )
-        raise AssertionError("unreachable")  # pragma: no cover
-
-
-def _kinesis_cfn(stream: kinesis.IStream) -> kinesis.CfnStream | None:
+def _kinesis_facts(stream: kinesis.IStream, *, shards: bool) -> tuple[float | None, float | None]:
+    """``(retention in seconds, shard count)`` of a stream made in this app (Kinesis's 24 h
+    when the retention is unset); ``None`` for what is unknown (imported, on-demand, a
+    token) or not asked for (``shards=False``)."""
     cfn = stream.node.default_child
-    return cfn if isinstance(cfn, kinesis.CfnStream) else None
+    if not isinstance(cfn, kinesis.CfnStream):
+        return None, None
+    hours = cfn.retention_period_hours
+    retention_s = float(limits.KINESIS_DEFAULT_RETENTION_S) if hours is None else _hours_to_s(number(hours))
+    shard_count = cfn.shard_count if shards else None
+    return retention_s, number(shard_count) if shard_count is not None else None
 
 
-def _kinesis_shard_count(stream: kinesis.IStream) -> float | None:
-    """The shard count of a provisioned stream made in this app; None when unknown
-    (imported, on-demand, or a token)."""
-    cfn = _kinesis_cfn(stream)
-    if cfn is None or cfn.shard_count is None:
-        return None
-    return number(cfn.shard_count)
-
-
-def _kinesis_retention_s(stream: kinesis.IStream) -> float | None:
-    """The retention of a stream made in this app (Kinesis's 24 h when unset); None when
-    imported or a token."""
-    cfn = _kinesis_cfn(stream)
-    if cfn is None:
-        return None
-    if cfn.retention_period_hours is None:
-        return float(limits.KINESIS_DEFAULT_RETENTION_S)
-    hours = number(cfn.retention_period_hours)
+def _hours_to_s(hours: float | None) -> float | None:
     return hours * 3600 if hours is not None else None

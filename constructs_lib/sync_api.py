@@ -16,8 +16,9 @@ timeout (the caller waits up to the function timeout, at most 15 minutes), no st
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar, cast
 
 import jsii
 from aws_cdk import Annotations, Duration, RemovalPolicy
@@ -42,26 +43,40 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     api_metric,
     check_counts,
+    fmt_threshold_ms,
     lambda_metric,
     server_error_rate,
 )
-from constructs_lib._failure import acknowledge
+from constructs_lib._failure import acknowledge_all
 from constructs_lib._function import (
     DEFAULT_LOG_RETENTION,
     DEFAULT_RUNTIME,
     create_function,
-    validate_function_props,
+    escape_hatch_error,
+    function_rule_violations,
     validate_recursive_loop,
 )
-from constructs_lib._validation import number, raise_first, seconds, warn
+from constructs_lib._validation import (
+    Keywords,
+    authorization_specs,
+    check_props,
+    check_value,
+    duration_seconds,
+    number,
+    raise_first,
+    sync_api_specs,
+    warn,
+)
 from constructs_lib.rules import Violation, fmt_seconds, num
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import api as api_rules
 from constructs_lib.rules import function_url as url_rules
 from constructs_lib.rules import snapstart as snapstart_rules
 
+T = TypeVar("T")
+
 #: The function timeout when none is given: 10 s (see limits.DEFAULT_SYNC_API_TIMEOUT_S).
-DEFAULT_TIMEOUT = Duration.seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
+DEFAULT_TIMEOUT = duration_seconds(limits.DEFAULT_SYNC_API_TIMEOUT_S)
 #: The name of the alias the API invokes when provisioned concurrency is set.
 ALIAS_NAME = "live"
 #: CDK's HttpIntegration accepts at most 29 s although HTTP APIs allow 30 s
@@ -125,11 +140,14 @@ _MANAGED_API_PROPS = {
         "cors_preflight", "create_default_stage", "api_name",
     ),
 }
-#: Props of this construct that must not reach lambda_.Function through function_props.
-_OWN_FUNCTION_PROPS = (
-    "code", "handler", "timeout", "runtime", "architecture", "memory_size", "environment",
-    "reserved_concurrent_executions", "layers", "description", "log_group", "tracing",
-)
+#: cdk-nag's Serverless pack asks for a Lambda DLQ; true of the construct's one function.
+ACKNOWLEDGMENTS = {
+    "Serverless-LambdaDLQ": (
+        "SyncApiFunction's function is invoked synchronously by API Gateway; Lambda sends only "
+        "failed asynchronous events to a dead-letter queue, a failed synchronous request goes "
+        "back to the caller, who owns the retry"
+    ),
+}
 
 
 class Authorization:
@@ -144,6 +162,10 @@ class Authorization:
       (HTTP APIs only; REST APIs have no JWT authorizer).
     - ``Authorization.none(reason=...)``: an open endpoint, only with a stated reason,
       which is recorded as the cdk-nag acknowledgment of the routes it opens.
+
+    Its parts are checked when a ``SyncApiFunction`` uses it (a wrong type, a JWT
+    authorizer without audience, an empty reason), so the error names the construct and
+    its ``authorization`` prop.
     """
 
     IAM = "IAM"
@@ -163,12 +185,38 @@ class Authorization:
         reason: str | None = None,
     ) -> None:
         self.kind = kind
-        self.user_pool = user_pool
-        self.user_pool_clients = list(user_pool_clients) if user_pool_clients else None
-        self.jwt_issuer = jwt_issuer
-        self.jwt_audience = list(jwt_audience) if jwt_audience else None
-        self.scopes = list(scopes) if scopes else None
-        self.reason = reason
+        # The values as given; SyncApiFunction checks them (and names the construct) when
+        # the authorization is used, so a wrong type never fails here without a path.
+        self._user_pool = user_pool
+        self._user_pool_clients = user_pool_clients
+        self._jwt_issuer = jwt_issuer
+        self._jwt_audience = jwt_audience
+        self._scopes = scopes
+        self._reason = reason
+
+    @property
+    def user_pool(self) -> cognito.IUserPool | None:
+        return self._user_pool
+
+    @property
+    def user_pool_clients(self) -> list[cognito.IUserPoolClient] | None:
+        return list(self._user_pool_clients) if self._user_pool_clients else None
+
+    @property
+    def jwt_issuer(self) -> str | None:
+        return self._jwt_issuer
+
+    @property
+    def jwt_audience(self) -> list[str] | None:
+        return list(self._jwt_audience) if self._jwt_audience else None
+
+    @property
+    def scopes(self) -> list[str] | None:
+        return list(self._scopes) if self._scopes else None
+
+    @property
+    def reason(self) -> str | None:
+        return self._reason
 
     @classmethod
     def iam(cls) -> Authorization:
@@ -197,7 +245,7 @@ class Authorization:
         return cls(cls.NONE, reason=reason)
 
     def __repr__(self) -> str:
-        return f"Authorization.{self.kind.lower()}()"
+        return f"Authorization.{str(self.kind).lower()}()"
 
 
 class SyncApiFunction(Construct):
@@ -217,6 +265,10 @@ class SyncApiFunction(Construct):
             authorization=Authorization.iam(),
         )
         CfnOutput(self, "Url", value=orders.url)
+
+    Bad input, ``Authorization`` included, is a ``ConstructPropsError`` before anything
+    reaches aws-cdk-lib (see :class:`~constructs_lib.ConstructPropsError` for the type and
+    unit rules); ``integration_timeout`` takes ``Duration.millis(token)`` for a token.
 
     Function props (shared by every construct in this library):
 
@@ -264,15 +316,18 @@ class SyncApiFunction(Construct):
         function URL; see "Function URL" below). Default ``"rest"``.
     :param integration_timeout: how long API Gateway waits for the function. Default the
         maximum: 29 s (REST) or 30 s (HTTP), written explicitly into the template.
-        50 ms to 29 s (REST) / 30 s (HTTP); above 29 s on REST only with
-        ``integration_timeout_quota``.
+        50 ms to 29 s (REST) / 30 s (HTTP), whole milliseconds; above 29 s on REST only with
+        ``integration_timeout_quota``. A token must be ``Duration.millis(token)`` (the
+        template takes milliseconds). At or below the default function timeout (10 s) is an
+        error that names ``integration_timeout``.
     :param integration_timeout_quota: the "Maximum integration timeout" your account was
         granted by a quota increase, Regional and private REST APIs only. Default none
         (29 s). The explicit switch that allows ``integration_timeout`` above 29 s.
     :param endpoint_type: REST endpoint type. Default ``REGIONAL``: no hidden CloudFront
         hop for same-Region callers, and (like ``PRIVATE``) eligible for a raised
         integration timeout; ``EDGE`` is not. ``PRIVATE`` also needs a resource policy
-        (``api_props={"policy": ...}``). Error with ``api="http"``.
+        (``api_props={"policy": ...}``): without one it is an error, since API Gateway
+        refuses to deploy a private API without a resource policy. Error with ``api="http"``.
     :param throttling_rate_limit: stage steady-state rate, requests/s. Default 50: far
         below the account's shared 10,000/s, so one API cannot starve the Region's others,
         and 50/s x the default 10 s timeout = 500 executions, half the default account
@@ -300,7 +355,9 @@ class SyncApiFunction(Construct):
         not need it.
     :param api_props: escape hatch, extra ``apigw.LambdaRestApi`` / ``apigwv2.HttpApi``
         keyword arguments (``policy``, ``domain_name``...). The props this construct sets
-        are an error there.
+        are an error there, and so is a key the chosen API kind's class does not take
+        (``deploy_options`` with ``api="http"``); a value aws-cdk-lib refuses is an error
+        naming ``api_props``.
     :param response_transfer_mode: REST only: ``apigw.ResponseTransferMode.STREAM`` streams the
         Lambda proxy integration's response (``.../response-streaming-invocations``), so the
         integration may wait up to 15 minutes and responses may exceed 10 MB; the default
@@ -351,7 +408,8 @@ class SyncApiFunction(Construct):
         ``IntegrationLatency`` fires (3 of 5 minutes). Default derived: 80 % of the function
         timeout (which is below the integration timeout): 1 % of callers wait close to a
         timeout. Positive and below ``integration_timeout`` (API Gateway cuts the request
-        there, so the latency never gets higher and the alarm could never fire).
+        there, so the latency never gets higher and the alarm could never fire). A token
+        threshold must be ``Duration.millis(token)`` (IntegrationLatency is in milliseconds).
     :param throttles_alarm_threshold: function ``Throttles`` per minute that raise
         ``Throttles``. Default 1 (each is an error answer to a caller). At least 1.
 
@@ -409,14 +467,13 @@ class SyncApiFunction(Construct):
         recursive_loop_reason: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        timeout = timeout or DEFAULT_TIMEOUT
+        plain = check_props(self, sync_api_specs(), locals(), source=limits.SRC_LAMBDA_SYNC)
+        timeout_is_default = timeout is None
+        if timeout is None:
+            timeout, plain["timeout"] = DEFAULT_TIMEOUT, float(limits.DEFAULT_SYNC_API_TIMEOUT_S)
         authorization = authorization or Authorization.iam()
-        validate_function_props(
-            self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-        )
+        raise_first(self, *function_rule_violations(plain, self))
+        self._validate_authorization(authorization)
         validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         self._validate_snap_start(snap_start, runtime, provisioned_concurrency, function_props)
         self.snap_start: bool = snap_start
@@ -436,6 +493,7 @@ class SyncApiFunction(Construct):
         if api == url_rules.URL:
             self._build_function_url(
                 function_kwargs,
+                plain,
                 provisioned_concurrency=provisioned_concurrency,
                 authorization=authorization, cors=cors, invoke_mode=invoke_mode, alarms=alarms,
                 alarm_topic=alarm_topic, server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
@@ -479,30 +537,41 @@ class SyncApiFunction(Construct):
         self._validate_escape_hatches(api, function_props, api_props)
         self._validate_api_specific(api, endpoint_type, cloud_watch_role, cors, authorization)
         is_edge = endpoint_type is not None and endpoint_type == apigw.EndpointType.EDGE
-        quota_s = seconds(integration_timeout_quota)
+        is_private = endpoint_type is not None and endpoint_type == apigw.EndpointType.PRIVATE
+        raise_first(
+            self,
+            api_rules.check_private_api_policy(is_private, (api_props or {}).get("policy") is not None),
+        )
+        quota_s = plain["integration_timeout_quota"]
         raise_first(self, api_rules.check_integration_timeout_quota(quota_s, api=api, edge=is_edge))
+        integration_s: float | None = plain["integration_timeout"]
         if integration_timeout is None:
-            integration_timeout = Duration.seconds(
-                limits.APIGW_REST_STREAMING_MAX_INTEGRATION_TIMEOUT_S
+            default_s = (
+                float(limits.APIGW_REST_STREAMING_MAX_INTEGRATION_TIMEOUT_S)
                 if streaming
                 else api_rules.max_integration_timeout_s(api, quota_s)
             )
-        timeout_s = seconds(timeout)
-        integration_s = seconds(integration_timeout)
-        rate = number(throttling_rate_limit)
-        burst = number(throttling_burst_limit)
-        reserved = number(reserved_concurrent_executions)
+            integration_s = default_s
+            integration_timeout = (
+                duration_seconds(int(default_s)) if default_s.is_integer() else Duration.millis(math.ceil(default_s * 1000))
+            )
+        timeout_s = plain["timeout"]
+        rate = plain["throttling_rate_limit"]
+        burst = plain["throttling_burst_limit"]
+        reserved = plain["reserved_concurrent_executions"]
         raise_first(
             self,
             url_rules.check_streaming_integration_timeout(integration_s)
             if streaming
             else api_rules.check_integration_timeout(integration_s, api=api, quota_s=quota_s),
-            api_rules.check_timeout_below_integration_timeout(timeout_s, integration_s),
+            api_rules.check_timeout_below_integration_timeout(
+                timeout_s, integration_s, timeout_is_default=timeout_is_default
+            ),
             self._required("throttling_rate_limit", throttling_rate_limit),
             self._required("throttling_burst_limit", throttling_burst_limit),
             api_rules.check_throttling_rate_limit(rate),
             api_rules.check_throttling_burst_limit(burst),
-            api_rules.check_provisioned_concurrency(number(provisioned_concurrency), reserved),
+            api_rules.check_provisioned_concurrency(plain["provisioned_concurrency"], reserved),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -511,15 +580,18 @@ class SyncApiFunction(Construct):
                 throttles_alarm_threshold=throttles_alarm_threshold,
             ),
             alarm_rules.check_rate_threshold(
-                number(server_error_rate_alarm_threshold),
+                plain["server_error_rate_alarm_threshold"],
                 prop="server_error_rate_alarm_threshold",
                 metric="5XXError" if api == api_rules.REST else "5xx",
             ),
-            *check_counts(throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles")),
+            *check_counts(throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles")),
         )
         self._api_kind = api
-        latency_s = (
-            self._latency_threshold_s(integration_latency_alarm_threshold, timeout_s, integration_s)
+        self._integration_s = integration_s
+        latency_ms = (
+            self._latency_threshold_ms(
+                integration_latency_alarm_threshold, plain["integration_latency_alarm_threshold"], timeout_s, integration_s
+            )
             if alarms
             else None
         )
@@ -547,15 +619,19 @@ class SyncApiFunction(Construct):
         self.authorizer: Any = None
         api_name = api_name or id
         if api == api_rules.REST:
+            self._stage_name = stage_name or "prod"  # aws-cdk-lib's default REST stage
             self._create_rest_api(
                 target, endpoint_type, throttling_rate_limit, throttling_burst_limit,
                 cast("apigw.CorsOptions | None", cors), stage_name, api_name, cloud_watch_role, api_props,
             )
         else:
+            self._stage_name = stage_name or "$default"
             self._create_http_api(
                 target, throttling_rate_limit, throttling_burst_limit,
                 cast("apigwv2.CorsPreflightOptions | None", cors), stage_name, api_name, api_props,
             )
+        self._api_name = api_name
+        acknowledge_all(self, self._acknowledgments)
         self.alarms: Alarms = Alarms()
         if alarms:
             self.alarms = self._create_alarms(
@@ -563,7 +639,7 @@ class SyncApiFunction(Construct):
                 server_error_rate_alarm_threshold
                 if server_error_rate_alarm_threshold is not None
                 else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD,
-                latency_s,
+                latency_ms,
                 throttles_alarm_threshold
                 if throttles_alarm_threshold is not None
                 else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
@@ -572,12 +648,16 @@ class SyncApiFunction(Construct):
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
-    def _latency_threshold_s(
-        self, given: Duration | None, timeout_s: float | None, integration_s: float | None
+    def _latency_threshold_ms(
+        self, given: Duration | None, given_s: float | None, timeout_s: float | None, integration_s: float | None
     ) -> float | None:
-        """The given threshold, or 80 % of the request's budget (the smaller of the function
-        and integration timeouts); validated below the integration timeout."""
-        threshold_s = seconds(given)
+        """The IntegrationLatency threshold in milliseconds (the metric's unit): the given
+        one (a ``Duration.millis(token)`` passes through), or 80 % of the request's budget
+        (the smaller of the function and integration timeouts); validated below the
+        integration timeout."""
+        if given is not None and given_s is None:
+            return float(given.to_milliseconds())  # a token in milliseconds (checked by the type layer)
+        threshold_s = given_s
         derived_from = None
         if given is None:
             known = [v for v in (timeout_s, integration_s) if v is not None]
@@ -602,21 +682,21 @@ class SyncApiFunction(Construct):
                 derived_from=derived_from,
             ),
         )
-        return threshold_s
+        return threshold_s * 1000 if threshold_s is not None else None
 
     def _create_alarms(
-        self, topic: sns.ITopic | None, rate: float, latency_s: float | None, throttles: float
+        self, topic: sns.ITopic | None, rate: float, latency_ms: float | None, throttles: float
     ) -> Alarms:
         builder = AlarmBuilder(self, topic=topic)
         rest = self.api_type == api_rules.REST
         assert self.stage is not None
+        # The names this construct gave the API and stage (no jsii round trip to read them back).
         if rest:
-            assert isinstance(self.api, apigw.RestApi)
-            dimensions = {"ApiName": self.api.rest_api_name, "Stage": self.stage.stage_name}
+            dimensions = {"ApiName": self._api_name, "Stage": self._stage_name}
             errors_name = "5XXError"
         else:
             assert isinstance(self.api, apigwv2.HttpApi)
-            dimensions = {"ApiId": self.api.api_id, "Stage": self.stage.stage_name}
+            dimensions = {"ApiId": self.api.api_id, "Stage": self._stage_name}
             errors_name = "5xx"
         builder.add(
             "ServerErrorRate",
@@ -632,16 +712,16 @@ class SyncApiFunction(Construct):
                 "a timeout (504) and a throttle apart; check the function's Errors and Throttles."
             ),
         )
-        if latency_s is not None:
+        if latency_ms is not None:
             builder.add(
                 "IntegrationLatency",
                 api_metric("IntegrationLatency", "p99", dimensions),
-                threshold=latency_s * 1000,  # IntegrationLatency is in milliseconds
+                threshold=latency_ms,  # IntegrationLatency is in milliseconds
                 comparison=GT,
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
                 description=(
-                    f"p99 integration latency above {fmt_seconds(latency_s)} in 3 of 5 minutes "
+                    f"p99 integration latency above {fmt_threshold_ms(latency_ms)} in 3 of 5 minutes "
                     "(AWS/ApiGateway IntegrationLatency, p99): 1 % of callers wait close to the "
                     "function timeout, after which they get an error (or a 504 at the integration "
                     "timeout). Look at the function's Duration and X-Ray traces for the slow call; "
@@ -674,31 +754,66 @@ class SyncApiFunction(Construct):
     def _validate_escape_hatches(
         self, api: str, function_props: Mapping[str, Any] | None, api_props: Mapping[str, Any] | None
     ) -> None:
-        names = list(function_props or {})
-        raise_first(self, api_rules.check_no_async_settings(names))
-        for name in names:
-            if name in _OWN_FUNCTION_PROPS:
-                raise_first(
-                    self,
-                    Violation(
-                        "function_props",
-                        f"function_props sets {name}, which this construct sets itself (it is "
-                        f"a prop of SyncApiFunction, validated there); pass {name}=... directly",
-                        limits.SRC_LAMBDA_SYNC,
-                    ),
-                )
-        for name in api_props or {}:
-            if name in _MANAGED_API_PROPS[api]:
-                raise_first(
-                    self,
-                    Violation(
-                        "api_props",
-                        f"api_props sets {name}, which this construct sets itself (timeout, "
-                        "throttling, logging, authorization and CORS are validated props of "
-                        "SyncApiFunction); use the construct's props instead",
-                        limits.SRC_APIGW_QUOTAS,
-                    ),
-                )
+        """function_props: no asynchronous-only settings (the type layer already refused the
+        keys this construct sets). api_props: only keyword arguments of the chosen API kind's
+        aws-cdk-lib class, and none this construct sets."""
+        raise_first(self, api_rules.check_no_async_settings(list(function_props or {})))
+        if api_props is not None:
+            target = apigw.LambdaRestApi if api == api_rules.REST else apigwv2.HttpApi
+            check_value(
+                self,
+                "api_props",
+                Keywords(
+                    target=target,
+                    owned=_MANAGED_API_PROPS[api],
+                    construct="SyncApiFunction",
+                    source=limits.SRC_APIGW_QUOTAS,
+                ),
+                api_props,
+            )
+
+    def _validate_authorization(self, authorization: Authorization) -> None:
+        """The parts of an Authorization, reported as ``authorization`` (the prop the user set)."""
+        kinds = (Authorization.IAM, Authorization.COGNITO, Authorization.JWT, Authorization.NONE)
+        if authorization.kind not in kinds:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    f"authorization kind {authorization.kind!r} is not one of {kinds}; use "
+                    "Authorization.iam(), .cognito(...), .jwt(...) or .none(reason=...)",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+        parts = {name: getattr(authorization, f"_{name}") for name in authorization_specs()}
+        check_props(
+            self,
+            authorization_specs(),
+            parts,
+            source=limits.SRC_APIGW_ACCESS_CONTROL,
+            label=f"authorization {authorization!r}:",
+            as_prop="authorization",
+        )
+        if authorization.kind == Authorization.COGNITO and authorization.user_pool is None:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    "authorization Authorization.cognito() has no user pool; pass the cognito.IUserPool "
+                    "whose tokens callers present",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
+        if authorization.kind == Authorization.JWT and not authorization.jwt_issuer:
+            raise_first(
+                self,
+                Violation(
+                    "authorization",
+                    "authorization Authorization.jwt() has no issuer; pass the issuer URL of your "
+                    "OIDC / OAuth 2.0 provider",
+                    limits.SRC_APIGW_ACCESS_CONTROL,
+                ),
+            )
 
     def _validate_api_specific(
         self,
@@ -789,7 +904,7 @@ class SyncApiFunction(Construct):
             )
         else:
             method_options["authorization_type"] = apigw.AuthorizationType.NONE
-        api = apigw.LambdaRestApi(
+        api = self._with_api_props(api_props, "apigw.LambdaRestApi", lambda extra: apigw.LambdaRestApi(
             self,
             "Api",
             handler=target,
@@ -812,29 +927,27 @@ class SyncApiFunction(Construct):
                 access_log_destination=apigw.LogGroupLogDestination(access_log_group),
                 access_log_format=apigw.AccessLogFormat.custom(json.dumps(REST_ACCESS_LOG_FIELDS)),
             ),
-            **dict(api_props or {}),
-        )
+            **extra,
+        ))
         self.api: apigw.LambdaRestApi | apigwv2.HttpApi | None = api
         self.stage: apigw.Stage | apigwv2.HttpStage | None = api.deployment_stage
         self.url: str = api.url
-        acknowledge(
-            self.stage,
-            "AwsSolutions-APIG6",
-            "SyncApiFunction: structured JSON access logging (finite retention) is on; "
+        self._acknowledgments["AwsSolutions-APIG6"] = (
+            "SyncApiFunction's REST stage: structured JSON access logging (finite retention) is on; "
             "execution logging is off because API Gateway writes it to a log group it creates "
-            "itself, which never expires and may hold request data",
+            "itself, which never expires and may hold request data"
         )
-        methods = [m for m in api.methods if m.http_method != "OPTIONS"]
         if auth.kind == Authorization.IAM:
-            for method in methods:
-                acknowledge(
-                    method,
-                    "AwsSolutions-COG4",
-                    "SyncApiFunction Authorization.iam(): callers sign requests with SigV4 and "
-                    "need execute-api:Invoke; IAM, not a Cognito user pool, authorizes them",
-                )
+            # The API's default method authorization is IAM: true of every method that keeps
+            # the default (CORS preflight methods are exempt in cdk-nag; a method added with
+            # other authorization is still reported by AwsSolutions-APIG4).
+            self._acknowledgments["AwsSolutions-COG4"] = (
+                "SyncApiFunction Authorization.iam(): the API's methods require IAM authorization; "
+                "callers sign requests with SigV4 and need execute-api:Invoke, so IAM, not a Cognito "
+                "user pool, authorizes them"
+            )
         elif auth.kind == Authorization.NONE:
-            self._acknowledge_open(methods, rest=True)
+            self._acknowledge_open(rest=True)
 
     # ----------------------------------------------------------------------------------
     # HTTP API
@@ -852,7 +965,7 @@ class SyncApiFunction(Construct):
         auth = self.authorization
         access_log_group = self.access_log_group
         assert access_log_group is not None
-        integration_s = seconds(self.integration_timeout)
+        integration_s = self._integration_s
         above_cdk_cap = integration_s is not None and integration_s > _CDK_HTTP_INTEGRATION_TIMEOUT_CAP_S
         integration = integrations.HttpLambdaIntegration(
             "Integration",
@@ -876,7 +989,7 @@ class SyncApiFunction(Construct):
             self.authorizer = authorizer
         else:
             authorizer = apigwv2.HttpNoneAuthorizer()
-        api = apigwv2.HttpApi(
+        api = self._with_api_props(api_props, "apigwv2.HttpApi", lambda extra: apigwv2.HttpApi(
             self,
             "Api",
             api_name=api_name,
@@ -885,8 +998,8 @@ class SyncApiFunction(Construct):
             default_authorizer=authorizer,
             default_authorization_scopes=auth.scopes,
             cors_preflight=cors,
-            **dict(api_props or {}),
-        )
+            **extra,
+        ))
         if above_cdk_cap:
             # aws-cdk-lib's HttpIntegration stops at 29 s; HTTP APIs accept 30 s.
             for cfn in api.node.find_all():
@@ -908,15 +1021,26 @@ class SyncApiFunction(Construct):
         self.stage = stage
         self.url = stage.url
         if auth.kind == Authorization.NONE:
-            routes = [c for c in api.node.find_all() if isinstance(c, apigwv2.HttpRoute)]
-            self._acknowledge_open(routes, rest=False)
+            self._acknowledge_open(rest=False)
 
-    def _acknowledge_open(self, constructs: Sequence[Construct], *, rest: bool) -> None:
+    def _with_api_props(self, api_props: Mapping[str, Any] | None, target: str, make: Callable[[dict[str, Any]], T]) -> T:
+        """Make the API with the escape hatch's arguments; a value aws-cdk-lib refuses (a
+        wrong type, a combination it rejects) is an error naming ``api_props``."""
+        extra = dict(api_props or {})
+        try:
+            return make(extra)
+        except (TypeError, RuntimeError) as exc:
+            if not extra:
+                raise
+            raise escape_hatch_error(self, "api_props", target, exc) from exc
+
+    def _acknowledge_open(self, *, rest: bool) -> None:
+        """The API's default authorization is none, by the user's stated decision: recorded
+        with the construct's other acknowledgments, with the user's reason."""
         reason = f"SyncApiFunction Authorization.none(), chosen explicitly: {self.authorization.reason}"
-        for construct in constructs:
-            acknowledge(construct, "AwsSolutions-APIG4", reason)
-            if rest:
-                acknowledge(construct, "AwsSolutions-COG4", reason)
+        self._acknowledgments["AwsSolutions-APIG4"] = reason
+        if rest:
+            self._acknowledgments["AwsSolutions-COG4"] = reason
 
     # ----------------------------------------------------------------------------------
     # The function and what the front door invokes
@@ -926,13 +1050,12 @@ class SyncApiFunction(Construct):
     ) -> lambda_.IFunction:
         """Create ``self.function`` (``create_function``) and, with provisioned concurrency or
         SnapStart, ``self.alias`` ``live`` on its current version; return what to invoke."""
-        self.function = create_function(self, **function_props)
-        acknowledge(
-            self.function,
-            "Serverless-LambdaDLQ",
-            f"SyncApiFunction: invoked synchronously by {invoked_by}; Lambda sends only failed "
-            "asynchronous events to a dead-letter queue, a failed synchronous request goes back "
-            "to the caller, who owns the retry",
+        self._acknowledgments: dict[str, str] = {}
+        self.function = create_function(self, acknowledgments=self._acknowledgments, **function_props)
+        self._acknowledgments["Serverless-LambdaDLQ"] = (
+            f"SyncApiFunction's function is invoked synchronously by {invoked_by}; Lambda sends only "
+            "failed asynchronous events to a dead-letter queue, a failed synchronous request goes "
+            "back to the caller, who owns the retry"
         )
         self._acknowledge_snap_start_publish()
         self.alias: lambda_.Alias | None = None
@@ -1020,6 +1143,7 @@ class SyncApiFunction(Construct):
     def _build_function_url(
         self,
         function_kwargs: Mapping[str, Any],
+        plain: Mapping[str, Any],
         *,
         provisioned_concurrency: int | None,
         authorization: Authorization,
@@ -1035,8 +1159,8 @@ class SyncApiFunction(Construct):
         """The whole construct for ``api="url"``: a Lambda function URL as the front door."""
         reserved_concurrent_executions = function_kwargs["reserved_concurrent_executions"]
         runtime: lambda_.Runtime | None = function_kwargs["runtime"]
-        reserved = number(reserved_concurrent_executions)
-        timeout_s = seconds(function_kwargs["timeout"])
+        reserved = plain["reserved_concurrent_executions"]
+        timeout_s = plain["timeout"]
         raise_first(
             self,
             url_rules.check_api_only_props([name for name, value in api_only.items() if value is not None]),
@@ -1049,9 +1173,7 @@ class SyncApiFunction(Construct):
             )
             if cors is not None and not isinstance(cors, lambda_.FunctionUrlCorsOptions)
             else None,
-            api_rules.check_provisioned_concurrency(
-                number(provisioned_concurrency) if provisioned_concurrency is not None else None, reserved
-            ),
+            api_rules.check_provisioned_concurrency(plain["provisioned_concurrency"], reserved),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -1060,14 +1182,18 @@ class SyncApiFunction(Construct):
                 throttles_alarm_threshold=throttles_alarm_threshold,
             ),
             alarm_rules.check_rate_threshold(
-                number(server_error_rate_alarm_threshold),
+                plain["server_error_rate_alarm_threshold"],
                 prop="server_error_rate_alarm_threshold",
                 metric="Url5xxCount",
             ),
-            *check_counts(throttles_alarm_threshold=(number(throttles_alarm_threshold), "Throttles")),
+            *check_counts(throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles")),
         )
         self._validate_escape_hatches(url_rules.URL, function_kwargs["function_props"], None)
-        latency_s = self._url_latency_threshold_s(latency_alarm_threshold, timeout_s) if alarms else None
+        latency_ms = (
+            self._url_latency_threshold_ms(latency_alarm_threshold, plain["integration_latency_alarm_threshold"], timeout_s)
+            if alarms
+            else None
+        )
         streaming = invoke_mode is not None and invoke_mode == lambda_.InvokeMode.RESPONSE_STREAM
         warn(
             self,
@@ -1099,15 +1225,22 @@ class SyncApiFunction(Construct):
             cors=cors,
         )
         self.url = self.function_url.url
+        acknowledge_all(self, self._acknowledgments)
         self.alarms = (
-            self._create_url_alarms(alarm_topic, server_error_rate_alarm_threshold, latency_s, throttles_alarm_threshold)
+            self._create_url_alarms(alarm_topic, server_error_rate_alarm_threshold, latency_ms, throttles_alarm_threshold)
             if alarms
             else Alarms()
         )
 
-    def _url_latency_threshold_s(self, given: Duration | None, timeout_s: float | None) -> float | None:
-        """The given threshold, or 80 % of the function timeout; validated below the timeout."""
-        threshold_s = seconds(given)
+    def _url_latency_threshold_ms(
+        self, given: Duration | None, given_s: float | None, timeout_s: float | None
+    ) -> float | None:
+        """The threshold in milliseconds (UrlRequestLatency's unit): the given one (a
+        ``Duration.millis(token)`` passes through), or 80 % of the function timeout; validated
+        below the timeout."""
+        if given is not None and given_s is None:
+            return float(given.to_milliseconds())  # a token in milliseconds (the type layer checked the unit)
+        threshold_s = given_s
         derived_from = None
         if given is None:
             if timeout_s is None:
@@ -1128,10 +1261,10 @@ class SyncApiFunction(Construct):
                 derived_from=derived_from,
             ),
         )
-        return threshold_s
+        return threshold_s * 1000 if threshold_s is not None else None
 
     def _create_url_alarms(
-        self, topic: sns.ITopic | None, rate: float | None, latency_s: float | None, throttles: float | None
+        self, topic: sns.ITopic | None, rate: float | None, latency_ms: float | None, throttles: float | None
     ) -> Alarms:
         """ServerErrorRate (Url5xxCount / UrlRequestCount), RequestLatency (UrlRequestLatency,
         Maximum) and Throttles, from the function URL metrics (AWS/Lambda, FunctionName); the
@@ -1160,16 +1293,16 @@ class SyncApiFunction(Construct):
                 "function's Errors, Throttles and Duration, and its log group."
             ),
         )
-        if latency_s is not None:
+        if latency_ms is not None:
             builder.add(
                 "RequestLatency",
                 lambda_metric(self.function, "UrlRequestLatency", "Maximum"),
-                threshold=latency_s * 1000,  # UrlRequestLatency is in milliseconds
+                threshold=latency_ms,  # UrlRequestLatency is in milliseconds
                 comparison=GT,
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
                 description=(
-                    f"function URL latency above {fmt_seconds(latency_s)} in 3 of 5 minutes "
+                    f"function URL latency above {fmt_threshold_ms(latency_ms)} in 3 of 5 minutes "
                     "(AWS/Lambda UrlRequestLatency, Maximum): requests come close to the function "
                     "timeout, after which the caller gets an error. Look at the function's Duration "
                     "and X-Ray traces for the slow call."

@@ -145,13 +145,53 @@ def test_server_error_rate_threshold_is_a_fraction(value: float, ok: bool) -> No
     check("SyncApiFunction", ok, prop, f"{prop} {value:g}", "between 0 and 1", **{prop: value})
 
 
-def test_age_thresholds_skip_tokens() -> None:
+def test_age_thresholds_pass_tokens_through_in_the_metric_unit() -> None:
+    """A token threshold is not validated, and it is not dropped either: it goes into the
+    alarm unchanged, in the unit of the alarm's metric (seconds for SQS, milliseconds for
+    IteratorAge, AsyncEventAge and IntegrationLatency)."""
     stack = new_stack()
-    token = Duration.seconds(number_param(stack))
-    QueueConsumer(stack, "Q", **COMMON, oldest_message_age_alarm_threshold=token)
-    StreamProcessor(stack, "S", **COMMON, stream=kinesis.Stream(stack, "K", shard_count=1), iterator_age_alarm_threshold=token)
-    AsyncWorker(stack, "W", **COMMON, event_age_alarm_threshold=token)
-    SyncApiFunction(stack, "A", **COMMON, integration_latency_alarm_threshold=token, server_error_rate_alarm_threshold=number_param(stack, "Rate"))
+    seconds_token = number_param(stack, "Seconds")
+    millis_token = number_param(stack, "Millis")
+    q = QueueConsumer(stack, "Q", **COMMON, oldest_message_age_alarm_threshold=Duration.seconds(seconds_token))
+    s = StreamProcessor(
+        stack, "S", **COMMON, stream=kinesis.Stream(stack, "K", shard_count=1),
+        iterator_age_alarm_threshold=Duration.millis(millis_token),
+    )
+    w = AsyncWorker(stack, "W", **COMMON, event_age_alarm_threshold=Duration.millis(millis_token))
+    a = SyncApiFunction(
+        stack, "A", **COMMON, integration_latency_alarm_threshold=Duration.millis(millis_token),
+        server_error_rate_alarm_threshold=number_param(stack, "Rate"),
+    )
+    thresholds = {
+        name: stack.resolve(alarm.node.default_child.threshold)
+        for name, alarm in (
+            ("q", q.alarms["OldestMessageAge"]),
+            ("s", s.alarms["IteratorAge"]),
+            ("w", w.alarms["AsyncEventAge"]),
+            ("a", a.alarms["IntegrationLatency"]),
+        )
+    }
+    assert thresholds == {"q": {"Ref": "Seconds"}, "s": {"Ref": "Millis"}, "w": {"Ref": "Millis"}, "a": {"Ref": "Millis"}}
+
+
+@pytest.mark.parametrize(
+    "kind,prop,unit",
+    [
+        ("QueueConsumer", "oldest_message_age_alarm_threshold", "seconds"),
+        ("StreamProcessor", "iterator_age_alarm_threshold", "millis"),
+        ("AsyncWorker", "event_age_alarm_threshold", "millis"),
+        ("SyncApiFunction", "integration_latency_alarm_threshold", "millis"),
+    ],
+)
+def test_age_threshold_token_in_another_unit_says_which_unit_works(kind: str, prop: str, unit: str) -> None:
+    build, path = BUILDERS[kind]
+    stack = new_stack()
+    wrong = Duration.minutes(number_param(stack))
+    with pytest.raises(ConstructPropsError) as exc:
+        build(**{prop: wrong})
+    assert_error(exc, path, f"{prop} Duration.minutes(<token>) cannot be converted to {unit}",
+                 f"pass Duration.{unit}(<token>) instead")
+    assert exc.value.prop == prop
 
 
 # --------------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
+from constructs_lib._failure import PreboundDestination
 from constructs_lib import limits
 from constructs_lib.async_worker import DEFAULT_TIMEOUT, AsyncWorker
 from constructs_lib.errors import ConstructPropsError
@@ -129,7 +130,8 @@ def test_attributes(built: Built) -> None:
     assert built.worker.retry_attempts == limits.DEFAULT_ASYNC_RETRY_ATTEMPTS == 2
     assert built.worker.max_event_age.to_seconds() == limits.DEFAULT_ASYNC_MAX_EVENT_AGE_S == 21600
     assert isinstance(built.worker.failure_queue, sqs.Queue)
-    assert isinstance(built.worker.on_failure, destinations.SqsDestination)
+    # The failure queue, bound with exactly sqs:SendMessage (not SqsDestination's extras).
+    assert isinstance(built.worker.on_failure, PreboundDestination)
     assert isinstance(built.worker.event_invoke_config, lambda_.EventInvokeConfig)
     assert isinstance(built.worker.function, lambda_.Function)
     assert built.worker.delivery_dead_letter_queues == [built.rule_dlq, built.topic_dlq]
@@ -199,7 +201,7 @@ def test_function_may_send_to_its_failure_queue_only(built: Built) -> None:
     sqs_statements = [s for s in statements if any(str(a).startswith("sqs:") for a in _as_list(s["Action"]))]
     assert sqs_statements == [
         {
-            "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
+            "Action": "sqs:SendMessage",
             "Effect": "Allow",
             "Resource": {"Fn::GetAtt": [resource_id(built.stack, built.worker.failure_queue), "Arn"]},
         }

@@ -454,7 +454,9 @@ def test_given_queue_with_unencrypted_dlq_is_an_error() -> None:
     )
     with pytest.raises(ConstructPropsError) as exc:
         consumer(stack, queue=queue)
-    assert_error(exc, "QueueConsumer 'Test/Orders'", "dead_letter_queue Test/GivenDlq has server-side encryption turned off")
+    # Named as the prop the user set (queue), not dead_letter_queue, which is not allowed with it.
+    assert_error(exc, "QueueConsumer 'Test/Orders'", "queue Test/Given's dead-letter queue Test/GivenDlq has server-side encryption turned off")
+    assert exc.value.prop == "queue"
 
 
 def test_given_queue_is_consumed_not_recreated() -> None:
@@ -475,7 +477,8 @@ def test_given_queue_with_short_visibility_timeout_is_an_error() -> None:
     stack = new_stack()
     with pytest.raises(ConstructPropsError) as exc:
         consumer(stack, queue=_queue_with_dlq(stack, visibility=179))
-    assert_error(exc, "Test/Orders", "visibility_timeout 179 s is below 6 x timeout (30 s)")
+    assert_error(exc, "Test/Orders", "queue Test/Given's visibility timeout 179 s is below 6 x timeout (30 s)")
+    assert exc.value.prop == "queue"
 
 
 def test_given_queue_with_default_visibility_timeout_is_an_error() -> None:
@@ -484,7 +487,8 @@ def test_given_queue_with_default_visibility_timeout_is_an_error() -> None:
     queue = sqs.Queue(stack, "Given", dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5))
     with pytest.raises(ConstructPropsError) as exc:
         consumer(stack, queue=queue)
-    assert_error(exc, "visibility_timeout 30 s is below")
+    assert_error(exc, "visibility timeout 30 s is below")
+    assert exc.value.prop == "queue"
 
 
 def test_given_queue_without_dlq_is_an_error() -> None:
@@ -498,7 +502,7 @@ def test_given_queue_without_dlq_is_an_error() -> None:
 def test_given_queue_low_max_receive_count_warns() -> None:
     stack = new_stack()
     consumer(stack, queue=_queue_with_dlq(stack, receives=3))
-    Annotations.from_stack(stack).has_warning("/Test/Orders", Match.string_like_regexp("max_receive_count 3"))
+    Annotations.from_stack(stack).has_warning("/Test/Orders", Match.string_like_regexp("queue Test/Given's maxReceiveCount 3"))
 
 
 def test_given_fifo_queue_sets_fifo_rules() -> None:
@@ -612,7 +616,9 @@ def test_token_timeout_needs_explicit_visibility_timeout() -> None:
     stack = new_stack()
     with pytest.raises(ConstructPropsError) as exc:
         consumer(stack, timeout=Duration.seconds(number_param(stack, "Timeout")))
-    assert_error(exc, "visibility_timeout cannot be derived", "unresolved token")
+    # Named as the prop the user set: timeout, not visibility_timeout.
+    assert_error(exc, "timeout is an unresolved token, so the visibility timeout", "cannot be derived", "pass visibility_timeout explicitly")
+    assert exc.value.prop == "timeout"
     stack = new_stack()
     consumer(
         stack,

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aws_cdk import Stack
+from aws_cdk import App, Stack
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 
@@ -81,8 +81,9 @@ def test_failed_invoke_alarm_follows_errors_threshold() -> None:
 
 
 def test_maximum_pollers_above_cdks_kafka_cap_is_written_on_the_l1() -> None:
-    """aws-cdk-lib caps maximum_pollers at 2,000 (Kafka); SQS accepts up to 10,000."""
-    stack = new_stack()
+    """aws-cdk-lib caps maximum_pollers at 2,000 (Kafka); SQS accepts up to 10,000 (with a
+    reservation of 100,000 executions, which needs a raised account quota)."""
+    stack = Stack(App(context={"constructs-lib:account-concurrency": 200000}), "Test")
     consumer(stack, reserved_concurrent_executions=100000, provisioned_poller_config=pollers(2, 10000))
     Template.from_stack(stack).has_resource_properties(
         "AWS::Lambda::EventSourceMapping", {"ProvisionedPollerConfig": {"MinimumPollers": 2, "MaximumPollers": 10000}}
@@ -127,7 +128,7 @@ def test_reservation_against_the_pollers_maximum_concurrency(reserved: int, ok: 
     with pytest.raises(ConstructPropsError) as exc:
         consumer(reserved_concurrent_executions=reserved, provisioned_poller_config=pollers(2, 2))
     assert exc.value.prop == "provisioned_poller_config.maximum_pollers"
-    assert_error(exc, "2 x 10 invocations per poller = 20", "reserved_concurrent_executions (19)", "reserve at least 20")
+    assert_error(exc, "2 x 10 invocations per poller = 20", "reserved_concurrent_executions (19)", "Raise reserved_concurrent_executions to 20")
 
 
 def test_reservation_counts_lambdas_default_of_200_pollers() -> None:

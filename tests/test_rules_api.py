@@ -218,3 +218,18 @@ def test_open_reason(reason, ok):
     assert (v is None) is ok
     if not ok:
         assert v.prop == "authorization" and "reason" in v.message
+
+
+def test_private_api_needs_a_resource_policy():
+    assert rules.check_private_api_policy(False, False) is None
+    assert rules.check_private_api_policy(True, True) is None
+    v = rules.check_private_api_policy(True, False)
+    assert v is not None and v.prop == "endpoint_type" and v.source == limits.SRC_APIGW_RESOURCE_POLICY
+
+
+def test_timeout_at_the_integration_timeout_names_what_was_set():
+    v = rules.check_timeout_below_integration_timeout(10, 1)
+    assert v is not None and v.prop == "timeout" and v.message.startswith("timeout 10 s is not below the integration_timeout 1 s")
+    v = rules.check_timeout_below_integration_timeout(10, 1, timeout_is_default=True)
+    assert v is not None and v.prop == "integration_timeout"
+    assert v.message.startswith("integration_timeout 1 s is not above the function timeout 10 s (its default)")

@@ -147,3 +147,71 @@ def test_failure_queue_retention_short() -> None:
     assert "redrive" in v.message
     four_days = rules.short_failure_queue_retention(4 * 86400)
     assert four_days is not None and "retention 345600 s (4 days)" in four_days.message
+
+
+# --------------------------------------------------------------------------------------
+# Destinations, FIFO topics and bucket notifications (issue #14)
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("kind", "fifo", "bad"),
+    [("sqs-queue", True, True), ("sns-topic", True, True), ("sqs-queue", False, False), ("sqs-queue", None, False),
+     ("s3-bucket", True, False), ("other", None, False)],
+)
+def test_destination_not_fifo(kind, fifo, bad):
+    v = rules.check_destination_not_fifo(kind, fifo, prop="on_success")
+    assert (v is not None) is bad
+    if v is not None:
+        assert v.prop == "on_success"
+        assert v.source == (limits.SRC_LAMBDA_DESTINATION_CONFIG if kind == "sqs-queue" else limits.SRC_SNS_PUBLISH)
+
+
+def test_destination_encrypted():
+    assert rules.check_destination_encrypted("sqs-managed") is None and rules.check_destination_encrypted(None) is None
+    v = rules.check_destination_encrypted("none")
+    assert v is not None and "encryption turned off" in v.message
+
+
+def test_topic_not_fifo():
+    assert rules.check_topic_not_fifo(False) is None and rules.check_topic_not_fifo(None) is None
+    v = rules.check_topic_not_fifo(True)
+    assert v is not None and v.prop == "topic" and v.source == limits.SRC_SNS_FIFO_DELIVERY
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "overlap"),
+    [("OBJECT_CREATED:*", "OBJECT_CREATED:PUT", True), ("OBJECT_CREATED:PUT", "OBJECT_CREATED:PUT", True),
+     ("OBJECT_CREATED:PUT", "OBJECT_CREATED:POST", False), ("OBJECT_CREATED:*", "OBJECT_REMOVED:*", False)],
+)
+def test_events_overlap(a, b, overlap):
+    assert rules.events_overlap(a, b) is overlap and rules.events_overlap(b, a) is overlap
+
+
+@pytest.mark.parametrize(
+    ("existing", "prefix", "suffix", "bad"),
+    [
+        ([("E:*", "", "")], "in/", "", True),  # no filter overlaps everything
+        ([("E:*", "in/", "")], "in/x/", "", True),
+        ([("E:*", "in/", "")], "out/", "", False),
+        ([("E:*", "", ".json")], "", ".csv", False),
+        ([("E:*", "", ".json")], "in/", "a.json", True),
+        ([], "", "", False),
+    ],
+)
+def test_notification_overlap(existing, prefix, suffix, bad):
+    v = rules.check_notification_overlap(existing, "E:PUT", prefix, suffix, bucket="S/B")
+    assert (v is not None) is bad
+    if v is not None:
+        assert "S/B" in v.message and "Configuration is ambiguously defined" in v.message
+
+
+@pytest.mark.parametrize(
+    ("filters", "bad"),
+    [([], None), ([("in/", None)], None), ([("in/", ".json")], None), ([("in/", None), (None, ".json")], None),
+     ([(None, None)], "neither a prefix nor a suffix"), ([("a/", None), ("b/", None)], "2 prefixes")],
+)
+def test_notification_filters(filters, bad):
+    v = rules.check_notification_filters(filters)
+    if bad is None:
+        assert v is None
+    else:
+        assert v is not None and v.prop == "filters" and bad in v.message

@@ -150,3 +150,14 @@ def test_failure_queue_rules_name_the_queue_when_given() -> None:
     aws_managed = rules.check_failure_queue_key_usable("kms-managed", service="EventBridge", name="App/Dlq")
     assert unencrypted is not None and unencrypted.message.startswith("dead_letter_queue App/Dlq has server-side")
     assert aws_managed is not None and aws_managed.message.startswith("dead_letter_queue App/Dlq is encrypted with")
+
+
+def test_visibility_timeout_with_a_token_is_checked_against_the_smallest_possible_need():
+    from constructs_lib.rules import sqs as sqs_rules
+
+    assert sqs_rules.check_visibility_timeout(0, 30, None) is None  # not applicable by default
+    v = sqs_rules.check_visibility_timeout(0, 30, None, at_least=True)
+    assert v is not None and "max_batching_window (a token, at least 0 s) = at least 180 s" in v.message
+    v = sqs_rules.check_visibility_timeout(5, None, 0, at_least=True)
+    assert v is not None and "timeout (a token, at least 1 s)" in v.message
+    assert sqs_rules.check_visibility_timeout(180, 30, None, at_least=True) is None

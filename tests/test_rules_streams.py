@@ -112,7 +112,7 @@ def test_tumbling_window(value, ok):
         (r.LATEST, None, r.DYNAMODB, None),
         (r.AT_TIMESTAMP, 1700000000, r.KINESIS, None),
         (r.AT_TIMESTAMP, 0, r.KINESIS, None),
-        (r.AT_TIMESTAMP, None, r.KINESIS, "starting_position_timestamp"),
+        (r.AT_TIMESTAMP, None, r.KINESIS, "starting_position"),  # the prop set; the message names the missing one
         (r.AT_TIMESTAMP, -1, r.KINESIS, "starting_position_timestamp"),
         (r.AT_TIMESTAMP, 1700000000, r.DYNAMODB, "starting_position"),
         (r.TRIM_HORIZON, 1700000000, r.KINESIS, "starting_position_timestamp"),
@@ -173,8 +173,9 @@ def test_failure_queue_covers_stream_retention(retention_s, ok):
     v = r.check_failure_queue_covers_retention(retention_s)
     assert (v is None) is ok
     if v is not None:
-        assert v.prop == "on_failure"
-        assert f"the stream keeps records {retention_s} s" in v.message
+        assert v.prop == "stream"  # the prop the user set; the fix (on_failure) is in the message
+        assert f"stream keeps records {retention_s} s" in v.message
+        assert "without on_failure this construct creates an SQS failure queue" in v.message
         assert "1209600 s (14 days, the SQS maximum)" in v.message
         assert "S3OnFailureDestination(bucket)" in v.message
         assert v.source == limits.SRC_LAMBDA_STREAM_ERRORS

@@ -16,6 +16,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import limits
+from constructs_lib._failure import PreboundDestination
 from constructs_lib.errors import ConstructPropsError
 from constructs_lib.stream_processor import INFINITE, StreamProcessor
 
@@ -71,7 +72,8 @@ def built() -> dict[str, Any]:
         report_batch_item_failures=False,
         on_failure=event_sources.SnsDlq(topic),
         tumbling_window=Duration.seconds(900),
-        filters=[lambda_.FilterCriteria.filter({"data": {"kind": ["order"]}})] * 5,
+        # Five distinct patterns (CloudFormation refuses duplicates).
+        filters=[lambda_.FilterCriteria.filter({"data": {"kind": [f"order{i}"]}}) for i in range(5)],
     )
     bucket = s3.Bucket(stack, "Bucket")
     made["s3"] = StreamProcessor(
@@ -202,7 +204,8 @@ def test_default_failure_queue_encrypted_14_days_tls(built, name):
     )
     statement = policy["Properties"]["PolicyDocument"]["Statement"][0]
     assert statement["Effect"] == "Deny" and statement["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-    assert isinstance(built[name].on_failure, event_sources.SqsDlq)
+    # The queue's own destination, bound with exactly sqs:SendMessage (not SqsDlq's extras).
+    assert isinstance(built[name].on_failure, PreboundDestination)
 
 
 def test_default_function(built):
@@ -233,21 +236,54 @@ def test_kinesis_iam_read_on_stream_and_send_to_failure_queue(built):
     assert len(reads) == 1 and reads[0]["Resource"] == _arn(built, built["stream"])
     assert not any(a in reads[0]["Action"] for a in ("kinesis:PutRecord", "kinesis:PutRecords"))
     sends = [s for s in statements if "sqs:SendMessage" in s["Action"]]
-    assert sends == [{
-        "Action": ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-        "Effect": "Allow",
-        "Resource": _arn(built, kin.failure_queue),
-    }]
+    # Exactly what delivery needs: aws-cdk-lib's SqsDlq would add GetQueueAttributes/GetQueueUrl.
+    assert sends == [{"Action": "sqs:SendMessage", "Effect": "Allow", "Resource": _arn(built, kin.failure_queue)}]
 
 
 def test_dynamodb_iam_stream_read_only(built):
     statements = _policy_statements(built, built["ddb"])
-    ddb_actions = {a for s in statements for a in ([s["Action"]] if isinstance(s["Action"], str) else s["Action"])
-                   if a.startswith("dynamodb:")}
-    assert ddb_actions == {"dynamodb:ListStreams", "dynamodb:DescribeStream", "dynamodb:GetRecords",
-                           "dynamodb:GetShardIterator"}
-    stream_read = next(s for s in statements if "dynamodb:GetRecords" in s["Action"])
-    assert stream_read["Resource"] == _arn(built, built["table"], "StreamArn")
+    ddb = [s for s in statements if any(a.startswith("dynamodb:") for a in _actions(s))]
+    table_id = _logical_id(built, built["table"])
+    # Stream reads on the stream; ListStreams on this table's streams (AWS's documented scope),
+    # never on "*" and never table reads.
+    assert ddb == [
+        {
+            "Action": ["dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator"],
+            "Effect": "Allow",
+            "Resource": _arn(built, built["table"], "StreamArn"),
+        },
+        {
+            "Action": "dynamodb:ListStreams",
+            "Effect": "Allow",
+            "Resource": {"Fn::Join": ["", [{"Fn::GetAtt": [table_id, "Arn"]}, "/stream/*"]]},
+        },
+    ]
+    assert not any(s["Resource"] == "*" and not _actions(s)[0].startswith("xray:") for s in statements)
+
+
+def test_dynamodb_list_streams_acknowledgment_names_the_table():
+    stack = Stack(App(), "Ack")
+    table = _table(stack)
+    StreamProcessor(stack, "Proc", code=CODE, handler=HANDLER, table=table)
+    acks = _acknowledged(stack, "Proc")
+    table_id = stack.resolve(stack.get_logical_id(table.node.default_child))
+    reason = acks[f"AwsSolutions-IAM5[Resource::<{table_id}.Arn>/stream/*]"]
+    assert "dynamodb:ListStreams on the streams of this one table" in reason
+    assert "xray:PutTraceSegments" in acks["AwsSolutions-IAM5[Resource::*]"]
+
+
+def _actions(statement: dict[str, Any]) -> list[str]:
+    action = statement["Action"]
+    return [action] if isinstance(action, str) else list(action)
+
+
+def _acknowledged(stack: Stack, path: str) -> dict[str, str]:
+    """The acknowledgments recorded on one construct (CDK's aws:cdk:acknowledged-rules metadata)."""
+    merged: dict[str, str] = {}
+    for entry in stack.node.find_child(path).node.metadata:
+        if entry.type == "aws:cdk:acknowledged-rules":
+            merged.update({k.removeprefix("Annotation::"): v for k, v in entry.data.items()})
+    return merged
 
 
 def test_enhanced_fan_out_consumer(built):
@@ -270,7 +306,10 @@ def test_kms_failure_queue_and_grant(built):
         "MessageRetentionPeriod": 14 * 24 * 3600,
     }
     kms_statements = [s for s in _policy_statements(built, kms_p) if s["Resource"] == {"Fn::GetAtt": [key_id, "Arn"]}]
-    assert len(kms_statements) == 1 and "kms:GenerateDataKey*" in kms_statements[0]["Action"]
+    # Delivery to a KMS-encrypted queue needs exactly kms:Decrypt and kms:GenerateDataKey.
+    assert kms_statements == [
+        {"Action": ["kms:Decrypt", "kms:GenerateDataKey"], "Effect": "Allow", "Resource": {"Fn::GetAtt": [key_id, "Arn"]}}
+    ]
 
 
 # ----------------------------------------------------------------------------------------
@@ -285,7 +324,7 @@ def test_custom_props_pass_through(built):
         "BisectBatchOnFunctionError": False,
         "DestinationConfig": {"OnFailure": {"Destination": topic_ref}},
         "EventSourceArn": _arn(built, built["stream"]),
-        "FilterCriteria": {"Filters": [{"Pattern": '{"data":{"kind":["order"]}}'}] * 5},
+        "FilterCriteria": {"Filters": [{"Pattern": f'{{"data":{{"kind":["order{i}"]}}}}'} for i in range(5)]},
         "FunctionName": _ref(built, custom.function),
         "MaximumBatchingWindowInSeconds": 10,
         "MetricsConfig": {"Metrics": ["EventCount"]},
@@ -388,8 +427,8 @@ def _fails(fragments: list[str], source: str = "kinesis", **kwargs: Any) -> Cons
         ({"retry_attempts": 10001}, ["retry_attempts 10001", "-1-10000"]),
         ({"max_record_age": Duration.seconds(59)}, ["max_record_age 59 s", "60-604800 s"]),
         ({"max_record_age": Duration.seconds(604801)}, ["max_record_age 604801 s", "60-604800 s"]),
-        ({"max_record_age": 0}, ["max_record_age 0", "neither a Duration nor -1"]),
-        ({"max_record_age": -2}, ["max_record_age -2", "neither a Duration nor -1"]),
+        ({"max_record_age": 0}, ["max_record_age 0 is not a Duration (60 s to 7 days) or -1"]),
+        ({"max_record_age": -2}, ["max_record_age -2 is not a Duration (60 s to 7 days) or -1"]),
         ({"tumbling_window": Duration.seconds(901)}, ["tumbling_window 901 s", "0-900 s"]),
         ({"filters": [{"pattern": "{}"}] * 6}, ["filters has 6 patterns", "at most 5"]),
         ({"timeout": Duration.seconds(901)}, ["timeout 901 s", "1-900 s"]),
@@ -457,7 +496,7 @@ def test_dynamodb_validation(kwargs, fragments):
         ({"max_record_age": Duration.days(7), "stream_kwargs": {"retention_period": Duration.days(7)}}, "kinesis"),
         ({"max_record_age": Duration.hours(24)}, "kinesis"),
         ({"tumbling_window": Duration.seconds(0)}, "kinesis"),
-        ({"filters": [{"pattern": "{}"}] * 5}, "kinesis"),
+        ({"filters": [{"pattern": f'{{"n": [{i}]}}'} for i in range(5)]}, "kinesis"),
         ({"shards": 3, "reserved_concurrent_executions": 3}, "kinesis"),
         ({"starting_position": lambda_.StartingPosition.LATEST}, "dynamodb"),
         ({"max_record_age": Duration.hours(24)}, "dynamodb"),
@@ -533,13 +572,13 @@ def test_created_failure_queue_must_cover_stream_retention(hours, ok):
         return
     error = _fails(
         [
-            "on_failure unset creates an SQS failure queue that keeps messages at most 1209600 s",
-            f"the stream keeps records {hours * 3600} s",
+            f"stream V/Stream keeps records {hours * 3600} s",
+            "without on_failure this construct creates an SQS failure queue that keeps messages at most 1209600 s",
             "on_failure=aws_lambda_event_sources.S3OnFailureDestination(bucket)",
         ],
         **kwargs,
     )
-    assert error.prop == "on_failure"
+    assert error.prop == "stream"  # the prop the user set
 
 
 def test_long_stream_retention_with_s3_on_failure_is_accepted_with_a_warning():

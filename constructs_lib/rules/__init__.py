@@ -46,14 +46,17 @@ def check_range(
     why: str,
     source: str,
     unit: str = "",
+    subject: str | None = None,
 ) -> Violation | None:
-    """The generic inclusive range rule: ``low <= value <= high``."""
+    """The generic inclusive range rule: ``low <= value <= high``. ``subject`` names the
+    value in the message when it is not the prop itself (the visibility timeout of a given
+    ``queue``)."""
     if value is None or low <= value <= high:
         return None
     suffix = f" {unit}" if unit else ""
     return Violation(
         prop,
-        f"{prop} {num(value)}{suffix} is outside the allowed range {num(low)}-{num(high)}{suffix}; {why}",
+        f"{subject or prop} {num(value)}{suffix} is outside the allowed range {num(low)}-{num(high)}{suffix}; {why}",
         source,
     )
 

@@ -127,19 +127,31 @@ def check_timeout_below_integration_timeout(
     *,
     prop: str = "timeout",
     integration_prop: str = "integration_timeout",
+    timeout_is_default: bool = False,
 ) -> Violation | None:
-    """The function timeout must be strictly below the integration timeout."""
+    """The function timeout must be strictly below the integration timeout. When the
+    timeout is the construct's default (``timeout_is_default``), the violation names the
+    integration timeout, the value the user set."""
     if timeout_s is None or integration_timeout_s is None or timeout_s < integration_timeout_s:
         return None
+    consequence = (
+        f"API Gateway gives up after {fmt_seconds(integration_timeout_s)} and answers 504 Gateway Timeout "
+        "while the function keeps running (and billing) to its own timeout, so a slow request fails "
+        "for the caller yet may still complete its side effects, and the caller's retry runs it again"
+    )
+    if timeout_is_default:
+        return Violation(
+            integration_prop,
+            f"{integration_prop} {fmt_seconds(integration_timeout_s)} is not above the function {prop} "
+            f"{fmt_seconds(timeout_s)} (its default); {consequence}. Raise {integration_prop}, or set "
+            f"{prop} below it, leaving room for a cold start",
+            limits.SRC_APIGW_QUOTAS,
+        )
     return Violation(
         prop,
         f"{prop} {fmt_seconds(timeout_s)} is not below the {integration_prop} "
-        f"{fmt_seconds(integration_timeout_s)}; API Gateway gives up after "
-        f"{fmt_seconds(integration_timeout_s)} and answers 504 Gateway Timeout while the "
-        "function keeps running (and billing) to its own timeout, so a slow request fails "
-        "for the caller yet may still complete its side effects, and the caller's retry runs "
-        f"it again. Set {prop} below {fmt_seconds(integration_timeout_s)}, leaving room for a "
-        "cold start",
+        f"{fmt_seconds(integration_timeout_s)}; {consequence}. Set {prop} below "
+        f"{fmt_seconds(integration_timeout_s)}, leaving room for a cold start",
         limits.SRC_APIGW_QUOTAS,
     )
 
@@ -293,19 +305,35 @@ def check_no_async_settings(
     *,
     prop: str = "function_props",
     async_props: Iterable[str] = ASYNC_ONLY_FUNCTION_PROPS,
+    invoker: str = "API Gateway",
+    instead: str = "the error goes straight to the caller (who owns the retries)",
 ) -> Violation | None:
-    """No dead-letter queue, destinations or async retry settings on a synchronous function."""
+    """No dead-letter queue, destinations or async retry settings on a function that is
+    invoked synchronously (by API Gateway, or by an event source mapping's poller)."""
     forbidden = set(async_props)
     found = sorted(name for name in names if name in forbidden)
     if not found:
         return None
     return Violation(
         prop,
-        f"{prop} sets {', '.join(found)}, which configure asynchronous invocation only; API "
-        "Gateway invokes the function synchronously, so Lambda never retries it, never sends "
-        "a failed request to a dead-letter queue or destination, and the error goes straight "
-        "to the caller (who owns the retries). Remove them",
+        f"{prop} sets {', '.join(found)}, which configure asynchronous invocation only; {invoker} "
+        "invokes the function synchronously, so Lambda never retries it, never sends "
+        f"a failed request to a dead-letter queue or destination, and {instead}. Remove them",
         limits.SRC_LAMBDA_SYNC,
+    )
+
+
+def check_private_api_policy(private: bool, has_policy: bool, *, prop: str = "endpoint_type") -> Violation | None:
+    """A PRIVATE REST API cannot be deployed without a resource policy."""
+    if not private or has_policy:
+        return None
+    return Violation(
+        prop,
+        f"{prop} PRIVATE needs a resource policy: API Gateway refuses to deploy a private API "
+        "without one, so the stack would fail at the deployment. Pass "
+        "api_props={'policy': iam.PolicyDocument(...)} allowing execute-api:Invoke from your "
+        "VPC endpoint (aws:SourceVpce), or use endpoint_type REGIONAL",
+        limits.SRC_APIGW_RESOURCE_POLICY,
     )
 
 
@@ -332,6 +360,7 @@ __all__ = [
     "check_integration_timeout_quota",
     "check_no_async_settings",
     "check_open_reason",
+    "check_private_api_policy",
     "check_provisioned_concurrency",
     "check_throttling_burst_limit",
     "check_throttling_rate_limit",

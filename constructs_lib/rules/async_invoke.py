@@ -36,8 +36,8 @@ def check_max_event_age(max_event_age_s: float | None, *, prop: str = "max_event
         limits.ASYNC_MIN_EVENT_AGE_S,
         limits.ASYNC_MAX_EVENT_AGE_S,
         unit="s",
-        why="Lambda keeps an asynchronous event in its internal queue for at most 6 hours "
-        "and rejects the event invoke config otherwise",
+        why="Lambda accepts 60 s to 6 hours (it keeps an asynchronous event in its internal "
+        "queue for at most 6 hours) and rejects the event invoke config otherwise",
         source=limits.SRC_EVENT_INVOKE_CONFIG,
     )
 
@@ -103,8 +103,8 @@ def check_target_max_event_age(
         limits.EVENTBRIDGE_MIN_EVENT_AGE_S,
         limits.EVENTBRIDGE_MAX_EVENT_AGE_S,
         unit="s",
-        why="EventBridge retries delivery for at most 24 hours and rejects the target's "
-        "retry policy otherwise",
+        why="EventBridge accepts 60 s to 24 hours (it retries delivery for at most 24 hours) "
+        "and rejects the target's retry policy otherwise",
         source=limits.SRC_EVENTBRIDGE_RETRY,
     )
 
@@ -122,6 +122,126 @@ def check_failure_queue_standard(
         "queue, so these failures would be lost. Use a standard queue",
         limits.SRC_EVENTBRIDGE_DLQ if service == "EventBridge" else limits.SRC_SNS_DLQ,
     )
+
+
+#: Destination kinds as :func:`constructs_lib._failure.destination_facts` reports them.
+SQS_QUEUE = "sqs-queue"
+SNS_TOPIC = "sns-topic"
+
+
+def check_destination_not_fifo(
+    kind: str | None, fifo: bool | None, *, prop: str = "on_failure", name: str = ""
+) -> Violation | None:
+    """Lambda destinations (asynchronous invocation records and the on-failure records of
+    event source mappings) are sent without a message group id: a FIFO queue is refused as
+    a destination, and a FIFO topic refuses the Publish."""
+    if not fifo or kind not in (SQS_QUEUE, SNS_TOPIC):
+        return None
+    what = "FIFO queue" if kind == SQS_QUEUE else "FIFO topic"
+    why = (
+        "Lambda does not accept a FIFO queue as a destination"
+        if kind == SQS_QUEUE
+        else "Lambda publishes invocation records without a MessageGroupId, which a FIFO topic requires, so every delivery fails"
+    )
+    return Violation(
+        prop,
+        f"{prop}{' ' + name if name else ''} is a {what}; {why}, and the records of failed invocations "
+        "would be lost. Use a standard queue or topic",
+        limits.SRC_LAMBDA_DESTINATION_CONFIG if kind == SQS_QUEUE else limits.SRC_SNS_PUBLISH,
+    )
+
+
+def check_destination_encrypted(
+    encryption: str | None, *, prop: str = "on_failure", name: str = ""
+) -> Violation | None:
+    """A queue that receives failure records holds the failed events themselves: encrypted."""
+    if encryption != "none":
+        return None
+    return Violation(
+        prop,
+        f"{prop}{' ' + name if name else ''} has server-side encryption turned off; it receives the "
+        "records of failed invocations (often personal data). Use SQS-managed encryption "
+        "(sqs.QueueEncryption.SQS_MANAGED) or a KMS key",
+        limits.SRC_SQS_DLQ,
+    )
+
+
+def check_topic_not_fifo(fifo: bool | None, *, prop: str = "topic") -> Violation | None:
+    """A FIFO topic delivers to SQS queues only; a Lambda subscription is refused."""
+    if not fifo:
+        return None
+    return Violation(
+        prop,
+        f"{prop} is a FIFO topic; SNS FIFO topics deliver only to Amazon SQS queues, so SNS refuses "
+        "a Lambda subscription. Subscribe an SQS FIFO queue to the topic and consume it with a "
+        "QueueConsumer (fifo=True), or use a standard topic",
+        limits.SRC_SNS_FIFO_DELIVERY,
+    )
+
+
+def events_overlap(a: str, b: str) -> bool:
+    """S3 event types overlap when equal or when one is the wildcard of the other's family
+    (``s3:ObjectCreated:*`` and ``s3:ObjectCreated:Put``)."""
+    if a == b:
+        return True
+    family_a, _, last_a = a.rpartition(":")
+    family_b, _, last_b = b.rpartition(":")
+    return family_a == family_b and "*" in (last_a, last_b)
+
+
+def check_notification_overlap(
+    existing: list[tuple[str, str, str]],
+    event: str,
+    prefix: str,
+    suffix: str,
+    *,
+    prop: str = "events",
+    bucket: str = "the bucket",
+) -> Violation | None:
+    """S3 refuses two notification configurations of one bucket whose event types overlap
+    and whose prefixes and suffixes both overlap (one starts / ends the other; empty
+    overlaps everything). ``existing`` holds ``(event, prefix, suffix)`` already added."""
+    for other_event, other_prefix, other_suffix in existing:
+        if (
+            events_overlap(event, other_event)
+            and (prefix.startswith(other_prefix) or other_prefix.startswith(prefix))
+            and (suffix.endswith(other_suffix) or other_suffix.endswith(suffix))
+        ):
+            return Violation(
+                prop,
+                f"{prop} {event} (prefix {prefix!r}, suffix {suffix!r}) overlaps {other_event} (prefix "
+                f"{other_prefix!r}, suffix {other_suffix!r}) already configured on {bucket}; S3 refuses "
+                "overlapping notification configurations (\"Configuration is ambiguously defined\"), so "
+                "the deploy would fail. Use one event type, or filters that do not overlap",
+                limits.SRC_S3_NOTIFICATION_FILTERING,
+            )
+    return None
+
+
+def check_notification_filters(
+    filters: list[tuple[str | None, str | None]], *, prop: str = "filters"
+) -> Violation | None:
+    """Key filters of one bucket notification: each names a prefix and/or a suffix, and
+    there is at most one prefix and one suffix in all (S3's filter holds one rule of each)."""
+    prefixes = [p for p, _ in filters if p]
+    suffixes = [s for _, s in filters if s]
+    empty = [i for i, (p, s) in enumerate(filters) if not p and not s]
+    if empty:
+        return Violation(
+            prop,
+            f"{prop}[{empty[0]}] has neither a prefix nor a suffix; an s3.NotificationKeyFilter "
+            "must name at least one (leave the filter out to match every key)",
+            limits.SRC_S3_NOTIFICATION_FILTERING,
+        )
+    if len(prefixes) > 1 or len(suffixes) > 1:
+        what = "prefixes" if len(prefixes) > 1 else "suffixes"
+        return Violation(
+            prop,
+            f"{prop} has {len(prefixes) if what == 'prefixes' else len(suffixes)} {what}; an S3 "
+            "notification filter holds at most one prefix rule and one suffix rule",
+            limits.SRC_S3_NOTIFICATION_FILTERING,
+        )
+    return None
 
 
 def unverified_on_failure(destination: str, *, prop: str = "on_failure") -> Violation:
@@ -156,11 +276,17 @@ def short_failure_queue_retention(
 
 
 __all__ = [
+    "check_destination_encrypted",
+    "check_destination_not_fifo",
     "check_failure_queue_standard",
     "check_max_event_age",
+    "check_notification_filters",
+    "check_notification_overlap",
     "check_retry_attempts",
     "check_target_max_event_age",
     "check_target_retry_attempts",
+    "check_topic_not_fifo",
+    "events_overlap",
     "min_event_age_for_retries_s",
     "retries_outlived",
     "short_failure_queue_retention",

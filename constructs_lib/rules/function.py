@@ -14,7 +14,7 @@ def check_timeout(timeout_s: float | None, *, prop: str = "timeout") -> Violatio
         limits.LAMBDA_MIN_TIMEOUT_S,
         limits.LAMBDA_MAX_TIMEOUT_S,
         unit="s",
-        why="Lambda rejects a function timeout above 15 minutes",
+        why="Lambda accepts a function timeout of 1 s to 15 minutes (900 s), in whole seconds",
         source=limits.SRC_LAMBDA_QUOTAS,
     )
 

@@ -25,18 +25,33 @@ def check_visibility_timeout(
     prop: str = "visibility_timeout",
     timeout_prop: str = "timeout",
     window_prop: str = "max_batching_window",
+    subject: str | None = None,
+    at_least: bool = False,
 ) -> Violation | None:
-    """Visibility timeout >= 6 x function timeout + batching window."""
-    if visibility_timeout_s is None or timeout_s is None or max_batching_window_s is None:
+    """Visibility timeout >= 6 x function timeout + batching window. ``subject`` names the
+    value when the user did not set it as ``prop`` (the visibility timeout of a given queue).
+
+    An unknown timeout or window (``None``, an unresolved token) makes the rule not
+    applicable; with ``at_least`` it is checked against their smallest possible values
+    instead (a timeout of 1 s, a window of 0 s), which no deployed value can be below."""
+    if visibility_timeout_s is None:
         return None
-    needed = min_visibility_timeout_s(timeout_s, max_batching_window_s)
+    if (timeout_s is None or max_batching_window_s is None) and not at_least:
+        return None
+    timeout_text = fmt_seconds(timeout_s) if timeout_s is not None else f"a token, at least {limits.LAMBDA_MIN_TIMEOUT_S} s"
+    window_text = fmt_seconds(max_batching_window_s) if max_batching_window_s is not None else "a token, at least 0 s"
+    needed = min_visibility_timeout_s(
+        timeout_s if timeout_s is not None else limits.LAMBDA_MIN_TIMEOUT_S,
+        max_batching_window_s if max_batching_window_s is not None else 0,
+    )
     if visibility_timeout_s >= needed:
         return None
     return Violation(
         prop,
-        f"{prop} {fmt_seconds(visibility_timeout_s)} is below "
-        f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({fmt_seconds(timeout_s)}) "
-        f"+ {window_prop} ({fmt_seconds(max_batching_window_s)}) = {fmt_seconds(needed)}; "
+        f"{subject or prop} {fmt_seconds(visibility_timeout_s)} is below "
+        f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({timeout_text}) "
+        f"+ {window_prop} ({window_text}) = {'at least ' if timeout_s is None or max_batching_window_s is None else ''}"
+        f"{fmt_seconds(needed)}; "
         "a message becomes visible again while its batch may still be running or waiting "
         "for a throttled retry, so it is processed twice and counts towards the "
         "maxReceiveCount that sends it to the dead-letter queue",
@@ -70,6 +85,7 @@ def check_visibility_timeout_max(
     *,
     prop: str = "visibility_timeout",
     derived_from: str = "",
+    subject: str | None = None,
 ) -> Violation | None:
     """SQS accepts a visibility timeout of at most 12 hours."""
     if visibility_timeout_s is None or visibility_timeout_s <= limits.SQS_MAX_VISIBILITY_TIMEOUT_S:
@@ -77,7 +93,7 @@ def check_visibility_timeout_max(
     origin = f" ({derived_from})" if derived_from else ""
     return Violation(
         prop,
-        f"{prop} {fmt_seconds(visibility_timeout_s)}{origin} exceeds SQS's maximum of "
+        f"{subject or prop} {fmt_seconds(visibility_timeout_s)}{origin} exceeds SQS's maximum of "
         f"{fmt_seconds(limits.SQS_MAX_VISIBILITY_TIMEOUT_S)} (12 h); SQS rejects the queue. "
         "Lower the function timeout or the batching window",
         limits.SRC_SQS_VISIBILITY,
@@ -85,7 +101,7 @@ def check_visibility_timeout_max(
 
 
 def check_max_receive_count(
-    max_receive_count: float | None, *, prop: str = "max_receive_count"
+    max_receive_count: float | None, *, prop: str = "max_receive_count", subject: str | None = None
 ) -> Violation | None:
     """maxReceiveCount within SQS's 1-1,000."""
     return check_range(
@@ -95,18 +111,19 @@ def check_max_receive_count(
         limits.SQS_MAX_MAX_RECEIVE_COUNT,
         why="SQS rejects the redrive policy",
         source=limits.SRC_SQS_DLQ,
+        subject=subject,
     )
 
 
 def low_max_receive_count(
-    max_receive_count: float | None, *, prop: str = "max_receive_count"
+    max_receive_count: float | None, *, prop: str = "max_receive_count", subject: str | None = None
 ) -> Violation | None:
     """A warning, not an error: maxReceiveCount below AWS's recommended 5."""
     if max_receive_count is None or max_receive_count >= limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT:
         return None
     return Violation(
         prop,
-        f"{prop} {num(max_receive_count)} is below the recommended "
+        f"{subject or prop} {num(max_receive_count)} is below the recommended "
         f"{limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT}; when the function is throttled, "
         "Lambda's poller still receives messages, so good messages can reach the "
         "dead-letter queue without ever being processed",
@@ -238,6 +255,7 @@ def check_dlq_retention(
     source_retention_s: float | None,
     *,
     prop: str = "dead_letter_queue",
+    subject: str | None = None,
 ) -> Violation | None:
     """A DLQ must keep messages at least as long as its source queue.
 
@@ -251,7 +269,7 @@ def check_dlq_retention(
         return None
     return Violation(
         prop,
-        f"{prop} retention {fmt_seconds(dlq_retention_s)} is shorter than the source queue's "
+        f"{subject or prop} retention {fmt_seconds(dlq_retention_s)} is shorter than the source queue's "
         f"{fmt_seconds(source_retention_s)}; messages keep their original enqueue timestamp "
         "in the dead-letter queue, so they can expire there before anyone redrives them",
         limits.SRC_SQS_DLQ,
@@ -259,7 +277,7 @@ def check_dlq_retention(
 
 
 def check_fifo_match(
-    source_fifo: bool | None, dlq_fifo: bool | None, *, prop: str = "dead_letter_queue"
+    source_fifo: bool | None, dlq_fifo: bool | None, *, prop: str = "dead_letter_queue", subject: str | None = None
 ) -> Violation | None:
     """The DLQ of a FIFO queue must be FIFO, and of a standard queue standard."""
     if source_fifo is None or dlq_fifo is None or source_fifo == dlq_fifo:
@@ -267,11 +285,30 @@ def check_fifo_match(
     kinds = {True: "FIFO", False: "standard"}
     return Violation(
         prop,
-        f"{prop} is a {kinds[dlq_fifo]} queue but the source queue is {kinds[source_fifo]}; "
+        f"{subject or prop} is a {kinds[dlq_fifo]} queue but the source queue is {kinds[source_fifo]}; "
         "SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a standard "
         "queue to be standard",
         limits.SRC_SQS_FIFO_DLQ,
     )
+
+
+def check_filters_unique(patterns: list[str] | None, *, prop: str = "filters") -> Violation | None:
+    """The filter patterns of one event source mapping must be unique: CloudFormation's
+    schema for FilterCriteria.Filters requires unique items and refuses the template."""
+    if not patterns:
+        return None
+    seen: set[str] = set()
+    for i, pattern in enumerate(patterns):
+        if pattern in seen:
+            return Violation(
+                prop,
+                f"{prop}[{i}] repeats an earlier pattern ({pattern}); CloudFormation requires the "
+                "filters of an event source mapping to be unique and refuses the template. "
+                "Remove the duplicate (a record matching any filter is processed)",
+                limits.SRC_ESM_FILTER_CRITERIA,
+            )
+        seen.add(pattern)
+    return None
 
 
 def check_filter_count(count: int | None, *, prop: str = "filters") -> Violation | None:

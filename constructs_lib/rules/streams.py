@@ -218,7 +218,7 @@ def check_starting_position(
         )
     if position == AT_TIMESTAMP and not given:
         return Violation(
-            timestamp_prop,
+            prop,
             f"{prop} {AT_TIMESTAMP} requires {timestamp_prop} (Unix time in seconds); "
             "Lambda rejects the event source mapping without it",
             limits.SRC_ESM_API,
@@ -306,19 +306,21 @@ def check_failure_queue_covers_retention(
     retention_s: float | None,
     *,
     queue_retention_s: float = limits.FAILURE_QUEUE_RETENTION_S,
-    prop: str = "on_failure",
+    prop: str = "stream",
+    name: str = "",
 ) -> Violation | None:
     """The created failure queue (14 days, the SQS maximum) must keep the metadata of a
-    discarded batch at least as long as the stream keeps the records it points to."""
+    discarded batch at least as long as the stream keeps the records it points to. Reported
+    on the stream (``prop``), the prop the user set; the fix is ``on_failure``."""
     if retention_s is None or retention_s <= queue_retention_s:
         return None
     return Violation(
         prop,
-        f"{prop} unset creates an SQS failure queue that keeps messages at most "
-        f"{fmt_seconds(queue_retention_s)} (14 days, the SQS maximum), but the stream keeps "
-        f"records {fmt_seconds(retention_s)}; the pointer to a discarded batch (shard and "
-        "sequence numbers) would expire while its records are still in the stream, so the "
-        "failure path would keep less than its source. Pass "
+        f"{prop}{' ' + name if name else ''} keeps records {fmt_seconds(retention_s)}, but without on_failure "
+        f"this construct creates an SQS failure queue that keeps messages at most "
+        f"{fmt_seconds(queue_retention_s)} (14 days, the SQS maximum); the pointer to a discarded batch "
+        "(shard and sequence numbers) would expire while its records are still in the stream, so "
+        "the failure path would keep less than its source. Pass "
         "on_failure=aws_lambda_event_sources.S3OnFailureDestination(bucket) (S3 keeps the "
         "invocation record, records included, as long as the bucket does), or lower the "
         "stream's retention to 14 days",
