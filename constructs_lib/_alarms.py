@@ -96,6 +96,14 @@ def fmt_threshold_ms(value: float) -> str:
     return f"{num(round(value / 1000, 3))} s"
 
 
+def fmt_rate_percent(value: float) -> str:
+    """A rate threshold (a fraction) as a percentage for a description: ``'5 %'``, or
+    ``'the given share'`` for an unresolved token."""
+    if is_token_number(value):
+        return "the given share"
+    return f"{num(value * 100)} %"
+
+
 def _count(threshold: float) -> str:
     return "the given number of" if is_token_number(threshold) else num(threshold)
 

@@ -43,6 +43,7 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     api_metric,
     check_counts,
+    fmt_rate_percent,
     fmt_threshold_ms,
     lambda_metric,
     server_error_rate,
@@ -67,7 +68,7 @@ from constructs_lib._validation import (
     sync_api_specs,
     warn,
 )
-from constructs_lib.rules import Violation, fmt_seconds, num
+from constructs_lib.rules import Violation, fmt_seconds
 from constructs_lib.rules import alarms as alarm_rules
 from constructs_lib.rules import api as api_rules
 from constructs_lib.rules import function_url as url_rules
@@ -572,19 +573,12 @@ class SyncApiFunction(Construct):
             api_rules.check_throttling_rate_limit(rate),
             api_rules.check_throttling_burst_limit(burst),
             api_rules.check_provisioned_concurrency(plain["provisioned_concurrency"], reserved),
-            alarm_settings_given(
-                alarms,
-                alarm_topic=alarm_topic,
+            *self._alarm_prop_violations(
+                plain, alarms, alarm_topic, metric="5XXError" if api == api_rules.REST else "5xx",
                 server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
                 integration_latency_alarm_threshold=integration_latency_alarm_threshold,
                 throttles_alarm_threshold=throttles_alarm_threshold,
             ),
-            alarm_rules.check_rate_threshold(
-                plain["server_error_rate_alarm_threshold"],
-                prop="server_error_rate_alarm_threshold",
-                metric="5XXError" if api == api_rules.REST else "5xx",
-            ),
-            *check_counts(throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles")),
         )
         self._api_kind = api
         self._integration_s = integration_s
@@ -706,7 +700,7 @@ class SyncApiFunction(Construct):
             evaluation_periods=3,
             datapoints_to_alarm=3,
             description=(
-                f"more than {num(rate * 100)} % of requests got a 5XX answer for 3 minutes in a row "
+                f"more than {fmt_rate_percent(rate)} of requests got a 5XX answer for 3 minutes in a row "
                 f"(AWS/ApiGateway {errors_name} / Count): callers see failures and own the retry. "
                 "The access log's integrationStatus / integrationError tell a function error (502), "
                 "a timeout (504) and a throttle apart; check the function's Errors and Throttles."
@@ -738,6 +732,26 @@ class SyncApiFunction(Construct):
     # ----------------------------------------------------------------------------------
     # Validation
     # ----------------------------------------------------------------------------------
+    @staticmethod
+    def _alarm_prop_violations(
+        plain: Mapping[str, Any],
+        alarms: bool,
+        alarm_topic: sns.ITopic | None,
+        *,
+        metric: str,
+        **thresholds: Any,
+    ) -> list[Violation | None]:
+        """The alarm props' rules, the same for every front door: none set with
+        ``alarms=False``, the 5XX rate strictly between 0 and 1 (``metric`` names it), and
+        at least 1 throttle."""
+        return [
+            alarm_settings_given(alarms, alarm_topic=alarm_topic, **thresholds),
+            alarm_rules.check_rate_threshold(
+                plain["server_error_rate_alarm_threshold"], prop="server_error_rate_alarm_threshold", metric=metric
+            ),
+            *check_counts(throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles")),
+        ]
+
     @staticmethod
     def _required(prop: str, value: Any) -> Violation | None:
         if value is not None:
@@ -1174,19 +1188,12 @@ class SyncApiFunction(Construct):
             if cors is not None and not isinstance(cors, lambda_.FunctionUrlCorsOptions)
             else None,
             api_rules.check_provisioned_concurrency(plain["provisioned_concurrency"], reserved),
-            alarm_settings_given(
-                alarms,
-                alarm_topic=alarm_topic,
+            *self._alarm_prop_violations(
+                plain, alarms, alarm_topic, metric="Url5xxCount",
                 server_error_rate_alarm_threshold=server_error_rate_alarm_threshold,
                 integration_latency_alarm_threshold=latency_alarm_threshold,
                 throttles_alarm_threshold=throttles_alarm_threshold,
             ),
-            alarm_rules.check_rate_threshold(
-                plain["server_error_rate_alarm_threshold"],
-                prop="server_error_rate_alarm_threshold",
-                metric="Url5xxCount",
-            ),
-            *check_counts(throttles_alarm_threshold=(plain["throttles_alarm_threshold"], "Throttles")),
         )
         self._validate_escape_hatches(url_rules.URL, function_kwargs["function_props"], None)
         latency_ms = (
@@ -1287,7 +1294,7 @@ class SyncApiFunction(Construct):
             evaluation_periods=3,
             datapoints_to_alarm=3,
             description=(
-                f"more than {num(rate * 100)} % of function URL requests got a 5XX answer for 3 "
+                f"more than {fmt_rate_percent(rate)} of function URL requests got a 5XX answer for 3 "
                 "minutes in a row (AWS/Lambda Url5xxCount / UrlRequestCount): function errors, "
                 "timeouts or throttles; callers see failures and own the retry. Check the "
                 "function's Errors, Throttles and Duration, and its log group."

@@ -174,6 +174,18 @@ def test_age_thresholds_pass_tokens_through_in_the_metric_unit() -> None:
     assert thresholds == {"q": {"Ref": "Seconds"}, "s": {"Ref": "Millis"}, "w": {"Ref": "Millis"}, "a": {"Ref": "Millis"}}
 
 
+@pytest.mark.parametrize("api", ["rest", "url"])
+def test_token_rate_threshold_goes_into_the_alarm_and_reads_well(api: str) -> None:
+    """A token 5XX rate is the alarm's threshold as is, and the description says "the given
+    share" instead of printing the token's marker number as a percentage."""
+    stack = new_stack()
+    a = SyncApiFunction(stack, "A", **COMMON, api=api, server_error_rate_alarm_threshold=number_param(stack, "Rate"))
+    cfn = a.alarms["ServerErrorRate"].node.default_child
+    assert stack.resolve(cfn.threshold) == {"Ref": "Rate"}
+    description = stack.resolve(cfn.alarm_description)
+    assert "more than the given share of" in description and "e+" not in description and "-18" not in description
+
+
 @pytest.mark.parametrize(
     "kind,prop,unit",
     [
