@@ -144,6 +144,9 @@ class AsyncWorker(Construct):
         downstream API. Default none. Throttled async events are legal - Lambda keeps
         them in its queue and retries for up to 6 hours - but ``max_event_age`` bounds how
         long they wait before going to the on-failure destination. 0 is an error.
+        Above the account's concurrency quota minus the 100 executions Lambda keeps unreserved
+        (900 by default) is an error too; state a raised quota in the context
+        ``constructs-lib:account-concurrency``.
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.

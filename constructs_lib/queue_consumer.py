@@ -119,6 +119,9 @@ class QueueConsumer(Construct):
     :param environment: environment variables. Default none.
     :param reserved_concurrent_executions: cap on concurrent executions, e.g. to protect
         a database. Default none (no reservation). 0 is an error: nothing would ever run.
+        Above the account's concurrency quota minus the 100 executions Lambda keeps unreserved
+        (900 by default) is an error too; state a raised quota in the context
+        ``constructs-lib:account-concurrency``.
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.

@@ -133,6 +133,9 @@ class StreamProcessor(Construct):
     :param reserved_concurrent_executions: cap on concurrent executions. Default none.
         0 is an error; for a Kinesis stream with a known shard count, a value below
         shards x ``parallelization_factor`` is an error (shards would be throttled).
+        Above the account's concurrency quota minus the 100 executions Lambda keeps unreserved
+        (900 by default) is an error too; state a raised quota in the context
+        ``constructs-lib:account-concurrency``.
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.

@@ -287,6 +287,9 @@ class SyncApiFunction(Construct):
         0 is an error. A warning when the stage admits more: ``throttling_rate_limit`` x
         ``timeout`` or ``throttling_burst_limit`` above it (Lambda, not the stage, would
         throttle the surplus, and callers get integration errors instead of a clean 429).
+        Above the account's concurrency quota minus the 100 executions Lambda keeps unreserved
+        (900 by default) is an error too; state a raised quota in the context
+        ``constructs-lib:account-concurrency``.
     :param layers: Lambda layers. Default none.
     :param description: the function's description. Default none.
     :param log_retention: retention of the function's own log group. Default 30 days.
