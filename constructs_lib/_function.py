@@ -20,7 +20,7 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._failure import acknowledge, lambda_principal
-from constructs_lib._validation import check_props, function_specs, raise_first, warn
+from constructs_lib._validation import raise_first, warn
 from constructs_lib.errors import ConstructPropsError
 from constructs_lib.rules import Violation
 from constructs_lib.rules import function as function_rules
@@ -82,34 +82,42 @@ def _reservation_fits(construct: Construct, reserved: float) -> Violation | None
     """One reservation alone must leave the 100 unreserved executions Lambda keeps
     (the checks' lambda-unreserved-pool rule adds up every function of the app)."""
     quota = construct.node.try_get_context(ACCOUNT_CONCURRENCY_CONTEXT)
-    account = float(quota) if isinstance(quota, (int, float)) and not isinstance(quota, bool) else None
+    account = account_concurrency_quota(quota)
+    if account is None and quota is not None:
+        return Violation(
+            "reserved_concurrent_executions",
+            f"the context value {ACCOUNT_CONCURRENCY_CONTEXT} {quota!r} is not a concurrency quota; "
+            "give the account's Lambda concurrency quota per Region as a whole number of 1 or more "
+            f"(cdk.json: \"{ACCOUNT_CONCURRENCY_CONTEXT}\": 5000, or -c {ACCOUNT_CONCURRENCY_CONTEXT}=5000)",
+            limits.SRC_LAMBDA_QUOTAS,
+        )
     violation = function_rules.check_unreserved_pool(
-        reserved, account if account is not None else limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY
+        reserved, account if account is not None else limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, single=True
     )
     if violation is None:
         return None
     return Violation(
         violation.prop,
         f"{violation.message}. If your account's quota was raised, say so in the context "
-        f"(cdk.json: \"{ACCOUNT_CONCURRENCY_CONTEXT}\": <quota>)",
+        f"(cdk.json: \"{ACCOUNT_CONCURRENCY_CONTEXT}\": <quota>, or -c {ACCOUNT_CONCURRENCY_CONTEXT}=<quota>)",
         violation.source,
     )
 
 
-def validate_function_props(
-    construct: Construct,
-    *,
-    timeout: Duration | None,
-    memory_size: int | None,
-    reserved_concurrent_executions: int | None,
-) -> None:
-    """Checks that hold for every function (types, units, ranges); raises ``ConstructPropsError``."""
-    plain = check_props(
-        construct,
-        function_specs(),
-        {"timeout": timeout, "memory_size": memory_size, "reserved_concurrent_executions": reserved_concurrent_executions},
-    )
-    raise_first(construct, *function_rule_violations(plain, construct))
+def account_concurrency_quota(value: Any) -> float | None:
+    """The context value of :data:`ACCOUNT_CONCURRENCY_CONTEXT` as a number: cdk.json gives
+    a number, ``cdk synth -c key=5000`` a string. ``None`` when unset or not a whole
+    number of 1 or more."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, (int, float)) or not float(value).is_integer() or value < 1:
+        return None
+    return float(value)
 
 
 def validate_recursive_loop(

@@ -535,6 +535,21 @@ def function_specs() -> dict[str, Spec]:
     }
 
 
+@functools.cache
+def plain_function_specs() -> dict[str, Spec]:
+    """``PlainFunction``: the shared function props, with ``timeout`` required (there is no
+    invocation model to derive it from)."""
+    from aws_cdk import aws_lambda as lambda_
+
+    return {
+        **function_specs(),
+        "timeout": DurationSpec(
+            unit=SECONDS, what="Lambda (the function timeout)", nullable=False, source=limits.SRC_LAMBDA_QUOTAS
+        ),
+        "function_props": Keywords(target=lambda_.Function, owned=OWN_FUNCTION_PROPS, construct="PlainFunction"),
+    }
+
+
 def _alarm_specs(*, count: tuple[str, ...], ages: Mapping[str, tuple[str, str, str]]) -> dict[str, Spec]:
     """``alarms``, ``alarm_topic``, count thresholds and age thresholds (``prop -> (unit,
     metric, source)``: a token threshold passes through in the metric's own unit)."""

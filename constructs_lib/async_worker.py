@@ -383,8 +383,10 @@ class AsyncWorker(Construct):
         self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
         if verify:
             retention = facts.get("retention_s")
-            verified = facts.get("encryption") is not None and retention is not None and retention >= limits.FAILURE_QUEUE_RETENTION_S
-            if not verified:
+            if facts.get("encryption") is not None and retention is not None:
+                # A queue made in this app, inspected: only a short retention is left to say.
+                warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(retention, prop=prop))
+            else:
                 warn(self, "failure-destination-unverified", async_rules.unverified_on_failure(type(destination).__name__))
         return arn
 
@@ -865,7 +867,9 @@ def _tighten_notifications_handler(stack: Stack) -> None:
     if isinstance(role, iam.Role):
         cfn_role = role.node.default_child
         if isinstance(cfn_role, iam.CfnRole):
-            cfn_role.add_property_deletion_override("ManagedPolicyArns")
+            # Set on the L1 itself (not a deletion override), so that what reads the L1 -
+            # cdk-nag's AwsSolutions-IAM4 among them - sees the policy gone as well.
+            cfn_role.managed_policy_arns = None
         log_group.grant_write(role)
 
 

@@ -18,13 +18,15 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
 
+from constructs_lib import limits
 from constructs_lib._function import (
     DEFAULT_ARCHITECTURE,
     DEFAULT_RUNTIME,
     create_function,
-    validate_function_props,
+    function_rule_violations,
     validate_recursive_loop,
 )
+from constructs_lib._validation import check_props, plain_function_specs, raise_first
 
 
 class PlainFunction(Construct):
@@ -103,12 +105,8 @@ class PlainFunction(Construct):
         function_props: Mapping[str, Any] | None = None,
     ) -> None:
         super().__init__(scope, id)
-        validate_function_props(
-            self,
-            timeout=timeout,
-            memory_size=memory_size,
-            reserved_concurrent_executions=reserved_concurrent_executions,
-        )
+        plain = check_props(self, plain_function_specs(), locals(), source=limits.SRC_LAMBDA_QUOTAS)
+        raise_first(self, *function_rule_violations(plain, self))
         validate_recursive_loop(self, recursive_loop, recursive_loop_reason, function_props)
         self.function: lambda_.Function = create_function(
             self,

@@ -567,13 +567,14 @@ class StreamProcessor(Construct):
         self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
         # A queue made in this app is inspected above (and here for its retention); anything
         # else (a topic: who subscribes? a bucket: which lifecycle?) gets the reminder.
-        verified = (
-            facts.get("encryption") is not None
-            and retention_s is not None
-            and facts.get("retention_s") is not None
-            and facts["retention_s"] >= retention_s
-        )
-        if not verified:
+        if facts.get("encryption") is not None and facts.get("retention_s") is not None:
+            # A queue made in this app, inspected: only a retention shorter than the stream's is left to say.
+            warn(
+                self,
+                "failure-queue-retention-short",
+                stream_rules.short_on_failure_retention(facts["retention_s"], retention_s, source_kind=kind),
+            )
+        else:
             warn(
                 self,
                 "failure-destination-unverified",

@@ -586,6 +586,21 @@ def test_given_on_failure_warns_that_it_is_unverified(built: Built) -> None:
     built.custom_annotations.has_no_warning("/Custom/ShortLived", Match.string_like_regexp("failure-destination-unverified"))
 
 
+def test_an_app_queue_kept_short_warns_about_its_retention_not_that_it_cannot_be_inspected() -> None:
+    """A queue made in this app is inspected: the warning says what is wrong with it."""
+    stack = Stack(App(), "Stack")
+    short = sqs.Queue(stack, "Short", retention_period=Duration.days(2))
+    worker_of(stack, on_failure=destinations.SqsDestination(short))
+    annotations = Annotations.from_stack(stack)
+    annotations.has_no_warning("*", Match.string_like_regexp("cannot inspect"))
+    annotations.has_warning(
+        "*",
+        Match.string_like_regexp(
+            r"on_failure retention 172800 s \(2 days\) is below 1209600 s.*\[ack: constructs-lib:failure-queue-retention-short\]"
+        ),
+    )
+
+
 def test_given_on_success_alone_does_not_warn() -> None:
     stack = Stack(App(), "Stack")
     worker_of(stack, on_success=destinations.EventBridgeDestination(events.EventBus(stack, "Bus")))

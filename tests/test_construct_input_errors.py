@@ -166,7 +166,7 @@ CASES: list[tuple[str, Build, str, list[str]]] = [
      "on_failure", ["on_failure is a FIFO topic", "MessageGroupId"]),
     # Errors that name what the user set, with the right reason.
     ("reserved_concurrent_executions=1500", queue(reserved_concurrent_executions=1500), "reserved_concurrent_executions",
-     ["reserved_concurrent_executions sums to 1500", ACCOUNT_CONCURRENCY_CONTEXT]),
+     ["reserved_concurrent_executions 1500, leaving -500", ACCOUNT_CONCURRENCY_CONTEXT]),
     ("timeout=0", queue(timeout=Duration.seconds(0)), "timeout",
      ["timeout 0 s is outside the allowed range 1-900 s", "Lambda accepts a function timeout of 1 s to 15 minutes"]),
 ]
@@ -185,10 +185,20 @@ def test_bad_input_is_a_construct_props_error_naming_the_prop(case, build, prop,
     assert "(https://" in message
 
 
-def test_a_raised_account_quota_allows_a_large_reservation_and_max_concurrency_follows_up_to_1000():
-    stack = _stack({ACCOUNT_CONCURRENCY_CONTEXT: 5000})
+@pytest.mark.parametrize("quota", [5000, 5000.0, "5000", " 5000 "])
+def test_a_raised_account_quota_allows_a_large_reservation_and_max_concurrency_follows_up_to_1000(quota):
+    """cdk.json gives the quota as a number; `cdk synth -c constructs-lib:account-concurrency=5000` as a string."""
+    stack = _stack({ACCOUNT_CONCURRENCY_CONTEXT: quota})
     made = QueueConsumer(stack, "C", **COMMON, reserved_concurrent_executions=1500)
     assert made.max_concurrency == 1000  # the most a mapping allows: derived, so never an error
+
+
+@pytest.mark.parametrize("quota", ["lots", "0", -5, 2.5, True])
+def test_a_context_quota_that_is_not_a_quota_is_an_error_naming_the_key(quota):
+    stack = _stack({ACCOUNT_CONCURRENCY_CONTEXT: quota})
+    with pytest.raises(ConstructPropsError) as exc:
+        QueueConsumer(stack, "C", **COMMON, reserved_concurrent_executions=10)
+    assert f"the context value {ACCOUNT_CONCURRENCY_CONTEXT} {quota!r} is not a concurrency quota" in str(exc.value)
 
 
 # --------------------------------------------------------------------------------------
@@ -293,6 +303,22 @@ def test_bucket_notifications_handler_logs_to_a_retained_group_with_a_narrow_rol
                      "Resource": {"Fn::GetAtt": [log_group_ref["Ref"], "Arn"]}}]
     assert all(s["Resource"] != "*" for s in statements)
     assert sum(1 for r in resources.values() if r["Type"] == "AWS::Logs::LogGroup") == 2  # the worker's and the handler's
+
+
+def test_bucket_notifications_handler_passes_cdk_nag_without_acknowledgments():
+    """The handler's managed policy is gone from the L1, where cdk-nag reads it: an app with a
+    bucket notification synthesizes under AwsSolutionsChecks with no IAM4 finding on it."""
+    from aws_cdk import Validations
+    from cdk_nag import AwsSolutionsChecks
+
+    app = App()
+    stack = Stack(app, "S")
+    made = AsyncWorker(stack, "C", **COMMON)
+    made.add_bucket_notification(
+        s3.Bucket(stack, "B", enforce_ssl=True, server_access_logs_prefix="logs/"), [s3.EventType.OBJECT_CREATED]
+    )
+    Validations.of(app).add_plugins(AwsSolutionsChecks(app))
+    app.synth()  # raises on any unacknowledged cdk-nag error
 
 
 def test_overlapping_bucket_notifications_are_refused():

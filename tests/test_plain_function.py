@@ -75,12 +75,21 @@ def test_attributes(built: tuple[PlainFunction, Template]) -> None:
         ({"recursive_loop": lambda_.RecursiveLoop.ALLOW}, ("recursive_loop", "recursive_loop_reason")),
         ({"recursive_loop_reason": "bounded"}, ("recursive_loop_reason",)),
         ({"function_props": {"recursive_loop": lambda_.RecursiveLoop.ALLOW}}, ("function_props", "recursive_loop")),
+        # The same type and unit layer as the four constructs (no raw TypeError / jsii error).
+        ({"code": "x"}, ("code 'x' is of type str", "lambda_.Code")),
+        ({"handler": 5}, ("handler 5 is of type int",)),
+        ({"environment": {"A": 1}}, ("environment",)),
+        ({"layers": "abc"}, ("layers",)),
+        ({"timeout": 30}, ("timeout 30 is of type int", "Duration.seconds(30)")),
+        ({"timeout": Duration.millis(1500)}, ("timeout", "not a whole number of seconds")),
+        ({"memory_size": 200.5}, ("memory_size 200.5 is not a whole number",)),
+        ({"function_props": {"timeout": Duration.seconds(3)}}, ("function_props sets timeout", "PlainFunction sets itself")),
     ],
 )
 def test_bad_props_are_errors(props: dict, fragments: tuple[str, ...]) -> None:
     stack = Stack(App(), "Bad")
     with pytest.raises(ConstructPropsError) as exc:
-        PlainFunction(stack, "Fn", code=INLINE, handler="index.handler", **{"timeout": Duration.seconds(10), **props})
+        PlainFunction(stack, "Fn", **{"code": INLINE, "handler": "index.handler", "timeout": Duration.seconds(10), **props})
     assert_error(exc, "PlainFunction 'Bad/Fn'", *fragments)
 
 

@@ -13,6 +13,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_lambda_event_sources as event_sources
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
 from aws_cdk.assertions import Annotations, Match, Template
 
 from constructs_lib import limits
@@ -594,6 +595,25 @@ def test_long_stream_retention_with_s3_on_failure_is_accepted_with_a_warning():
         Match.string_like_regexp(
             r"on_failure S3OnFailureDestination is your own destination.*at least 2592000 s, the stream's "
             r"retention.*constructs-lib:failure-destination-unverified"
+        ),
+    )
+
+
+def test_an_app_queue_kept_shorter_than_the_stream_warns_about_its_retention():
+    """A queue made in this app is inspected: the warning names its retention, not 'cannot inspect'."""
+    stack = Stack(App(), "R")
+    stream = _stream(stack, retention_period=Duration.days(3))
+    StreamProcessor(
+        stack, "Proc", code=CODE, handler=HANDLER, stream=stream,
+        on_failure=event_sources.SqsDlq(sqs.Queue(stack, "Short", retention_period=Duration.days(2))),
+    )
+    annotations = Annotations.from_stack(stack)
+    annotations.has_no_warning("*", Match.string_like_regexp("cannot inspect"))
+    annotations.has_warning(
+        "/R/Proc",
+        Match.string_like_regexp(
+            r"on_failure queue keeps messages 172800 s, less than the stream keeps records \(259200 s\)"
+            r".*\[ack: constructs-lib:failure-queue-retention-short\]"
         ),
     )
 

@@ -62,14 +62,17 @@ def check_unreserved_pool(
     account_limit: float = limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
     *,
     prop: str = "reserved_concurrent_executions",
+    single: bool = False,
 ) -> Violation | None:
-    """The sum of reserved concurrency must leave at least 100 executions unreserved."""
+    """The sum of reserved concurrency must leave at least 100 executions unreserved
+    (``single``: ``total_reserved`` is one function's reservation, not a sum)."""
     unreserved = account_limit - total_reserved
     if unreserved >= limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY:
         return None
+    what = f"{prop} {num(total_reserved)}" if single else f"{prop} sums to {num(total_reserved)}"
     return Violation(
         prop,
-        f"{prop} sums to {num(total_reserved)}, leaving {num(unreserved)} of the account's "
+        f"{what}, leaving {num(unreserved)} of the account's "
         f"{num(account_limit)} executions unreserved; Lambda keeps at least "
         f"{limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY} unreserved and refuses the deploy",
         limits.SRC_LAMBDA_RESERVED,

@@ -328,6 +328,31 @@ def check_failure_queue_covers_retention(
     )
 
 
+def short_on_failure_retention(
+    queue_retention_s: float | None,
+    stream_retention_s: float | None,
+    *,
+    source_kind: str = KINESIS,
+    prop: str = "on_failure",
+) -> Violation | None:
+    """A warning: an on-failure queue made in this app keeps its messages less time than the
+    stream keeps records (24 h for DynamoDB Streams when the retention is not known)."""
+    needed = stream_retention_s
+    if needed is None and source_kind == DYNAMODB:
+        needed = float(limits.DYNAMODB_STREAM_RETENTION_S)
+    if queue_retention_s is None or needed is None or queue_retention_s >= needed:
+        return None
+    return Violation(
+        prop,
+        f"{prop} queue keeps messages {fmt_seconds(queue_retention_s)}, less than the stream keeps "
+        f"records ({fmt_seconds(needed)}); the record of a discarded batch - shard and sequence "
+        "numbers, the only way back to the records - can expire while the records are still in "
+        "the stream to be reprocessed. Keep it at least as long (14 days, the SQS maximum, is "
+        "what this construct's own failure queue keeps)",
+        limits.SRC_LAMBDA_STREAM_ERRORS,
+    )
+
+
 def unverified_on_failure(
     destination: str, retention_s: float | None, *, source_kind: str = KINESIS, prop: str = "on_failure"
 ) -> Violation:
