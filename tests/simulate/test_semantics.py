@@ -344,3 +344,67 @@ def test_sns_delivery_needs_the_permission_and_keeps_failures_in_its_redrive_dlq
     config, entry = entry_of({"Resources": resources}, model="async")
     result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(1)))
     assert getattr(result, fate) == 2 and (cause is None or result.causes == {cause: 2})
+
+
+# --------------------------------------------------------------------------------------
+# Review regressions: shapes real templates take
+# --------------------------------------------------------------------------------------
+def _websocket_template(timeout: float) -> dict[str, Any]:
+    template = http_api_template(timeout=timeout)
+    template["Resources"]["Api"]["Properties"]["ProtocolType"] = "WEBSOCKET"
+    template["Resources"]["Route"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+        "ApiId": {"Ref": "Api"}, "RouteKey": "sendmessage",
+        "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "Integration"}]]}}}
+    return template
+
+
+def test_a_websocket_route_is_simulated_with_its_29_s_integration_timeout() -> None:
+    """A WebSocket API crashed simulate (KeyError 'websocket'); its integration timeout is 29 s
+    (limits.SRC_APIGW_WEBSOCKET_QUOTAS), read as the apigw-integration-timeout rule reads it."""
+    _, entry = entry_of(_websocket_template(timeout=3))
+    assert [(r.api, r.timeout_s) for r in entry.config] == [("websocket", 29.0)]  # type: ignore[union-attr]
+    report = simulate([model(_websocket_template(timeout=3))], "poison", events=20)
+    assert [(f.model, f.events, f.succeeded + f.returned_errors) for f in report.functions] == [("apigateway", 20, 20)]
+
+
+def test_an_openapi_integration_timeout_is_read_from_the_body() -> None:
+    """SAM's Api events live in the RestApi's OpenAPI Body; its timeoutInMillis is the caller's
+    patience, as the check reads it (not the 29 s default)."""
+    template = {"Resources": {
+        "Fn": fn(3),
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {"paths": {"/x": {"get": {
+            "x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "httpMethod": "POST", "timeoutInMillis": 5000,
+                "uri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"},
+            }}}}}}},
+    }}
+    _, entry = entry_of(template)
+    assert [(r.api, r.timeout_s) for r in entry.config] == [("rest", 5.0)]  # type: ignore[union-attr]
+
+
+def test_an_sqs_mapping_lambda_refuses_is_a_note_not_millions_of_duplicates() -> None:
+    """Visibility timeout below the function timeout: Lambda refuses to create the mapping
+    (limits.SRC_LAMBDA_SQS), so nothing is polled. Simulating it anyway looped every message
+    until its retention ended (2.3 million 'duplicates' and 90 s for 200 events)."""
+    report = simulate([model(sqs_template(vis=30, timeout=60))], "slow")
+    assert report.functions == []
+    assert any("Lambda refuses this mapping" in n and "sqs-visibility-below-function-timeout" in n for n in report.notes)
+    _, entry = entry_of(sqs_template(vis=60, timeout=60))  # equal is accepted
+    assert entry.model == "sqs"
+
+
+def test_each_undecided_branch_is_simulated_and_named() -> None:
+    from constructs_lib.checks.loader import models_from_template
+    from constructs_lib.simulate.report import write_text
+
+    template = sqs_template()
+    template["Parameters"] = {"Flag": {"Type": "String"}}
+    template["Conditions"] = {"On": {"Fn::Equals": [{"Ref": "Flag"}, "yes"]}}
+    template["Resources"]["Mapping"]["Properties"]["BatchSize"] = {"Fn::If": ["On", 1, 10]}
+    report = simulate(models_from_template(template, "T"), "poison", events=20)
+    assert sorted(f.to_dict()["branch"] for f in report.functions) == ["On=false", "On=true"]
+    import io
+
+    text = io.StringIO()
+    write_text(report, text)
+    assert "T/Fn [sqs] (when On=true)" in text.getvalue() and "T/Fn [sqs] (when On=false)" in text.getvalue()
