@@ -346,8 +346,9 @@ def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapp
 
 
 def _load_file(path: Path, name: str, out: Loaded, *, region: str, assets: Mapping[str, str] | None = None,
-               seen: set[Path] | None = None, acknowledged: Mapping[str, Mapping[str, str]] | None = None) -> None:
-    data, source = read_source(path)
+               seen: set[Path] | None = None, acknowledged: Mapping[str, Mapping[str, str]] | None = None,
+               read: tuple[Any, SourceFile] | None = None) -> None:
+    data, source = read if read is not None else read_source(path)
     if not is_template(data):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
     out.templates.append(name)
@@ -478,7 +479,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
     """Every template below ``directory``: cloud assemblies as assemblies, other files when
-    they parse as templates; files that are no templates are skipped (and counted)."""
+    they parse as templates; files that are no templates are skipped (and counted). A
+    template another one below ``directory`` names as its nested stack is read through
+    that parent only (once, under the parent's name)."""
+    found: list[tuple[Path, tuple[Any, SourceFile]]] = []
     for current, dirs, files in os.walk(directory):
         here = Path(current)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
@@ -493,7 +497,7 @@ def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
             if name.endswith(".nested.template.json"):
                 continue  # read through its parent stack
             try:
-                data, _ = read_source(path)
+                data, source = read_source(path)
             except TemplateError:
                 if _looks_like_template(path):
                     raise
@@ -502,7 +506,11 @@ def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
             if not is_template(data):
                 out.skipped.append(path)
                 continue
-            _load_file(path, _relative(path, root), out, region=region)
+            found.append((path, (data, source)))
+    nested = {child.resolve() for path, (data, _) in found for _, child in _nested_templates(data, path.parent, {})}
+    for path, read in found:
+        if path.resolve() not in nested:
+            _load_file(path, _relative(path, root), out, region=region, read=read)
 
 
 def _looks_like_template(path: Path) -> bool:

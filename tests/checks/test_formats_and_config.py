@@ -270,3 +270,16 @@ def test_local_template_url_of_a_packaged_nested_stack(tmp_path: Path) -> None:
                                                                       "Properties": {"TemplateURL": "child.json"}}}})
     code, out, _ = run("check", str(parent), "--format", "json")
     assert code == 1 and json.loads(out)["templates"] == ["parent.json", "parent.json/Child"]
+
+
+def test_a_directory_scan_reads_a_nested_stack_once_through_its_parent(tmp_path: Path) -> None:
+    """The child of a packaged nested stack sits next to its parent: a scan of the directory
+    read it twice (on its own and through the parent), doubling every finding in it."""
+    _write(tmp_path / "child.json", t.template(**{**t.sqs_consumer(), "Queue": t.queue(visibility=20)}))
+    _write(tmp_path / "parent.json", {"Resources": {"Child": {"Type": "AWS::CloudFormation::Stack",
+                                                             "Properties": {"TemplateURL": "child.json"}}}})
+    code, out, _ = run("check", str(tmp_path), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["templates"] == ["parent.json", "parent.json/Child"]
+    keys = [(f["rule_id"], f["resource"]) for f in report["findings"]]
+    assert keys and len(keys) == len(set(keys)) and {f["template"] for f in report["findings"]} == {"parent.json/Child"}
