@@ -284,6 +284,64 @@ def load_template_file(path: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # Models: SAM translation, conditions, nested stacks
 # --------------------------------------------------------------------------------------
+#: How deep a template is walked for ``AWS::Include`` snippets (templates nest a few
+#: dozen levels; the loader already refused anything Python cannot read).
+MAX_INCLUDE_DEPTH = 64
+
+
+def _include_location(value: Any) -> str | None:
+    """The local file of an ``{"Fn::Transform": {"Name": "AWS::Include", ...}}``, or None."""
+    if not isinstance(value, Mapping) or len(value) != 1 or not isinstance(value.get("Fn::Transform"), Mapping):
+        return None
+    transform = value["Fn::Transform"]
+    location = transform.get("Parameters", {}).get("Location") if isinstance(transform.get("Parameters"), Mapping) else None
+    if transform.get("Name") != "AWS::Include" or not isinstance(location, str):
+        return None
+    return None if location.startswith(("s3://", "https://", "http://")) or not location else location
+
+
+def inline_includes(template: Mapping[str, Any], directory: Path) -> Mapping[str, Any]:
+    """``template`` with every ``AWS::Include`` of a local file replaced by the file's
+    content, as ``sam package`` / ``aws cloudformation package`` upload it and CloudFormation
+    then inserts it before any other transform (so SAM sees an included OpenAPI
+    ``DefinitionBody``). A snippet that cannot be read stays as it is; snippets are not
+    searched for further includes. Source:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
+    """
+    cache: dict[str, Any] = {}
+
+    def content(location: str) -> Any:
+        if location not in cache:
+            try:
+                cache[location], _ = read_source(directory / location)
+            except TemplateError:
+                cache[location] = None
+        return cache[location]
+
+    def walk(value: Any, depth: int) -> Any:
+        if depth > MAX_INCLUDE_DEPTH:
+            return value
+        location = _include_location(value)
+        if location is not None:
+            snippet = content(location)
+            return value if snippet is None else snippet
+        if isinstance(value, Mapping):
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                location = _include_location({key: item}) if key == "Fn::Transform" and len(value) > 1 else None
+                snippet = content(location) if location is not None else None
+                if isinstance(snippet, Mapping):
+                    out.update(snippet)  # a section-level include merges its keys
+                else:
+                    out[key] = walk(item, depth + 1)
+            return out
+        if isinstance(value, list):
+            return [walk(item, depth + 1) for item in value]
+        return value
+
+    return walk(template, 0)
+
+
 def models_from_template(
     template: Mapping[str, Any],
     name: str,
@@ -298,6 +356,8 @@ def models_from_template(
     authors: Mapping[str, str] = {}
     api_events: Mapping[str, Any] = {}
     problems: list[tuple[str, str]] = []
+    if source is not None and "AWS::Include" in source.text:
+        template = inline_includes(template, source.path.parent)
     if sam.is_sam(template):
         try:
             translation = sam.translate(template, region=region)
