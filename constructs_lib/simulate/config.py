@@ -189,7 +189,7 @@ def _destination(config: Any, key: str = "OnFailure") -> Any:
 # Per invocation model
 # --------------------------------------------------------------------------------------
 def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
-    queue = model.ref(mapping.get("EventSourceArn"))
+    queue = model.source_of(mapping)
     what = f"queue {queue.logical_id}" if queue is not None else "queue"
     vis = 30.0 if queue is None else _num(queue, "VisibilityTimeout", 30.0, what)
     retention = float(limits.SQS_DEFAULT_RETENTION_S) if queue is None else _num(
@@ -227,7 +227,7 @@ def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
 
 
 def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> StreamMapping:
-    src = model.ref(mapping.get("EventSourceArn"))
+    src = model.source_of(mapping)
     stream = src
     if src is not None and src.type == KINESIS_CONSUMER:
         stream = model.ref(src.get("StreamARN"))
