@@ -163,6 +163,14 @@ def test_output_file(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------
 # Config file
 # --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["check", "explain"])
+def test_an_output_that_cannot_be_written_exits_2_in_one_line(tmp_path: Path, command: str) -> None:
+    """--output naming a directory or a missing directory ended in a traceback."""
+    for target in (tmp_path, tmp_path / "missing" / "report.out"):
+        code, out, err = run(command, str(BAD_YAML), "--output", str(target))
+        assert code == 2 and out == "" and err.count("\n") == 1 and "cannot write the report" in err, err
+
 def _project(tmp_path: Path, table: str) -> Path:
     (tmp_path / "pyproject.toml").write_text(f"[project]\nname = 'app'\n\n[tool.constructs-lib]\n{table}\n")
     (tmp_path / "sub").mkdir()
