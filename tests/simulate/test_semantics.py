@@ -408,3 +408,16 @@ def test_each_undecided_branch_is_simulated_and_named() -> None:
     text = io.StringIO()
     write_text(report, text)
     assert "T/Fn [sqs] (when On=true)" in text.getvalue() and "T/Fn [sqs] (when On=false)" in text.getvalue()
+
+
+@pytest.mark.parametrize("fifo", [False, True])
+def test_a_poison_message_without_redrive_policy_ends_at_retention_without_millions_of_receives(fifo: bool) -> None:
+    """14 days' retention, 6 s visibility, no DLQ: each poison message was received every 6 s
+    until its retention ended (about 200,000 receives each, 3 s of simulation per message,
+    over 30 s for the default 200 events). Its fate is the same: lost when its retention ends."""
+    template = sqs_template(vis=6, timeout=1, max_receive=None, retention=1209600, batch=1, fifo=fifo)
+    (result,) = simulate([model(template)], "poison").functions
+    assert (result.events, result.succeeded, result.lost, result.pending) == (200, 190, 10, 0)
+    assert result.causes == {"sqs-retention": 10}
+    assert result.stats["invocations"] < 1000
+    assert result.simulated_s >= 1209600
