@@ -37,7 +37,16 @@ from constructs_lib import limits
 from constructs_lib.simulate.config import SqsMapping
 from constructs_lib.simulate.invokers import Record
 from constructs_lib.simulate.patterns import matches
-from constructs_lib.simulate.runtime import DEAD_LETTERED, FILTERED, LOST, FunctionRuntime, Tracker, failed_items, notify
+from constructs_lib.simulate.runtime import (
+    DEAD_LETTERED,
+    FILTERED,
+    LOST,
+    FunctionRuntime,
+    Tracker,
+    always_fails,
+    failed_items,
+    notify,
+)
 from constructs_lib.simulate.source import EventSpec
 
 #: A throttled batch is retried, backing off ("Lambda gradually backs off",
@@ -251,8 +260,7 @@ class QueueSim:
         then instead of being received every visibility timeout, up to 14 days of them
         (millions of receives for one message). Its fate and everyone else's are unchanged;
         a FIFO group it blocks stays blocked."""
-        always_fails = getattr(self.runtime.invoker, "always_fails", None)
-        return bool(always_fails(event)) if callable(always_fails) else False
+        return always_fails(self.runtime.invoker, event)
 
     def _filter(self, batch: list[Message]) -> list[Message]:
         if not self.cfg.filters:

@@ -421,3 +421,17 @@ def test_a_poison_message_without_redrive_policy_ends_at_retention_without_milli
     assert result.causes == {"sqs-retention": 10}
     assert result.stats["invocations"] < 1000
     assert result.simulated_s >= 1209600
+
+
+@pytest.mark.parametrize("hours", [24, 8760])
+def test_infinite_stream_retries_of_a_poison_batch_wait_for_its_expiry_not_a_year_of_polls(hours: int) -> None:
+    """MaximumRetryAttempts -1 on a stream retaining records for a year: the failing batch was
+    retried once a second until its records expired (over 2 minutes of simulation; 2 s at
+    24 h). Same fates, now at once: the poison blocks its shard until the stream trims it."""
+    template = stream_template(kind="kinesis", retries=-1, destination=False, bisect=False, partial=False, shards=4)
+    template["Resources"]["Source"]["Properties"]["RetentionPeriodHours"] = hours
+    (result,) = simulate([model(template)], "poison").functions
+    assert result.dead_lettered == 0 and result.pending == 0 and result.lost >= 10
+    assert result.succeeded + result.lost == 200 and set(result.causes) == {"stream-retention"}
+    assert result.max_iterator_age_s >= hours * 3600 - 5
+    assert result.stats["invocations"] < 2000
