@@ -203,6 +203,29 @@ def test_bad_config_exits_2(tmp_path: Path, table: str, message: str) -> None:
     assert (code, out) == (2, "") and message in err
 
 
+def test_python_3_10_without_a_toml_reader_says_so_instead_of_ignoring_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Python 3.10 (no tomllib) without tomli, a [tool.constructs-lib] table was skipped
+    silently: rules the user disabled ran, and the CLI named no config. Other projects'
+    pyproject.toml files stay ignored."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_toml(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name in ("tomllib", "tomli"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_toml)
+    cwd = _project(tmp_path, 'disable = ["sqs-dlq-retention"]')
+    code, out, err = run("check", str(GOOD_JSON), cwd=cwd)
+    assert (code, out) == (2, "") and "needs Python 3.11+ or `pip install tomli`" in err
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    assert run("check", str(GOOD_JSON), cwd=cwd)[0] == 0
+
+
 def test_explicit_config_and_invalid_toml(tmp_path: Path) -> None:
     bad = tmp_path / "c.toml"
     bad.write_text("[tool.constructs-lib\n")
