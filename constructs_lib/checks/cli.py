@@ -137,7 +137,11 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         or (args.show_suppressed and f.status == "suppressed")
     ]
     rules = [r for r in ALL_RULES if r.id not in config.disable]
-    target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    try:
+        target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+    except OSError as exc:
+        print(f"error: {args.output}: cannot write the report: {exc.strerror or exc}", file=err)
+        return EXIT_USAGE
     try:
         if args.format == "json":
             extra = {

@@ -42,6 +42,16 @@ class Config:
     region: str | None = None
 
 
+_NO_TOML_READER = "reading it needs Python 3.11+ or `pip install tomli`"
+
+
+def _text(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
 def _toml(path: Path) -> dict[str, Any]:
     try:
         import tomllib
@@ -49,7 +59,7 @@ def _toml(path: Path) -> dict[str, Any]:
         try:
             import tomli as tomllib  # type: ignore[no-redef]
         except ModuleNotFoundError as exc:
-            raise ConfigError(f"{path}: reading it needs Python 3.11+ or `pip install tomli`") from exc
+            raise ConfigError(f"{path}: {_NO_TOML_READER}") from exc
     try:
         with path.open("rb") as handle:
             return tomllib.load(handle)
@@ -67,7 +77,9 @@ def find_config(start: Path | None = None) -> Path | None:
         if candidate.is_file():
             try:
                 data = _toml(candidate)
-            except ConfigError:
+            except ConfigError as exc:
+                if _NO_TOML_READER in str(exc) and f"[tool.{TABLE}" in _text(candidate):
+                    raise  # our table is there but cannot be read (Python 3.10 without tomli): say so
                 continue
             if isinstance(data.get("tool"), dict) and TABLE in data["tool"]:
                 return candidate

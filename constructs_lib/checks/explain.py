@@ -968,7 +968,11 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     else:
         report = explain(models, duration_s=args.duration, command=command)
     if args.output:
-        Path(args.output).write_text(report, encoding="utf-8")
+        try:
+            Path(args.output).write_text(report, encoding="utf-8")
+        except OSError as exc:
+            print(f"error: {args.output}: cannot write the report: {exc.strerror or exc}", file=err)
+            return 2
         print(f"wrote {args.output} ({len(models)} template(s))", file=err)
     else:
         out.write(report)

@@ -284,6 +284,64 @@ def load_template_file(path: Path) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------
 # Models: SAM translation, conditions, nested stacks
 # --------------------------------------------------------------------------------------
+#: How deep a template is walked for ``AWS::Include`` snippets (templates nest a few
+#: dozen levels; the loader already refused anything Python cannot read).
+MAX_INCLUDE_DEPTH = 64
+
+
+def _include_location(value: Any) -> str | None:
+    """The local file of an ``{"Fn::Transform": {"Name": "AWS::Include", ...}}``, or None."""
+    if not isinstance(value, Mapping) or len(value) != 1 or not isinstance(value.get("Fn::Transform"), Mapping):
+        return None
+    transform = value["Fn::Transform"]
+    location = transform.get("Parameters", {}).get("Location") if isinstance(transform.get("Parameters"), Mapping) else None
+    if transform.get("Name") != "AWS::Include" or not isinstance(location, str):
+        return None
+    return None if location.startswith(("s3://", "https://", "http://")) or not location else location
+
+
+def inline_includes(template: Mapping[str, Any], directory: Path) -> Mapping[str, Any]:
+    """``template`` with every ``AWS::Include`` of a local file replaced by the file's
+    content, as ``sam package`` / ``aws cloudformation package`` upload it and CloudFormation
+    then inserts it before any other transform (so SAM sees an included OpenAPI
+    ``DefinitionBody``). A snippet that cannot be read stays as it is; snippets are not
+    searched for further includes. Source:
+    https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
+    """
+    cache: dict[str, Any] = {}
+
+    def content(location: str) -> Any:
+        if location not in cache:
+            try:
+                cache[location], _ = read_source(directory / location)
+            except TemplateError:
+                cache[location] = None
+        return cache[location]
+
+    def walk(value: Any, depth: int) -> Any:
+        if depth > MAX_INCLUDE_DEPTH:
+            return value
+        location = _include_location(value)
+        if location is not None:
+            snippet = content(location)
+            return value if snippet is None else snippet
+        if isinstance(value, Mapping):
+            out: dict[Any, Any] = {}
+            for key, item in value.items():
+                location = _include_location({key: item}) if key == "Fn::Transform" and len(value) > 1 else None
+                snippet = content(location) if location is not None else None
+                if isinstance(snippet, Mapping):
+                    out.update(snippet)  # a section-level include merges its keys
+                else:
+                    out[key] = walk(item, depth + 1)
+            return out
+        if isinstance(value, list):
+            return [walk(item, depth + 1) for item in value]
+        return value
+
+    return walk(template, 0)
+
+
 def models_from_template(
     template: Mapping[str, Any],
     name: str,
@@ -298,6 +356,8 @@ def models_from_template(
     authors: Mapping[str, str] = {}
     api_events: Mapping[str, Any] = {}
     problems: list[tuple[str, str]] = []
+    if source is not None and "AWS::Include" in source.text:
+        template = inline_includes(template, source.path.parent)
     if sam.is_sam(template):
         try:
             translation = sam.translate(template, region=region)
@@ -346,8 +406,9 @@ def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapp
 
 
 def _load_file(path: Path, name: str, out: Loaded, *, region: str, assets: Mapping[str, str] | None = None,
-               seen: set[Path] | None = None, acknowledged: Mapping[str, Mapping[str, str]] | None = None) -> None:
-    data, source = read_source(path)
+               seen: set[Path] | None = None, acknowledged: Mapping[str, Mapping[str, str]] | None = None,
+               read: tuple[Any, SourceFile] | None = None) -> None:
+    data, source = read if read is not None else read_source(path)
     if not is_template(data):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
     out.templates.append(name)
@@ -478,7 +539,10 @@ def _relative(path: Path, root: Path) -> str:
 
 def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
     """Every template below ``directory``: cloud assemblies as assemblies, other files when
-    they parse as templates; files that are no templates are skipped (and counted)."""
+    they parse as templates; files that are no templates are skipped (and counted). A
+    template another one below ``directory`` names as its nested stack is read through
+    that parent only (once, under the parent's name)."""
+    found: list[tuple[Path, tuple[Any, SourceFile]]] = []
     for current, dirs, files in os.walk(directory):
         here = Path(current)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
@@ -493,7 +557,7 @@ def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
             if name.endswith(".nested.template.json"):
                 continue  # read through its parent stack
             try:
-                data, _ = read_source(path)
+                data, source = read_source(path)
             except TemplateError:
                 if _looks_like_template(path):
                     raise
@@ -502,7 +566,11 @@ def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
             if not is_template(data):
                 out.skipped.append(path)
                 continue
-            _load_file(path, _relative(path, root), out, region=region)
+            found.append((path, (data, source)))
+    nested = {child.resolve() for path, (data, _) in found for _, child in _nested_templates(data, path.parent, {})}
+    for path, read in found:
+        if path.resolve() not in nested:
+            _load_file(path, _relative(path, root), out, region=region, read=read)
 
 
 def _looks_like_template(path: Path) -> bool:

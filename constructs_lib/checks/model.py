@@ -353,7 +353,15 @@ class TemplateModel:
     def function_ref(self, value: Any) -> Resource | None:
         """The function a trigger names: a reference to it (or its alias / version), or an
         ARN built from one with ``Fn::Join`` / ``Fn::Sub`` (``${Fn.Arn}:live``)."""
+        if isinstance(value, str):
+            return self._functions_by_name.get(_function_name(value))
         return self.function_of(value) or (self.function_in(value) if isinstance(value, Mapping) else None)
+
+    @cached_property
+    def _functions_by_name(self) -> dict[str, Resource]:
+        """Functions whose ``FunctionName`` is a literal: a trigger may name them by it
+        (``my-fn``, ``arn:aws:lambda:...:function:my-fn[:alias]``)."""
+        return {name: fn for fn in self.functions() if isinstance(name := fn.get("FunctionName"), str)}
 
     def functions(self) -> list[Resource]:
         return self.of_type(FUNCTION)
@@ -423,11 +431,23 @@ class TemplateModel:
                         found.setdefault(fn_id, {})[callee.logical_id] = outcome
         return found
 
+    def source_of(self, mapping: Resource) -> Resource | None:
+        """The queue, stream or table an event source mapping reads, when it is in this
+        template: a ``Ref`` / ``Fn::GetAtt``, or an ARN built with ``Fn::Sub`` / ``Fn::Join``
+        from exactly one such resource (``arn:...:sqs:${AWS::Region}:...:${Queue.QueueName}``)."""
+        arn = mapping.get("EventSourceArn")
+        src = self.ref(arn)
+        if src is not None or not isinstance(arn, Mapping):
+            return src
+        found = [self.resources[lid] for lid in sorted(self.refs_in(arn))
+                 if self.resources[lid].type in (QUEUE, KINESIS, KINESIS_CONSUMER, DYNAMODB, DYNAMODB_GLOBAL)]
+        return found[0] if len(found) == 1 else None
+
     def stream_kind(self, mapping: Resource) -> str | None:
         """``"sqs"``, ``"kinesis"``, ``"dynamodb"``, ``"other"`` (Kafka, MQ...), or
         ``None`` when the source lies outside the template and the ARN does not say."""
         arn = mapping.get("EventSourceArn")
-        src = self.ref(arn)
+        src = self.source_of(mapping)
         if src is not None:
             if src.type == QUEUE:
                 return "sqs"
@@ -453,7 +473,7 @@ class TemplateModel:
         """The row of the invokers table for a mapping whose stream kind is ``"other"``."""
         if mapping.get("DocumentDBEventSourceConfig") is not None:
             return "documentdb"
-        src = self.ref(mapping.get("EventSourceArn"))
+        src = self.source_of(mapping)
         text = _flat_text(mapping.get("EventSourceArn"))
         if src is not None:
             text += " " + src.type.lower()
@@ -487,7 +507,7 @@ class TemplateModel:
             if fn is None:
                 continue
             kind = self.stream_kind(mapping)
-            src = self.ref(mapping.get("EventSourceArn"))
+            src = self.source_of(mapping)
             detail = {"invoker": self.polled_source(mapping)} if kind == "other" else {}
             yield Trigger(
                 kind if kind in ("sqs", "kinesis", "dynamodb") else "stream" if kind is None else kind,
@@ -716,6 +736,13 @@ class TemplateModel:
                                 continue
                             kind = "durable-invoke" if self.is_durable(self.resources[caller]) else "lambda"
                             yield Trigger(kind, callee.logical_id, holder.logical_id, caller)
+
+
+def _function_name(text: str) -> str:
+    """The function name in a name, a partial ARN or an ARN, without its qualifier."""
+    if ":function:" in text:
+        return text.split(":function:", 1)[1].split(":", 1)[0]
+    return text.split(":", 1)[0]
 
 
 def ref_id(value: Any) -> str | None:

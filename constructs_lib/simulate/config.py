@@ -26,18 +26,13 @@ from constructs_lib.checks.model import (
     Trigger,
     boolean,
     number,
+    ref_id,
 )
 from constructs_lib.checks.rules.sqs import is_fifo, redrive_policy
 
 #: Lambda's default SQS batch size (10) and stream batch size (100). Source: limits.SRC_ESM_API.
 DEFAULT_SQS_BATCH_SIZE = 10
 DEFAULT_STREAM_BATCH_SIZE = limits.DEFAULT_STREAM_BATCH_SIZE
-#: Integration timeout when ``TimeoutInMillis`` is absent: 29 s (REST), 30 s (HTTP API).
-#: Source: limits.SRC_APIGW_QUOTAS, limits.SRC_APIGW_HTTP_QUOTAS.
-DEFAULT_INTEGRATION_TIMEOUT_S = {
-    "rest": float(limits.APIGW_REST_DEFAULT_MAX_INTEGRATION_TIMEOUT_S),
-    "http": float(limits.APIGW_HTTP_MAX_INTEGRATION_TIMEOUT_S),
-}
 SCHEDULE = "AWS::Scheduler::Schedule"
 HTTP_STAGE = "AWS::ApiGatewayV2::Stage"
 REST_STAGE = "AWS::ApiGateway::Stage"
@@ -120,7 +115,7 @@ class SyncRoute:
     another function that invokes this one and waits (its own timeout is the caller's)."""
 
     via: str
-    api: str  # "rest" | "http" | "lambda"
+    api: str  # "rest" | "http" | "websocket" | "lambda"
     timeout_s: float
     rate_limit: float | None
     burst_limit: float | None
@@ -143,6 +138,8 @@ class FunctionConfig:
     reserved: int | None
     entries: tuple[Entry, ...]
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Which outcome of undecidable conditions the template was read under (``None``: all decided).
+    branch: str | None = None
 
 
 # --------------------------------------------------------------------------------------
@@ -192,7 +189,7 @@ def _destination(config: Any, key: str = "OnFailure") -> Any:
 # Per invocation model
 # --------------------------------------------------------------------------------------
 def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
-    queue = model.ref(mapping.get("EventSourceArn"))
+    queue = model.source_of(mapping)
     what = f"queue {queue.logical_id}" if queue is not None else "queue"
     vis = 30.0 if queue is None else _num(queue, "VisibilityTimeout", 30.0, what)
     retention = float(limits.SQS_DEFAULT_RETENTION_S) if queue is None else _num(
@@ -230,7 +227,7 @@ def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
 
 
 def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> StreamMapping:
-    src = model.ref(mapping.get("EventSourceArn"))
+    src = model.source_of(mapping)
     stream = src
     if src is not None and src.type == KINESIS_CONSUMER:
         stream = model.ref(src.get("StreamARN"))
@@ -358,11 +355,8 @@ def async_config(model: TemplateModel, fn: Resource, triggers: list[Trigger]) ->
     return AsyncConfig(int(retries), float(age), on_failure, on_success, dlq, deliveries(model, fn, triggers))
 
 
-def _stage_limits(model: TemplateModel, via: Resource, api: str) -> tuple[float | None, float | None]:
-    from constructs_lib.checks.model import ref_id
-
+def _stage_limits(model: TemplateModel, via: Resource, api: str, api_id: str | None) -> tuple[float | None, float | None]:
     if api == "rest":
-        api_id = ref_id(via.get("RestApiId"))
         for stage in model.of_type(REST_STAGE):
             if ref_id(stage.get("RestApiId")) != api_id:
                 continue
@@ -370,7 +364,6 @@ def _stage_limits(model: TemplateModel, via: Resource, api: str) -> tuple[float 
                 if isinstance(setting, Mapping) and number(setting.get("ThrottlingRateLimit")) is not None:
                     return number(setting.get("ThrottlingRateLimit")), number(setting.get("ThrottlingBurstLimit"))
     else:
-        api_id = ref_id(via.get("ApiId"))
         for stage in model.of_type(HTTP_STAGE):
             if ref_id(stage.get("ApiId")) != api_id:
                 continue
@@ -381,16 +374,26 @@ def _stage_limits(model: TemplateModel, via: Resource, api: str) -> tuple[float 
 
 
 def api_route(model: TemplateModel, trig: Trigger) -> SyncRoute:
+    """The API Gateway route of ``trig``: its integration timeout read exactly as the
+    ``apigw-integration-timeout`` rule reads it (REST, HTTP and WebSocket defaults, OpenAPI
+    ``timeoutInMillis``, quick create), and its stage's throttling."""
+    from constructs_lib.checks.rules.api import DEFAULT_INTEGRATION_TIMEOUT_MS, integration_timeout
+
     via = model.resources[trig.via]
     api = str(trig.detail.get("api", "rest"))
-    if api == "rest":
-        integration = via.get("Integration") or {}
-        millis = _num(integration, "TimeoutInMillis", None, f"integration of {via.logical_id}")
+    raw, location = integration_timeout(model, trig)
+    if raw is None:
+        millis: float = DEFAULT_INTEGRATION_TIMEOUT_MS.get(api, DEFAULT_INTEGRATION_TIMEOUT_MS["rest"])
     else:
-        millis = _num(via, "TimeoutInMillis", None, f"integration {via.logical_id}")
-    timeout = DEFAULT_INTEGRATION_TIMEOUT_S[api] if millis is None else millis / 1000
-    rate, burst = _stage_limits(model, via, api)
-    return SyncRoute(via.logical_id, api, timeout, rate, burst)
+        value = number(raw)
+        if value is None:
+            raise Unsimulatable(f"{via.logical_id} {location} is computed ({raw!r})")
+        millis = value
+    # An integration names its API; an OpenAPI Body or quick create lives on the API itself.
+    own = trig.detail.get("openapi") is not None or trig.detail.get("quick_create")
+    api_id = via.logical_id if own else ref_id(via.get("RestApiId" if api == "rest" else "ApiId"))
+    rate, burst = _stage_limits(model, via, api, api_id)
+    return SyncRoute(via.logical_id, api, millis / 1000, rate, burst)
 
 
 # --------------------------------------------------------------------------------------
@@ -410,7 +413,7 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
     timeout = model.timeout_s(fn)
     reserved_raw = fn.get("ReservedConcurrentExecutions")
     reserved = number(reserved_raw) if reserved_raw is not None else None
-    base = FunctionConfig(model.name, fn.logical_id, fn.path, timeout or 0.0, None, ())
+    base = FunctionConfig(model.name, fn.logical_id, fn.path, timeout or 0.0, None, (), branch=model.branch)
     if timeout is None or (reserved_raw is not None and reserved is None):
         return FunctionConfig(**{**base.__dict__, "notes": (f"{fn.logical_id}: not simulated: its timeout or reserved concurrency is computed",)})
     triggers = model.triggers_of(fn.logical_id)
@@ -423,6 +426,13 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
             if trig.kind in ("sqs", "kinesis", "dynamodb"):
                 mapping = model.resources[trig.via]
                 cfg: Any = sqs_mapping(model, mapping) if trig.kind == "sqs" else stream_mapping(model, mapping, trig.kind)
+                if trig.kind == "sqs" and cfg.visibility_s < timeout:
+                    # Lambda refuses to create or update such a mapping (limits.SRC_LAMBDA_SQS):
+                    # no message is ever polled, so there is nothing to simulate.
+                    raise Unsimulatable(
+                        f"Lambda refuses this mapping: the queue's visibility timeout ({cfg.visibility_s:g} s) is below "
+                        f"the function timeout ({timeout:g} s); rule sqs-visibility-below-function-timeout"
+                    )
                 entries.append(Entry(trig.kind, cfg))
             elif trig.kind in ASYNC_KINDS or (trig.kind == "lambda" and has_invoke_config):
                 async_trigs.append(trig)
@@ -450,4 +460,5 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
         entries.append(Entry("apigateway", tuple(routes)))
     if callers:
         entries.append(Entry("lambda", tuple(callers)))
-    return FunctionConfig(model.name, fn.logical_id, fn.path, timeout, int(reserved) if reserved is not None else None, tuple(entries), tuple(notes))
+    return FunctionConfig(model.name, fn.logical_id, fn.path, timeout, int(reserved) if reserved is not None else None,
+                          tuple(entries), tuple(notes), model.branch)

@@ -99,6 +99,11 @@ class ModelInvoker:
         low, high = self.scenario.cold_start_range(invocation.timeout_s)
         return self.rng.uniform(low, high)
 
+    def always_fails(self, event: int) -> bool:
+        """Whether every attempt at ``event`` fails (a poison event): the queue may then
+        skip its hopeless retries (see ``QueueSim``)."""
+        return event in self.poison
+
     def invoke(self, invocation: Invocation) -> Result:
         low, high = self.scenario.duration_fractions
         duration = self.rng.uniform(low, high) * invocation.timeout_s

@@ -86,7 +86,7 @@ def advice(result: FunctionResult) -> list[Advice]:
 def function_line(result: FunctionResult) -> str:
     name = result.template.split("/")[-1].removesuffix(".template.json")
     text = (
-        f"{name}/{result.function} [{result.model}] {result.events} events: {result.succeeded} succeeded, "
+        f"{name}/{result.function} [{result.model}]{f' (when {result.branch})' if result.branch else ''} {result.events} events: {result.succeeded} succeeded, "
         f"{result.dead_lettered} dead-lettered, {result.returned_errors} returned errors, {result.lost} lost, "
         f"{result.pending} pending; {result.duplicates} duplicates, {result.caller_timeouts} caller timeouts"
     )
@@ -110,7 +110,8 @@ def write_text(report: Report, out: TextIO) -> None:
         print(file=out)
         print("What to change:", file=out)
         for result, item in changes:
-            print(f"- {result.function}: {item.count} {item.what} - rule {item.rule_id}: {item.fix}", file=out)
+            when = f" (when {result.branch})" if result.branch else ""
+            print(f"- {result.function}{when}: {item.count} {item.what} - rule {item.rule_id}: {item.fix}", file=out)
     for note in report.notes:
         print(f"note: {note}", file=out)
 

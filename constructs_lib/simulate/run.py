@@ -64,10 +64,14 @@ class FunctionResult:
     fates: list[str] = field(default_factory=list)
     successes: list[int] = field(default_factory=list)
     config: Any = None
+    #: Which outcome of undecidable conditions the template was read under (``None``: all
+    #: decided); each outcome is simulated on its own.
+    branch: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON shape of ``constructs-lib simulate --format json``."""
-        return {
+        """The JSON shape of ``constructs-lib simulate --format json`` (``branch`` only when
+        the template's conditions could not be decided)."""
+        shape = {
             "template": self.template,
             "function": self.function,
             "model": self.model,
@@ -80,6 +84,9 @@ class FunctionResult:
             "pending": self.pending,
             "caller_timeouts": self.caller_timeouts,
         }
+        if self.branch is not None:
+            shape["branch"] = self.branch
+        return shape
 
 
 @dataclass
@@ -207,6 +214,7 @@ def simulate_entry(
         fates=fates,
         successes=successes,
         config=cfg,
+        branch=function.branch,
     )
 
 
@@ -227,7 +235,8 @@ def simulate(
     notes: list[str] = []
     for model in sorted(models, key=lambda m: m.name):
         for function in function_configs(model):
-            notes.extend(f"{model.name}: {note}" for note in function.notes)
+            where = f"{model.name} (when {model.branch})" if model.branch else model.name
+            notes.extend(f"{where}: {note}" for note in function.notes)
             for entry in function.entries:
                 invoker = invoker_factory(function, entry) if invoker_factory is not None else None
                 results.append(simulate_entry(function, entry, scenario=scenario, events=events, seed=seed, invoker=invoker))

@@ -200,6 +200,13 @@ def failed_items(response: Any, ids: Sequence[str], partial: bool) -> set[str] |
     return found
 
 
+def always_fails(invoker: Any, event: int) -> bool:
+    """Whether the invoker fails every attempt at ``event`` (a scenario's poison event; a real
+    handler never promises it). Sources use it to skip retries that cannot change a fate."""
+    check = getattr(invoker, "always_fails", None)
+    return bool(check(event)) if callable(check) else False
+
+
 def notify(env: simpy.Environment, holder: Any, attr: str = "changed") -> None:
     """Wake every process waiting on ``holder.<attr>`` and arm a fresh event."""
     event = getattr(holder, attr)

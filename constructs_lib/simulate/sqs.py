@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import heapq
 import json
+import math
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -36,7 +37,16 @@ from constructs_lib import limits
 from constructs_lib.simulate.config import SqsMapping
 from constructs_lib.simulate.invokers import Record
 from constructs_lib.simulate.patterns import matches
-from constructs_lib.simulate.runtime import DEAD_LETTERED, FILTERED, LOST, FunctionRuntime, Tracker, failed_items, notify
+from constructs_lib.simulate.runtime import (
+    DEAD_LETTERED,
+    FILTERED,
+    LOST,
+    FunctionRuntime,
+    Tracker,
+    always_fails,
+    failed_items,
+    notify,
+)
 from constructs_lib.simulate.source import EventSpec
 
 #: A throttled batch is retried, backing off ("Lambda gradually backs off",
@@ -92,6 +102,7 @@ class QueueSim:
         if not m.gone:
             m.gone = True
             self.tracker.finish(m.event, LOST, "sqs-retention")
+            notify(self.env, self)  # an expired message no longer blocks its FIFO group
 
     def _wake(self, at: float) -> Generator[simpy.Event, Any, None]:
         yield self.env.timeout(max(0.0, at - self.env.now))
@@ -233,6 +244,8 @@ class QueueSim:
             for m in batch:
                 if failed is None or m.item_id in failed:
                     self.tracker.failed(m.event)
+                    if self.cfg.max_receive_count is None and self._hopeless(m.event):
+                        m.visible_at = math.inf  # only its retention can end it: see _hopeless
                     continue  # reappears after its visibility timeout
                 self.tracker.success(m.event)
                 if not m.gone and m.receipt == receipts[m.event]:
@@ -240,6 +253,14 @@ class QueueSim:
                     self.tracker.finish(m.event)
             if failed:
                 notify(self.env, self)
+
+    def _hopeless(self, event: int) -> bool:
+        """A message that fails on every attempt, in a queue without a redrive policy, can
+        only end when its retention does (limits.SRC_SQS_QUOTAS): it is left invisible until
+        then instead of being received every visibility timeout, up to 14 days of them
+        (millions of receives for one message). Its fate and everyone else's are unchanged;
+        a FIFO group it blocks stays blocked."""
+        return always_fails(self.runtime.invoker, event)
 
     def _filter(self, batch: list[Message]) -> list[Message]:
         if not self.cfg.filters:

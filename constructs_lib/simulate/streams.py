@@ -34,7 +34,16 @@ from constructs_lib import limits
 from constructs_lib.simulate.config import StreamMapping
 from constructs_lib.simulate.invokers import Record
 from constructs_lib.simulate.patterns import matches
-from constructs_lib.simulate.runtime import DEAD_LETTERED, FILTERED, LOST, FunctionRuntime, Tracker, failed_items, notify
+from constructs_lib.simulate.runtime import (
+    DEAD_LETTERED,
+    FILTERED,
+    LOST,
+    FunctionRuntime,
+    Tracker,
+    always_fails,
+    failed_items,
+    notify,
+)
 from constructs_lib.simulate.source import EventSpec
 
 #: A throttled batch is retried after 1 s, doubling to at most 60 s (not documented).
@@ -203,7 +212,22 @@ class StreamSim:
                 pending.pop(0)
                 attempts = 0
             else:
-                yield self.env.timeout(self.poll_interval)  # the retry reads the shard again
+                wait = self.poll_interval  # the retry reads the shard again
+                if cfg.retries < 0 and any(always_fails(self.runtime.invoker, r.event) for r in b):
+                    # Retrying forever a batch that fails every attempt changes nothing until its
+                    # oldest record expires (maximum record age or retention, up to a year of
+                    # one-second retries): wait for that instead.
+                    wait = max(wait, self._first_expiry(b) - self.env.now)
+                yield self.env.timeout(wait)
+                # The shard's iterator stays at the blocked batch while it waits.
+                tracker.max_iterator_age_s = max(tracker.max_iterator_age_s, self.env.now - b[0].arrived)
+
+    def _first_expiry(self, batch: list[StreamRecord]) -> float:
+        """When the first record of ``batch`` leaves it (``_expire``): past its maximum record
+        age, or no longer retained by the stream."""
+        cfg = self.cfg
+        limit = cfg.retention_s if cfg.max_record_age_s is None else min(cfg.retention_s, cfg.max_record_age_s)
+        return min(r.arrived for r in batch) + limit
 
     def _succeed(self, batch: list[StreamRecord]) -> None:
         for r in batch:

@@ -247,6 +247,29 @@ def test_string_numbers_are_read() -> None:
     assert len(findings(tpl, "sqs-visibility-timeout")) == 1
 
 
+@pytest.mark.parametrize(
+    "function_name, source",
+    [
+        ({"Fn::Sub": "${Fn.Arn}:live"}, t.arn("Queue")),
+        ({"Fn::Join": [":", [t.arn("Fn"), "live"]]}, t.arn("Queue")),
+        ("my-fn", t.arn("Queue")),
+        ("arn:aws:lambda:eu-west-1:123456789012:function:my-fn:live", t.arn("Queue")),
+        (t.ref("Fn"), {"Fn::Sub": "arn:${AWS::Partition}:sqs:${AWS::Region}:${AWS::AccountId}:${Queue.QueueName}"}),
+    ],
+    ids=["sub-alias-arn", "join-alias-arn", "literal-name", "literal-arn", "sub-queue-arn"],
+)
+def test_a_mapping_names_its_function_and_queue_the_ways_cloudformation_allows(function_name: Any, source: Any) -> None:
+    """The trigger graph resolved these, the SQS rules did not: a queue AWS refuses (visibility
+    below the function timeout) passed as 'function / queue outside this template'."""
+    fn = t.function(60, FunctionName="my-fn")
+    tpl = with_(SQS, Fn=fn, Queue=t.queue(visibility=30),
+                Mapping=t.mapping(source, BatchSize=1, FunctionResponseTypes=["ReportBatchItemFailures"]))
+    tpl["Resources"]["Mapping"]["Properties"]["FunctionName"] = function_name
+    assert [(f.rule_id, f.resource) for f in findings(tpl) if f.level == "error"] == [
+        ("sqs-visibility-below-function-timeout", "Queue")
+    ]
+
+
 def test_redrive_policy_as_json_string_is_read() -> None:
     import json
 

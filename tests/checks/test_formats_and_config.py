@@ -163,6 +163,14 @@ def test_output_file(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------------------
 # Config file
 # --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("command", ["check", "explain"])
+def test_an_output_that_cannot_be_written_exits_2_in_one_line(tmp_path: Path, command: str) -> None:
+    """--output naming a directory or a missing directory ended in a traceback."""
+    for target in (tmp_path, tmp_path / "missing" / "report.out"):
+        code, out, err = run(command, str(BAD_YAML), "--output", str(target))
+        assert code == 2 and out == "" and err.count("\n") == 1 and "cannot write the report" in err, err
+
 def _project(tmp_path: Path, table: str) -> Path:
     (tmp_path / "pyproject.toml").write_text(f"[project]\nname = 'app'\n\n[tool.constructs-lib]\n{table}\n")
     (tmp_path / "sub").mkdir()
@@ -193,6 +201,29 @@ def test_bad_config_exits_2(tmp_path: Path, table: str, message: str) -> None:
     cwd = _project(tmp_path, table)
     code, out, err = run("check", str(GOOD_JSON), cwd=cwd)
     assert (code, out) == (2, "") and message in err
+
+
+def test_python_3_10_without_a_toml_reader_says_so_instead_of_ignoring_the_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On Python 3.10 (no tomllib) without tomli, a [tool.constructs-lib] table was skipped
+    silently: rules the user disabled ran, and the CLI named no config. Other projects'
+    pyproject.toml files stay ignored."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_toml(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name in ("tomllib", "tomli"):
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_toml)
+    cwd = _project(tmp_path, 'disable = ["sqs-dlq-retention"]')
+    code, out, err = run("check", str(GOOD_JSON), cwd=cwd)
+    assert (code, out) == (2, "") and "needs Python 3.11+ or `pip install tomli`" in err
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "other"\n')
+    assert run("check", str(GOOD_JSON), cwd=cwd)[0] == 0
 
 
 def test_explicit_config_and_invalid_toml(tmp_path: Path) -> None:
@@ -270,3 +301,16 @@ def test_local_template_url_of_a_packaged_nested_stack(tmp_path: Path) -> None:
                                                                       "Properties": {"TemplateURL": "child.json"}}}})
     code, out, _ = run("check", str(parent), "--format", "json")
     assert code == 1 and json.loads(out)["templates"] == ["parent.json", "parent.json/Child"]
+
+
+def test_a_directory_scan_reads_a_nested_stack_once_through_its_parent(tmp_path: Path) -> None:
+    """The child of a packaged nested stack sits next to its parent: a scan of the directory
+    read it twice (on its own and through the parent), doubling every finding in it."""
+    _write(tmp_path / "child.json", t.template(**{**t.sqs_consumer(), "Queue": t.queue(visibility=20)}))
+    _write(tmp_path / "parent.json", {"Resources": {"Child": {"Type": "AWS::CloudFormation::Stack",
+                                                             "Properties": {"TemplateURL": "child.json"}}}})
+    code, out, _ = run("check", str(tmp_path), "--format", "json")
+    report = json.loads(out)
+    assert code == 1 and report["templates"] == ["parent.json", "parent.json/Child"]
+    keys = [(f["rule_id"], f["resource"]) for f in report["findings"]]
+    assert keys and len(keys) == len(set(keys)) and {f["template"] for f in report["findings"]} == {"parent.json/Child"}

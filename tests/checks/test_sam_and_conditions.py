@@ -160,6 +160,74 @@ def test_a_directory_of_sam_and_cloudformation_templates(tmp_path: Path) -> None
     assert sorted(p.name for p in loaded.skipped) == ["event.json", "package.json"]
 
 
+SAM_INCLUDED_API = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Api:
+    Type: AWS::Serverless::Api
+    Properties:
+      StageName: prod
+      DefinitionBody:
+        Fn::Transform:
+          Name: AWS::Include
+          Parameters:
+            Location: api.yaml
+      Auth:
+        DefaultAuthorizer: Authorizer
+        Authorizers:
+          Authorizer:
+            FunctionArn: !GetAtt Authorizer.Arn
+  Authorizer:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.13, Handler: a.h, CodeUri: src/}
+  Slow:
+    Type: AWS::Serverless::Function
+    Properties: {Runtime: python3.13, Handler: a.h, CodeUri: src/, Timeout: 60}
+"""
+INCLUDED_OPENAPI = """\
+openapi: 3.0.1
+info: {title: t, version: '1'}
+paths:
+  /slow:
+    get:
+      x-amazon-apigateway-integration:
+        type: aws_proxy
+        httpMethod: POST
+        uri:
+          Fn::Sub: arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Slow.Arn}/invocations
+"""
+
+
+def test_a_local_aws_include_is_inlined_as_package_and_cloudformation_would(tmp_path: Path) -> None:
+    """An OpenAPI DefinitionBody included from a local file (24 of 480 serverless-patterns
+    templates): CloudFormation inserts it before the SAM transform runs. Without inlining,
+    the translator refused the template when it has Auth (exit 2), and the integrations in
+    the file were never checked."""
+    (tmp_path / "api.yaml").write_text(INCLUDED_OPENAPI)
+    (tmp_path / "template.yaml").write_text(SAM_INCLUDED_API)
+    code, out, err = run("check", str(tmp_path / "template.yaml"), "--format", "json")
+    assert code == 1, err
+    found = [(f["rule_id"], f["resource"]) for f in json.loads(out)["findings"]]
+    assert ("apigw-integration-timeout", "Api") in found
+    # The same include in a plain CloudFormation RestApi Body.
+    cfn = {"Resources": {
+        "Slow": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": 60}},
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {
+            "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "api.yaml"}}}}},
+    }}
+    (tmp_path / "cfn.json").write_text(json.dumps(cfn))
+    code, out, _ = run("check", str(tmp_path / "cfn.json"), "--format", "json")
+    assert code == 1 and [f["rule_id"] for f in json.loads(out)["findings"]] == ["apigw-integration-timeout"]
+
+
+def test_an_include_that_cannot_be_read_stays_not_applicable(tmp_path: Path) -> None:
+    cfn = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {
+        "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "missing.yaml"}}}}}}}
+    (tmp_path / "cfn.json").write_text(json.dumps(cfn))
+    code, out, _ = run("check", str(tmp_path / "cfn.json"), "--show-not-applicable", "--format", "json")
+    assert code == 0 and "included Body" in json.dumps(json.loads(out)["findings"])
+
+
 # --------------------------------------------------------------------------------------
 # Conditions
 # --------------------------------------------------------------------------------------

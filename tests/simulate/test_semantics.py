@@ -344,3 +344,94 @@ def test_sns_delivery_needs_the_permission_and_keeps_failures_in_its_redrive_dlq
     config, entry = entry_of({"Resources": resources}, model="async")
     result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(1)))
     assert getattr(result, fate) == 2 and (cause is None or result.causes == {cause: 2})
+
+
+# --------------------------------------------------------------------------------------
+# Review regressions: shapes real templates take
+# --------------------------------------------------------------------------------------
+def _websocket_template(timeout: float) -> dict[str, Any]:
+    template = http_api_template(timeout=timeout)
+    template["Resources"]["Api"]["Properties"]["ProtocolType"] = "WEBSOCKET"
+    template["Resources"]["Route"] = {"Type": "AWS::ApiGatewayV2::Route", "Properties": {
+        "ApiId": {"Ref": "Api"}, "RouteKey": "sendmessage",
+        "Target": {"Fn::Join": ["/", ["integrations", {"Ref": "Integration"}]]}}}
+    return template
+
+
+def test_a_websocket_route_is_simulated_with_its_29_s_integration_timeout() -> None:
+    """A WebSocket API crashed simulate (KeyError 'websocket'); its integration timeout is 29 s
+    (limits.SRC_APIGW_WEBSOCKET_QUOTAS), read as the apigw-integration-timeout rule reads it."""
+    _, entry = entry_of(_websocket_template(timeout=3))
+    assert [(r.api, r.timeout_s) for r in entry.config] == [("websocket", 29.0)]  # type: ignore[union-attr]
+    report = simulate([model(_websocket_template(timeout=3))], "poison", events=20)
+    assert [(f.model, f.events, f.succeeded + f.returned_errors) for f in report.functions] == [("apigateway", 20, 20)]
+
+
+def test_an_openapi_integration_timeout_is_read_from_the_body() -> None:
+    """SAM's Api events live in the RestApi's OpenAPI Body; its timeoutInMillis is the caller's
+    patience, as the check reads it (not the 29 s default)."""
+    template = {"Resources": {
+        "Fn": fn(3),
+        "Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {"paths": {"/x": {"get": {
+            "x-amazon-apigateway-integration": {
+                "type": "aws_proxy", "httpMethod": "POST", "timeoutInMillis": 5000,
+                "uri": {"Fn::Sub": "arn:aws:apigateway:${AWS::Region}:lambda:path/2015-03-31/functions/${Fn.Arn}/invocations"},
+            }}}}}}},
+    }}
+    _, entry = entry_of(template)
+    assert [(r.api, r.timeout_s) for r in entry.config] == [("rest", 5.0)]  # type: ignore[union-attr]
+
+
+def test_an_sqs_mapping_lambda_refuses_is_a_note_not_millions_of_duplicates() -> None:
+    """Visibility timeout below the function timeout: Lambda refuses to create the mapping
+    (limits.SRC_LAMBDA_SQS), so nothing is polled. Simulating it anyway looped every message
+    until its retention ended (2.3 million 'duplicates' and 90 s for 200 events)."""
+    report = simulate([model(sqs_template(vis=30, timeout=60))], "slow")
+    assert report.functions == []
+    assert any("Lambda refuses this mapping" in n and "sqs-visibility-below-function-timeout" in n for n in report.notes)
+    _, entry = entry_of(sqs_template(vis=60, timeout=60))  # equal is accepted
+    assert entry.model == "sqs"
+
+
+def test_each_undecided_branch_is_simulated_and_named() -> None:
+    from constructs_lib.checks.loader import models_from_template
+    from constructs_lib.simulate.report import write_text
+
+    template = sqs_template()
+    template["Parameters"] = {"Flag": {"Type": "String"}}
+    template["Conditions"] = {"On": {"Fn::Equals": [{"Ref": "Flag"}, "yes"]}}
+    template["Resources"]["Mapping"]["Properties"]["BatchSize"] = {"Fn::If": ["On", 1, 10]}
+    report = simulate(models_from_template(template, "T"), "poison", events=20)
+    assert sorted(f.to_dict()["branch"] for f in report.functions) == ["On=false", "On=true"]
+    import io
+
+    text = io.StringIO()
+    write_text(report, text)
+    assert "T/Fn [sqs] (when On=true)" in text.getvalue() and "T/Fn [sqs] (when On=false)" in text.getvalue()
+
+
+@pytest.mark.parametrize("fifo", [False, True])
+def test_a_poison_message_without_redrive_policy_ends_at_retention_without_millions_of_receives(fifo: bool) -> None:
+    """14 days' retention, 6 s visibility, no DLQ: each poison message was received every 6 s
+    until its retention ended (about 200,000 receives each, 3 s of simulation per message,
+    over 30 s for the default 200 events). Its fate is the same: lost when its retention ends."""
+    template = sqs_template(vis=6, timeout=1, max_receive=None, retention=1209600, batch=1, fifo=fifo)
+    (result,) = simulate([model(template)], "poison").functions
+    assert (result.events, result.succeeded, result.lost, result.pending) == (200, 190, 10, 0)
+    assert result.causes == {"sqs-retention": 10}
+    assert result.stats["invocations"] < 1000
+    assert result.simulated_s >= 1209600
+
+
+@pytest.mark.parametrize("hours", [24, 8760])
+def test_infinite_stream_retries_of_a_poison_batch_wait_for_its_expiry_not_a_year_of_polls(hours: int) -> None:
+    """MaximumRetryAttempts -1 on a stream retaining records for a year: the failing batch was
+    retried once a second until its records expired (over 2 minutes of simulation; 2 s at
+    24 h). Same fates, now at once: the poison blocks its shard until the stream trims it."""
+    template = stream_template(kind="kinesis", retries=-1, destination=False, bisect=False, partial=False, shards=4)
+    template["Resources"]["Source"]["Properties"]["RetentionPeriodHours"] = hours
+    (result,) = simulate([model(template)], "poison").functions
+    assert result.dead_lettered == 0 and result.pending == 0 and result.lost >= 10
+    assert result.succeeded + result.lost == 200 and set(result.causes) == {"stream-retention"}
+    assert result.max_iterator_age_s >= hours * 3600 - 5
+    assert result.stats["invocations"] < 2000

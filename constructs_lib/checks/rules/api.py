@@ -45,7 +45,7 @@ def websocket_timeout_not_below(
     )
 
 
-def _integration_timeout(model: TemplateModel, trigger: Trigger) -> tuple[object, str]:
+def integration_timeout(model: TemplateModel, trigger: Trigger) -> tuple[object, str]:
     """The raw TimeoutInMillis of the trigger's integration, and where it is (or would be)."""
     via = model.resources[trigger.via]
     openapi = trigger.detail.get("openapi")
@@ -86,7 +86,7 @@ def apigw_integration_timeout(model: TemplateModel, options: CheckOptions) -> It
         routes = trigger.detail.get("route_keys") or []
         if api == "websocket" and routes and all(key in BEST_EFFORT_ROUTES for key in routes):
             continue  # only best-effort $disconnect calls: nobody waits for the answer
-        raw, location = _integration_timeout(model, trigger)
+        raw, location = integration_timeout(model, trigger)
         millis = DEFAULT_INTEGRATION_TIMEOUT_MS.get(api, DEFAULT_INTEGRATION_TIMEOUT_MS["rest"]) if raw is None else number(raw)
         integration_s = millis / 1000 if millis is not None else None
         if api == "websocket":

@@ -42,15 +42,17 @@ def missing_async_failure_destination(
     )
 
 
-def missing_target_dlq(dead_letter: object, *, prop: str = "DeadLetterConfig") -> Violation | None:
-    """An EventBridge target without a DLQ drops events it could not deliver."""
+def missing_target_dlq(dead_letter: object, *, prop: str = "DeadLetterConfig", schedule: bool = False) -> Violation | None:
+    """An EventBridge rule's (or, with ``schedule``, a Scheduler schedule's) target without a
+    DLQ drops events it could not deliver."""
     if dead_letter is not None:
         return None
+    owner, service = ("schedule", "EventBridge Scheduler") if schedule else ("rule", "EventBridge")
     return Violation(
         prop,
-        f"the rule's Lambda target has no {prop}; an event EventBridge cannot deliver (throttling, "
-        "a missing permission, a deleted function) is retried for up to 24 h and then dropped",
-        limits.SRC_EVENTBRIDGE_DLQ,
+        f"the {owner}'s Lambda target has no {prop}; an event {service} cannot deliver (throttling, "
+        "a missing permission, a deleted function) is retried for up to 24 h (its retry policy) and then dropped",
+        limits.SRC_SCHEDULER_DLQ if schedule else limits.SRC_EVENTBRIDGE_DLQ,
     )
 
 
@@ -155,11 +157,10 @@ def eventbridge_target_dlq(model: TemplateModel, options: CheckOptions) -> Itera
         dead_letter = target.get("DeadLetterConfig")
         if isinstance(dead_letter, Mapping):
             dead_letter = dead_letter.get("Arn")
-        violation = missing_target_dlq(dead_letter)
+        violation = missing_target_dlq(dead_letter, schedule=owner.type != EVENTS_RULE)
         if violation is not None:
-            name = f"target {target.get('Id')}" if owner.type == EVENTS_RULE else "the schedule's target"
-            source = limits.SRC_EVENTBRIDGE_DLQ if owner.type == EVENTS_RULE else limits.SRC_SCHEDULER_DLQ
-            yield Hit(owner, f"{name}: {violation.message}", f"{location}/DeadLetterConfig", source)
+            message = f"target {target.get('Id')}: {violation.message}" if owner.type == EVENTS_RULE else violation.message
+            yield Hit(owner, message, f"{location}/DeadLetterConfig", violation.source)
 
 
 @rule(

@@ -52,7 +52,7 @@ def max_concurrency_above_reserved(model: TemplateModel, options: CheckOptions) 
         max_concurrency = number(dig(mapping.properties, "ScalingConfig", "MaximumConcurrency"))
         if max_concurrency is None:
             continue
-        fn = model.function_of(mapping.get("FunctionName"))
+        fn = model.function_ref(mapping.get("FunctionName"))
         if fn is None:
             yield Hit.not_applicable(mapping, "the mapping's function is outside this template")
             continue

@@ -91,7 +91,7 @@ def sqs_provisioned_pollers(model: TemplateModel, options: CheckOptions) -> Iter
                     mapping, "the mapping's event source lies outside this template: SQS or Kafka is unknown"
                 )
             continue  # Kafka and MQ have their own poller ranges
-        fn = model.function_of(mapping.get("FunctionName"))
+        fn = model.function_ref(mapping.get("FunctionName"))
         reserved = number(fn.get("ReservedConcurrentExecutions")) if fn is not None else None
         violation = poller_violation(
             mapping.get(POLLER_CONFIG),

@@ -67,7 +67,7 @@ def _sqs_mappings(model: TemplateModel) -> Iterator[tuple[Resource, Resource | N
     """(mapping, source queue or None, function or None) for every SQS mapping."""
     for mapping in model.of_type(ESM):
         if model.stream_kind(mapping) == "sqs":
-            yield mapping, model.ref(mapping.get("EventSourceArn")), model.function_of(mapping.get("FunctionName"))
+            yield mapping, model.source_of(mapping), model.function_ref(mapping.get("FunctionName"))
 
 
 def _source_queues(model: TemplateModel) -> Iterator[tuple[Resource, Resource]]:
