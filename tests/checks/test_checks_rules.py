@@ -447,3 +447,29 @@ def test_alias_is_followed_to_its_function() -> None:
 
 def test_not_a_dict_resources_are_ignored() -> None:
     assert findings({"Resources": {"X": "junk", "Y": {"Type": "AWS::SQS::Queue"}}}) == []
+
+
+def test_async_failure_destination_names_each_invoker_once_and_no_config_as_an_invoker() -> None:
+    """A rule and the permission that lets it invoke are one invoker; an event invoke config
+    is not an invoker at all, only a sign the function is meant to be invoked asynchronously."""
+    from constructs_lib.checks import TemplateModel, run_checks
+
+    fn = {"Type": "AWS::Lambda::Function", "Properties": {"Role": "arn:aws:iam::1:role/r", "Handler": "i.h",
+                                                          "Runtime": "python3.12", "Code": {"ZipFile": "x"}}}
+    config = {"Type": "AWS::Lambda::EventInvokeConfig",
+              "Properties": {"FunctionName": {"Ref": "Fn"}, "Qualifier": "$LATEST", "MaximumRetryAttempts": 1}}
+    rule = {"Type": "AWS::Events::Rule",
+            "Properties": {"ScheduleExpression": "rate(1 hour)", "Targets": [{"Id": "t", "Arn": {"Fn::GetAtt": ["Fn", "Arn"]}}]}}
+    permission = {"Type": "AWS::Lambda::Permission",
+                  "Properties": {"FunctionName": {"Ref": "Fn"}, "Action": "lambda:InvokeFunction",
+                                 "Principal": "events.amazonaws.com", "SourceArn": {"Fn::GetAtt": ["Rule", "Arn"]}}}
+
+    def message(resources: dict) -> str:
+        (finding,) = [f for f in run_checks([TemplateModel({"Resources": resources})]) if f.rule_id == "async-failure-destination"]
+        return finding.message
+
+    both = message({"Fn": fn, "Cfg": config, "Rule": rule, "Perm": permission})
+    assert both.startswith("Fn is invoked asynchronously by eventbridge (Rule) (and configured for it by its event invoke config Cfg);")
+    assert both.count("(Rule)") == 1 and "async (Cfg)" not in both
+    alone = message({"Fn": fn, "Cfg": config})
+    assert alone.startswith("Fn is configured for asynchronous invocation by its event invoke config Cfg;")

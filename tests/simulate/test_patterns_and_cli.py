@@ -89,7 +89,23 @@ def test_the_same_seed_prints_the_same(cdk_out: Path) -> None:
     assert runs[0] == runs[1]
 
 
-@pytest.mark.parametrize("argv", [["--scenario", "nope"], ["--events", "0", "--scenario", "slow"], []])
+def test_several_paths_as_for_check(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """PATH as for `check`: several templates at once, each function once, named by its file."""
+    for name, max_receive in (("a.json", 5), ("b.json", 3)):
+        (tmp_path / name).write_text(json.dumps(sqs_template(max_receive=max_receive)))
+    args = ["simulate", str(tmp_path / "a.json"), str(tmp_path / "b.json"), "--scenario", "poison", "--format", "json"]
+    assert main(args) == 0
+    templates = [f["template"] for f in json.loads(capsys.readouterr().out)["functions"]]
+    assert templates == [str(tmp_path / "a.json"), str(tmp_path / "b.json")]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--scenario", "nope"], ["--events", "0", "--scenario", "slow"], ["--events", "100001", "--scenario", "slow"],
+        ["--events", "many", "--scenario", "slow"], [],
+    ],
+)
 def test_bad_arguments_exit_2(cdk_out: Path, argv: list[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["simulate", str(cdk_out), *argv])

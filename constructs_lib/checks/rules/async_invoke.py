@@ -8,6 +8,7 @@ from typing import Any
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import (
+    EVENT_INVOKE_CONFIG,
     EVENTS_RULE,
     SCHEDULE,
     SNS_SUBSCRIPTION,
@@ -103,7 +104,6 @@ def async_failure_destination(model: TemplateModel, options: CheckOptions) -> It
         dlq = dlq_config.get("TargetArn") if isinstance(dlq_config, Mapping) else dlq_config
         violation = missing_async_failure_destination(on_failure, dlq)
         if violation is not None:
-            vias = ", ".join(sorted({f"{t.invoker or t.kind} ({t.via})" for t in triggers}))
             extra = (
                 " (a durable function ignores on-failure destinations; only a DeadLetterConfig keeps its events)"
                 if durable and _on_failure(model, fn) is not None
@@ -111,10 +111,29 @@ def async_failure_destination(model: TemplateModel, options: CheckOptions) -> It
             )
             yield Hit(
                 fn,
-                f"{fn.logical_id} is invoked asynchronously by {vias}; {violation.message}{extra}",
+                f"{fn.logical_id} {_invoked_how(model, triggers)}; {violation.message}{extra}",
                 "Properties/DeadLetterConfig",
                 violation.source,
             )
+
+
+def _invoked_how(model: TemplateModel, triggers: list[Any]) -> str:
+    """Who invokes the function asynchronously, each source once (a rule and the permission
+    that lets it invoke are one invoker); an event invoke config is not an invoker, only a
+    sign that the function is meant to be invoked asynchronously."""
+    configs: set[str] = set()
+    callers: set[str] = set()
+    for t in triggers:
+        via = model.resources.get(t.via)
+        if via is not None and via.type == EVENT_INVOKE_CONFIG:
+            configs.add(t.via)
+        else:
+            callers.add(f"{t.invoker or t.kind} ({t.source or t.via})")
+    config_text = f"event invoke config {', '.join(sorted(configs))}" if configs else ""
+    if not callers:
+        return f"is configured for asynchronous invocation by its {config_text}"
+    text = f"is invoked asynchronously by {', '.join(sorted(callers))}"
+    return f"{text} (and configured for it by its {config_text})" if configs else text
 
 
 def _targets(model: TemplateModel) -> Iterator[tuple[Resource, str, Mapping[str, Any]]]:
