@@ -23,6 +23,11 @@ SUCCEEDED, DEAD_LETTERED, RETURNED_ERROR, LOST, PENDING, FILTERED = (
     "succeeded", "dead_lettered", "returned_errors", "lost", "pending", "filtered",
 )
 
+#: A throttled batch of a polled source is retried, backing off ("Lambda gradually backs
+#: off", limits.SRC_LAMBDA_SQS_ERRORS; the pace is not documented): 1 s, doubling to at
+#: most 60 s. The SQS and stream pollers share it.
+THROTTLE_BACKOFF_S = (1.0, 60.0)
+
 
 @dataclass
 class EventState:

@@ -41,6 +41,7 @@ from constructs_lib.simulate.runtime import (
     DEAD_LETTERED,
     FILTERED,
     LOST,
+    THROTTLE_BACKOFF_S,
     FunctionRuntime,
     Tracker,
     always_fails,
@@ -49,9 +50,6 @@ from constructs_lib.simulate.runtime import (
 )
 from constructs_lib.simulate.source import EventSpec
 
-#: A throttled batch is retried, backing off ("Lambda gradually backs off",
-#: limits.SRC_LAMBDA_SQS_ERRORS; the pace is not documented): 1 s, doubling to at most 60 s.
-THROTTLE_BACKOFF_S = (1.0, 60.0)
 
 
 @dataclass

@@ -38,6 +38,7 @@ from constructs_lib.simulate.runtime import (
     DEAD_LETTERED,
     FILTERED,
     LOST,
+    THROTTLE_BACKOFF_S,
     FunctionRuntime,
     Tracker,
     always_fails,
@@ -46,8 +47,6 @@ from constructs_lib.simulate.runtime import (
 )
 from constructs_lib.simulate.source import EventSpec
 
-#: A throttled batch is retried after 1 s, doubling to at most 60 s (not documented).
-THROTTLE_BACKOFF_S = (1.0, 60.0)
 
 
 @dataclass
