@@ -116,14 +116,22 @@ def _is_ssm(spec: Mapping[str, Any]) -> bool:
     return isinstance(kind, str) and kind.startswith("AWS::SSM::Parameter::Value")
 
 
+#: Resources whose conditions do not change what a template does with events: CDK adds
+#: ``AWS::CDK::Metadata`` to every stack under the Region-dependent ``CDKMetadataAvailable``
+#: condition, which no rule or simulation reads; branching on it would check every CDK
+#: template twice and report each finding twice.
+INERT_TYPES = frozenset({"AWS::CDK::Metadata"})
+
+
 def used_conditions(resources: Any) -> set[str]:
-    """The condition names a template's resources use (``Condition``, ``Fn::If``)."""
+    """The condition names a template's resources use (``Condition``, ``Fn::If``), except
+    on resources of :data:`INERT_TYPES`."""
     found: set[str] = set()
     if not isinstance(resources, Mapping):
         return found
     stack: list[tuple[Any, int]] = []
     for body in resources.values():
-        if isinstance(body, Mapping):
+        if isinstance(body, Mapping) and not (isinstance(body.get("Type"), str) and body["Type"] in INERT_TYPES):
             if isinstance(body.get("Condition"), str):
                 found.add(body["Condition"])
             stack.append((body, 0))

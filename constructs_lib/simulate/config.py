@@ -115,7 +115,7 @@ class SyncRoute:
     another function that invokes this one and waits (its own timeout is the caller's)."""
 
     via: str
-    api: str  # "rest" | "http" | "websocket" | "lambda"
+    api: str  # "rest" | "http" | "websocket" | "url" | "lambda"
     timeout_s: float
     rate_limit: float | None
     burst_limit: float | None
@@ -125,7 +125,7 @@ class SyncRoute:
 class Entry:
     """One invocation model of one function: what ``simulate`` runs and reports on."""
 
-    model: str  # "sqs" | "kinesis" | "dynamodb" | "async" | "apigateway" | "lambda"
+    model: str  # "sqs" | "kinesis" | "dynamodb" | "async" | "apigateway" | "url" | "lambda"
     config: SqsMapping | StreamMapping | AsyncConfig | tuple[SyncRoute, ...]
 
 
@@ -419,6 +419,7 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
     triggers = model.triggers_of(fn.logical_id)
     async_trigs: list[Trigger] = []
     routes: list[SyncRoute] = []
+    urls: list[SyncRoute] = []
     callers: list[SyncRoute] = []
     has_invoke_config = fn.logical_id in model.event_invoke_configs
     for trig in triggers:
@@ -438,6 +439,12 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
                 async_trigs.append(trig)
             elif trig.kind == "apigateway":
                 routes.append(api_route(model, trig))
+            elif trig.invoker == "function-url":
+                # A function URL waits for the function up to its own timeout (at most 15
+                # minutes): no integration timeout cuts the request short, and no stage
+                # throttles it - reserved concurrency is the only cap. Source: limits.SRC_LAMBDA_URLS.
+                if all(u.via != trig.via for u in urls):
+                    urls.append(SyncRoute(trig.via, "url", float(limits.LAMBDA_MAX_TIMEOUT_S), None, None))
             elif trig.kind == "lambda":
                 caller = model.resources.get(trig.source) if trig.source else None
                 caller_timeout = model.timeout_s(caller) if caller is not None else None
@@ -458,6 +465,8 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
             notes.append(f"{fn.logical_id}: asynchronous invocation is not simulated: {exc}")
     if routes:
         entries.append(Entry("apigateway", tuple(routes)))
+    if urls:
+        entries.append(Entry("url", tuple(urls)))
     if callers:
         entries.append(Entry("lambda", tuple(callers)))
     return FunctionConfig(model.name, fn.logical_id, fn.path, timeout, int(reserved) if reserved is not None else None,

@@ -50,7 +50,7 @@ class Invocation:
 
     template: str
     function: str
-    model: str  # "sqs" | "kinesis" | "dynamodb" | "async" | "apigateway" | "lambda"
+    model: str  # "sqs" | "kinesis" | "dynamodb" | "async" | "apigateway" | "url" | "lambda"
     source: str | None  # the queue, stream, rule or integration the event came through
     records: tuple[Record, ...]
     attempt: int

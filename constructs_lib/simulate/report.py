@@ -77,7 +77,7 @@ def advice(result: FunctionResult) -> list[Advice]:
     if throttled:
         zero = result.stats.get("invocations", 0) == 0
         rule_id = "lambda-reserved-concurrency-zero" if zero else "esm-max-concurrency-above-reserved" if isinstance(cfg, SqsMapping) else ""
-        what = "events were dead-lettered" if result.model not in ("apigateway", "lambda") else "requests were answered with errors"
+        what = "events were dead-lettered" if result.model not in ("apigateway", "url", "lambda") else "requests were answered with errors"
         if rule_id:
             found.append(Advice(rule_id, f"{what} after throttling, without a failed invocation", throttled, _rule_fix(rule_id)))
     return found

@@ -288,3 +288,19 @@ def test_plain_model_without_conditions_is_one_variant() -> None:
     tpl = t.template(**t.sqs_consumer())
     assert variants(tpl) == [(None, tpl)]
     assert isinstance(models_from_template(tpl, "t")[0], TemplateModel)
+
+
+def test_cdks_metadata_condition_does_not_split_a_template() -> None:
+    """CDK puts AWS::CDK::Metadata under the Region-dependent CDKMetadataAvailable condition in
+    every stack: it changes nothing the checks or the simulation read, so a CDK template is
+    one variant and each finding is reported once, without a branch."""
+    tpl = t.template(**t.sqs_consumer())
+    tpl["Resources"]["Queue"]["Properties"].pop("RedrivePolicy", None)
+    tpl["Conditions"] = {"CDKMetadataAvailable": {"Fn::Or": [{"Fn::Equals": [{"Ref": "AWS::Region"}, "eu-west-1"]}]}}
+    tpl["Resources"]["CDKMetadata"] = {
+        "Type": "AWS::CDK::Metadata", "Properties": {"Analytics": "v2:deflate64:x"}, "Condition": "CDKMetadataAvailable",
+    }
+    (model,) = models_from_template(tpl, "t")
+    assert model.branch is None
+    found = [(f.rule_id, f.branch) for f in run_checks([model]) if f.applicable and f.rule_id == "sqs-redrive-policy"]
+    assert found == [("sqs-redrive-policy", None)]

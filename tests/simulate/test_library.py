@@ -80,11 +80,22 @@ def test_nothing_is_lost(which: str, scenario: str, request: pytest.FixtureReque
     templates = request.getfixturevalue(which)
     results = run(templates, scenario)
     expected_models = {"sqs", "kinesis", "dynamodb", "async", "apigateway"}
+    if which == "reference":
+        expected_models.add("url")  # the report endpoint: a function URL
     assert {r.model for r in results} == expected_models
     for r in results:
         assert r.succeeded + r.dead_lettered + r.returned_errors + r.lost + r.pending == r.events == 200, r
         assert (r.lost, r.pending) == (0, 0), r
         assert advice(r) == [], r
+        if r.model == "url":
+            # The reference report endpoint is capped at 2 executions by design (a scan of the
+            # orders table; a URL has no stage throttling): 200 reports in 30 minutes are
+            # beyond it, so some requests are throttled (429) after the SDK's retries - and
+            # answered with an error the caller sees. Never lost, never run twice.
+            assert r.dead_lettered == 0 and (r.duplicates, r.caller_timeouts) == (0, 0), r
+            if scenario == "poison":
+                assert r.returned_errors >= poison_count(r), r
+            continue
         if scenario == "poison":
             # exactly the poison events fail: dead-lettered, or answered with an error
             failed = r.returned_errors if r.model in SYNC else r.dead_lettered

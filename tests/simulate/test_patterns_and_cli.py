@@ -60,7 +60,7 @@ def test_json_output_has_exactly_the_documented_shape(cdk_out: Path, capsys: pyt
     assert list(data) == ["scenario", "functions"] and data["scenario"] == "poison"
     keys = ["template", "function", "model", "events", "succeeded", "duplicates", "dead_lettered", "returned_errors",
             "lost", "pending", "caller_timeouts"]
-    assert len(data["functions"]) == 11  # every function of the reference app with a trigger
+    assert len(data["functions"]) == 12  # every function of the reference app with a trigger, the URL's included
     for f in data["functions"]:
         assert list(f) == keys
         assert f["succeeded"] + f["dead_lettered"] + f["returned_errors"] + f["lost"] + f["pending"] == f["events"] == 200

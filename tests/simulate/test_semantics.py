@@ -257,6 +257,29 @@ def test_stage_throttling_answers_429() -> None:
     assert result.stats["stage_throttles"] > 0 and result.returned_errors > 0 and result.lost == 0
 
 
+def _url_template(timeout: float, reserved: int | None = None) -> dict[str, Any]:
+    return {"Resources": {
+        "Fn": fn(timeout, reserved),
+        "Url": {"Type": "AWS::Lambda::Url", "Properties": {"AuthType": "AWS_IAM", "TargetFunctionArn": {"Fn::GetAtt": ["Fn", "Arn"]}}},
+    }}
+
+
+def test_a_function_url_waits_for_the_function_no_29_s_cut_and_no_duplicate() -> None:
+    """A function URL has no integration timeout: a 100 s run answers once, no 504, no retry."""
+    config, entry = entry_of(_url_template(120), model="url")
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(lambda inv: Result(100.0)))
+    assert (result.succeeded, result.caller_timeouts, result.duplicates) == (1, 0, 0)
+
+
+def test_a_function_url_is_throttled_only_by_reserved_concurrency() -> None:
+    """No stage: beyond the reservation Lambda throttles (429) and, after the caller's retries,
+    the request is answered with an error the caller sees - not lost."""
+    config, entry = entry_of(_url_template(60, reserved=1), model="url")
+    result = simulate_entry(config, entry, events=specs(5), invoker=Scripted(lambda inv: Result(50.0)))
+    assert result.stats.get("stage_throttles", 0) == 0
+    assert result.returned_errors > 0 and result.lost == 0 and result.succeeded + result.returned_errors == 5
+
+
 def test_a_synchronous_lambda_caller_waits_its_own_timeout() -> None:
     template = {"Resources": {
         "Fn": fn(10), "Caller": fn(5, Role={"Fn::GetAtt": ["Role", "Arn"]}),
