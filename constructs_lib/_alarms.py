@@ -28,8 +28,8 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._validation import is_token_number
-from constructs_lib.rules import Violation, num
-from constructs_lib.rules import alarms as alarm_rules
+from constructs_lib.value_rules import Violation, num
+from constructs_lib.value_rules import alarms as alarm_rules
 
 #: Namespaces. Sources: SRC_LAMBDA_METRICS, SRC_SQS_METRICS, SRC_APIGW_REST_METRICS
 #: (REST: 5XXError, IntegrationLatency, Count; dimensions ApiName, Stage),

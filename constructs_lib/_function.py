@@ -22,9 +22,9 @@ from constructs_lib import limits
 from constructs_lib._failure import acknowledge, lambda_principal
 from constructs_lib._validation import raise_first, warn
 from constructs_lib.errors import ConstructPropsError
-from constructs_lib.rules import Violation
-from constructs_lib.rules import function as function_rules
-from constructs_lib.rules import recursion as recursion_rules
+from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import function as function_rules
+from constructs_lib.value_rules import recursion as recursion_rules
 
 #: The newest Python runtime aws-cdk-lib knows: the longest support window ahead.
 DEFAULT_RUNTIME = lambda_.Runtime.PYTHON_3_14

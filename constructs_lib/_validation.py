@@ -9,7 +9,7 @@ stream passed as ``table``...) and the *unit* (a whole number where AWS takes in
 ``Duration`` that is a whole number of the unit the property is written in; a token
 ``Duration`` in the one unit that can pass through unconverted), and returns the plain
 value the rules work on (seconds for a ``Duration``, ``None`` for an unresolved token).
-The rules (``constructs_lib.rules``) then check ranges and combinations on plain values.
+The rules (``constructs_lib.value_rules``) then check ranges and combinations on plain values.
 
 Cost matters: every call into aws-cdk-lib is a round trip to jsii's node process. Plain
 Python values are checked without one; a ``Duration`` costs one (``to_seconds``); a number
@@ -32,7 +32,7 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib.errors import ConstructPropsError
-from constructs_lib.rules import Violation, num
+from constructs_lib.value_rules import Violation, num
 
 #: Prefix of every warning id, so users can acknowledge ours specifically.
 WARNING_PREFIX = "constructs-lib"

@@ -72,11 +72,11 @@ from constructs_lib._validation import (
     topic_subscription_specs,
     warn,
 )
-from constructs_lib.rules import Violation, fmt_seconds
-from constructs_lib.rules import alarms as alarm_rules
-from constructs_lib.rules import async_invoke as async_rules
-from constructs_lib.rules import schedule as schedule_rules
-from constructs_lib.rules import sqs as sqs_rules
+from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import alarms as alarm_rules
+from constructs_lib.value_rules import async_invoke as async_rules
+from constructs_lib.value_rules import schedule as schedule_rules
+from constructs_lib.value_rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 1 minute. Background work (sending a
 #: notification, calling a third-party API) is slower than a request path, but a hung

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from constructs import Construct
 
-from constructs_lib.rules import Violation
+from constructs_lib.value_rules import Violation
 
 
 class ConstructPropsError(ValueError):

@@ -53,11 +53,11 @@ from constructs_lib._validation import (
     raise_first,
     warn,
 )
-from constructs_lib.rules import Violation, fmt_seconds, num
-from constructs_lib.rules import alarms as alarm_rules
-from constructs_lib.rules import api as api_rules
-from constructs_lib.rules import provisioned as provisioned_rules
-from constructs_lib.rules import sqs as sqs_rules
+from constructs_lib.value_rules import Violation, fmt_seconds, num
+from constructs_lib.value_rules import alarms as alarm_rules
+from constructs_lib.value_rules import api as api_rules
+from constructs_lib.value_rules import provisioned as provisioned_rules
+from constructs_lib.value_rules import sqs as sqs_rules
 
 #: The function timeout when none is given: 30 s (a visibility timeout of 180 s).
 DEFAULT_TIMEOUT_S = 30

@@ -63,12 +63,12 @@ from constructs_lib._validation import (
     stream_processor_specs,
     warn,
 )
-from constructs_lib.rules import Violation, fmt_seconds
-from constructs_lib.rules import alarms as alarm_rules
-from constructs_lib.rules import api as api_rules
-from constructs_lib.rules import async_invoke as async_rules
-from constructs_lib.rules import sqs as sqs_rules
-from constructs_lib.rules import streams as stream_rules
+from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import alarms as alarm_rules
+from constructs_lib.value_rules import api as api_rules
+from constructs_lib.value_rules import async_invoke as async_rules
+from constructs_lib.value_rules import sqs as sqs_rules
+from constructs_lib.value_rules import streams as stream_rules
 
 #: The function timeout when none is given: 30 s. The shard waits for every batch, so a
 #: hung invocation stalls it for at most 30 s per attempt.

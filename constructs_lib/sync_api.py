@@ -68,11 +68,11 @@ from constructs_lib._validation import (
     sync_api_specs,
     warn,
 )
-from constructs_lib.rules import Violation, fmt_seconds
-from constructs_lib.rules import alarms as alarm_rules
-from constructs_lib.rules import api as api_rules
-from constructs_lib.rules import function_url as url_rules
-from constructs_lib.rules import snapstart as snapstart_rules
+from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import alarms as alarm_rules
+from constructs_lib.value_rules import api as api_rules
+from constructs_lib.value_rules import function_url as url_rules
+from constructs_lib.value_rules import snapstart as snapstart_rules
 
 T = TypeVar("T")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from constructs_lib import limits
-from constructs_lib.rules import alarms as rules
+from constructs_lib.value_rules import alarms as rules
 
 
 @pytest.mark.parametrize("value,ok", [(None, True), (0, False), (0.999, False), (1, True), (100, True)])

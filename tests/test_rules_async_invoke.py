@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from constructs_lib import limits
-from constructs_lib.rules import async_invoke as rules
+from constructs_lib.value_rules import async_invoke as rules
 
 
 # retry_attempts: 0-2 -------------------------------------------------------------------

@@ -9,11 +9,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from constructs_lib import limits
-from constructs_lib.rules import function_url as url_rules
-from constructs_lib.rules import provisioned as rules
-from constructs_lib.rules import recursion as recursion_rules
-from constructs_lib.rules import schedule as schedule_rules
-from constructs_lib.rules import snapstart as snapstart_rules
+from constructs_lib.value_rules import function_url as url_rules
+from constructs_lib.value_rules import provisioned as rules
+from constructs_lib.value_rules import recursion as recursion_rules
+from constructs_lib.value_rules import schedule as schedule_rules
+from constructs_lib.value_rules import snapstart as snapstart_rules
 
 
 # --------------------------------------------------------------------------------------

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from constructs_lib import limits
-from constructs_lib.rules import function as fn_rules
-from constructs_lib.rules import sqs as rules
+from constructs_lib.value_rules import function as fn_rules
+from constructs_lib.value_rules import sqs as rules
 
 
 def test_min_visibility_timeout_is_six_timeouts_plus_window() -> None:
@@ -153,7 +153,7 @@ def test_failure_queue_rules_name_the_queue_when_given() -> None:
 
 
 def test_visibility_timeout_with_a_token_is_checked_against_the_smallest_possible_need():
-    from constructs_lib.rules import sqs as sqs_rules
+    from constructs_lib.value_rules import sqs as sqs_rules
 
     assert sqs_rules.check_visibility_timeout(0, 30, None) is None  # not applicable by default
     v = sqs_rules.check_visibility_timeout(0, 30, None, at_least=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from constructs_lib import limits
-from constructs_lib.rules import streams as r
+from constructs_lib.value_rules import streams as r
 
 DAY = 24 * 3600
 

@@ -17,7 +17,7 @@ from constructs import IConstruct
 
 from constructs_lib import limits
 from constructs_lib.errors import ConstructPropsError
-from constructs_lib.rules.api import ASYNC_ONLY_FUNCTION_PROPS
+from constructs_lib.value_rules.api import ASYNC_ONLY_FUNCTION_PROPS
 from constructs_lib.sync_api import (
     HTTP_ACCESS_LOG_FIELDS,
     REST_ACCESS_LOG_FIELDS,

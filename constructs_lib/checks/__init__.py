@@ -1,7 +1,7 @@
 """Invocation-model checks over CloudFormation templates: for any CDK app or template.
 
 Rules are small pure functions over a template dict (``constructs_lib.checks.rules``),
-sharing their logic with the constructs' own validation (``constructs_lib.rules``).
+sharing their logic with the constructs' own validation (``constructs_lib.value_rules``).
 Two entry points run them:
 
 - the CDK plugin: ``Validations.of(app).add_plugins(InvocationModelChecks())``;

@@ -8,7 +8,7 @@ from typing import Any, Literal
 
 from constructs_lib import limits
 from constructs_lib.checks.model import Resource, TemplateModel
-from constructs_lib.rules import Violation
+from constructs_lib.value_rules import Violation
 
 Level = Literal["error", "warning"]
 Status = Literal["non-compliant", "not-applicable", "suppressed"]

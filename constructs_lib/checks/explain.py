@@ -47,9 +47,9 @@ from constructs_lib.checks.model import (
 )
 from constructs_lib.checks.rules.api import DEFAULT_INTEGRATION_TIMEOUT_MS
 from constructs_lib.checks.rules.sqs import SQS_DEFAULT_BATCH_SIZE, redrive_policy, retention_s
-from constructs_lib.rules import num
-from constructs_lib.rules import provisioned as provisioned_rules
-from constructs_lib.rules import sqs as sqs_rules
+from constructs_lib.value_rules import num
+from constructs_lib.value_rules import provisioned as provisioned_rules
+from constructs_lib.value_rules import sqs as sqs_rules
 
 #: The average invocation duration assumed by the capacity estimate when ``--duration``
 #: is not given: 1 s, a typical duration for a handler that calls one or two services.

@@ -107,7 +107,7 @@ def test_wheel_is_typed_and_complete(wheel_names: list[str]) -> None:
         "constructs_lib/sync_api.py",
         "constructs_lib/checks/plugin.py",
         "constructs_lib/checks/rules/__init__.py",
-        "constructs_lib/rules/__init__.py",
+        "constructs_lib/value_rules/__init__.py",
         f"constructs_lib-{VERSION}.dist-info/licenses/LICENSE",
         f"constructs_lib-{VERSION}.dist-info/entry_points.txt",
     ):

@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import HTTP_API, REST_API, TemplateModel, Trigger, is_intrinsic, number
-from constructs_lib.rules import Violation, fmt_seconds
-from constructs_lib.rules import api as api_rules
+from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import api as api_rules
 
 #: Integration timeout when ``TimeoutInMillis`` is absent: 29 s (REST), 30 s (HTTP API),
 #: 29 s (WebSocket, its maximum). Sources: limits.SRC_APIGW_QUOTAS, SRC_APIGW_HTTP_QUOTAS,

@@ -20,8 +20,8 @@ from constructs_lib.checks.model import (
     is_intrinsic,
     number,
 )
-from constructs_lib.rules import Violation
-from constructs_lib.rules import async_invoke as async_rules
+from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import async_invoke as async_rules
 
 #: Trigger kinds that invoke the function asynchronously (the rules now ask each trigger:
 #: ``Trigger.invocation`` / ``Trigger.discards_failed_events``, from limits.LAMBDA_INVOKERS).

@@ -1,7 +1,7 @@
 """SQS provisioned mode: an SQS event source mapping's ``ProvisionedPollerConfig``.
 
 The same pure rules as ``QueueConsumer(provisioned_poller_config=...)``
-(:mod:`constructs_lib.rules.provisioned`), with CloudFormation's property names: SQS's ranges
+(:mod:`constructs_lib.value_rules.provisioned`), with CloudFormation's property names: SQS's ranges
 (MinimumPollers 2-200, MaximumPollers 2-10,000), MinimumPollers <= MaximumPollers, no
 ``ScalingConfig.MaximumConcurrency`` next to it, and the function's reserved concurrency at least
 MaximumPollers x 10 (each SQS poller drives up to 10 concurrent invocations). Read from
@@ -16,8 +16,8 @@ from typing import Any
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import ESM, SERVERLESS_FUNCTION, Resource, TemplateModel, number
-from constructs_lib.rules import Violation
-from constructs_lib.rules import provisioned as provisioned_rules
+from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import provisioned as provisioned_rules
 
 POLLER_CONFIG = "ProvisionedPollerConfig"
 

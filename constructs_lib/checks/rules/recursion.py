@@ -1,7 +1,7 @@
 """Recursive loop detection turned off (``RecursiveLoop: Allow``) on a Lambda function.
 
 The same pure rule as the constructs' ``recursive_loop`` prop
-(:mod:`constructs_lib.rules.recursion`). Read from ``AWS::Lambda::Function`` and
+(:mod:`constructs_lib.value_rules.recursion`). Read from ``AWS::Lambda::Function`` and
 ``AWS::Serverless::Function`` resources.
 """
 
@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import FUNCTION, SERVERLESS_FUNCTION, TemplateModel
-from constructs_lib.rules import recursion as recursion_rules
+from constructs_lib.value_rules import recursion as recursion_rules
 
 
 @rule(

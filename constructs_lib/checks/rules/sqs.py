@@ -17,8 +17,8 @@ from constructs_lib.checks.model import (
     boolean,
     number,
 )
-from constructs_lib.rules import Violation
-from constructs_lib.rules import sqs as sqs_rules
+from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import sqs as sqs_rules
 
 REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
 #: Lambda's default batch size for SQS when ``BatchSize`` is absent: 10. Source: SRC_ESM_API.

@@ -8,8 +8,8 @@ from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.checks.model import ESM, Resource, TemplateModel, boolean, number
 from constructs_lib.checks.rules.sqs import REPORT_BATCH_ITEM_FAILURES
-from constructs_lib.rules import Violation
-from constructs_lib.rules import streams as stream_rules
+from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import streams as stream_rules
 
 
 def missing_on_failure_destination(destination: object, *, prop: str = "DestinationConfig.OnFailure") -> Violation | None:

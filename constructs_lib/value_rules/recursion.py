@@ -10,7 +10,7 @@ deliberate, bounded recursion) and is reported as a warning. Source: ``limits.SR
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation
+from constructs_lib.value_rules import Violation
 
 TERMINATE = "Terminate"
 ALLOW = "Allow"

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, fmt_seconds, num
+from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 REST = "rest"
 HTTP = "http"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, fmt_seconds
+from constructs_lib.value_rules import Violation, check_range, fmt_seconds
 
 URL = "url"
 

@@ -10,7 +10,7 @@ cuts the request). Both leave a failure path unwatched, so both are errors.
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, fmt_seconds, num
+from constructs_lib.value_rules import Violation, fmt_seconds, num
 
 
 def check_count_threshold(value: float | None, *, prop: str, metric: str) -> Violation | None:

@@ -5,7 +5,7 @@ subscription's delivery DLQ): encrypted, and with a key the sending service may 
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, fmt_seconds, num
+from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 
 def min_visibility_timeout_s(timeout_s: float, max_batching_window_s: float = 0) -> float:

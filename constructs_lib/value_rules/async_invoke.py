@@ -5,14 +5,14 @@ Two retry layers meet here and each has its own rules: Lambda's event invoke con
 ends in the on-failure destination; an EventBridge target's retry policy (0-185
 attempts, 60 s - 24 h) retries *delivery* failures and ends in the target's dead-letter
 queue. The queues that catch failures are checked too: standard and kept long enough
-for someone to look at them (their encryption rules live in :mod:`constructs_lib.rules.sqs`,
+for someone to look at them (their encryption rules live in :mod:`constructs_lib.value_rules.sqs`,
 shared with QueueConsumer's dead-letter queue).
 """
 
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, fmt_seconds, num
+from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 
 def check_retry_attempts(retry_attempts: float | None, *, prop: str = "retry_attempts") -> Violation | None:

@@ -12,7 +12,7 @@ for "infinite" (``limits.STREAM_INFINITE``) for both retries and record age.
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, fmt_seconds, num
+from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 #: Starting positions as the API spells them. Source: limits.SRC_ESM_API (StartingPosition).
 TRIM_HORIZON = "TRIM_HORIZON"

@@ -13,7 +13,7 @@ Sources: ``limits.SRC_ESM_PROVISIONED_POLLER`` (ranges), ``limits.SRC_LAMBDA_SQS
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, first, num
+from constructs_lib.value_rules import Violation, check_range, first, num
 
 
 def pollers_max_concurrency(maximum_pollers: float) -> float:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range, num
+from constructs_lib.value_rules import Violation, check_range, num
 
 
 def check_timeout(timeout_s: float | None, *, prop: str = "timeout") -> Violation | None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, num
+from constructs_lib.value_rules import Violation, num
 
 _RUNTIME = re.compile(r"^(?P<family>python|java|dotnet)(?P<version>\d+(?:\.\d+)?)")
 

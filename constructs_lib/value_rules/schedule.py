@@ -10,7 +10,7 @@ Sources: ``limits.SRC_SCHEDULER_RETRY``, ``limits.SRC_SCHEDULER_DLQ``.
 from __future__ import annotations
 
 from constructs_lib import limits
-from constructs_lib.rules import Violation, check_range
+from constructs_lib.value_rules import Violation, check_range
 
 
 def check_schedule_retry_attempts(
