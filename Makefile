@@ -42,9 +42,10 @@ $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
 
 setup: $(VENV_STAMP) $(NODE_STAMP) ## create .venv (project + [dev]) and install the pinned CDK CLI
 
-test: setup ## lint (ruff), type-check constructs_lib (mypy), then run the whole suite (unit, snapshots, checks, cfn-lint, packaging, local deploy, docs examples and site)
+test: setup ## lint (ruff), type-check constructs_lib (mypy), keep the layers (import-linter), then run the whole suite (unit, snapshots, checks, cfn-lint, packaging, local deploy, docs examples and site)
 	$(PY) -m ruff check .
 	$(PY) -m mypy
+	$(VENV)/bin/lint-imports --no-cache
 	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 FUZZ_EXAMPLES ?= 2000

@@ -27,7 +27,7 @@ from aws_cdk import aws_lambda_event_sources as event_sources  # noqa: E402
 from aws_cdk import aws_sqs as sqs  # noqa: E402
 from cdk_nag import ServerlessChecks  # noqa: E402
 
-from constructs_lib.checks.loader import load_path  # noqa: E402
+from constructs_lib.template.loader import load_path  # noqa: E402
 from constructs_lib.checks.rules import run_checks  # noqa: E402
 
 CODE = lambda_.Code.from_inline("def handler(event, context):\n    return {}\n")

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from constructs_lib.checks.loader import load_path  # noqa: E402
+from constructs_lib.template.loader import load_path  # noqa: E402
 from constructs_lib.simulate import SCENARIOS, simulate  # noqa: E402
 
 

@@ -31,8 +31,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from constructs_lib.checks import sam  # noqa: E402
-from constructs_lib.checks.loader import TemplateError, load_paths, models_from_template, read_source  # noqa: E402
+from constructs_lib.template import sam  # noqa: E402
+from constructs_lib.template.loader import TemplateError, load_paths, models_from_template, read_source  # noqa: E402
 from constructs_lib.checks.rules import run_checks  # noqa: E402
 
 Template = dict[str, Any]

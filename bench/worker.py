@@ -121,7 +121,7 @@ def memory() -> dict[str, float]:
 
 def _template_facts(assembly: Any, stacks: list[Stack]) -> dict[str, Any]:
     from constructs_lib.checks import run_checks
-    from constructs_lib.checks.model import TemplateModel
+    from constructs_lib.template.model import TemplateModel
 
     models, size, resources = [], 0, 0
     for stack in stacks:

@@ -12,6 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
 
+# Import paths from before the current layout keep working for this version (with a
+# DeprecationWarning naming the new path): constructs_lib.checks.loader, .rules, ...
+from constructs_lib import _compat  # noqa: E402
+
+_compat.install()
+
 #: Public name -> (module, attribute in that module).
 _EXPORTS = {
     "AsyncWorker": ("constructs_lib.async_worker", "AsyncWorker"),

@@ -495,7 +495,7 @@ ASYNC = "async"
 POLLED = "polled"
 
 #: How every AWS service that invokes Lambda does it: ONE table, read by the checks' template
-#: model (``constructs_lib.checks.model``) to decide each trigger's invocation model.
+#: model (``constructs_lib.template.model``) to decide each trigger's invocation model.
 #: Source: SRC_LAMBDA_SERVICES ("Services that can invoke Lambda functions"), unless a row
 #: names its own.
 #:

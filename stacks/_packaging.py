@@ -33,7 +33,7 @@ LAMBDA_SRC = ROOT / "lambda_src"
 LAYER_REQUIREMENTS = LAMBDA_SRC / "layer" / "requirements.txt"
 #: What of the library goes into the layer: the package marker and the handler helpers.
 LIBRARY = ROOT / "constructs_lib"
-LAYER_LIBRARY_FILES = ("__init__.py", "py.typed", "handlers")
+LAYER_LIBRARY_FILES = ("__init__.py", "_compat.py", "py.typed", "handlers")
 
 #: pip platform tags per Lambda architecture (manylinux2014 covers Amazon Linux 2023).
 PIP_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
@@ -77,7 +77,8 @@ def _library_files() -> list[Path]:
 
 
 def copy_handler_helpers(destination: Path) -> None:
-    """Copy ``constructs_lib/__init__.py`` and ``constructs_lib/handlers/`` to ``destination``."""
+    """Copy ``constructs_lib/__init__.py`` (with ``_compat.py``, which it imports) and
+    ``constructs_lib/handlers/`` to ``destination``."""
     for source in _library_files():
         target = destination / source.relative_to(LIBRARY)
         target.parent.mkdir(parents=True, exist_ok=True)

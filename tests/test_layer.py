@@ -26,7 +26,9 @@ def layer_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_layer_holds_the_handler_helpers_only(layer_dir: Path) -> None:
     library = layer_dir / "constructs_lib"
     shipped = sorted(p.relative_to(library).as_posix() for p in library.rglob("*") if p.is_file())
-    assert shipped == ["__init__.py", "handlers/__init__.py", "handlers/ordered.py", "handlers/streams.py", "py.typed"]
+    # _compat.py: the package root installs the old import paths with it.
+    assert shipped == ["__init__.py", "_compat.py", "handlers/__init__.py", "handlers/ordered.py", "handlers/streams.py",
+                       "py.typed"]
     assert (layer_dir / "aws_lambda_powertools").is_dir()
 
 
@@ -48,7 +50,7 @@ def test_layer_hash_follows_the_handler_helpers(tmp_path: Path, monkeypatch: pyt
     before = layer_hash()
     fake = tmp_path / "constructs_lib"
     (fake / "handlers").mkdir(parents=True)
-    for name in ("__init__.py", "py.typed", "handlers/__init__.py"):
+    for name in ("__init__.py", "_compat.py", "py.typed", "handlers/__init__.py"):
         (fake / name).write_text("")
     monkeypatch.setattr(_packaging, "LIBRARY", fake)
     monkeypatch.setattr(_packaging, "ROOT", tmp_path)

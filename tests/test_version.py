@@ -8,7 +8,7 @@ import sys
 import pytest
 
 import constructs_lib
-from constructs_lib.checks.cli import main
+from constructs_lib.cli import main
 from tests.conftest import ROOT
 
 

@@ -1,8 +1,10 @@
 """Invocation-model checks over CloudFormation templates: for any CDK app or template.
 
-Rules are small pure functions over a template dict (``constructs_lib.checks.rules``),
-sharing their logic with the constructs' own validation (``constructs_lib.value_rules``).
-Two entry points run them:
+Rules are small pure functions over the template model (:mod:`constructs_lib.template`),
+in ``constructs_lib.checks.rules``; they share their logic with the constructs' own
+validation (the rules over plain values, :mod:`constructs_lib.value_rules`). This package
+also holds the findings, the output formats (``report``), the configuration and the
+synth-time plugin; it never imports the simulation. Two entry points run the rules:
 
 - the CDK plugin: ``Validations.of(app).add_plugins(InvocationModelChecks())``;
 - the command line: ``python -m constructs_lib check cdk.out`` (or ``constructs-lib check``).
@@ -16,7 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from constructs_lib.checks.core import PLUGIN_NAME, CheckOptions, Finding, Rule
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.template.model import TemplateModel
 
 if TYPE_CHECKING:
     from constructs_lib.checks.plugin import InvocationModelChecks

@@ -2,6 +2,6 @@
 
 import sys
 
-from constructs_lib.checks.cli import main
+from constructs_lib.cli import main
 
 sys.exit(main(prog="python -m constructs_lib.checks"))

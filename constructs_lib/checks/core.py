@@ -7,26 +7,23 @@ from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
 from constructs_lib import limits
-from constructs_lib.checks.model import Resource, TemplateModel
+from constructs_lib.template.model import (  # noqa: F401 - re-exported: the checks' vocabulary
+    METADATA_KEY,
+    PLUGIN_NAME,
+    Resource,
+    TemplateModel,
+)
 from constructs_lib.value_rules import Violation
 
 Level = Literal["error", "warning"]
 Status = Literal["non-compliant", "not-applicable", "suppressed"]
 LEVELS: tuple[Level, ...] = ("error", "warning")
-#: The plugin's name; CDK derives the acknowledgment namespace from it, so a finding of
-#: rule ``sqs-visibility-timeout`` is acknowledged with ``constructs-lib::sqs-visibility-timeout``.
-PLUGIN_NAME = "constructs-lib"
 #: Where every rule's documentation page lives: ``<base><rule id>.md``. A finding's
 #: ``help_uri`` is built from it; set ``CONSTRUCTS_LIB_RULES_DOCS`` to point findings at
 #: your own copy (an internal docs site, a fork).
 RULE_DOCS_BASE_URL = "https://github.com/constructs-lib/constructs-lib/blob/main/docs/rules/"
 #: The same pages inside the repository (and the source distribution).
 RULE_DOCS_PATH = "docs/rules/"
-#: The key of a resource's ``Metadata`` where acknowledgments live:
-#: ``{"constructs-lib": {"acknowledge": [{"id": "<rule id>", "reason": "..."}]}}``.
-METADATA_KEY = "constructs-lib"
-
-
 def rule_docs_url(rule_id: str) -> str:
     """The documentation page of a rule (``CONSTRUCTS_LIB_RULES_DOCS`` overrides the base)."""
     import os
@@ -181,12 +178,23 @@ class Rule:
         )
 
 
+#: The id of every rule the decorators below have made: what an acknowledgment may name.
+#: (``constructs_lib.checks.rules`` imports every family, so it is complete before a check runs.)
+_DECLARED: set[str] = set()
+
+
+def declared_rule_ids() -> frozenset[str]:
+    """The ids of the rules declared so far (every rule, once ``checks.rules`` is imported)."""
+    return frozenset(_DECLARED)
+
+
 def rule(
     id: str, level: Level, summary: str, *, explanation: str, fix: str, source: str = "", level_reason: str = ""
 ) -> Callable[[TemplateCheck], Rule]:
     """Decorator: turn a template check function into a :class:`Rule`."""
 
     def wrap(fn: TemplateCheck) -> Rule:
+        _DECLARED.add(id)
         return Rule(id, level, summary, " ".join(explanation.split()), fix, check=fn, source=source,
                     level_reason=" ".join(level_reason.split()))
 
@@ -199,6 +207,7 @@ def app_rule(
     """Decorator: turn an app-wide check function into a :class:`Rule`."""
 
     def wrap(fn: AppCheck) -> Rule:
+        _DECLARED.add(id)
         return Rule(id, level, summary, " ".join(explanation.split()), fix, app_check=fn, source=source,
                     level_reason=" ".join(level_reason.split()))
 

@@ -32,7 +32,7 @@ from aws_cdk import (
 
 from constructs_lib import __version__, limits
 from constructs_lib.checks.core import PLUGIN_NAME, CheckOptions, Finding
-from constructs_lib.checks.loader import models_from_template
+from constructs_lib.template.loader import models_from_template
 from constructs_lib.checks.rules import ALL_RULES, run_checks
 
 

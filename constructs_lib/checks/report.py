@@ -11,7 +11,6 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
-from xml.sax.saxutils import escape, quoteattr
 
 from constructs_lib.checks.core import Finding, Rule
 
@@ -173,6 +172,8 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
 def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequence[str], *, fail_on: str) -> str:
     """JUnit XML: one test suite per template, one test case per rule; a finding at or above
     ``fail_on`` is a failure, a lesser one is written to the case's system-out."""
+    from xml.sax.saxutils import escape, quoteattr  # only here: it loads urllib and email
+
     failing = {"error": ("error",), "warning": ("error", "warning"), "none": ()}[fail_on]
     suites = []
     total_failures = 0

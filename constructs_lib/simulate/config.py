@@ -1,6 +1,6 @@
 """What the simulation needs to know about each function, read from a template.
 
-Everything comes from the checks' :class:`~constructs_lib.checks.model.TemplateModel`
+Everything comes from the template model, :class:`~constructs_lib.template.model.TemplateModel`
 (its public API: resources, references, triggers, event invoke configs) and the raw
 properties of the resources the triggers point at, with AWS's defaults for what a
 template leaves out - the same defaults the checks and ``explain`` apply. Pure: dicts in,
@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from constructs_lib import limits
-from constructs_lib.checks.model import (
+from constructs_lib.template.model import (
     DYNAMODB,
     DYNAMODB_GLOBAL,
     KINESIS,
@@ -28,7 +28,7 @@ from constructs_lib.checks.model import (
     number,
     ref_id,
 )
-from constructs_lib.checks.rules.sqs import is_fifo, redrive_policy
+from constructs_lib.template.properties import is_fifo, redrive_policy
 
 #: Lambda's default SQS batch size (10) and stream batch size (100). Source: limits.SRC_ESM_API.
 DEFAULT_SQS_BATCH_SIZE = 10
@@ -377,7 +377,7 @@ def api_route(model: TemplateModel, trig: Trigger) -> SyncRoute:
     """The API Gateway route of ``trig``: its integration timeout read exactly as the
     ``apigw-integration-timeout`` rule reads it (REST, HTTP and WebSocket defaults, OpenAPI
     ``timeoutInMillis``, quick create), and its stage's throttling."""
-    from constructs_lib.checks.rules.api import DEFAULT_INTEGRATION_TIMEOUT_MS, integration_timeout
+    from constructs_lib.template.properties import DEFAULT_INTEGRATION_TIMEOUT_MS, integration_timeout
 
     via = model.resources[trig.via]
     api = str(trig.detail.get("api", "rest"))

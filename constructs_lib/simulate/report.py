@@ -2,14 +2,15 @@
 
 Each way an event can be lost (or dead-lettered without ever failing, or processed
 twice, or time out at its caller) has a cause, and each cause a check rule that predicts
-it from the template (``constructs_lib/checks/rules``): the advice names the rule and
-its fix, so a finding of ``constructs-lib check`` and the simulation that demonstrates it
-point at each other.
+it from the template: the advice names the rule by its id, a plain string, so a finding
+of ``constructs-lib check`` and the simulation that demonstrates it point at each other.
+The simulation does not import the checks; whoever joins the two (the command line,
+``explain``) passes the rules' fixes in as ``rule_fixes`` (rule id -> fix).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -38,16 +39,16 @@ class Advice:
     fix: str
 
 
-def _rule_fix(rule_id: str) -> str:
-    from constructs_lib.checks.rules import RULES_BY_ID
-
-    rule = RULES_BY_ID.get(rule_id)
-    return rule.fix if rule is not None else ""
-
-
-def advice(result: FunctionResult) -> list[Advice]:
+def advice(result: FunctionResult, rule_fixes: Mapping[str, str] | None = None) -> list[Advice]:
     """What to change, for each cause of loss (and of duplicates, caller timeouts and
-    dead-lettered events that never failed) in ``result``."""
+    dead-lettered events that never failed) in ``result``. ``rule_fixes`` (rule id -> the
+    rule's fix) fills in the fix of advice that is a rule's own; without it that fix is
+    empty and the rule id says where to look."""
+    fixes = rule_fixes or {}
+
+    def _rule_fix(rule_id: str) -> str:
+        return fixes.get(rule_id, "")
+
     found: list[Advice] = []
     causes = dict(result.causes)
     cfg = result.config
@@ -100,12 +101,12 @@ def function_line(result: FunctionResult) -> str:
     return text + (f" ({', '.join(extras)})" if extras else "")
 
 
-def write_text(report: Report, out: TextIO) -> None:
+def write_text(report: Report, out: TextIO, rule_fixes: Mapping[str, str] | None = None) -> None:
     scenario = SCENARIOS[report.scenario]
     print(f"scenario {report.scenario} ({scenario.summary}), {report.events} events per function, seed {report.seed}", file=out)
     for result in report.functions:
         print(function_line(result), file=out)
-    changes = [(r, a) for r in report.functions for a in advice(r)]
+    changes = [(r, a) for r in report.functions for a in advice(r, rule_fixes)]
     if changes:
         print(file=out)
         print("What to change:", file=out)

@@ -11,7 +11,7 @@ from typing import Any
 import simpy
 
 from constructs_lib import limits
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.template.model import TemplateModel
 from constructs_lib.simulate.asynchronous import AsyncSim
 from constructs_lib.simulate.config import AsyncConfig, Entry, FunctionConfig, SqsMapping, StreamMapping, function_configs
 from constructs_lib.simulate.invokers import Invoker, ModelInvoker
@@ -25,14 +25,12 @@ from constructs_lib.simulate.runtime import (
     FunctionRuntime,
     Tracker,
 )
-from constructs_lib.simulate.scenarios import NOMINAL_FRACTION, SCENARIOS, Scenario
+from constructs_lib.simulate.scenarios import DEFAULT_EVENTS, DEFAULT_SEED, NOMINAL_FRACTION, SCENARIOS, Scenario
 from constructs_lib.simulate.source import EventSpec
 from constructs_lib.simulate.sqs import QueueSim
 from constructs_lib.simulate.streams import StreamSim
 from constructs_lib.simulate.sync import SyncSim
 
-DEFAULT_EVENTS = 200
-DEFAULT_SEED = 0
 #: Extra simulated time after the last deadline (retention, event age) before the
 #: simulation stops and calls what is left ``pending``.
 MARGIN_S = 3600.0

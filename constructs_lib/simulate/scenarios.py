@@ -22,6 +22,10 @@ from dataclasses import dataclass
 
 from constructs_lib import limits
 
+#: Events per function when the caller does not say, and the seed that makes a run repeatable.
+DEFAULT_EVENTS = 200
+DEFAULT_SEED = 0
+
 POISON_FRACTION = 0.05
 OUTAGE_S = 15 * 60
 BURST_WINDOW_S = 5 * 60

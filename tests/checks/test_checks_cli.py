@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, Stage
 
-from constructs_lib.checks.cli import main
+from constructs_lib.cli import main
 from tests.checks.test_checks_plugin import plain_consumer
 from tests.conftest import ROOT
 

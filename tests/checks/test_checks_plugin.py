@@ -175,7 +175,7 @@ def test_acknowledgment_of_another_rule_does_not_suppress(tmp_path: Path) -> Non
 def test_check_cdk_out_honours_cdk_acknowledgments(acknowledged: Path) -> None:
     """`constructs-lib check cdk.out` reads the acknowledgments CDK records in the assembly
     (aws:cdk:acknowledged-rules): it is as quiet as the synth-time plugin."""
-    from constructs_lib.checks.loader import load_path
+    from constructs_lib.template.loader import load_path
     from constructs_lib.checks.rules import run_checks
 
     findings = run_checks(load_path(acknowledged))
@@ -189,7 +189,7 @@ def test_our_constructs_write_their_acknowledgments_into_the_template(tmp_path: 
     """An acknowledgment of one of our rules made with the shared helper lands in the
     template's Metadata, so a bare template (no cdk.out) is as quiet too."""
     from constructs_lib._failure import acknowledge
-    from constructs_lib.checks.loader import load_path
+    from constructs_lib.template.loader import load_path
     from constructs_lib.checks.rules import run_checks
 
     app = App(outdir=str(tmp_path))

@@ -294,7 +294,7 @@ def test_max_receive_count_boundaries_and_levels(count: int, rule_id: str | None
 
 def test_unreserved_pool_with_a_tiny_quota_and_nothing_reserved_does_not_crash() -> None:
     from constructs_lib.checks.core import CheckOptions
-    from constructs_lib.checks.model import TemplateModel
+    from constructs_lib.template.model import TemplateModel
     from constructs_lib.checks.rules import run_checks
 
     models = [TemplateModel(t.template(Fn=t.function()), name="t")]

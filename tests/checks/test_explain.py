@@ -10,18 +10,18 @@ from typing import Any
 
 import pytest
 
-from constructs_lib.checks.explain import (
+from constructs_lib.cli.explain import run_explain
+from constructs_lib.explain.report import (
     DEFAULT_DURATION_S,
     explain,
     function_report,
     function_section,
     mermaid,
     rate,
-    run_explain,
     secs,
 )
-from constructs_lib.checks.loader import load_path
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.template.loader import load_path
+from constructs_lib.template.model import TemplateModel
 from tests.checks import templates as t
 from tests.conftest import ROOT
 
@@ -258,7 +258,7 @@ def test_partial_batch_responses_off_is_a_problem_only_above_batches_of_one() ->
 
 
 def test_report_names_the_command_that_generated_it(capsys: pytest.CaptureFixture[str]) -> None:
-    from constructs_lib.checks.cli import main
+    from constructs_lib.cli import main
 
     path = str(FIXTURES / "checks_good_consumer.json")
     assert main(["explain", path, "--duration", "0.5"], prog="python -m constructs_lib") == 0
@@ -270,7 +270,7 @@ def test_report_names_the_command_that_generated_it(capsys: pytest.CaptureFixtur
 def test_json_format_carries_the_same_report(capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
-    from constructs_lib.checks.cli import main
+    from constructs_lib.cli import main
 
     path = str(FIXTURES / "checks_bad_consumer.yaml")
     assert main(["explain", path, "--format", "json"]) == 0
@@ -324,7 +324,7 @@ def test_cli_prints_to_stdout_and_rejects_bad_input(tmp_path: Path) -> None:
 
 
 def test_main_dispatches_explain(capsys: pytest.CaptureFixture[str]) -> None:
-    from constructs_lib.checks.cli import main
+    from constructs_lib.cli import main
 
     assert main(["explain", str(FIXTURES / "checks_good_consumer.json"), "--duration", "3"]) == 0
     assert "3 s per invocation" in capsys.readouterr().out

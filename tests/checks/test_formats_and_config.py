@@ -14,7 +14,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from constructs_lib.checks.cli import main
+from constructs_lib.cli import main
 from constructs_lib.checks.rules import ALL_RULES
 from tests.checks import templates as t
 from tests.conftest import ROOT

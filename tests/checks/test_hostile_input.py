@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from constructs_lib.checks import TemplateModel
-from constructs_lib.checks.cli import main
-from constructs_lib.checks.loader import TemplateError, load_paths, read_source
+from constructs_lib.cli import main
+from constructs_lib.template.loader import TemplateError, load_paths, read_source
 from constructs_lib.checks.rules import run_checks
 from tests.checks import templates as t
 
@@ -221,7 +221,7 @@ templates = st.fixed_dictionaries(
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(templates)
 def test_no_template_makes_the_model_or_the_rules_raise(template: dict[str, Any]) -> None:
-    from constructs_lib.checks.loader import models_from_template
+    from constructs_lib.template.loader import models_from_template
 
     models = models_from_template(template, "t.json")
     for finding in run_checks(models):

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 
 from constructs_lib.checks import TemplateModel
-from constructs_lib.checks.cli import main
-from constructs_lib.checks.conditions import variants
-from constructs_lib.checks.loader import load_paths, models_from_template
+from constructs_lib.cli import main
+from constructs_lib.template.conditions import variants
+from constructs_lib.template.loader import load_paths, models_from_template
 from constructs_lib.checks.rules import run_checks
 from tests.checks import templates as t
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.template.model import TemplateModel
 
 SNAPSHOTS = Path(__file__).resolve().parent.parent / "snapshots"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.template.model import TemplateModel
 from constructs_lib.simulate import Entry, FunctionConfig, Invocation, Result, function_config
 
 

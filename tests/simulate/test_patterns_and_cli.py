@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from constructs_lib.checks.cli import main
+from constructs_lib.cli import main
 from constructs_lib.simulate.patterns import UnsupportedPattern, matches, parse
 from tests.simulate.conftest import reference_templates
 from tests.simulate.templates import sqs_template
@@ -80,8 +80,8 @@ def test_the_same_seed_prints_the_same(cdk_out: Path) -> None:
     runs = []
     for _ in range(2):
         buffer = io.StringIO()
-        from constructs_lib.checks.cli import build_parser
-        from constructs_lib.simulate.cli import run_simulate
+        from constructs_lib.cli import build_parser
+        from constructs_lib.cli.simulate import run_simulate
 
         args = build_parser().parse_args(["simulate", str(cdk_out), "--scenario", "outage", "--seed", "5"])
         assert run_simulate(args, out=buffer) == 0

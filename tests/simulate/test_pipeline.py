@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from moto import mock_aws
 
-from constructs_lib.checks.model import TemplateModel
+from constructs_lib.template.model import TemplateModel
 from constructs_lib.simulate import EventSpec, HandlerInvoker, Invocation, function_config, simulate_entry
 from constructs_lib.simulate.config import AsyncConfig, SqsMapping, StreamMapping
 from constructs_lib.simulate.invokers import REGION

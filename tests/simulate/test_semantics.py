@@ -417,7 +417,7 @@ def test_an_sqs_mapping_lambda_refuses_is_a_note_not_millions_of_duplicates() ->
 
 
 def test_each_undecided_branch_is_simulated_and_named() -> None:
-    from constructs_lib.checks.loader import models_from_template
+    from constructs_lib.template.loader import models_from_template
     from constructs_lib.simulate.report import write_text
 
     template = sqs_template()

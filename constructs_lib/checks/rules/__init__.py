@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from constructs_lib.checks.core import CheckOptions, Finding, Rule
-from constructs_lib.checks.model import Resource, TemplateModel
+from constructs_lib.template.model import Resource, TemplateModel
 from constructs_lib.checks.rules import (
     api,
     async_invoke,
@@ -46,7 +46,7 @@ def run_checks(
     """Run ``rules`` over the templates of one app; findings in rule, template, resource order.
 
     Models that share a name and carry a ``branch`` are the variants of one template whose
-    conditions could not be decided (``constructs_lib.checks.conditions``): a finding that
+    conditions could not be decided (``constructs_lib.template.conditions``): a finding that
     holds in every variant is reported once without a branch, one that holds in some only
     names the conditions it assumes. Findings the resource's metadata acknowledges with a
     reason come back with status ``"suppressed"``; ``options`` may disable rules or change

@@ -10,22 +10,14 @@ from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import HTTP_API, REST_API, TemplateModel, Trigger, is_intrinsic, number
+from constructs_lib.template.model import HTTP_API, REST_API, TemplateModel, Trigger, is_intrinsic, number
+from constructs_lib.template.properties import (  # noqa: F401 - re-exported: the names the rule used to define
+    BEST_EFFORT_ROUTES,
+    DEFAULT_INTEGRATION_TIMEOUT_MS,
+    integration_timeout,
+)
 from constructs_lib.value_rules import Violation, fmt_seconds
 from constructs_lib.value_rules import api as api_rules
-
-#: Integration timeout when ``TimeoutInMillis`` is absent: 29 s (REST), 30 s (HTTP API),
-#: 29 s (WebSocket, its maximum). Sources: limits.SRC_APIGW_QUOTAS, SRC_APIGW_HTTP_QUOTAS,
-#: SRC_APIGW_WEBSOCKET_QUOTAS.
-DEFAULT_INTEGRATION_TIMEOUT_MS = {
-    "rest": limits.APIGW_REST_DEFAULT_MAX_INTEGRATION_TIMEOUT_S * 1000,
-    "http": limits.APIGW_HTTP_MAX_INTEGRATION_TIMEOUT_S * 1000,
-    "websocket": limits.APIGW_WEBSOCKET_MAX_INTEGRATION_TIMEOUT_S * 1000,
-}
-#: The WebSocket route API Gateway calls after the client has gone, on a best-effort
-#: basis: nobody waits for its answer. Source: limits.SRC_APIGW_WEBSOCKET_ROUTES.
-BEST_EFFORT_ROUTES = frozenset({"$disconnect"})
-
 
 def websocket_timeout_not_below(
     timeout_s: float | None, integration_timeout_s: float | None, *, prop: str = "timeout"
@@ -43,21 +35,6 @@ def websocket_timeout_not_below(
         f"{fmt_seconds(integration_timeout_s)}, or answer at once and reply later over the connection",
         limits.SRC_APIGW_WEBSOCKET_QUOTAS,
     )
-
-
-def integration_timeout(model: TemplateModel, trigger: Trigger) -> tuple[object, str]:
-    """The raw TimeoutInMillis of the trigger's integration, and where it is (or would be)."""
-    via = model.resources[trigger.via]
-    openapi = trigger.detail.get("openapi")
-    if isinstance(openapi, Mapping):
-        return openapi.get("timeout_ms"), f"{openapi.get('location')}/timeoutInMillis"
-    if trigger.detail.get("quick_create"):
-        return None, "Properties/Target"
-    if trigger.detail.get("api", "rest") == "rest":
-        integration = via.get("Integration")
-        raw = integration.get("TimeoutInMillis") if isinstance(integration, Mapping) else None
-        return raw, "Properties/Integration/TimeoutInMillis"
-    return via.get("TimeoutInMillis"), "Properties/TimeoutInMillis"
 
 
 @rule(

@@ -7,7 +7,7 @@ from typing import Any
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import (
+from constructs_lib.template.model import (
     EVENT_INVOKE_CONFIG,
     EVENTS_RULE,
     SCHEDULE,

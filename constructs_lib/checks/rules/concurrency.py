@@ -6,7 +6,7 @@ from collections.abc import Iterator, Sequence
 
 from constructs_lib.checks.core import CheckOptions, Hit, app_rule, rule
 from constructs_lib import limits
-from constructs_lib.checks.model import ESM, Resource, TemplateModel, dig, number
+from constructs_lib.template.model import ESM, Resource, TemplateModel, dig, number
 from constructs_lib.value_rules import function as function_rules
 from constructs_lib.value_rules import sqs as sqs_rules
 

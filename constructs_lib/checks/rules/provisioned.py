@@ -15,7 +15,7 @@ from typing import Any
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import ESM, SERVERLESS_FUNCTION, Resource, TemplateModel, number
+from constructs_lib.template.model import ESM, SERVERLESS_FUNCTION, Resource, TemplateModel, number
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import provisioned as provisioned_rules
 

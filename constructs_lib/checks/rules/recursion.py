@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import FUNCTION, SERVERLESS_FUNCTION, TemplateModel
+from constructs_lib.template.model import FUNCTION, SERVERLESS_FUNCTION, TemplateModel
 from constructs_lib.value_rules import recursion as recursion_rules
 
 

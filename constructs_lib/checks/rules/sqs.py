@@ -2,49 +2,28 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from typing import Any
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import (
+from constructs_lib.template.model import (
     ESM,
     QUEUE,
     SQS_DEFAULT_VISIBILITY_TIMEOUT_S,
     Resource,
     TemplateModel,
-    boolean,
     number,
+)
+from constructs_lib.template.properties import (  # noqa: F401 - re-exported: the names the rules used to define
+    REPORT_BATCH_ITEM_FAILURES,
+    SQS_DEFAULT_BATCH_SIZE,
+    is_fifo,
+    redrive_policy,
+    retention_s,
 )
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import sqs as sqs_rules
-
-REPORT_BATCH_ITEM_FAILURES = "ReportBatchItemFailures"
-#: Lambda's default batch size for SQS when ``BatchSize`` is absent: 10. Source: SRC_ESM_API.
-SQS_DEFAULT_BATCH_SIZE = 10
-
-
-def redrive_policy(queue: Resource) -> Mapping[str, Any] | None:
-    """The queue's redrive policy as a dict (templates may hold it as a JSON string)."""
-    policy = queue.get("RedrivePolicy")
-    if isinstance(policy, str):
-        try:
-            policy = json.loads(policy)
-        except ValueError:
-            return None
-    return policy if isinstance(policy, Mapping) else None
-
-
-def retention_s(queue: Resource) -> float | None:
-    value = queue.get("MessageRetentionPeriod")
-    return float(limits.SQS_DEFAULT_RETENTION_S) if value is None else number(value)
-
-
-def is_fifo(queue: Resource) -> bool | None:
-    value = queue.get("FifoQueue")
-    return False if value is None else boolean(value)
-
 
 def missing_partial_batch_response(
     batch_size: float | None, response_types: Any, *, prop: str = "FunctionResponseTypes"

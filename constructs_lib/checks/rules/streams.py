@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import ESM, Resource, TemplateModel, boolean, number
+from constructs_lib.template.model import ESM, Resource, TemplateModel, boolean, number
 from constructs_lib.checks.rules.sqs import REPORT_BATCH_ITEM_FAILURES
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import streams as stream_rules

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
-from constructs_lib.checks.model import TemplateModel, Trigger
+from constructs_lib.template.model import TemplateModel, Trigger
 from constructs_lib.value_rules import Violation, fmt_seconds
 
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
-from constructs_lib.checks.core import METADATA_KEY, PLUGIN_NAME, CheckOptions, Hit, rule
-from constructs_lib.checks.model import Resource, TemplateModel
+from constructs_lib.checks.core import METADATA_KEY, PLUGIN_NAME, CheckOptions, Hit, declared_rule_ids, rule
+from constructs_lib.template.model import Resource, TemplateModel
 
 
 @rule(
@@ -63,8 +63,7 @@ def acknowledgment_reason(entry: object) -> str | None:
     level_reason="Warning: a bookkeeping problem; CloudFormation ignores the metadata.",
 )
 def metadata_acknowledgment(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
-    from constructs_lib.checks.rules import RULES_BY_ID
-
+    known = declared_rule_ids()
     for resource in model.resources.values():
         block = resource.metadata.get(METADATA_KEY)
         if block is None:
@@ -79,7 +78,7 @@ def metadata_acknowledgment(model: TemplateModel, options: CheckOptions) -> Iter
             if rule_id is None:
                 yield Hit(resource, f"acknowledgment {index} has no rule id; it acknowledges nothing",
                           f"{location}/{index}", limits.SRC_CFN_METADATA)
-            elif rule_id not in RULES_BY_ID:
+            elif rule_id not in known:
                 yield Hit(resource, f"acknowledgment {index} names {rule_id!r}, which is not a rule of "
                           "constructs-lib (see `constructs-lib rules`)", f"{location}/{index}/id", limits.SRC_CFN_METADATA)
             elif acknowledgment_reason(entry) is None:

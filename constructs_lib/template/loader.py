@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.checks import conditions, sam
-from constructs_lib.checks.model import NESTED_STACK, TemplateModel
+from constructs_lib.template import conditions, sam
+from constructs_lib.template.model import NESTED_STACK, PLUGIN_NAME, TemplateModel
 
 #: CloudFormation's YAML short forms (``!Ref X``, ``!GetAtt A.Arn``...) and their long names.
 _SHORT_FORMS = (
@@ -384,7 +384,7 @@ def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapp
     """(logical id, file) of every nested stack whose template is on disk: the CDK
     ``aws:asset:path`` metadata, an asset of the stack's asset manifest whose hash the
     TemplateURL names, or a local TemplateURL (``aws cloudformation package`` style)."""
-    from constructs_lib.checks.model import _flat_text
+    from constructs_lib.template.model import _flat_text
 
     resources = template.get("Resources")
     for lid, body in (resources.items() if isinstance(resources, Mapping) else ()):
@@ -494,8 +494,6 @@ def _cdk_acknowledgments(directory: Path, artifact: Mapping[str, Any]) -> dict[s
     """Logical id -> {rule id: reason} of our rules acknowledged with CDK's
     ``Validations.of(construct).acknowledge`` (recorded in the stack's assembly metadata as
     ``aws:cdk:acknowledged-rules``; it covers the construct and everything below it)."""
-    from constructs_lib.checks.core import PLUGIN_NAME
-
     metadata: dict[str, Any] = {}
     inline = artifact.get("metadata")
     if isinstance(inline, dict):

@@ -1,8 +1,8 @@
-"""A CloudFormation template as the checks see it: resources, references, and the graph
-of which trigger invokes which Lambda function (and how).
+"""A CloudFormation template as this library reads it: resources, references, conditions
+and the graph of which trigger invokes which Lambda function (and how).
 
-Pure: plain dicts in, plain objects out; no CDK, no I/O. The rules read it, and so will
-the ``explain`` command. A reference that cannot be followed inside the one template
+Pure: plain dicts in, plain objects out; no CDK, no I/O. The checks' rules, the
+simulation and ``explain`` all read it; it knows nothing of findings or simulation. A reference that cannot be followed inside the one template
 (``Fn::ImportValue``, a parameter, a literal ARN, a pseudo parameter) resolves to
 ``None``; rules then answer "not applicable" instead of guessing.
 
@@ -26,6 +26,14 @@ from functools import cached_property
 from typing import Any
 
 from constructs_lib import limits
+
+#: The name of this library's checks as a CDK policy-validation plugin; CDK derives the
+#: acknowledgment namespace from it, so a finding of rule ``sqs-visibility-timeout`` is
+#: acknowledged with ``constructs-lib::sqs-visibility-timeout``.
+PLUGIN_NAME = "constructs-lib"
+#: The key of a resource's ``Metadata`` where acknowledgments live:
+#: ``{"constructs-lib": {"acknowledge": [{"id": "<rule id>", "reason": "..."}]}}``.
+METADATA_KEY = "constructs-lib"
 
 #: Service principals of the asynchronous invokers that use a resource-based permission.
 #: Source: limits.LAMBDA_INVOKERS (kept under this name for the code that imported it).

@@ -10,8 +10,7 @@ import json
 import sys
 from typing import TextIO
 
-from constructs_lib.simulate.run import DEFAULT_EVENTS, DEFAULT_SEED
-from constructs_lib.simulate.scenarios import SCENARIOS
+from constructs_lib.simulate.scenarios import DEFAULT_EVENTS, DEFAULT_SEED, SCENARIOS
 
 
 #: The most events per function one run simulates: 100,000 already takes seconds per
@@ -47,9 +46,10 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Exit 0 when nothing is lost or pending, 1 otherwise, 2 when PATH cannot be read."""
-    from constructs_lib.checks.loader import TemplateError, load_paths
+    from constructs_lib.checks.rules import ALL_RULES
     from constructs_lib.simulate.report import write_text
     from constructs_lib.simulate.run import simulate
+    from constructs_lib.template.loader import TemplateError, load_paths
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -65,5 +65,5 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
         for note in report.notes:
             print(f"note: {note}", file=err)
     else:
-        write_text(report, out)
+        write_text(report, out, rule_fixes={rule.id: rule.fix for rule in ALL_RULES})
     return 1 if any(f.lost or f.pending for f in report.functions) else 0

@@ -20,7 +20,6 @@ https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/s
 from __future__ import annotations
 
 import copy
-import logging
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -76,6 +75,8 @@ def translate(template: Mapping[str, Any], *, region: str = DEFAULT_REGION) -> T
         from samtranslator.translator.translator import Translator
     except ImportError as exc:
         raise SamError(f"a SAM template needs AWS's translator ({exc.name} is missing): {INSTALL_HINT}") from exc
+
+    import logging
 
     logging.getLogger("samtranslator").setLevel(logging.CRITICAL)
     sam = copy.deepcopy(dict(template))

@@ -1,13 +1,14 @@
 """``constructs-lib check PATH...``: run the invocation-model checks on templates on disk;
-``constructs-lib rules``: list the rules and their levels;
-``constructs-lib explain PATH``: the Markdown report of ``constructs_lib.checks.explain``;
-``constructs-lib simulate PATH --scenario NAME``: ``constructs_lib.simulate`` under a fault.
+``constructs-lib rules``: list the rules and their levels.
 
 PATH is a ``cdk.out`` directory (every stack, nested stages and nested stacks included), a
 template file (JSON or YAML, CloudFormation or SAM), or any directory (every template
 below it); several may be given. Exit status: 0 nothing at or above ``--fail-on``
 (default: error), 1 at least one such finding, 2 an input could not be read or the
 arguments or the configuration are wrong.
+
+Imports only what checking needs: the template package and the checks; no SimPy, no
+aws-cdk-lib, and the SAM translator only when a SAM template is read.
 """
 
 from __future__ import annotations
@@ -26,30 +27,9 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "junit")
 
 
-def build_parser(prog: str = "constructs-lib") -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog=prog, description="Lambda invocation-model checks for CloudFormation templates.")
-    from constructs_lib import __version__
-
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    check = commands.add_parser("check", help="check cdk.out directories, templates (JSON/YAML/SAM) or directories of them")
-    add_check_arguments(check)
-    rules = commands.add_parser("rules", help="list the rules with their levels")
-    rules.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
-    rules.add_argument("--config", metavar="FILE", help="pyproject.toml with [tool.constructs-lib] (default: found upward)")
-    from constructs_lib.checks.explain import add_explain_arguments
-
-    explain = commands.add_parser(
-        "explain", help="write a Markdown report of every function's invocation model and failure paths"
-    )
-    add_explain_arguments(explain)
-    from constructs_lib.simulate.cli import add_simulate_arguments
-
-    simulate = commands.add_parser(
-        "simulate", help="simulate what happens to every event under a fault scenario (poison, slow, outage, burst)"
-    )
-    add_simulate_arguments(simulate)
-    return parser
+def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    parser.add_argument("--config", metavar="FILE", help="pyproject.toml with [tool.constructs-lib] (default: found upward)")
 
 
 def _positive_int(text: str) -> int:
@@ -110,7 +90,7 @@ def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-d
 def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from constructs_lib import __version__
     from constructs_lib.checks import report
-    from constructs_lib.checks.loader import TemplateError, load_paths
+    from constructs_lib.template.loader import TemplateError, load_paths
     from constructs_lib.checks.rules import ALL_RULES, run_checks
 
     out = out or sys.stdout
@@ -194,24 +174,3 @@ def run_rules(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     else:
         out.write(report.rules_table(ALL_RULES, levels, config.disable))
     return EXIT_OK
-
-
-def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int:
-    args = build_parser(prog).parse_args(argv)
-    if args.command == "check":
-        return run_check(args)
-    if args.command == "rules":
-        return run_rules(args)
-    if args.command == "explain":
-        from constructs_lib.checks.explain import run_explain
-
-        return run_explain(args)
-    if args.command == "simulate":
-        from constructs_lib.simulate.cli import run_simulate
-
-        return run_simulate(args)
-    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -1,6 +1,6 @@
-"""``constructs-lib explain PATH``: what an app does with its events, and with its failures.
+"""The ``explain`` report: what an app does with its events, and with its failures.
 
-A Markdown report over the same :class:`~constructs_lib.checks.model.TemplateModel` the
+A Markdown report over the same :class:`~constructs_lib.template.model.TemplateModel` the
 checks use (resources, references, the function <-> trigger graph): for every function,
 its invocation model(s) and triggers, the timeout chain, retries, where failed events go
 and how long they are kept there, concurrency and batch settings, and a capacity
@@ -8,24 +8,22 @@ estimate; plus a Mermaid flowchart of sources, functions and failure destination
 each function's worst outcome under the four fault scenarios of ``constructs_lib.simulate``
 (with the check rule that predicts any loss and the command that shows it).
 
-Pure: template dicts in, a string out; no CDK, no I/O (``run_explain`` does the I/O).
+Pure: template models in, a string out; no CDK, no I/O (``constructs_lib.cli.explain``
+does the I/O).
 Properties left out are read with AWS's defaults, as the checks do. A failure path that
 ends nowhere says so plainly: ``LOST``.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
 import re
-import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any
 
 from constructs_lib import limits
-from constructs_lib.checks.model import (
+from constructs_lib.explain.defaults import DEFAULT_DURATION_S
+from constructs_lib.template.model import (
     ALIAS,
     DYNAMODB,
     DYNAMODB_GLOBAL,
@@ -45,15 +43,16 @@ from constructs_lib.checks.model import (
     number,
     ref_id,
 )
-from constructs_lib.checks.rules.api import DEFAULT_INTEGRATION_TIMEOUT_MS
-from constructs_lib.checks.rules.sqs import SQS_DEFAULT_BATCH_SIZE, redrive_policy, retention_s
+from constructs_lib.template.properties import (
+    DEFAULT_INTEGRATION_TIMEOUT_MS,
+    SQS_DEFAULT_BATCH_SIZE,
+    redrive_policy,
+    retention_s,
+)
 from constructs_lib.value_rules import num
 from constructs_lib.value_rules import provisioned as provisioned_rules
 from constructs_lib.value_rules import sqs as sqs_rules
 
-#: The average invocation duration assumed by the capacity estimate when ``--duration``
-#: is not given: 1 s, a typical duration for a handler that calls one or two services.
-DEFAULT_DURATION_S = 1.0
 
 POLLED = ("sqs", "kinesis", "dynamodb", "stream")
 ASYNC = ("async", "s3", "sns", "eventbridge")
@@ -823,7 +822,7 @@ def mermaid(models: Sequence[TemplateModel]) -> list[str]:
 # The report
 # --------------------------------------------------------------------------------------
 #: What the report says generated it when the caller does not say (the library's own API).
-DEFAULT_COMMAND = "constructs_lib.checks.explain.explain()"
+DEFAULT_COMMAND = "constructs_lib.explain.explain()"
 
 
 def _stack_name(model: TemplateModel) -> str:
@@ -918,62 +917,3 @@ def explain_data(
             for model, fns in analysed
         ],
     }
-
-
-# --------------------------------------------------------------------------------------
-# Command line
-# --------------------------------------------------------------------------------------
-def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", metavar="PATH", help="a cdk.out directory or a template file (JSON or YAML)")
-    parser.add_argument(
-        "--duration",
-        type=float,
-        default=DEFAULT_DURATION_S,
-        metavar="SECONDS",
-        help="average invocation duration for the capacity estimate (default %(default)s s)",
-    )
-    parser.add_argument(
-        "--format", choices=("markdown", "json"), default="markdown", help="output format (default markdown)"
-    )
-    parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
-    # The report names the command that generated it: this sub-command's own prog
-    # ("constructs-lib explain", "python -m constructs_lib explain").
-    parser.set_defaults(explain_prog=parser.prog)
-
-
-def command_line(args: argparse.Namespace) -> str:
-    """The command that generated a report, as the user typed it (without ``--output``)."""
-    parts = [getattr(args, "explain_prog", "constructs-lib explain"), str(args.path)]
-    if args.duration != DEFAULT_DURATION_S:
-        parts += ["--duration", f"{args.duration:g}"]
-    return " ".join(parts)
-
-
-def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    from constructs_lib.checks.loader import TemplateError, load_path
-
-    out = out or sys.stdout
-    err = err or sys.stderr
-    if args.duration <= 0:
-        print(f"error: --duration {args.duration} must be a positive number of seconds", file=err)
-        return 2
-    try:
-        models = load_path(args.path)
-    except (TemplateError, OSError) as exc:
-        print(f"error: {exc}", file=err)
-        return 2
-    command = command_line(args)
-    if getattr(args, "format", "markdown") == "json":
-        report = json.dumps(explain_data(models, duration_s=args.duration, command=command), indent=2) + "\n"
-    else:
-        report = explain(models, duration_s=args.duration, command=command)
-    if args.output:
-        try:
-            Path(args.output).write_text(report, encoding="utf-8")
-        except OSError as exc:
-            print(f"error: {args.output}: cannot write the report: {exc.strerror or exc}", file=err)
-            return 2
-        print(f"wrote {args.output} ({len(models)} template(s))", file=err)
-    else:
-        out.write(report)
-    return 0

@@ -1,0 +1,109 @@
+"""The command line: ``constructs-lib COMMAND`` (also ``python -m constructs_lib COMMAND``).
+
+- ``check PATH...``: the invocation-model checks (:mod:`constructs_lib.cli.check`);
+- ``rules``: the rules and their levels;
+- ``explain PATH``: the report of :mod:`constructs_lib.explain` (:mod:`constructs_lib.cli.explain`);
+- ``simulate PATH --scenario NAME``: :mod:`constructs_lib.simulate` under a fault
+  (:mod:`constructs_lib.cli.simulate`).
+
+The top of the layers: each subcommand's module imports only what it uses, and only when
+it runs, so ``check`` on a CloudFormation template loads no SimPy, aws-cdk-lib, jsii,
+boto3 or SAM translator. Exit status: 0 success, 1 the command's failure (findings, lost
+events), 2 an input could not be read or the arguments or the configuration are wrong.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from constructs_lib.cli.check import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, FORMATS
+
+__all__ = ["EXIT_ERRORS", "EXIT_OK", "EXIT_USAGE", "FORMATS", "build_parser", "main"]
+
+
+def __getattr__(name: str) -> object:
+    # The names ``constructs_lib.checks.cli`` had before the commands got a module each.
+    if name in ("add_check_arguments", "failed", "run_check", "run_rules"):
+        from constructs_lib.cli import check
+
+        return getattr(check, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+#: The commands and their one-line help, in the order ``--help`` lists them.
+COMMANDS = {
+    "check": "check cdk.out directories, templates (JSON/YAML/SAM) or directories of them",
+    "rules": "list the rules with their levels",
+    "explain": "write a Markdown report of every function's invocation model and failure paths",
+    "simulate": "simulate what happens to every event under a fault scenario (poison, slow, outage, burst)",
+}
+
+
+def _add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
+    if command == "check":
+        from constructs_lib.cli.check import add_check_arguments
+
+        add_check_arguments(parser)
+    elif command == "rules":
+        from constructs_lib.cli.check import add_rules_arguments
+
+        add_rules_arguments(parser)
+    elif command == "explain":
+        from constructs_lib.cli.explain import add_explain_arguments
+
+        add_explain_arguments(parser)
+    elif command == "simulate":
+        from constructs_lib.cli.simulate import add_simulate_arguments
+
+        add_simulate_arguments(parser)
+
+
+def build_parser(prog: str = "constructs-lib", *, only: str | None = None) -> argparse.ArgumentParser:
+    """The parser of every command, or (``only``) of the one about to run: the others are
+    listed with their help but their modules are not imported."""
+    from constructs_lib import __version__
+
+    parser = argparse.ArgumentParser(prog=prog, description="Lambda invocation-model checks for CloudFormation templates.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for name, help_text in COMMANDS.items():
+        sub = commands.add_parser(name, help=help_text)
+        if only is None or only == name:
+            _add_arguments(name, sub)
+    return parser
+
+
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names (its first word that is not an option), if any."""
+    for word in argv:
+        if not word.startswith("-"):
+            return word if word in COMMANDS else None
+    return None
+
+
+def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = build_parser(prog, only=_command_of(argv)).parse_args(argv)
+    if args.command == "check":
+        from constructs_lib.cli.check import run_check
+
+        return run_check(args)
+    if args.command == "rules":
+        from constructs_lib.cli.check import run_rules
+
+        return run_rules(args)
+    if args.command == "explain":
+        from constructs_lib.cli.explain import run_explain
+
+        return run_explain(args)
+    if args.command == "simulate":
+        from constructs_lib.cli.simulate import run_simulate
+
+        return run_simulate(args)
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
