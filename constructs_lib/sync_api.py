@@ -65,6 +65,7 @@ from constructs_lib._validation import (
     duration_seconds,
     number,
     raise_first,
+    register_value_class,
     sync_api_specs,
     warn,
 )
@@ -151,6 +152,7 @@ ACKNOWLEDGMENTS = {
 }
 
 
+@register_value_class
 class Authorization:
     """Who may call the API: an explicit value, never an implicit open door.
 
