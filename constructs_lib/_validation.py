@@ -24,7 +24,7 @@ import json
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from aws_cdk import Annotations, Duration, Token
 from jsii._reference_map import InterfaceDynamicProxy
@@ -36,6 +36,8 @@ from constructs_lib.value_rules import Violation, num
 
 #: Prefix of every warning id, so users can acknowledge ours specifically.
 WARNING_PREFIX = "constructs-lib"
+
+_C = TypeVar("_C", bound=type)
 
 #: CDK encodes an unresolved number (``CfnParameter.value_as_number``, a resource
 #: attribute) as a double whose top 16 bits are 0xFBFF: about -1.9e289. A plain number is
@@ -495,6 +497,31 @@ def _finish(violation: Violation, source: str, as_prop: str | None) -> Violation
 
 
 # --------------------------------------------------------------------------------------
+# Value classes of a construct's own (``Authorization``): this module sits below every
+# construct and imports none, so the module that defines such a class registers it for
+# the tables that name it.
+# --------------------------------------------------------------------------------------
+_VALUE_CLASSES: dict[str, type] = {}
+
+
+def register_value_class(cls: _C) -> _C:
+    """Class decorator: let the spec tables name ``cls`` (see :func:`value_class`)."""
+    _VALUE_CLASSES[cls.__name__] = cls
+    return cls
+
+
+def value_class(name: str) -> type:
+    """A class registered with :func:`register_value_class`, by name."""
+    try:
+        return _VALUE_CLASSES[name]
+    except KeyError:
+        raise LookupError(
+            f"{name} is not registered yet: import the construct module that defines it first "
+            "(constructs_lib.sync_api for Authorization)"
+        ) from None
+
+
+# --------------------------------------------------------------------------------------
 # The tables: one spec per prop, per construct. A new prop gets its spec here; a test
 # checks that every keyword argument of every construct has one.
 # --------------------------------------------------------------------------------------
@@ -782,8 +809,6 @@ def sync_api_specs() -> dict[str, Spec]:
     from aws_cdk import aws_lambda as lambda_
     from aws_cdk import aws_logs as logs
 
-    from constructs_lib.sync_api import Authorization
-
     return {
         **function_specs(),
         "api": Choice(
@@ -798,7 +823,8 @@ def sync_api_specs() -> dict[str, Spec]:
         "throttling_burst_limit": Integer(what="an integer number of requests", source=limits.SRC_APIGW_THROTTLING),
         "provisioned_concurrency": Integer(what="an integer number of environments", source=limits.SRC_LAMBDA_PROVISIONED),
         "authorization": Instance(
-            types=(Authorization,), what="an Authorization (Authorization.iam(), .cognito(...), .jwt(...), .none(reason=...))"
+            types=(value_class("Authorization"),),
+            what="an Authorization (Authorization.iam(), .cognito(...), .jwt(...), .none(reason=...))",
         ),
         "cors": Instance(
             types=(apigw.CorsOptions, apigwv2.CorsPreflightOptions, lambda_.FunctionUrlCorsOptions),

@@ -60,11 +60,31 @@ def test_every_prop_is_on_the_page(page: str) -> None:
             assert f"`{name}(" in props or f"`{name}`" in props, f"{page}: method {name} not in its Props section"
 
 
+def _package_source(module: object) -> str:
+    """The source of a construct's module, or of every module of its package
+    (``sync_api/``: a core and one module per front door)."""
+    import importlib
+    import pkgutil
+
+    path = getattr(module, "__path__", None)
+    if path is None:
+        return inspect.getsource(module)  # type: ignore[arg-type]
+    name = module.__name__  # type: ignore[attr-defined]
+    parts = [inspect.getsource(module)]  # type: ignore[arg-type]
+    for info in sorted(pkgutil.iter_modules(path), key=lambda i: i.name):
+        parts.append(inspect.getsource(importlib.import_module(f"{name}.{info.name}")))
+    return "\n".join(parts)
+
+
 @pytest.mark.parametrize("page", PAGES)
 def test_every_warning_is_on_the_page(page: str) -> None:
     _, _, module = _page(page)
-    source = inspect.getsource(module)
-    warnings = set(re.findall(r'warn\(\s*self,\s*"([a-z0-9-]+)"', source)) | {"recursive-loop-allowed"}
+    source = _package_source(module)
+    # warn(self, "id", ...) in a construct, warn(construct, "id", ...) in a front door module.
+    raised = set(re.findall(r'warn\(\s*\w+,\s*"([a-z0-9-]+)"', source))
+    if page != "plain-function.md":
+        assert raised, f"{page}: no warning found in the construct's source; the pattern no longer matches"
+    warnings = raised | {"recursive-loop-allowed"}
     text = (ROOT / "docs" / page).read_text()
     missing = sorted(w for w in warnings if f"constructs-lib:{w}" not in text)
     assert missing == [], f"{page}: warnings the construct raises but the page does not name: {missing}"

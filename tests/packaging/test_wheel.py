@@ -104,7 +104,7 @@ def test_wheel_is_typed_and_complete(wheel_names: list[str]) -> None:
         "constructs_lib/queue_consumer.py",
         "constructs_lib/stream_processor.py",
         "constructs_lib/async_worker.py",
-        "constructs_lib/sync_api.py",
+        "constructs_lib/sync_api/__init__.py",
         "constructs_lib/checks/plugin.py",
         "constructs_lib/checks/rules/__init__.py",
         "constructs_lib/value_rules/__init__.py",
