@@ -3,11 +3,14 @@ README, links resolve, and no example escapes the Sybil run (conftest.py at the 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
 import sys
+from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 
@@ -57,6 +60,120 @@ def test_api_reference_is_rendered_from_the_docstrings(site: Path) -> None:
 def test_mermaid_is_rendered_in_the_browser_not_fetched_at_build(site: Path) -> None:
     html = (site / "queue-consumer" / "index.html").read_text()
     assert '<pre class="mermaid"><code>flowchart LR' in html
+
+
+# --- the site works offline (issue 27) ---------------------------------------------------
+
+#: What a browser loads with a page: scripts, styles and what styles load (fonts, images).
+_LOADING_LINKS = {"stylesheet", "preload", "modulepreload", "preconnect", "dns-prefetch", "icon", "manifest"}
+#: Script and style addresses in the theme's JavaScript that point to another host, and why
+#: a browser never fetches them from this site.
+GUARDED_FALLBACKS = {
+    "https://unpkg.com/mermaid@11/dist/mermaid.min.js":
+        "Material fetches it only when no `mermaid` global exists; docs/hooks/mermaid.py loads the pinned one first",
+    "https://unpkg.com/resize-observer-polyfill":
+        "only in a browser without ResizeObserver, which no browser Material supports lacks",
+}
+#: The guard in Material's bundle that each fallback sits behind.
+_GUARDS = {
+    "https://unpkg.com/mermaid@11/dist/mermaid.min.js": 'typeof mermaid=="undefined"',
+    "https://unpkg.com/resize-observer-polyfill": 'typeof ResizeObserver=="undefined"',
+}
+_CDN_HOSTS = ("unpkg.com", "cdn.jsdelivr.net", "cdnjs.cloudflare.com", "fonts.googleapis.com", "fonts.gstatic.com")
+
+
+class _Resources(HTMLParser):
+    """The addresses a page loads: script sources, loading links, and inline scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[tuple[str, str]] = []
+        self.scripts: list[dict[str, str | None]] = []
+        self.inline: list[str] = []
+        self._in: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "script":
+            self.scripts.append(found)
+            if found.get("src"):
+                self.urls.append(("script", found["src"] or ""))
+            else:
+                self._in = "script"
+        elif tag == "link" and set((found.get("rel") or "").split()) & _LOADING_LINKS:
+            self.urls.append((f"link rel={found.get('rel')}", found.get("href") or ""))
+        elif tag == "style":
+            self._in = "style"
+
+    def handle_endtag(self, tag: str) -> None:
+        self._in = None
+
+    def handle_data(self, data: str) -> None:
+        if self._in:
+            self.inline.append(data)
+
+
+def _remote(url: str) -> bool:
+    """Another host: a scheme other than data:, or a protocol-relative address."""
+    url = url.strip().strip("'\"")
+    return url.startswith("//") or bool(re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", url)) and not url.startswith("data:")
+
+
+def _css_urls(text: str) -> list[str]:
+    """What a style loads: ``url(...)`` and ``@import "..."``."""
+    return [a or b for a, b in re.findall(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", text)]
+
+
+def _script_and_style_urls_in_js(text: str) -> set[str]:
+    """Absolute addresses in JavaScript that name a script or a style, or a CDN."""
+    urls = set(re.findall(r"""["'`](https?://[^"'`\s]+)""", text))
+    return {url for url in urls if re.search(r"\.(m?js|css)(\?|$)", url) or urlparse(url).hostname in _CDN_HOSTS}
+
+
+def test_the_site_loads_no_script_or_style_from_another_host(site: Path) -> None:
+    offenders = []
+    for page in sorted(site.rglob("*.html")):
+        parser = _Resources()
+        parser.feed(page.read_text())
+        name = page.relative_to(site).as_posix()
+        offenders += [f"{name}: {kind} {url}" for kind, url in parser.urls if _remote(url)]
+        for text in parser.inline:
+            offenders += [f"{name}: inline {url}" for url in _css_urls(text) if _remote(url)]
+            offenders += [f"{name}: inline script {url}" for url in _script_and_style_urls_in_js(text)]
+    for css in sorted(site.rglob("*.css")):
+        offenders += [f"{css.relative_to(site)}: {url}" for url in _css_urls(css.read_text()) if _remote(url)]
+    for js in sorted(site.rglob("*.js")):
+        text = js.read_text(errors="replace")
+        for url in sorted(_script_and_style_urls_in_js(text)):
+            if url not in GUARDED_FALLBACKS:
+                offenders.append(f"{js.relative_to(site)}: {url}")
+            elif not re.search(re.escape(_GUARDS[url]) + r".{0,80}" + re.escape(url), text):
+                offenders.append(f"{js.relative_to(site)}: {url} no longer behind {_GUARDS[url]}")
+    assert offenders == [], "the site loads these from another host:\n" + "\n".join(offenders)
+
+
+def test_every_diagram_loads_the_pinned_mermaid_before_material_looks_for_it(site: Path) -> None:
+    pinned = json.loads((ROOT / "package.json").read_text())["devDependencies"]["mermaid"]
+    installed = json.loads((ROOT / "node_modules" / "mermaid" / "package.json").read_text())["version"]
+    assert installed == pinned, "node_modules is not what package.json pins: make setup"
+    bundled = site / "assets" / "javascripts" / "mermaid.min.js"
+    assert bundled.read_bytes() == (ROOT / "node_modules" / "mermaid" / "dist" / "mermaid.min.js").read_bytes()
+    assert 'globalThis["mermaid"] =' in bundled.read_text()  # the global Material checks for
+    with_diagrams = []
+    for page in sorted(site.rglob("*.html")):
+        html = page.read_text()
+        parser = _Resources()
+        parser.feed(html)
+        sources = [s for s in parser.scripts if (s.get("src") or "").endswith("assets/javascripts/mermaid.min.js")]
+        if 'class="mermaid"' not in html:
+            assert sources == [], f"{page}: loads Mermaid without a diagram"
+            continue
+        with_diagrams.append(page.parent.name)
+        # A plain script (not async, not a module): it runs before DOMContentLoaded, when
+        # Material renders the diagrams.
+        assert [s for s in sources if not {"async", "defer", "type"} & set(s)], f"{page}: no plain Mermaid script"
+        assert (page.parent / (sources[0]["src"] or "")).resolve() == bundled.resolve()
+    assert {"queue-consumer", "stream-processor", "async-worker", "sync-api-function"} <= set(with_diagrams)
 
 
 def test_readme_is_a_first_hour_readme() -> None:
