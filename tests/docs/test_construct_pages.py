@@ -60,6 +60,33 @@ def test_every_prop_is_on_the_page(page: str) -> None:
             assert f"`{name}(" in props or f"`{name}`" in props, f"{page}: method {name} not in its Props section"
 
 
+#: The most text a props-table cell shows (issue 27: cells ran past 1,000 characters): what
+#: does not fit goes into the text under the table, which the cell links to
+#: (``[more](#prop-name)`` -> ``{ #prop-name }``).
+CELL_LIMIT = 120
+
+
+def _visible(cell: str) -> str:
+    """A cell's text as the page shows it: link text without its target, no code marks."""
+    return re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", cell).replace("`", "").replace("**", "")
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_props_tables_fit_the_page(page: str) -> None:
+    props = _section((ROOT / "docs" / page).read_text(), "Props")
+    rows = [line for line in props.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
+    assert rows, f"{page}: no props table"
+    too_long = {}
+    for row in rows:
+        cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", row.strip()[1:-1])]
+        longest = max(len(_visible(cell)) for cell in cells)
+        if longest > CELL_LIMIT:
+            too_long[cells[0]] = longest
+    assert too_long == {}, f"{page}: cells longer than {CELL_LIMIT} characters (move the rest under the table)"
+    for anchor in re.findall(r"\]\(#(prop-[a-z0-9-]+)\)", props):
+        assert f"{{ #{anchor} }}" in props, f"{page}: [more](#{anchor}) points at no paragraph under the table"
+
+
 def _package_source(module: object) -> str:
     """The source of a construct's module, or of every module of its package
     (``sync_api/``: a core and one module per front door)."""
