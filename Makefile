@@ -29,12 +29,13 @@ help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | column -t -s "$$(printf '\t')"
 
 # Setup shows pip's and npm's own progress (a download bar on a terminal, one line per
-# package otherwise) under a step counter, and says how long it took: the first run
-# downloads about 400 MB of wheels (aws-cdk-lib is most of it), a few minutes on a fast
-# mirror and more on a slow one; later runs find the stamps and do nothing.
+# package otherwise) under a step counter, and says how long it took: the first run installs
+# about 1.3 GB into .venv (aws-cdk-lib and Node.js the largest), a few minutes on a fast
+# mirror and more on a slow one; later runs find the stamps and do nothing. pip installs
+# without byte-compiling, then compileall does it on every core (pip uses one).
 $(VENV_STAMP): pyproject.toml
 	@start=$$(date +%s); \
-	echo "==> setup [1/2]: .venv with the project and its [dev] extra, from PyPI (first run: 2-6 minutes, about 400 MB; pip's progress follows)"; \
+	echo "==> setup [1/2]: .venv with the project and its [dev] extra, from PyPI (first run: 3-6 minutes, about 1.3 GB; pip's progress follows)"; \
 	python3 -m venv $(VENV); \
 	$(PY) -m pip install --disable-pip-version-check --upgrade pip; \
 	$(PY) -m pip install --disable-pip-version-check --no-compile -e '.[dev]'; \
