@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from constructs_lib.fix.edits import AddResource, EditError, SetValue, plain, set_in
@@ -68,32 +69,68 @@ def _members(text: str, pos: int, decoder: json.JSONDecoder) -> dict[str, tuple[
             pos += 1
 
 
-def _style(text: str, spans: dict[str, tuple[int, int, int]]) -> tuple[str | None, str, bool]:
-    """(indent unit or None for a one-line file, the key separator, ensure_ascii)."""
+@dataclass(frozen=True)
+class _Style:
+    """How the file writes JSON: its indent unit (None: on one line), key separator,
+    escapes, and whether it keeps short lists and intrinsic functions on one line."""
+
+    unit: str | None
+    colon: str
+    ensure_ascii: bool
+    inline_lists: bool
+    inline_intrinsics: bool
+
+
+def _style(text: str, spans: dict[str, tuple[int, int, int]]) -> _Style:
     ensure_ascii = "\\u" in text and not any(ord(ch) > 127 for ch in text)
     colon = ": " if re.search(r'"\s*: ', text) or not re.search(r'"\s*:\S', text) else ":"
+    inline_lists = re.search(r'\[[^\[\]{}\n]*"[^\[\]{}\n]*\]', text) is not None
+    inline_intrinsics = re.search(r'\{\s*"(?:Ref|Fn::[A-Za-z]+)"\s*:[^\n{}]*\}', text) is not None
+    unit: str | None
     if "\n" not in text.strip():
-        return None, colon, ensure_ascii
-    first = min(spans.values())[0] if spans else 0
-    line_start = text.rfind("\n", 0, first) + 1
-    lead = text[line_start:first]
-    if not lead or lead.strip():
-        return "  ", colon, ensure_ascii
-    unit = lead[: max(1, len(lead) // 2)] if lead.strip(" \t") == "" else "  "
-    return unit, colon, ensure_ascii
+        unit = None
+    else:
+        first = min(spans.values())[0] if spans else 0
+        lead = text[text.rfind("\n", 0, first) + 1:first]
+        unit = lead[: max(1, len(lead) // 2)] if lead and not lead.strip(" \t") else "  "
+    return _Style(unit, colon, ensure_ascii, inline_lists, inline_intrinsics)
 
 
-def _dumps(value: Any, unit: str | None, colon: str, ensure_ascii: bool, base: str) -> str:
-    if unit is None:
-        return json.dumps(value, separators=(", ", colon), ensure_ascii=ensure_ascii)
-    text = json.dumps(value, indent=unit, separators=(",", colon), ensure_ascii=ensure_ascii)
-    return text.replace("\n", "\n" + base)
+def _scalar(value: Any) -> bool:
+    return not isinstance(value, (dict, list))
+
+
+def _dumps(value: Any, style: _Style, base: str) -> str:
+    """``value`` as JSON in the file's style, its continuation lines indented from ``base``."""
+    if style.unit is None:
+        return json.dumps(value, separators=(", ", style.colon), ensure_ascii=style.ensure_ascii)
+    scalar = json.dumps(value, ensure_ascii=style.ensure_ascii) if _scalar(value) else None
+    if scalar is not None:
+        return scalar
+    inner = base + style.unit
+    if isinstance(value, list):
+        if not value:
+            return "[]"
+        if style.inline_lists and all(_scalar(v) for v in value):
+            return "[" + ", ".join(json.dumps(v, ensure_ascii=style.ensure_ascii) for v in value) + "]"
+        return "[\n" + ",\n".join(inner + _dumps(v, style, inner) for v in value) + "\n" + base + "]"
+    if not value:
+        return "{}"
+    key = next(iter(value))
+    if style.inline_intrinsics and len(value) == 1 and isinstance(key, str) and (key == "Ref" or key.startswith("Fn::")):
+        argument = value[key]
+        if _scalar(argument) or (isinstance(argument, list) and all(_scalar(v) for v in argument)):
+            flat = _Style(None, style.colon, style.ensure_ascii, True, True)
+            return "{" + json.dumps(key) + style.colon + _dumps(argument, flat, base) + "}"
+    members = (inner + json.dumps(str(k), ensure_ascii=style.ensure_ascii) + style.colon + _dumps(v, style, inner)
+               for k, v in value.items())
+    return "{\n" + ",\n".join(members) + "\n" + base + "}"
 
 
 def render(text: str, values: Sequence[SetValue], resources: Sequence[AddResource]) -> str:
     """``text`` with ``values`` set and ``resources`` added."""
     spans = resource_spans(text)
-    unit, colon, ensure_ascii = _style(text, spans)
+    style = _style(text, spans)
     by_resource: dict[str, list[SetValue]] = {}
     for edit in values:
         if edit.path[:1] != ("Resources",) or len(edit.path) < 3:
@@ -114,11 +151,11 @@ def render(text: str, values: Sequence[SetValue], resources: Sequence[AddResourc
             value = json.loads(replacement)
             for edit in by_resource[lid]:
                 set_in(value, edit.path[2:], plain(edit.value))
-            replacement = _dumps(value, unit, colon, ensure_ascii, base)
+            replacement = _dumps(value, style, base)
         for new in added.get(lid, []):
-            member = json.dumps(new.logical_id, ensure_ascii=ensure_ascii) + colon
-            member += _dumps(plain(new.body), unit, colon, ensure_ascii, base)
-            replacement += ("," + ("\n" + base if unit is not None else " ")) + member
+            member = json.dumps(new.logical_id, ensure_ascii=style.ensure_ascii) + style.colon
+            member += _dumps(plain(new.body), style, base)
+            replacement += ("," + ("\n" + base if style.unit is not None else " ")) + member
         pieces.append((value_start, value_end, replacement))
     for start, end, replacement in sorted(pieces, reverse=True):
         text = text[:start] + replacement + text[end:]

@@ -469,7 +469,9 @@ def fix_target_dlq(finding: Finding, ctx: Context) -> Fix:
             edits.append(send_policy(ctx, site, qid, role_id))
     else:
         edits.append(queue_policy(ctx, site, qid, "events.amazonaws.com", get_att(site.name, "Arn")))
-    return Fix(finding, tuple(edits), f"target dead-letter queue {qid} (encrypted, 14 days) with {_ids(edits[2:])}"
+    added = _ids(edits[1:])
+    return Fix(finding, tuple(edits), f"target dead-letter queue {qid} (encrypted, 14 days)"
+               + (f" with {added}" if added else " (SAM lets the schedule's role send to it)")
                + (", and an explicit retry policy (185 attempts, 24 h)" if target.get("RetryPolicy") is None else ""))
 
 
