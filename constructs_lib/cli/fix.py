@@ -6,10 +6,10 @@ sides of the layers (the checks and the simulation), and writes what is proven:
 
 1. **Check again.** The fixed templates are read as ``check`` would read them: every fixed
    finding must be gone and no new error may appear, or the file is not written.
-2. **Simulate.** Every scenario runs on the templates as they were; each one that loses
-   events there runs again on the fixed templates, and the summary prints both figures
-   (``orders.yaml/Worker: poison lost 10 -> 0``). A fix that makes any function lose more
-   is not written.
+2. **Simulate.** Every scenario runs on the templates as they were and as fixed; for each
+   function that loses events in either, the summary prints both figures
+   (``orders.yaml/Worker: poison lost 10 -> 0``). A fix that makes a function lose more is
+   not written.
 3. **Write.** Only with ``--fix`` and without ``--diff``, only proven files, only through
    :func:`constructs_lib.fix.writer.write_template`.
 
@@ -105,15 +105,15 @@ def prove(models: Sequence[TemplateModel], findings: Sequence[Finding], fix_plan
         owner = {m.name: m.file for m in old}
         for scenario in scenario_names():
             before = simulate_losses(old, scenario, events=events, seed=seed)
-            exposed = {name: lost for name, lost in before.items() if lost > 0}
-            if not exposed:
-                continue
             later = simulate_losses(new, scenario, events=events, seed=seed)
-            for name, lost in sorted(exposed.items()):
-                now = later.get(name, 0)
+            for name in sorted(set(before) | set(later)):
+                lost, now = before.get(name), later.get(name, 0)
+                if not lost and not now:
+                    continue
                 file_of = owner.get(name.rsplit("/", 1)[0], "") or ""
-                proof.losses.append((file_of, f"{name}: {scenario} lost {lost} -> {now}"))
-                if now > lost:
+                was = "not simulated before" if lost is None else str(lost)
+                proof.losses.append((file_of, f"{name}: {scenario} lost {was} -> {now}"))
+                if lost is not None and now > lost:
                     proof.failed.setdefault(file_of, []).append(f"{name} loses more under {scenario} ({lost} -> {now})")
                     proof.gone.pop(file_of, None)
     if any(str(f.path) in proof.failed for f in changed):
