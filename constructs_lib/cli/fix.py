@@ -239,7 +239,8 @@ def _summary(out: TextIO, fix_plan: Any, proof: Proof, *, written: list[str], no
     if fix_plan.cdk:
         print("cdk.out: nothing written; a template CDK synthesized is fixed in the CDK code", file=out)
     if not fixed_total and not refused_total and not fix_plan.cdk:
-        print("nothing to fix", file=out)
+        left = sum(len(f.left_alone) for f in fix_plan.files) + len(fix_plan.left_alone)
+        print(f"nothing fixed: {left} finding(s) need code or a decision" if left else "nothing to fix", file=out)
 
 
 def _write_report(args: argparse.Namespace, fix_plan: Any, proof: Proof, findings: Sequence[Finding], loaded: Any,
