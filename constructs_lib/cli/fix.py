@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,6 +136,24 @@ def _swap(models: Sequence[TemplateModel], fixed: dict[str, list[TemplateModel]]
     return out
 
 
+_LONE_CR = re.compile(r"\r(?!\n)")
+_CONTROL = {c: f"\\x{c:02x}" for c in (*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F)}
+
+
+class _Printable:
+    """A text stream that shows control characters (a template's own, in a diff or a
+    resource id) as escapes instead of sending them to the terminal."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._out = out
+
+    def write(self, text: str) -> int:
+        return self._out.write(_LONE_CR.sub(r"\\r", text).translate(_CONTROL))
+
+    def flush(self) -> None:
+        self._out.flush()
+
+
 def _where(f: Finding) -> str:
     return f.resource + (f" [from {f.origin}]" if f.origin else "")
 
@@ -160,11 +179,11 @@ def run_fix(args: argparse.Namespace, loaded: Any, findings: Sequence[Finding], 
     proof = prove(loaded.models, findings, fix_plan, options, region=region)
     dry = bool(args.diff) or not args.fix
     text = args.format == "text"
-    report = out if text else err
+    report: Any = _Printable(out if text else err)
     if text and args.diff:
         for file in fix_plan.files:
             if file.changed and str(file.path) not in proof.failed:
-                out.write(file.diff())
+                report.write(file.diff())
     written: list[str] = []
     not_written: dict[str, str] = {}
     if not dry:

@@ -209,19 +209,24 @@ def render_fixes(file: FilePlan, fixes: Sequence[Fix]) -> str:
 
 
 def _render(text: str, values: list[SetValue], added: list[AddResource], fmt: Format) -> str:
-    if fmt == "json":
-        from constructs_lib.fix import json_writer
-
-        return json_writer.render(text, values, added)
-    from constructs_lib.fix import yaml_writer
-
     try:
+        if fmt == "json":
+            from constructs_lib.fix import json_writer
+
+            return json_writer.render(text, values, added)
+        from constructs_lib.fix import yaml_writer
+
         return yaml_writer.render(text, values, added, parse=lambda t: parse(t, "yaml"))
     except EditError:
         raise
-    except Exception as exc:  # noqa: BLE001 - ruamel.yaml's own errors on a file the checks could read
-        raise EditError(f"ruamel.yaml cannot round-trip it: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}") \
-            from None
+    except Exception as exc:  # noqa: BLE001 - ruamel.yaml's own errors (duplicate keys...) on a file the checks read
+        what = "ruamel.yaml cannot round-trip it" if fmt == "yaml" else "its JSON cannot be rewritten"
+        raise EditError(f"{what}: {type(exc).__name__}: {' '.join(str(exc).split())[:200]}") from None
+
+
+#: Most changed runs of lines :func:`minimal` tries to put back (each try parses the whole
+#: text; the writers only rewrite edited resources, so real fixes stay far below it).
+MAX_MINIMAL_TRIES = 64
 
 
 def minimal(old: str, new: str, valid: Callable[[str], bool]) -> str:
@@ -230,6 +235,8 @@ def minimal(old: str, new: str, valid: Callable[[str], bool]) -> str:
     a = old.splitlines(keepends=True)
     current = new.splitlines(keepends=True)
     ops = [op for op in difflib.SequenceMatcher(None, a, current, autojunk=False).get_opcodes() if op[0] != "equal"]
+    if len(ops) > MAX_MINIMAL_TRIES:
+        return new
     for _, i1, i2, j1, j2 in reversed(ops):
         trial = current[:j1] + a[i1:i2] + current[j2:]
         if valid("".join(trial)):

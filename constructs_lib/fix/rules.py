@@ -45,6 +45,7 @@ from constructs_lib.checks.core import Finding
 from constructs_lib.fix.edits import (
     AddResource,
     Edit,
+    EditError,
     Fix,
     Intrinsic,
     LeftAlone,
@@ -147,8 +148,10 @@ def fix_finding(finding: Finding, ctx: Context) -> Outcome:
         return Refusal(finding, f"{finding.resource} is not in the template as read")
     try:
         return fixer(finding, ctx)
-    except (Refuse, NotEditable) as exc:
+    except (Refuse, NotEditable, EditError) as exc:
         return Refusal(finding, str(exc))
+    except Exception as exc:  # noqa: BLE001 - a template no fixer foresaw: refuse its file, never a traceback
+        return Refusal(finding, f"the fix cannot read this resource ({type(exc).__name__}: {exc}); fix it by hand")
 
 
 # ---------------------------------------------------------------------------------------
@@ -397,7 +400,8 @@ def fix_async_destination(finding: Finding, ctx: Context) -> Fix:
                                   {"Type": "SQS", "Destination": arn}))
     elif durable:
         edits.append(SetValue(site.path("DeadLetterConfig", "TargetArn"), arn))
-        edits.append(depends_on(ctx, fn.logical_id, *(g.logical_id for g in grants)))
+        if grants:
+            edits.append(depends_on(ctx, fn.logical_id, *(g.logical_id for g in grants)))
     else:
         edits.extend(_event_invoke_config(ctx, fn, site, arn, [g.logical_id for g in grants]))
     edits.extend(grants)
@@ -411,7 +415,8 @@ def _event_invoke_config(ctx: Context, fn: Resource, site: Site, arn: Intrinsic,
         for cfg in configs:
             cfg_site = _site(ctx, cfg.logical_id, "resource")
             yield SetValue(cfg_site.path("DestinationConfig", "OnFailure", "Destination"), arn)
-            yield depends_on(ctx, cfg.logical_id, *grants)
+            if grants:
+                yield depends_on(ctx, cfg.logical_id, *grants)
         return
     qualified = [r.logical_id for r in ctx.model.of_type(ALIAS, VERSION) if ctx.model.function_of({"Ref": r.logical_id}) is fn]
     if qualified:

@@ -91,7 +91,7 @@ def test_fix_rule_narrows_the_rules_and_is_checked(tmp_path: Path) -> None:
     code, _, err = run("check", str(queue), "--fix", "--fix-rule", "no-such-rule")
     assert code == 2 and "--fix-rule no-such-rule: no such rule" in err
     code, _, err = run("check", str(queue), "--fix-rule", "sqs-dlq-retention")
-    assert code == 2 and "needs --fix or --diff" not in err and "give one of them" in err
+    assert code == 2 and "--fix-rule narrows --fix or --diff; give one of them" in err
     assert queue.read_text() == (DATA / "queue.yaml").read_text()
 
 
@@ -225,3 +225,23 @@ def test_check_without_fix_does_not_load_ruamel_and_fix_on_json_does_not_either(
     assert not loads_ruamel("check", str(yaml_template))
     assert not loads_ruamel("check", str(json_template), "--diff")
     assert loads_ruamel("check", str(yaml_template), "--diff")
+
+
+def test_control_characters_of_a_hostile_template_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A JSON template may name a resource with escape sequences; the summary and the diff
+    show them escaped."""
+    template = tmp_path / "template.json"
+    hostile = "Orders\u001b[2J\u0007"
+    template.write_text(json.dumps({"Resources": {
+        "Fn": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": 30, "Role": "arn:aws:iam::1:role/r",
+                                                              "Runtime": "python3.13", "Handler": "i.h",
+                                                              "Code": {"ZipFile": "x"}}},
+        hostile: {"Type": "AWS::SQS::Queue", "Properties": {"VisibilityTimeout": 180}},
+        "Mapping": {"Type": "AWS::Lambda::EventSourceMapping",
+                    "Properties": {"EventSourceArn": {"Fn::GetAtt": [hostile, "Arn"]}, "FunctionName": {"Ref": "Fn"},
+                                   "BatchSize": 1}},
+    }}, indent=2, ensure_ascii=False))
+    code, out, _ = run("check", str(template), "--diff")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Orders\\x1b[2J\\x07: dead-letter queue Orders2JDlq" in out
+    assert '"Orders2JDlq": {' in out

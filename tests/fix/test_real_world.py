@@ -1,5 +1,5 @@
 """A real-world SAM app (aws-samples/amazon-eventbridge-producer-consumer-example, MIT-0;
-see data/realworld/README.md): ``--fix`` changes only the resources it fixes, adds
+see data/realworld/SOURCE.md): ``--fix`` changes only the resources it fixes, adds
 resources named after them, and the result passes the checks, cfn-lint and the simulation."""
 
 from __future__ import annotations
