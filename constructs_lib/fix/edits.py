@@ -174,6 +174,22 @@ def merge(edits: Sequence[Edit]) -> Merged:
     return merged
 
 
+def group_edits(values: Sequence[SetValue], resources: Sequence[AddResource]) -> tuple[
+    dict[str, list[SetValue]], dict[str, list[AddResource]]
+]:
+    """The values to set, by the resource they are in, and the new resources, by the
+    resource they are written after: what a writer rewrites, resource by resource."""
+    values_of: dict[str, list[SetValue]] = {}
+    for edit in values:
+        if edit.path[:1] != ("Resources",) or len(edit.path) < 3:
+            raise EditError(f"{_text(edit.path)} is outside a resource")
+        values_of.setdefault(str(edit.path[1]), []).append(edit)
+    added: dict[str, list[AddResource]] = {}
+    for new in resources:
+        added.setdefault(new.after, []).append(new)
+    return values_of, added
+
+
 def apply(document: Any, edits: Sequence[Edit]) -> Any:
     """A copy of ``document`` (plain data, as a template parser returns it) with ``edits``
     applied: what the written file must read back as."""

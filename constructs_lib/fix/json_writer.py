@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from constructs_lib.fix.edits import AddResource, EditError, SetValue, plain, set_in
+from constructs_lib.fix.edits import AddResource, EditError, SetValue, group_edits, plain, set_in
 
 _WS = re.compile(r"[ \t\n\r]*")
 
@@ -131,14 +131,7 @@ def render(text: str, values: Sequence[SetValue], resources: Sequence[AddResourc
     """``text`` with ``values`` set and ``resources`` added."""
     spans = resource_spans(text)
     style = _style(text, spans)
-    by_resource: dict[str, list[SetValue]] = {}
-    for edit in values:
-        if edit.path[:1] != ("Resources",) or len(edit.path) < 3:
-            raise EditError(f"{'/'.join(map(str, edit.path))} is outside a resource")
-        by_resource.setdefault(str(edit.path[1]), []).append(edit)
-    added: dict[str, list[AddResource]] = {}
-    for new in resources:
-        added.setdefault(new.after, []).append(new)
+    by_resource, added = group_edits(values, resources)
     pieces: list[tuple[int, int, str]] = []
     for lid in set(by_resource) | set(added):
         if lid not in spans:

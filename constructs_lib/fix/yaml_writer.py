@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from constructs_lib.fix.edits import AddResource, EditError, Intrinsic, SetValue, set_in
+from constructs_lib.fix.edits import AddResource, EditError, Intrinsic, SetValue, group_edits, set_in
 
 _KEY_LINE = re.compile(r"^( *)(?:[\"']?[^\s#\"'][^#]*?[\"']?):\s*(?:#.*)?$")
 
@@ -153,14 +153,7 @@ def render(text: str, values: Sequence[SetValue], resources: Sequence[AddResourc
     the checks do (for the check that a resource's block reads alone as it does in the file)."""
     lines, spans, column = _spans(text)
     file_mapping, file_offset = guess_indent(lines)
-    by_resource: dict[str, list[SetValue]] = {}
-    for edit in values:
-        if edit.path[:1] != ("Resources",) or len(edit.path) < 3:
-            raise EditError(f"{'/'.join(map(str, edit.path))} is outside a resource")
-        by_resource.setdefault(str(edit.path[1]), []).append(edit)
-    added: dict[str, list[AddResource]] = {}
-    for new in resources:
-        added.setdefault(new.after, []).append(new)
+    by_resource, added = group_edits(values, resources)
     blank_between = _blank_between(lines, spans)
     replacements: list[tuple[int, int, list[str]]] = []
     for lid in set(by_resource) | set(added):

@@ -4,31 +4,19 @@ the proof, refusals, what is left alone, cdk.out advice, SARIF fixes and exit co
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import shutil
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from constructs_lib.cli import main
+from tests.checks.test_checks_cli import run
 from tests.conftest import ROOT
 from tests.fix.helpers import DATA, checked, fixable_findings
 
 ORDERS = ROOT / "docs" / "examples" / "orders.yaml"
-
-
-def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
 
 
 def copy(tmp_path: Path, source: Path, name: str | None = None) -> Path:

@@ -3,27 +3,23 @@ through a symlink, atomically, and the original unchanged on any error."""
 
 from __future__ import annotations
 
-import io
 import os
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 
-from constructs_lib.cli import main
 from constructs_lib.fix import writer
 from constructs_lib.fix.writer import WriteRefused, write_template
+from tests.checks.test_checks_cli import run as run_cli
 from tests.conftest import ROOT
 
 ORDERS = ROOT / "docs" / "examples" / "orders.yaml"
 
 
 def run(*argv: str) -> tuple[int, str]:
-    out = io.StringIO()
-    with redirect_stdout(out), redirect_stderr(io.StringIO()):
-        code = main(list(argv))
-    return code, out.getvalue()
+    code, out, _ = run_cli(*argv)
+    return code, out
 
 
 @pytest.fixture
