@@ -272,3 +272,28 @@ Resources:
     file, _ = fixed(tmp_path, text, name="template.yaml")
     assert file.changed and file.new_text is not None
     assert "      VisibilityTimeout: 360   # enough for 10 s, not for 60 s\n" in file.new_text
+
+
+SAM_GENERATED_ID = """\
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Work:
+    Type: AWS::SQS::Queue
+  W:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: index.handler
+      Timeout: 10
+      InlineCode: "def handler(event, context):\\n    return None\\n"
+      Events:
+        orkDlq:   # SAM names this event's mapping W + orkDlq = WorkDlq
+          Type: SQS
+          Properties: {Queue: !GetAtt Work.Arn, BatchSize: 1}
+"""
+
+
+def test_a_new_id_never_collides_with_one_sam_generates(tmp_path: Path) -> None:
+    file, _ = fixed(tmp_path, SAM_GENERATED_ID, name="template.yaml")
+    assert file.new_text is not None
+    assert "deadLetterTargetArn: !GetAtt WorkDlq2.Arn" in file.new_text and "\n  WorkDlq2:\n" in file.new_text
