@@ -11,10 +11,14 @@ Lambda through their own retry loop (EventBridge, SNS) also get a dead-letter qu
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import CfnResource, Duration, RemovalPolicy, Stack, Token
+import jsii
+from aws_cdk import CfnResource, Duration, Reference, RemovalPolicy, Stack, Tokenization
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -23,7 +27,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -41,8 +44,8 @@ from constructs_lib._alarms import (
     lambda_metric,
 )
 from constructs_lib._failure import (
+    DELIVERY_KEY_ACTIONS,
     PreboundDestination,
-    acknowledge,
     acknowledge_all,
     bind_through_proxy,
     create_failure_queue,
@@ -57,6 +60,7 @@ from constructs_lib._failure import queue_retention_s as _retention_s
 from constructs_lib._function import (
     DEFAULT_LOG_RETENTION,
     create_function,
+    escape_hatch_error,
     function_rule_violations,
     validate_recursive_loop,
 )
@@ -67,6 +71,7 @@ from constructs_lib._validation import (
     duration_seconds,
     event_rule_specs,
     grant_invoke_specs,
+    is_token_string,
     schedule_specs,
     raise_first,
     topic_subscription_specs,
@@ -371,17 +376,34 @@ class AsyncWorker(Construct):
             # an EventBridge rule there, which must outlive the stand-in.
             return destination.bind(self, stand_in, type=kind).destination
 
-        arn, statements = bind_through_proxy(self, self.function, bind)
+        try:
+            arn, statements = bind_through_proxy(self, self.function, bind)
+        except RuntimeError as exc:
+            # aws-cdk-lib could not grant the delivery (an imported function of an unknown account).
+            raise escape_hatch_error(self, prop, f"{type(destination).__name__}.bind", exc, source=limits.SRC_LAMBDA_ASYNC_DEST) from exc
         facts = destination_facts(arn)
+        is_function, function = _destination_function(arn)
         raise_first(
             self,
             async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo"), prop=prop),
             async_rules.check_destination_encrypted(facts.get("encryption"), prop=prop) if verify else None,
+            async_rules.check_destination_function_failure_path(
+                *_failure_path(function),
+                durable=function.durable_config is not None,
+                prop=prop,
+                name=(function.node.scope or function).node.path,
+            )
+            if function is not None
+            else None,
         )
         delivery = delivery_statements(statements)
         grant_delivery(self.function, delivery)
-        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
-        if verify:
+        self._wildcard_acks.update(wildcard_acknowledgments(self, delivery))
+        if is_function:
+            # Its own failure path was checked above (made in this app), or cannot be (imported).
+            if function is None:
+                warn(self, "destination-function-unverified", async_rules.unverified_destination_function(prop=prop))
+        elif verify:
             retention = facts.get("retention_s")
             if facts.get("encryption") is not None and retention is not None:
                 # A queue made in this app, inspected: only a short retention is left to say.
@@ -485,7 +507,9 @@ class AsyncWorker(Construct):
     # Callers
     # ----------------------------------------------------------------------------------
     def grant_invoke(self, grantee: iam.IGrantable, *, environment_variable: str | None = None) -> iam.Grant:
-        """Let ``grantee`` invoke the worker (``lambda:InvokeFunction`` on this function only).
+        """Let ``grantee`` invoke the worker (``lambda:InvokeFunction`` on this function's
+        unqualified ARN only: not its versions or aliases, which its event invoke config would
+        not cover; a grantee in another stack or an imported role gets the same statement).
 
         For a calling function - the one valid Lambda-to-Lambda pattern is offloading
         secondary work asynchronously - pass ``environment_variable`` (for example
@@ -510,24 +534,16 @@ class AsyncWorker(Construct):
                 )
             assert isinstance(grantee, lambda_.Function)
             grantee.add_environment(environment_variable, self.function.function_name)
-        grant = self.function.grant_invoke(grantee)
-        self._acknowledge_version_wildcard(grantee)
-        return grant
-
-    def _acknowledge_version_wildcard(self, grantee: iam.IGrantable) -> None:
-        """grant_invoke allows ``<function ARN>:*`` (its versions and aliases) besides the
-        ARN itself; cdk-nag reports that wildcard on the grantee's policy."""
-        role = grantee.role if isinstance(grantee, lambda_.Function) else grantee
-        if not isinstance(role, Construct) or Stack.of(role) is not Stack.of(self):
-            return
-        stack = Stack.of(self)
-        logical_id = stack.resolve(stack.get_logical_id(self.function.node.default_child))
-        acknowledge(
-            role,
-            f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
-            "the wildcard only covers the versions and aliases of this one worker function "
-            "(grant_invoke); nothing else may be invoked",
+        # The unqualified function only: its event invoke config (retries, event age, on-failure
+        # destination) applies to unqualified invocations; aws-cdk-lib's grant_invoke would also
+        # allow <function ARN>:* (every version and alias), which bypasses it.
+        grant = iam.Grant.add_to_principal(
+            grantee=grantee, actions=["lambda:InvokeFunction"], resource_arns=[self.function.function_arn]
         )
+        if grant.success:
+            return grant
+        # A principal without a policy of its own (a service principal): a resource-based permission.
+        return self.function.grant_invoke(grantee)
 
     # ----------------------------------------------------------------------------------
     # Triggers
@@ -564,10 +580,15 @@ class AsyncWorker(Construct):
         if max_event_age is None:
             max_event_age = duration_seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
             plain["max_event_age"] = float(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+        rule_stack = Stack.of(rule)
         raise_first(
             self,
             async_rules.check_target_retry_attempts(plain["retry_attempts"]),
             async_rules.check_target_max_event_age(plain["max_event_age"]),
+            async_rules.check_rule_stack(rule_stack.node.path, Stack.of(self).node.path),
+            async_rules.check_dead_letter_queue_stack(Stack.of(dead_letter_queue).node.path, rule_stack.node.path)
+            if dead_letter_queue is not None and isinstance(dead_letter_queue.node.default_child, sqs.CfnQueue)
+            else None,
         )
         dlq = self._delivery_dlq(rule, dead_letter_queue, service="EventBridge")
         rule.add_target(
@@ -599,9 +620,16 @@ class AsyncWorker(Construct):
         dead-letter queue catches *delivery* failures (Scheduler could not invoke: permissions,
         throttling beyond its retry policy, a deleted function); once Lambda accepted the event,
         the worker's own ``retry_attempts``, ``max_event_age`` and on-failure destination catch
-        *execution* failures. The schedule is made with ``aws_scheduler.Schedule`` and
-        ``aws_scheduler_targets.LambdaInvoke`` (exposed in ``schedules``), in the default group,
-        enabled, without a flexible time window (it fires on time).
+        *execution* failures. The schedule is an ``aws_scheduler.Schedule`` (exposed in
+        ``schedules``), in the default group, enabled, without a flexible time window (it fires
+        on time). Its role may invoke this worker's unqualified function only (the ARN the
+        target names), send to the DLQ and, when the DLQ has a KMS key, use it as any SQS
+        producer does (``kms:GenerateDataKey`` and ``kms:Decrypt``).
+
+        The schedule expression is checked as Scheduler checks it (``rate(value unit)`` with a
+        positive integer, singular for 1 and plural above; ``cron`` with six fields in range and
+        ``?`` in exactly one day field; ``at(yyyy-mm-ddThh:mm:ss)``), and its time zone against
+        the IANA database in Python's ``zoneinfo`` (skipped when the machine has none).
 
         :param schedule: when, e.g. ``scheduler.ScheduleExpression.rate(Duration.hours(1))`` or
             ``.cron(...)``. Required.
@@ -615,7 +643,7 @@ class AsyncWorker(Construct):
             permanent failures skip the retries and go to the DLQ.
         :param max_event_age: how long Scheduler retries delivery, 60 s - 24 h. Default 24 h,
             Scheduler's own default, set explicitly.
-        :param description: the schedule's description. Default none.
+        :param description: the schedule's description, at most 512 characters. Default none.
         """
         plain = check_props(self, schedule_specs(), locals(), source=limits.SRC_SCHEDULER_RETRY)
         if max_event_age is None:
@@ -623,6 +651,10 @@ class AsyncWorker(Construct):
             plain["max_event_age"] = float(limits.DEFAULT_SCHEDULER_MAX_EVENT_AGE_S)
         raise_first(
             self,
+            *_schedule_expression_violations(schedule),
+            schedule_rules.check_schedule_description(
+                len(description) if description is not None and not is_token_string(description) else None
+            ),
             schedule_rules.check_schedule_retry_attempts(plain["retry_attempts"]),
             schedule_rules.check_schedule_max_event_age(plain["max_event_age"]),
             schedule_rules.check_schedule_dlq_standard(dead_letter_queue.fifo) if dead_letter_queue else None,
@@ -641,32 +673,37 @@ class AsyncWorker(Construct):
             description="EventBridge Scheduler execution role: invokes this worker, sends "
             "delivery failures to the schedule's dead-letter queue",
         )
+        # Exactly what Scheduler needs: invoke the unqualified function the target names
+        # (aws-cdk-lib's LambdaInvoke also grants <function ARN>:*, every version and alias).
+        # Source: limits.SRC_SCHEDULER_TARGETS.
+        role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn]))
         dlq = self._schedule_dlq(schedule_id, dead_letter_queue, role)
-        # aws-cdk-lib 2.275's ScheduleTargetBase range-checks the retry policy without skipping
-        # tokens (a token is a huge negative number there), so tokens go on the L1 instead.
-        retries_token, age_token = Token.is_unresolved(retry_attempts), max_event_age.is_unresolved()
+        # aws-cdk-lib 2.275's Schedule range-checks the retry policy without skipping tokens (a
+        # token is a huge negative number there), so tokens go on the L1 instead.
+        age_s = plain["max_event_age"]
+        retries_token = plain["retry_attempts"] is None
         made = scheduler.Schedule(
             self,
             schedule_id,
             schedule=schedule,
             description=description,
-            target=scheduler_targets.LambdaInvoke(
-                self.function,
-                input=input,
-                dead_letter_queue=dlq,
-                retry_attempts=None if retries_token else retry_attempts,
-                max_event_age=None if age_token else max_event_age,
+            target=_LambdaScheduleTarget(
+                self.function.function_arn,
                 role=role,
+                input=input,
+                dead_letter_arn=dlq.queue_arn,
+                retry_attempts=None if retries_token else retry_attempts,
+                max_event_age_s=None if age_s is None else int(age_s),
             ),
         )
         cfn = made.node.default_child
         assert isinstance(cfn, scheduler.CfnSchedule)
         if retries_token:
             cfn.add_property_override("Target.RetryPolicy.MaximumRetryAttempts", retry_attempts)
-        if age_token:
+        if age_s is None:
+            # A token in seconds (the type layer refused other units): passed through unchanged.
             cfn.add_property_override("Target.RetryPolicy.MaximumEventAgeInSeconds", max_event_age.to_seconds())
         self.schedules.append(made)
-        self._acknowledge_version_wildcard(role)
         return dlq
 
     def _schedule_dlq(self, schedule_id: str, given: sqs.IQueue | None, role: iam.IRole) -> sqs.IQueue:
@@ -680,9 +717,10 @@ class AsyncWorker(Construct):
             encryption = queue_encryption(given)  # FIFO and unencrypted were refused in add_schedule
             warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(_retention_s(given)))
             if given.encryption_master_key is not None:
-                # Scheduler sends with the execution role, which needs the key (aws-cdk-lib grants
-                # it sqs:SendMessage only). Source: limits.SRC_SCHEDULER_DLQ.
-                given.encryption_master_key.grant_encrypt(role)
+                # Scheduler sends with the execution role, which needs what any SQS producer needs
+                # on the key: kms:GenerateDataKey and kms:Decrypt (not Encrypt or ReEncrypt).
+                # Sources: limits.SRC_SCHEDULER_DLQ, limits.SRC_SQS_KEY_MANAGEMENT.
+                given.encryption_master_key.grant(role, *DELIVERY_KEY_ACTIONS["sqs"])
             elif encryption == "kms":
                 warn(
                     self,
@@ -697,6 +735,8 @@ class AsyncWorker(Construct):
                     ),
                 )
             dlq = given
+        # Scheduler sends to the DLQ with the execution role (no queue policy). Source: SRC_SCHEDULER_DLQ.
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[dlq.queue_arn]))
         self._track_delivery_dlq(
             dlq, f"{schedule_id}DeadLetterQueue", service, "Fix that, then invoke the worker with the payloads."
         )
@@ -810,6 +850,18 @@ class AsyncWorker(Construct):
                 sqs_rules.check_failure_queue_key_usable(encryption, service=service, name=given.node.path),
             )
             warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(retention_s))
+            if not isinstance(given.node.default_child, sqs.CfnQueue):
+                # aws-cdk-lib adds the queue policy that lets the service send only to a queue of this app.
+                is_sns = service == "Amazon SNS"
+                warn(
+                    self,
+                    "dead-letter-queue-policy",
+                    async_rules.unverified_dead_letter_queue_policy(
+                        service,
+                        "sns.amazonaws.com" if is_sns else "events.amazonaws.com",
+                        f"the topic {source.node.path}" if is_sns else f"the rule {source.node.path}",
+                    ),
+                )
             if encryption == "kms":
                 warn(
                     self,
@@ -845,6 +897,96 @@ class AsyncWorker(Construct):
         while self.node.try_find_child(candidate) is not None:
             candidate, n = f"{base}{n}", n + 1
         return candidate
+
+
+def _destination_function(arn: str) -> tuple[bool, lambda_.CfnFunction | None]:
+    """Whether a destination ARN names a Lambda function (or a version or alias of one), and
+    that function's ``CfnFunction`` when it is made in this app (in any stack)."""
+    fragments = Tokenization.reverse_string(arn)
+    token = fragments.first_token if fragments.length == 1 else None
+    target = token.target if isinstance(token, Reference) else None
+    if isinstance(target, lambda_.CfnFunction):
+        return True, target
+    scope = target.node.scope if isinstance(target, (lambda_.CfnAlias, lambda_.CfnVersion)) else None
+    if isinstance(scope, lambda_.Alias):
+        scope = scope.version
+    if isinstance(scope, lambda_.Version):
+        child = scope.lambda_.node.default_child
+        return True, child if isinstance(child, lambda_.CfnFunction) else None
+    literal = re.sub(r"\$\{Token\[[^\]]*\]\}", "", arn)
+    return ":lambda:" in literal and ":function:" in literal, None
+
+
+def _failure_path(function: lambda_.CfnFunction) -> tuple[bool, bool]:
+    """``(on-failure destination, dead-letter queue)`` of a function made in this app: an event
+    invoke config of its stack naming it with ``DestinationConfig.OnFailure`` (on the function
+    or any alias or version), and its ``DeadLetterConfig``."""
+    stack = Stack.of(function)
+    dead_letter = stack.resolve(function.dead_letter_config)
+    has_dlq = isinstance(dead_letter, Mapping) and dead_letter.get("targetArn") is not None
+    refs = {json.dumps(stack.resolve(function.ref), sort_keys=True)}
+    for node in function.node.scope.node.children if function.node.scope is not None else ():
+        if isinstance(node, (lambda_.Alias, lambda_.Version)):
+            refs.add(json.dumps(stack.resolve(node.function_arn), sort_keys=True))
+    for node in stack.node.find_all():
+        if not isinstance(node, lambda_.CfnEventInvokeConfig):
+            continue
+        if json.dumps(stack.resolve(node.function_name), sort_keys=True) not in refs:
+            continue
+        config = stack.resolve(node.destination_config)
+        on_failure = config.get("onFailure") if isinstance(config, Mapping) else None
+        if isinstance(on_failure, Mapping) and on_failure.get("destination") is not None:
+            return True, has_dlq
+    return False, has_dlq
+
+
+@jsii.implements(scheduler.IScheduleTarget)
+class _LambdaScheduleTarget:
+    """A schedule's Lambda target (``InvocationType=Event``) whose role the worker grants itself:
+    ``aws_scheduler_targets.LambdaInvoke`` would also grant the role every version and alias
+    (``<function ARN>:*``), and range-check the retry policy without skipping tokens."""
+
+    def __init__(
+        self,
+        arn: str,
+        *,
+        role: iam.IRole,
+        input: scheduler.ScheduleTargetInput | None,
+        dead_letter_arn: str,
+        retry_attempts: float | None,
+        max_event_age_s: float | None,
+    ) -> None:
+        self._config = scheduler.ScheduleTargetConfig(
+            arn=arn,
+            role=role,
+            input=input,
+            dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=dead_letter_arn),
+            retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
+                maximum_retry_attempts=retry_attempts, maximum_event_age_in_seconds=max_event_age_s
+            ),
+        )
+
+    def bind(self, _schedule: scheduler.ISchedule) -> scheduler.ScheduleTargetConfig:
+        return self._config
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    """The IANA time zone names of the time zone database at hand (empty without one)."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _schedule_expression_violations(schedule: scheduler.ScheduleExpression) -> list[Violation | None]:
+    """The expression and its time zone, as EventBridge Scheduler accepts them (a token passes)."""
+    expression = schedule.expression_string
+    time_zone = schedule.time_zone
+    zone = time_zone.timezone_name if time_zone is not None else None
+    return [
+        schedule_rules.check_schedule_expression(None if is_token_string(expression) else expression),
+        schedule_rules.check_schedule_timezone(None if zone is None or is_token_string(zone) else zone, _time_zones()),
+    ]
 
 
 def _tighten_notifications_handler(stack: Stack) -> None:

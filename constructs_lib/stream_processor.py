@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Names, Stack
+from aws_cdk import Duration, Names
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -50,14 +50,14 @@ from constructs_lib._failure import (
     destination_facts,
     failure_queue_acknowledgments,
     grant_delivery,
+    iam5_resource_finding,
     wildcard_acknowledgments,
 )
-from constructs_lib._function import create_function, function_rule_violations, validate_recursive_loop
+from constructs_lib._function import create_function, escape_hatch_error, function_rule_violations, validate_recursive_loop
 from constructs_lib._validation import (
     check_props,
     filter_patterns,
     duration_seconds,
-    is_token_string,
     number,
     raise_first,
     stream_processor_specs,
@@ -83,6 +83,15 @@ FAILURE_QUEUE_PURPOSE = "the on-failure destination of discarded stream batches"
 #: Stream reads Lambda needs on the DynamoDB stream itself (ListStreams is scoped apart).
 #: Source: limits.SRC_DDB_LAMBDA_POLICY.
 DDB_STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+#: What Lambda's poller needs on a Kinesis data stream read through a standard iterator.
+#: Sources: limits.SRC_LAMBDA_KINESIS_PERMISSIONS, limits.SRC_KINESIS_SUBSCRIBE_TO_SHARD.
+KINESIS_READ_ACTIONS = (
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+)
 #: cdk-nag's Serverless pack misjudges the stream invocation model; true of the one function.
 ACKNOWLEDGMENTS = {
     "Serverless-LambdaDLQ": (
@@ -152,10 +161,17 @@ class StreamProcessor(Construct):
 
     Event source (exactly one is required):
 
-    :param stream: a Kinesis data stream (``kinesis.IStream``). The function gets read
-        access (and decrypt, when the stream has a customer-managed key).
-    :param table: a DynamoDB table with a stream (``dynamodb.ITable``). A table without a
-        stream is an error that names the view type to enable. The function gets
+    :param stream: a Kinesis data stream (``kinesis.IStream``: made in this app, in another
+        stack, or imported with ``Stream.from_stream_arn`` / ``from_stream_attributes``). The
+        function gets what the poller calls on it - DescribeStream, DescribeStreamSummary,
+        GetRecords, GetShardIterator and ListShards - and decrypt when the stream has a
+        customer managed key (import it with ``encryption_key=``); with enhanced fan-out,
+        DescribeStreamConsumer and SubscribeToShard on the consumer.
+    :param table: a DynamoDB table with a stream (``dynamodb.ITable``: made in this app, in
+        another stack, or imported with ``Table.from_table_attributes(..., table_stream_arn=...)``).
+        A table without a stream is an error that names the view type to enable; an imported
+        table without ``table_stream_arn`` (``from_table_name``, ``from_table_arn``) is an error
+        that says so. Import it with ``encryption_key=`` when it has a customer managed key. The function gets
         stream read access only (not table read), scoped as AWS's own policy for it:
         DescribeStream, GetRecords and GetShardIterator on the stream, ListStreams on this
         table's streams (``<table ARN>/stream/*``; Lambda checks it when it creates the
@@ -359,7 +375,9 @@ class StreamProcessor(Construct):
             raise_first(
                 self,
                 stream_rules.check_dynamodb_stream_enabled(
-                    table_stream_arn is not None, table_name=table.node.path if table_stream_arn is None else ""
+                    table_stream_arn is not None,
+                    table_name=table.node.path if table_stream_arn is None else "",
+                    imported=table_stream_arn is None and table.node.default_child is None,
                 ),
                 stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
             )
@@ -445,7 +463,12 @@ class StreamProcessor(Construct):
         else:
             assert stream is not None
             event_source_arn = stream.stream_arn
-            stream.grant_read(self.function)
+            # A standard iterator: what Lambda's poller calls, on this stream only (aws-cdk-lib's
+            # grant_read adds SubscribeToShard and DescribeStreamConsumer, which act on enhanced
+            # fan-out consumers, and ListStreams, which the mapping never calls).
+            self.function.add_to_role_policy(iam.PolicyStatement(actions=list(KINESIS_READ_ACTIONS), resources=[event_source_arn]))
+            if stream.encryption_key is not None:
+                stream.encryption_key.grant_decrypt(self.function)
         self.event_source_arn: str = event_source_arn
 
         self.failure_queue: sqs.Queue | None = None
@@ -532,14 +555,10 @@ class StreamProcessor(Construct):
         self.function.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=[streams_of_table]))
         if table.encryption_key is not None:
             table.encryption_key.grant_decrypt(self.function)
-        finding = streams_of_table
-        if is_token_string(table_arn):
-            # cdk-nag names a GetAtt by the resource's logical id: <Logical.Arn>/stream/*.
-            resolved = Stack.of(self).resolve(table_arn)
-            if isinstance(resolved, dict) and "Fn::GetAtt" in resolved:
-                finding = f"<{resolved['Fn::GetAtt'][0]}.Arn>/stream/*"
         return {
-            f"AwsSolutions-IAM5[Resource::{finding}]": (
+            # <Logical.Arn>/stream/* for a table of this stack, the export's name for one of
+            # another stack, arn:<AWS::Partition>:... for an imported one: as cdk-nag names it.
+            iam5_resource_finding(self, streams_of_table): (
                 "dynamodb:ListStreams on the streams of this one table (<table ARN>/stream/*), the "
                 "scope of AWS's own policy for Lambda reading a DynamoDB stream: Lambda checks the "
                 "role can list the table's streams when it creates the event source mapping"
@@ -555,7 +574,12 @@ class StreamProcessor(Construct):
             mapping = lambda_.EventSourceMapping.from_event_source_mapping_id(scope, "Mapping", "stand-in")
             return on_failure.bind(mapping, stand_in).destination
 
-        arn, statements = bind_through_proxy(self, self.function, bind)
+        try:
+            arn, statements = bind_through_proxy(self, self.function, bind)
+        except RuntimeError as exc:
+            raise escape_hatch_error(
+                self, "on_failure", f"{type(on_failure).__name__}.bind", exc, source=limits.SRC_LAMBDA_STREAM_ERRORS
+            ) from exc
         facts = destination_facts(arn)
         raise_first(
             self,
@@ -564,7 +588,7 @@ class StreamProcessor(Construct):
         )
         delivery = delivery_statements(statements)
         grant_delivery(self.function, delivery)
-        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
+        self._wildcard_acks.update(wildcard_acknowledgments(self, delivery))
         # A queue made in this app is inspected above (and here for its retention); anything
         # else (a topic: who subscribes? a bucket: which lifecycle?) gets the reminder.
         if facts.get("encryption") is not None and facts.get("retention_s") is not None:

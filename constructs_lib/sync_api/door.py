@@ -28,11 +28,12 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from constructs_lib._alarms import AlarmBuilder, alarm_settings_given, check_counts
-from constructs_lib._validation import raise_first
+from constructs_lib._validation import SECONDS, DurationSpec, raise_first
 from constructs_lib.sync_api.authorization import Authorization
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
+from constructs_lib.value_rules import function_url as url_rules
 
 
 @dataclass(frozen=True)
@@ -146,3 +147,33 @@ def check_function_props(construct: Construct, props: Props) -> None:
     """function_props: no asynchronous-only settings (the type layer already refused the
     keys this construct sets): every door invokes the function synchronously."""
     raise_first(construct, api_rules.check_no_async_settings(list(props.function_props or {})))
+
+
+def check_cors(
+    construct: Construct,
+    cors: Any,
+    *,
+    max_age_limit_s: float | None,
+    what: str,
+    source: str,
+    lists: Mapping[str, tuple[int, str]] | None = None,
+) -> None:
+    """The values of a door's CORS options that its service refuses, reported as ``cors``:
+    ``max_age`` in whole seconds (each door writes seconds) and at most ``max_age_limit_s``
+    (``None``: the service sets no limit), and ``lists`` (``attribute -> (most items,
+    the service's name for it)``) within their sizes. Call it after ``cors`` matched the
+    door's own class."""
+    if cors is None:
+        return
+    max_age = getattr(cors, "max_age", None)
+    violation, max_age_s = DurationSpec(unit=SECONDS, what=what, source=source).check("cors", max_age, label="cors max_age")
+    raise_first(
+        construct,
+        violation,
+        url_rules.check_cors_max_age(max_age_s, limit_s=max_age_limit_s, what=what, source=source),
+        *(
+            url_rules.check_cors_items(len(items), field=field, limit=limit)
+            for attribute, (limit, field) in (lists or {}).items()
+            if isinstance(items := getattr(cors, attribute, None), (list, tuple))
+        ),
+    )

@@ -25,7 +25,7 @@ from constructs_lib._alarms import AlarmBuilder
 from constructs_lib._validation import raise_first
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
-from constructs_lib.sync_api.door import Built, Props, check_function_props
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -108,6 +108,10 @@ class HttpApiDoor:
             gateway.cors_violation(props.cors, apigwv2.CorsPreflightOptions, api=api_rules.HTTP),
             open_reason(props.authorization),
             missing_jwt_audience(props.authorization),
+        )
+        check_cors(
+            construct, props.cors, max_age_limit_s=limits.APIGW_HTTP_MAX_CORS_MAX_AGE_S,
+            what="an HTTP API", source=limits.SRC_APIGW_HTTP_CORS,
         )
         # A quota raise exists for REST APIs only: any integration_timeout_quota is an error.
         raise_first(

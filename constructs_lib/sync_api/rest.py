@@ -22,7 +22,7 @@ from constructs_lib._function import DEFAULT_RUNTIME
 from constructs_lib._validation import raise_first, warn
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
-from constructs_lib.sync_api.door import Built, Props, check_function_props
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -114,6 +114,11 @@ class RestApiDoor:
             if auth.kind == Authorization.JWT
             else None,
         )
+        if isinstance(props.cors, apigw.CorsOptions):
+            origins = props.cors.allow_origins
+            raise_first(construct, url_rules.check_cors_origins_given(len(origins) if isinstance(origins, (list, tuple)) else None))
+            # The preflight answer's Access-Control-Max-Age header: whole seconds, no limit of API Gateway's own.
+            check_cors(construct, props.cors, max_age_limit_s=None, what="a REST API", source=limits.SRC_APIGW_ACCESS_CONTROL)
         endpoint_type = props.endpoint_type
         is_edge = endpoint_type is not None and endpoint_type == apigw.EndpointType.EDGE
         is_private = endpoint_type is not None and endpoint_type == apigw.EndpointType.PRIVATE

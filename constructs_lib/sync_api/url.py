@@ -22,6 +22,7 @@ from constructs_lib.sync_api.door import (
     Built,
     Props,
     alarm_prop_violations,
+    check_cors,
     check_function_props,
     provisioned_concurrency_violation,
 )
@@ -87,6 +88,19 @@ class FunctionUrlDoor:
             else None,
             provisioned_concurrency_violation(props),
             *alarm_prop_violations(props, metric="Url5xxCount"),
+        )
+        check_cors(
+            construct,
+            props.cors,
+            max_age_limit_s=limits.LAMBDA_URL_MAX_CORS_MAX_AGE_S,
+            what="a function URL",
+            source=limits.SRC_LAMBDA_URL_CORS,
+            lists={
+                "allowed_origins": (limits.LAMBDA_URL_CORS_MAX_ITEMS, "allowed_origins (AllowOrigins)"),
+                "allowed_headers": (limits.LAMBDA_URL_CORS_MAX_ITEMS, "allowed_headers (AllowHeaders)"),
+                "exposed_headers": (limits.LAMBDA_URL_CORS_MAX_ITEMS, "exposed_headers (ExposeHeaders)"),
+                "allowed_methods": (limits.LAMBDA_URL_CORS_MAX_METHODS, "allowed_methods (AllowMethods)"),
+            },
         )
         check_function_props(construct, props)
         if props.alarms:
