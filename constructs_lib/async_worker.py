@@ -19,6 +19,7 @@ from typing import Any
 
 import jsii
 from aws_cdk import CfnResource, Duration, Reference, RemovalPolicy, Stack, Tokenization
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -40,9 +41,11 @@ from constructs_lib._alarms import (
     Alarms,
     alarm_settings_given,
     check_counts,
+    fmt_duration,
     fmt_threshold_ms,
     lambda_metric,
 )
+from constructs_lib._dashboard import FailurePath, own_dashboard
 from constructs_lib._failure import (
     DELIVERY_KEY_ACTIONS,
     PreboundDestination,
@@ -71,13 +74,14 @@ from constructs_lib._validation import (
     duration_seconds,
     event_rule_specs,
     grant_invoke_specs,
+    is_token_number,
     is_token_string,
     schedule_specs,
     raise_first,
     topic_subscription_specs,
     warn,
 )
-from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import Violation, fmt_seconds, num
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import async_invoke as async_rules
 from constructs_lib.value_rules import schedule as schedule_rules
@@ -199,6 +203,12 @@ class AsyncWorker(Construct):
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
     :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param dashboard: a CloudWatch dashboard of this construct (``dashboard``): what each
+        failure path means and where failed events go, then one graph per alarm with its
+        threshold drawn on it (and max_event_age on AsyncEventAge); a delivery DLQ added later
+        gets its graph too. Default on with the alarms (it draws them). False makes none; True
+        with ``alarms=False`` is an error. An ``InvocationModelDashboard`` that shows this
+        construct takes its row over (and this dashboard is not made).
     :param event_age_alarm_threshold: AsyncEventAge (Maximum) that raises ``AsyncEventAge``.
         Default derived: half of ``max_event_age`` (events half-way to expiring unrun).
         Positive and below ``max_event_age`` (older events are gone, so the alarm could never
@@ -222,7 +232,7 @@ class AsyncWorker(Construct):
     ``alarms`` (an ``Alarms`` dict: ``AsyncEventsDropped``, ``AsyncEventAge``,
     ``DestinationDeliveryFailures``, ``FailureQueue`` (created queue only), ``Errors``,
     ``Throttles``, and one ``<source>DeadLetterQueue`` per delivery DLQ; empty with
-    ``alarms=False``).
+    ``alarms=False``), ``dashboard`` (the ``cloudwatch.Dashboard`` showing it, ``None`` without).
     """
 
     def __init__(
@@ -244,6 +254,7 @@ class AsyncWorker(Construct):
         on_success: lambda_.IDestination | None = None,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
+        dashboard: bool | None = None,
         event_age_alarm_threshold: Duration | None = None,
         failure_queue_alarm_threshold: int | None = None,
         errors_alarm_threshold: int | None = None,
@@ -267,6 +278,7 @@ class AsyncWorker(Construct):
             *function_rule_violations(plain, self),
             async_rules.check_retry_attempts(plain["retry_attempts"]),
             async_rules.check_max_event_age(event_age_s),
+            alarm_rules.dashboard_without_alarms(dashboard, alarms),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -361,9 +373,15 @@ class AsyncWorker(Construct):
         )
         self._alarm_builder: AlarmBuilder | None = None
         if alarms:
-            self._alarm_builder = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_builder = AlarmBuilder(
+                self, topic=alarm_topic, failure_paths=self._failure_paths(plain["retry_attempts"], event_age_s)
+            )
             self.alarms = self._alarm_builder.alarms
-            self._create_alarms(self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold)
+            self._create_alarms(
+                self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold, event_age_s=event_age_s
+            )
+        self._alarm_table = self._alarm_builder
+        self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_builder, dashboard)
 
     def _bind_destination(self, prop: str, destination: lambda_.IDestination, *, verify: bool) -> str:
         """Bind a given destination with exactly the permissions delivery needs, refusing
@@ -447,18 +465,53 @@ class AsyncWorker(Construct):
         )
         return threshold_s * 1000 if threshold_s is not None else None
 
+    def _failure_paths(self, retries: float | None, event_age_s: float | None) -> list[FailurePath]:
+        """What the dashboard's text says of each failure path (see ``_dashboard``)."""
+        destination = (
+            f"the failure queue `{self.failure_queue.node.path}` (14 days)"
+            if self.failure_queue is not None
+            else f"the on-failure destination ({type(self.on_failure).__name__})"
+        )
+        return [
+            FailurePath(
+                "Retries",
+                f"Lambda retries a failed event {'the given number of' if retries is None else num(retries)} time(s) "
+                f"(after 1 and 2 minutes) and keeps a throttled one waiting, up to max_event_age ({fmt_duration(event_age_s)})",
+                "the event waits in Lambda's internal queue",
+            ),
+            FailurePath(
+                "On-failure destination",
+                "its retries are exhausted or it reaches max_event_age",
+                f"its invocation record (the event and the error) goes to {destination}: fix the cause, invoke "
+                "the worker again with the payloads",
+            ),
+            FailurePath("Lost", "delivery to the on-failure destination fails", "the event is lost"),
+            FailurePath(
+                "Delivery",
+                "EventBridge, EventBridge Scheduler or SNS cannot invoke the function (a missing permission, "
+                "throttling beyond their retries, a deleted function)",
+                "the event goes to the dead-letter queue of that rule, schedule or subscription "
+                "(add_event_rule, add_schedule, add_topic_subscription; one graph each)",
+            ),
+        ]
+
     def _create_alarms(
         self,
         builder: AlarmBuilder,
         event_age_ms: float | None,
         errors_threshold: int | None,
         throttles_threshold: int | None,
+        *,
+        event_age_s: float | None,
     ) -> None:
         builder.add(
             "AsyncEventsDropped",
             lambda_metric(self.function, "AsyncEventsDropped", "Sum"),
             threshold=1,
             comparison=GTE,
+            title="Events given up per minute",
+            shown="1 event(s)",
+            path="On-failure destination",
             description=(
                 "Lambda gave up on at least 1 asynchronous event (AWS/Lambda AsyncEventsDropped, "
                 "Sum): retries exhausted or max_event_age reached. It went to the on-failure "
@@ -472,6 +525,12 @@ class AsyncWorker(Construct):
                 lambda_metric(self.function, "AsyncEventAge", "Maximum"),
                 threshold=event_age_ms,  # AsyncEventAge is in milliseconds
                 comparison=GT,
+                title="Async event age (ms)",
+                shown=fmt_duration(None if is_token_number(event_age_ms) else event_age_ms / 1000),
+                path="Retries",
+                also=((event_age_s * 1000, f"max_event_age {fmt_duration(event_age_s)}: to the on-failure destination"),)
+                if event_age_s is not None
+                else (),
                 description=(
                     f"an asynchronous event waited more than {fmt_threshold_ms(event_age_ms)} in Lambda's "
                     "internal queue before running (AWS/Lambda AsyncEventAge, Maximum): throttling or "
@@ -487,6 +546,8 @@ class AsyncWorker(Construct):
                 self.failure_queue,
                 self._failure_queue_alarm_threshold,
                 what="the worker's on-failure queue",
+                path="On-failure destination",
+                title="Failure queue: failed events",
                 action="Each message is an invocation record with the event (requestPayload) and "
                 "the error: fix the cause, then invoke the worker again with the payloads.",
             )
@@ -888,6 +949,8 @@ class AsyncWorker(Construct):
                 dlq,
                 self._failure_queue_alarm_threshold,
                 what=f"the dead-letter queue of {service}'s deliveries to the worker",
+                path="Delivery",
+                title=f"{service} delivery DLQ: messages",
                 action=f"These events never reached the function ({service} could not invoke it: "
                 f"permission, throttling beyond its retry policy, a deleted function). {then}",
             )

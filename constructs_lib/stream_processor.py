@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Duration, Names
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -35,11 +36,13 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     check_counts,
     esm_metric,
+    fmt_duration,
     fmt_threshold,
     fmt_threshold_ms,
     lambda_metric,
     mapping_metrics_config,
 )
+from constructs_lib._dashboard import FailurePath, own_dashboard
 from constructs_lib._failure import (
     DELIVERY_KEY_ACTIONS,
     PreboundDestination,
@@ -58,12 +61,13 @@ from constructs_lib._validation import (
     check_props,
     filter_patterns,
     duration_seconds,
+    is_token_number,
     number,
     raise_first,
     stream_processor_specs,
     warn,
 )
-from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import Violation, fmt_seconds, num
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import async_invoke as async_rules
@@ -253,6 +257,12 @@ class StreamProcessor(Construct):
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
     :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param dashboard: a CloudWatch dashboard of this construct (``dashboard``): what each
+        failure path means and where discarded batches go, then one graph per alarm with its
+        threshold drawn on it (and max_record_age and the stream's retention on IteratorAge).
+        Default on with the alarms (it draws them). False makes none; True with
+        ``alarms=False`` is an error. An ``InvocationModelDashboard`` that shows this
+        construct takes its row over (and this dashboard is not made).
     :param iterator_age_alarm_threshold: IteratorAge (Maximum) that raises ``IteratorAge``.
         Default derived: half of ``max_record_age`` (half of the stream's retention when
         the age is infinite; 24 h assumed for an imported Kinesis stream): half-way to
@@ -276,7 +286,8 @@ class StreamProcessor(Construct):
     ``mapping_metrics`` (bool), ``alarms`` (an ``Alarms`` dict: ``IteratorAge``,
     ``FailureQueue`` (created queue only), ``DestinationDeliveryFailures``, ``Errors``, and with
     ``mapping_metrics`` ``DiscardedToFailureDestination``, ``DroppedEvents``,
-    ``FailedInvokeEvents``; empty with ``alarms=False``).
+    ``FailedInvokeEvents``; empty with ``alarms=False``), ``dashboard`` (the
+    ``cloudwatch.Dashboard`` showing it, ``None`` without).
     """
 
     def __init__(
@@ -311,6 +322,7 @@ class StreamProcessor(Construct):
         mapping_metrics: bool = True,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
+        dashboard: bool | None = None,
         iterator_age_alarm_threshold: Duration | None = None,
         failure_queue_alarm_threshold: int | None = None,
         errors_alarm_threshold: int | None = None,
@@ -395,6 +407,7 @@ class StreamProcessor(Construct):
             )
         raise_first(
             self,
+            alarm_rules.dashboard_without_alarms(dashboard, alarms),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -533,10 +546,16 @@ class StreamProcessor(Construct):
         acknowledgments.update(ACKNOWLEDGMENTS)
         acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
+        self._alarm_table: AlarmBuilder | None = None
         if alarms:
-            self.alarms = self._create_alarms(
-                alarm_topic, iterator_age_ms, failure_queue_alarm_threshold, errors_alarm_threshold
+            self._alarm_table = AlarmBuilder(
+                self, topic=alarm_topic, failure_paths=self._failure_paths(retries, age_s, retention_s)
             )
+            self.alarms = self._create_alarms(
+                self._alarm_table, iterator_age_ms, failure_queue_alarm_threshold, errors_alarm_threshold,
+                age_s=age_s, retention_s=retention_s,
+            )
+        self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_table, dashboard)
 
     # ----------------------------------------------------------------------------------
     # Permissions and destinations
@@ -647,20 +666,65 @@ class StreamProcessor(Construct):
         )
         return threshold_s * 1000 if threshold_s is not None else None
 
+    def _failure_paths(self, retries: float | None, age_s: float | None, retention_s: float | None) -> list[FailurePath]:
+        """What the dashboard's text says of each failure path (see ``_dashboard``)."""
+        infinite = limits.STREAM_INFINITE
+        destination = (
+            f"the failure queue `{self.failure_queue.node.path}` (14 days)"
+            if self.failure_queue is not None
+            else f"the on-failure destination ({type(self.on_failure).__name__})"
+        )
+        return [
+            FailurePath(
+                "Retries",
+                "a failing batch is split in two (bisected) and retried "
+                + ("without end" if retries == infinite else f"up to retry_attempts ({'the given number of' if retries is None else num(retries)}) times")
+                + " while its shard waits",
+                "nothing moves on: the shard's later records wait behind it (IteratorAge grows)",
+            ),
+            FailurePath(
+                "Discarded",
+                "after retry_attempts, or once records are older than max_record_age ("
+                + ("infinite" if age_s == infinite else fmt_duration(age_s)) + ")",
+                f"the batch's metadata (shard, sequence numbers) goes to {destination}; the records stay "
+                f"in the stream for its retention ({fmt_duration(retention_s)}): read them back and reprocess",
+            ),
+            FailurePath(
+                "Lost",
+                "delivery to the on-failure destination fails, or records outlive the stream's retention",
+                "the records are lost: only the stream has them, until its retention ends",
+            ),
+        ]
+
     def _create_alarms(
         self,
-        topic: sns.ITopic | None,
+        builder: AlarmBuilder,
         iterator_age_ms: float | None,
         failure_queue_threshold: int | None,
         errors_threshold: int | None,
+        *,
+        age_s: float | None,
+        retention_s: float | None,
     ) -> Alarms:
-        builder = AlarmBuilder(self, topic=topic)
         if iterator_age_ms is not None:
+            finite_age = age_s if age_s is not None and age_s != limits.STREAM_INFINITE else None
+            also = tuple(
+                (seconds * 1000, label)
+                for seconds, label in (
+                    (finite_age, f"max_record_age {fmt_duration(finite_age)}: discarded"),
+                    (retention_s, f"stream retention {fmt_duration(retention_s)}: lost"),
+                )
+                if seconds is not None
+            )
             builder.add(
                 "IteratorAge",
                 lambda_metric(self.function, "IteratorAge", "Maximum"),
                 threshold=iterator_age_ms,  # IteratorAge is in milliseconds
                 comparison=GT,
+                title="Iterator age (ms)",
+                shown=fmt_duration(None if is_token_number(iterator_age_ms) else iterator_age_ms / 1000),
+                path="Retries",
+                also=also,
                 description=(
                     f"the last record read from the stream was older than {fmt_threshold_ms(iterator_age_ms)} "
                     "(AWS/Lambda IteratorAge, Maximum): the function is falling behind its stream, "
@@ -678,6 +742,8 @@ class StreamProcessor(Construct):
                 if failure_queue_threshold is not None
                 else limits.DEFAULT_DEAD_LETTER_QUEUE_ALARM_THRESHOLD,
                 what="the on-failure queue of discarded stream batches",
+                path="Discarded",
+                title="Failure queue: discarded batches",
                 action="Each message names a shard and sequence range: read those records back "
                 "(GetShardIterator AT_SEQUENCE_NUMBER + GetRecords) while the stream still "
                 "retains them (24 h by default), fix the cause, and reprocess them.",
@@ -731,13 +797,22 @@ class StreamProcessor(Construct):
                 "The shard waits while Lambda retries them.",
             ),
         )
+        shown = {
+            "DiscardedToFailureDestination": ("Records discarded per minute", "Discarded", "1 record(s)"),
+            "DroppedEvents": ("Records dropped (lost) per minute", "Lost", "1 record(s)"),
+            "FailedInvokeEvents": ("Records not processed per minute", "Retries", fmt_threshold(errors_threshold, "record(s)")),
+        }
         for name, metric, threshold, description in alarms:
+            title, path, text = shown[name]
             builder.add(
                 name,
                 esm_metric(self.event_source_mapping, metric),
                 threshold=threshold,
                 comparison=GTE,
                 description=description,
+                title=title,
+                shown=text,
+                path=path,
             )
 
 def _kinesis_facts(stream: kinesis.IStream, *, shards: bool) -> tuple[float | None, float | None]:

@@ -27,10 +27,11 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib._alarms import AlarmBuilder, alarm_settings_given, check_counts
+from constructs_lib._alarms import AlarmBuilder, alarm_settings_given, check_counts, fmt_duration
+from constructs_lib._dashboard import FailurePath
 from constructs_lib._validation import SECONDS, DurationSpec, raise_first
 from constructs_lib.sync_api.authorization import Authorization
-from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import Violation, num
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -64,6 +65,7 @@ class Props:
     cloud_watch_role: bool | None
     alarms: bool
     alarm_topic: sns.ITopic | None
+    dashboard: bool | None
     server_error_rate_alarm_threshold: float | None
     integration_latency_alarm_threshold: Duration | None
     throttles_alarm_threshold: int | None
@@ -112,6 +114,9 @@ class FrontDoor(Protocol):
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         """Add ``ServerErrorRate`` (above ``rate``) and the door's latency alarm."""
 
+    def failure_paths(self) -> list[FailurePath]:
+        """What the dashboard's text says of each failure path behind this door."""
+
 
 # --------------------------------------------------------------------------------------
 # Checks every door makes, each at its place in the door's order
@@ -122,6 +127,7 @@ def alarm_prop_violations(props: Props, *, metric: str) -> list[Violation | None
     at least 1 throttle."""
     plain = props.plain
     return [
+        alarm_rules.dashboard_without_alarms(props.dashboard, props.alarms),
         alarm_settings_given(
             props.alarms,
             alarm_topic=props.alarm_topic,
@@ -176,4 +182,36 @@ def check_cors(
             for attribute, (limit, field) in (lists or {}).items()
             if isinstance(items := getattr(cors, attribute, None), (list, tuple))
         ),
+    )
+
+
+def failure_paths(*, waits: str, throttled_by: str) -> list[FailurePath]:
+    """A synchronous caller's failure paths: ``waits`` (how long the caller waits at most),
+    ``throttled_by`` (what throttles requests before Lambda does)."""
+    return [
+        FailurePath(
+            "Errors and timeouts",
+            f"the function fails, or has not answered within {waits}",
+            "the caller gets a 5XX answer (502 for an error, 504 for a timeout); nothing is queued or "
+            "retried on AWS's side: the caller owns the retry",
+        ),
+        FailurePath(
+            "Throttles",
+            f"{throttled_by} or Lambda's concurrency limit refuses the request",
+            "the caller gets 429 (or a 5XX from Lambda) and must retry",
+        ),
+    ]
+
+
+def waited(seconds: float | None, what: str) -> str:
+    """``'the integration timeout (29 s)'``."""
+    return f"{what} ({fmt_duration(seconds)})"
+
+
+def stage_throttling(props: Props) -> str:
+    """``"the stage's throttling (50/s, burst 100)"`` (``given`` for a token)."""
+    rate, burst = props.plain["throttling_rate_limit"], props.plain["throttling_burst_limit"]
+    return (
+        f"the stage's throttling ({'the given rate' if rate is None else num(rate) + '/s'}, burst "
+        f"{'the given size' if burst is None else num(burst)})"
     )

@@ -17,7 +17,15 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, AlarmBuilder, api_metric, fmt_rate_percent, fmt_threshold_ms, server_error_rate
+from constructs_lib._alarms import (
+    GT,
+    AlarmBuilder,
+    api_metric,
+    fmt_duration,
+    fmt_rate_percent,
+    fmt_threshold_ms,
+    server_error_rate,
+)
 from constructs_lib._function import DEFAULT_LOG_RETENTION, escape_hatch_error
 from constructs_lib._validation import Keywords, check_value, duration_seconds, raise_first, warn
 from constructs_lib.sync_api.door import Props, alarm_prop_violations, provisioned_concurrency_violation
@@ -175,10 +183,17 @@ def with_api_props(
 
 
 def add_alarms(
-    builder: AlarmBuilder, *, rest: bool, dimensions: Mapping[str, str], rate: float, latency_ms: float | None
+    builder: AlarmBuilder,
+    *,
+    rest: bool,
+    dimensions: Mapping[str, str],
+    rate: float,
+    latency_ms: float | None,
+    integration_s: float | None,
 ) -> None:
     """ServerErrorRate (the API's 5XX / Count) and, unless no threshold could be derived,
-    IntegrationLatency (p99), on the API's ``dimensions``."""
+    IntegrationLatency (p99), on the API's ``dimensions``; the latency graph draws the
+    integration timeout (``integration_s``), where API Gateway answers 504."""
     errors_name = "5XXError" if rest else "5xx"
     builder.add(
         "ServerErrorRate",
@@ -187,6 +202,9 @@ def add_alarms(
         comparison=GT,
         evaluation_periods=3,
         datapoints_to_alarm=3,
+        title="5XX answers / requests",
+        shown=fmt_rate_percent(rate),
+        path="Errors and timeouts",
         description=(
             f"more than {fmt_rate_percent(rate)} of requests got a 5XX answer for 3 minutes in a row "
             f"(AWS/ApiGateway {errors_name} / Count): callers see failures and own the retry. "
@@ -202,6 +220,12 @@ def add_alarms(
             comparison=GT,
             evaluation_periods=5,
             datapoints_to_alarm=3,
+            title="Integration latency p99 (ms)",
+            shown=fmt_threshold_ms(latency_ms),
+            path="Errors and timeouts",
+            also=((integration_s * 1000, f"integration timeout {fmt_duration(integration_s)}: 504"),)
+            if integration_s is not None
+            else (),
             description=(
                 f"p99 integration latency above {fmt_threshold_ms(latency_ms)} in 3 of 5 minutes "
                 "(AWS/ApiGateway IntegrationLatency, p99): 1 % of callers wait close to the "

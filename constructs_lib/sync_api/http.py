@@ -25,7 +25,8 @@ from constructs_lib._alarms import AlarmBuilder
 from constructs_lib._validation import raise_first
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
-from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
+from constructs_lib._dashboard import FailurePath
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props, failure_paths, stage_throttling, waited
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -202,7 +203,14 @@ class HttpApiDoor:
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         assert self.api is not None
         dimensions = {"ApiId": self.api.api_id, "Stage": self.stage_name}
-        gateway.add_alarms(builder, rest=False, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms)
+        gateway.add_alarms(builder, rest=False, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms,
+                             integration_s=self.integration_s)
+
+    def failure_paths(self) -> list[FailurePath]:
+        return failure_paths(
+            waits=waited(self.integration_s, "the integration timeout"),
+            throttled_by=stage_throttling(self.props),
+        )
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

@@ -22,7 +22,8 @@ from constructs_lib._function import DEFAULT_RUNTIME
 from constructs_lib._validation import raise_first, warn
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
-from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
+from constructs_lib._dashboard import FailurePath
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props, failure_paths, stage_throttling, waited
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -226,4 +227,11 @@ class RestApiDoor:
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         # The names this door gave the API and stage (no jsii round trip to read them back).
         dimensions = {"ApiName": self.api_name, "Stage": self.stage_name}
-        gateway.add_alarms(builder, rest=True, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms)
+        gateway.add_alarms(builder, rest=True, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms,
+                             integration_s=self.integration_s)
+
+    def failure_paths(self) -> list[FailurePath]:
+        return failure_paths(
+            waits=waited(self.integration_s, "the integration timeout"),
+            throttled_by=stage_throttling(self.props),
+        )

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.async_worker import AsyncWorker
 from tests.property.harness import (
+    OPTIONAL_BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
     INLINE,
@@ -60,6 +61,7 @@ TABLE: dict[str, Prop] = {
     "on_success": optional(DESTINATIONS),
     "alarms": Prop(valid=plain(True, False), wrong=plain(None, 1, "true")),
     "alarm_topic": optional(choice(resource("topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "event_age_alarm_threshold": durations(
         limits.ASYNC_MAX_EVENT_AGE_S // 4, min_s=1, token_units=("millis",), whole=False
     ),

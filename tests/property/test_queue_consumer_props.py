@@ -85,6 +85,7 @@ TABLE: dict[str, Prop] = {
     "mapping_metrics": BOOLEANS,
     "alarms": BOOLEANS,
     "alarm_topic": optional(choice(resource("topic", "imported_topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "dead_letter_queue_alarm_threshold": numbers(1, 5),
     "oldest_message_age_alarm_threshold": durations(limits.SQS_MAX_RETENTION_S, min_s=1, whole=False),
     "errors_alarm_threshold": numbers(1, 5),

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.stream_processor import StreamProcessor
 from tests.property.harness import (
+    OPTIONAL_BOOLEANS,
     BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
@@ -102,6 +103,7 @@ TABLE: dict[str, Prop] = {
     "use_enhanced_fan_out": BOOLEANS,
     "alarms": BOOLEANS,
     "alarm_topic": optional(choice(resource("topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "iterator_age_alarm_threshold": durations(
         limits.DYNAMODB_STREAM_RETENTION_S // 4, min_s=1, token_units=("millis",), whole=False
     ),

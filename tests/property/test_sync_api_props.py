@@ -16,6 +16,7 @@ from constructs_lib import limits
 from constructs_lib.sync_api import Authorization, SyncApiFunction
 from tests.test_sync_api import _vpce_policy as vpce_policy
 from tests.property.harness import (
+    OPTIONAL_BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
     INLINE,
@@ -95,6 +96,7 @@ TABLE: dict[str, Prop] = {
     "cloud_watch_role": choice(plain(True, False, None), plain("yes", 1)),
     "alarms": Prop(valid=plain(True, False), wrong=plain(None, 1, "true")),
     "alarm_topic": optional(choice(resource("topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "server_error_rate_alarm_threshold": numbers(0.01, 0.99),
     "integration_latency_alarm_threshold": durations(20, min_s=1, token_units=("millis",), whole=False),
     "throttles_alarm_threshold": numbers(1, 5),
