@@ -35,7 +35,7 @@ from constructs import Construct
 from constructs_lib import limits
 from constructs_lib._alarms import COMPARISON_TEXT, AlarmBuilder, Watch
 from constructs_lib._validation import check_props, dashboard_specs, raise_first
-from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import Violation, num
 
 #: The alarm's threshold line (CloudWatch's own alarm red) and the grey of a limit line.
 ALARM_COLOR = "#d62728"
@@ -56,6 +56,18 @@ class FailurePath:
     name: str
     happens: str
     go: str
+
+
+def where_failures_go(failure_queue: Construct | None, on_failure: object) -> str:
+    """``"the failure queue `Stack/Worker/FailureQueue` (14 days)"``, or the destination's kind."""
+    if failure_queue is not None:
+        return f"the failure queue `{failure_queue.node.path}` ({limits.FAILURE_QUEUE_RETENTION_S // 86400} days)"
+    return f"the on-failure destination ({type(on_failure).__name__})"
+
+
+def how_many(value: float | None) -> str:
+    """A count for the text widget (``'the given number of'`` for a token)."""
+    return "the given number of" if value is None else num(value)
 
 
 def threshold_annotations(watch: Watch) -> list[cloudwatch.HorizontalAnnotation]:

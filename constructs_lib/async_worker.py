@@ -45,7 +45,7 @@ from constructs_lib._alarms import (
     fmt_threshold_ms,
     lambda_metric,
 )
-from constructs_lib._dashboard import FailurePath, own_dashboard
+from constructs_lib._dashboard import FailurePath, how_many, own_dashboard, where_failures_go
 from constructs_lib._failure import (
     DELIVERY_KEY_ACTIONS,
     PreboundDestination,
@@ -81,7 +81,7 @@ from constructs_lib._validation import (
     topic_subscription_specs,
     warn,
 )
-from constructs_lib.value_rules import Violation, fmt_seconds, num
+from constructs_lib.value_rules import Violation, fmt_seconds
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import async_invoke as async_rules
 from constructs_lib.value_rules import schedule as schedule_rules
@@ -467,15 +467,11 @@ class AsyncWorker(Construct):
 
     def _failure_paths(self, retries: float | None, event_age_s: float | None) -> list[FailurePath]:
         """What the dashboard's text says of each failure path (see ``_dashboard``)."""
-        destination = (
-            f"the failure queue `{self.failure_queue.node.path}` (14 days)"
-            if self.failure_queue is not None
-            else f"the on-failure destination ({type(self.on_failure).__name__})"
-        )
+        destination = where_failures_go(self.failure_queue, self.on_failure)
         return [
             FailurePath(
                 "Retries",
-                f"Lambda retries a failed event {'the given number of' if retries is None else num(retries)} time(s) "
+                f"Lambda retries a failed event {how_many(retries)} time(s) "
                 f"(after 1 and 2 minutes) and keeps a throttled one waiting, up to max_event_age ({fmt_duration(event_age_s)})",
                 "the event waits in Lambda's internal queue",
             ),

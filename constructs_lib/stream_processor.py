@@ -42,7 +42,7 @@ from constructs_lib._alarms import (
     lambda_metric,
     mapping_metrics_config,
 )
-from constructs_lib._dashboard import FailurePath, own_dashboard
+from constructs_lib._dashboard import FailurePath, how_many, own_dashboard, where_failures_go
 from constructs_lib._failure import (
     DELIVERY_KEY_ACTIONS,
     PreboundDestination,
@@ -67,7 +67,7 @@ from constructs_lib._validation import (
     stream_processor_specs,
     warn,
 )
-from constructs_lib.value_rules import Violation, fmt_seconds, num
+from constructs_lib.value_rules import Violation, fmt_seconds
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import async_invoke as async_rules
@@ -669,16 +669,12 @@ class StreamProcessor(Construct):
     def _failure_paths(self, retries: float | None, age_s: float | None, retention_s: float | None) -> list[FailurePath]:
         """What the dashboard's text says of each failure path (see ``_dashboard``)."""
         infinite = limits.STREAM_INFINITE
-        destination = (
-            f"the failure queue `{self.failure_queue.node.path}` (14 days)"
-            if self.failure_queue is not None
-            else f"the on-failure destination ({type(self.on_failure).__name__})"
-        )
+        destination = where_failures_go(self.failure_queue, self.on_failure)
         return [
             FailurePath(
                 "Retries",
                 "a failing batch is split in two (bisected) and retried "
-                + ("without end" if retries == infinite else f"up to retry_attempts ({'the given number of' if retries is None else num(retries)}) times")
+                + ("without end" if retries == infinite else f"up to retry_attempts ({how_many(retries)}) times")
                 + " while its shard waits",
                 "nothing moves on: the shard's later records wait behind it (IteratorAge grows)",
             ),

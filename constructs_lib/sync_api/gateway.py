@@ -28,7 +28,15 @@ from constructs_lib._alarms import (
 )
 from constructs_lib._function import DEFAULT_LOG_RETENTION, escape_hatch_error
 from constructs_lib._validation import Keywords, check_value, duration_seconds, raise_first, warn
-from constructs_lib.sync_api.door import Props, alarm_prop_violations, provisioned_concurrency_violation
+from constructs_lib._dashboard import FailurePath
+from constructs_lib.sync_api.door import (
+    Props,
+    alarm_prop_violations,
+    failure_paths,
+    provisioned_concurrency_violation,
+    stage_throttling,
+    waited,
+)
 from constructs_lib.value_rules import Violation, fmt_seconds
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
@@ -234,3 +242,8 @@ def add_alarms(
                 "cold starts show as Init duration (provisioned_concurrency helps)."
             ),
         )
+
+
+def api_failure_paths(props: Props, integration_s: float | None) -> list[FailurePath]:
+    """A REST or HTTP API's failure paths, for its dashboard's text."""
+    return failure_paths(waits=waited(integration_s, "the integration timeout"), throttled_by=stage_throttling(props))

@@ -26,7 +26,7 @@ from constructs_lib._validation import raise_first
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
 from constructs_lib._dashboard import FailurePath
-from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props, failure_paths, stage_throttling, waited
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -207,10 +207,7 @@ class HttpApiDoor:
                              integration_s=self.integration_s)
 
     def failure_paths(self) -> list[FailurePath]:
-        return failure_paths(
-            waits=waited(self.integration_s, "the integration timeout"),
-            throttled_by=stage_throttling(self.props),
-        )
+        return gateway.api_failure_paths(self.props, self.integration_s)
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

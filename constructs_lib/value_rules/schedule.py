@@ -14,6 +14,7 @@ from collections.abc import Collection
 
 from constructs_lib import limits
 from constructs_lib.value_rules import Violation, check_range
+from constructs_lib.value_rules.function import check_description
 
 
 def check_schedule_retry_attempts(
@@ -60,13 +61,12 @@ def check_schedule_dlq_standard(fifo: bool | None, *, prop: str = "dead_letter_q
 
 def check_schedule_description(length: int | None, *, prop: str = "description") -> Violation | None:
     """A schedule's Description: at most 512 characters."""
-    if length is None or length <= limits.SCHEDULER_MAX_DESCRIPTION_LENGTH:
-        return None
-    return Violation(
-        prop,
-        f"{prop} is {length} characters long; EventBridge Scheduler accepts at most "
-        f"{limits.SCHEDULER_MAX_DESCRIPTION_LENGTH} and rejects the schedule, so the deploy would fail",
-        limits.SRC_SCHEDULER_CREATE,
+    return check_description(
+        length,
+        prop=prop,
+        limit=limits.SCHEDULER_MAX_DESCRIPTION_LENGTH,
+        service="EventBridge Scheduler",
+        source=limits.SRC_SCHEDULER_CREATE,
     )
 
 
