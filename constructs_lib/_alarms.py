@@ -165,15 +165,16 @@ class AlarmBuilder:
     (when given) as every alarm's ALARM and OK action, and keeps them as a table
     (:class:`Watch`, in ``watches``) that the construct's dashboard draws."""
 
-    def __init__(self, owner: Construct, *, topic: sns.ITopic | None, kind: str = "", failure_paths: Any = ()) -> None:
+    def __init__(self, owner: Construct, *, topic: sns.ITopic | None, kind: str = "") -> None:
         self.owner = owner
         self.scope = Construct(owner, "Alarms")
         self.topic = topic
         self.alarms = Alarms()
         self.watches: list[Watch] = []
-        #: The construct's type and its failure paths (``_dashboard.FailurePath``), for its dashboard's text.
+        #: The construct's type and its failure paths (``_dashboard.FailurePath``, set by the
+        #: construct), for its dashboard's text.
         self.kind = kind or type(owner).__name__
-        self.failure_paths = tuple(failure_paths)
+        self.failure_paths: tuple[Any, ...] = ()
         #: Dashboard rows drawing this table; told of every alarm added later.
         self.listeners: list[WatchListener] = []
         self._path: str | None = None

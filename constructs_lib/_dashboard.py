@@ -58,10 +58,11 @@ class FailurePath:
     go: str
 
 
-def where_failures_go(failure_queue: Construct | None, on_failure: object) -> str:
-    """``"the failure queue `Stack/Worker/FailureQueue` (14 days)"``, or the destination's kind."""
-    if failure_queue is not None:
-        return f"the failure queue `{failure_queue.node.path}` ({limits.FAILURE_QUEUE_RETENTION_S // 86400} days)"
+def where_failures_go(builder: AlarmBuilder, made_queue: bool, on_failure: object) -> str:
+    """``"the failure queue `Stack/Worker/FailureQueue` (14 days)"`` for the queue the construct
+    made (its path from the construct's, no jsii round trip), or the destination's kind."""
+    if made_queue:
+        return f"the failure queue `{builder.path}/FailureQueue` ({limits.FAILURE_QUEUE_RETENTION_S // 86400} days)"
     return f"the on-failure destination ({type(on_failure).__name__})"
 
 

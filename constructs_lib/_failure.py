@@ -316,13 +316,16 @@ def _as_imported(stack: Stack, value: str) -> str:
     return value
 
 
-def iam5_resource_finding(scope: Construct, resource: str) -> str:
+def iam5_resource_finding(scope: Construct | Stack, resource: str, *, local: bool = False) -> str:
     """The id of cdk-nag's AwsSolutions-IAM5 finding for a wildcard ``resource`` of a policy in
     ``scope``'s stack, as a plain string (an acknowledgment key must never be a token): an
     imported ARN (``arn:<AWS::Partition>:...``), a parameter, or a resource of another stack
-    (its export's name) each as cdk-nag names them."""
-    stack = Stack.of(scope)
-    return f"AwsSolutions-IAM5[Resource::{flatten_reference(stack.resolve(_as_imported(stack, resource)))}]"
+    (its export's name) each as cdk-nag names them. ``local``: the caller knows ``resource``
+    names a resource of this very stack (no reference to look for: three jsii round trips
+    fewer)."""
+    stack = scope if isinstance(scope, Stack) else Stack.of(scope)
+    value = resource if local else _as_imported(stack, resource)
+    return f"AwsSolutions-IAM5[Resource::{flatten_reference(stack.resolve(value))}]"
 
 
 def grant_delivery(function: lambda_.IFunction, statements: Sequence[Mapping[str, Any]]) -> None:

@@ -373,9 +373,8 @@ class AsyncWorker(Construct):
         )
         self._alarm_builder: AlarmBuilder | None = None
         if alarms:
-            self._alarm_builder = AlarmBuilder(
-                self, topic=alarm_topic, failure_paths=self._failure_paths(plain["retry_attempts"], event_age_s)
-            )
+            self._alarm_builder = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_builder.failure_paths = self._failure_paths(self._alarm_builder, plain["retry_attempts"], event_age_s)
             self.alarms = self._alarm_builder.alarms
             self._create_alarms(
                 self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold, event_age_s=event_age_s
@@ -465,10 +464,10 @@ class AsyncWorker(Construct):
         )
         return threshold_s * 1000 if threshold_s is not None else None
 
-    def _failure_paths(self, retries: float | None, event_age_s: float | None) -> list[FailurePath]:
+    def _failure_paths(self, builder: AlarmBuilder, retries: float | None, event_age_s: float | None) -> tuple[FailurePath, ...]:
         """What the dashboard's text says of each failure path (see ``_dashboard``)."""
-        destination = where_failures_go(self.failure_queue, self.on_failure)
-        return [
+        destination = where_failures_go(builder, self.failure_queue is not None, self.on_failure)
+        return (
             FailurePath(
                 "Retries",
                 f"Lambda retries a failed event {how_many(retries)} time(s) "
@@ -489,7 +488,7 @@ class AsyncWorker(Construct):
                 "the event goes to the dead-letter queue of that rule, schedule or subscription "
                 "(add_event_rule, add_schedule, add_topic_subscription; one graph each)",
             ),
-        ]
+        )
 
     def _create_alarms(
         self,
@@ -594,12 +593,14 @@ class AsyncWorker(Construct):
         # The unqualified function only: its event invoke config (retries, event age, on-failure
         # destination) applies to unqualified invocations; aws-cdk-lib's grant_invoke would also
         # allow <function ARN>:* (every version and alias), which bypasses it.
-        grant = iam.Grant.add_to_principal(
-            grantee=grantee, actions=["lambda:InvokeFunction"], resource_arns=[self.function.function_arn]
-        )
-        if grant.success:
-            return grant
-        # A principal without a policy of its own (a service principal): a resource-based permission.
+        if not _other_account(grantee, Stack.of(self).account):
+            grant = iam.Grant.add_to_principal(
+                grantee=grantee, actions=["lambda:InvokeFunction"], resource_arns=[self.function.function_arn]
+            )
+            if grant.success:
+                return grant
+        # A principal of another account, or without a policy of its own (a service principal):
+        # a resource-based permission on the function, as aws-cdk-lib grants it.
         return self.function.grant_invoke(grantee)
 
     # ----------------------------------------------------------------------------------
@@ -733,7 +734,7 @@ class AsyncWorker(Construct):
         # Exactly what Scheduler needs: invoke the unqualified function the target names
         # (aws-cdk-lib's LambdaInvoke also grants <function ARN>:*, every version and alias).
         # Source: limits.SRC_SCHEDULER_TARGETS.
-        role.add_to_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn]))
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn]))
         dlq = self._schedule_dlq(schedule_id, dead_letter_queue, role)
         # aws-cdk-lib 2.275's Schedule range-checks the retry policy without skipping tokens (a
         # token is a huge negative number there), so tokens go on the L1 instead.
@@ -956,6 +957,14 @@ class AsyncWorker(Construct):
         while self.node.try_find_child(candidate) is not None:
             candidate, n = f"{base}{n}", n + 1
         return candidate
+
+
+def _other_account(grantee: iam.IGrantable, account: str) -> bool:
+    """Whether ``grantee`` is known to be of another account than ``account`` (both resolved)."""
+    principal_account = getattr(grantee.grant_principal, "principal_account", None)
+    if not isinstance(principal_account, str) or is_token_string(principal_account) or is_token_string(account):
+        return False
+    return principal_account != account
 
 
 def _destination_function(arn: str) -> tuple[bool, lambda_.CfnFunction | None]:

@@ -337,6 +337,7 @@ class QueueConsumer(Construct):
         visibility_s: float | None
         queue_retention_s: float | None
         queue_is_created = queue is None
+        dlq_made = False
         if queue is None:
             visibility_timeout, visibility_s = self._visibility_timeout(
                 visibility_timeout, plain["visibility_timeout"], timeout_s, window_s
@@ -349,6 +350,7 @@ class QueueConsumer(Construct):
                 source_retention, queue_retention_s = retention_period, plain["retention_period"]
             raise_first(self, sqs_rules.check_retention(queue_retention_s, prop="retention_period"))
             if dead_letter_queue is None:
+                dlq_made = True
                 dead_letter_queue = create_failure_queue(
                     self,
                     "DeadLetterQueue",
@@ -436,12 +438,13 @@ class QueueConsumer(Construct):
         self.alarms: Alarms = Alarms()
         self._alarm_table: AlarmBuilder | None = None
         if alarms:
-            self._alarm_table = AlarmBuilder(
-                self,
-                topic=alarm_topic,
-                failure_paths=self._failure_paths(
-                    visibility_s, queue_retention_s, plain["max_receive_count"] if queue_is_created else None
-                ),
+            self._alarm_table = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_table.failure_paths = self._failure_paths(
+                self._alarm_table,
+                visibility_s,
+                queue_retention_s,
+                plain["max_receive_count"] if queue_is_created else None,
+                dlq_made=dlq_made,
             )
             self.alarms = self._create_alarms(
                 self._alarm_table,
@@ -549,11 +552,19 @@ class QueueConsumer(Construct):
         return given_s
 
     def _failure_paths(
-        self, visibility_s: float | None, retention_s: float | None, max_receive_count: float | None
-    ) -> list[FailurePath]:
-        """What the dashboard's text says of each failure path (see ``_dashboard``)."""
+        self,
+        builder: AlarmBuilder,
+        visibility_s: float | None,
+        retention_s: float | None,
+        max_receive_count: float | None,
+        *,
+        dlq_made: bool,
+    ) -> tuple[FailurePath, ...]:
+        """What the dashboard's text says of each failure path (see ``_dashboard``); the DLQ this
+        construct made is named from its own path (no jsii round trip), a given one is asked."""
         dlq = self.dead_letter_queue
-        return [
+        dlq_path = f"{builder.path}/DeadLetterQueue" if dlq_made else dlq.node.path if dlq is not None else ""
+        return (
             FailurePath(
                 "Retries",
                 "a message whose batch fails (an error, a timeout, a throttle) or that the handler reports "
@@ -565,7 +576,7 @@ class QueueConsumer(Construct):
                 f"after max_receive_count ({num(max_receive_count)}) receives"
                 if max_receive_count is not None
                 else "after the redrive policy's maxReceiveCount receives",
-                f"it moves to the dead-letter queue `{dlq.node.path}`: read it, fix the cause, redrive it "
+                f"it moves to the dead-letter queue `{dlq_path}`: read it, fix the cause, redrive it "
                 "(SQS StartMessageMoveTask)"
                 if dlq is not None
                 else "it moves to the dead-letter queue of the imported queue's redrive policy (not visible here)",
@@ -575,7 +586,7 @@ class QueueConsumer(Construct):
                 f"a message not processed within the queue's retention ({fmt_duration(retention_s)}) is deleted",
                 "it is lost: OldestMessageAge fires before",
             ),
-        ]
+        )
 
     def _create_alarms(
         self,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Names
+from aws_cdk import Duration, Names, Stack
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -548,9 +548,8 @@ class StreamProcessor(Construct):
         self.alarms: Alarms = Alarms()
         self._alarm_table: AlarmBuilder | None = None
         if alarms:
-            self._alarm_table = AlarmBuilder(
-                self, topic=alarm_topic, failure_paths=self._failure_paths(retries, age_s, retention_s)
-            )
+            self._alarm_table = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_table.failure_paths = self._failure_paths(self._alarm_table, retries, age_s, retention_s)
             self.alarms = self._create_alarms(
                 self._alarm_table, iterator_age_ms, failure_queue_alarm_threshold, errors_alarm_threshold,
                 age_s=age_s, retention_s=retention_s,
@@ -571,13 +570,14 @@ class StreamProcessor(Construct):
         )
         table_arn = table.table_arn
         streams_of_table = f"{table_arn}/stream/*"
+        stack = Stack.of(self)
         self.function.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=[streams_of_table]))
         if table.encryption_key is not None:
             table.encryption_key.grant_decrypt(self.function)
         return {
             # <Logical.Arn>/stream/* for a table of this stack, the export's name for one of
             # another stack, arn:<AWS::Partition>:... for an imported one: as cdk-nag names it.
-            iam5_resource_finding(self, streams_of_table): (
+            iam5_resource_finding(stack, streams_of_table, local=isinstance(table, dynamodb.Table) and table.stack is stack): (
                 "dynamodb:ListStreams on the streams of this one table (<table ARN>/stream/*), the "
                 "scope of AWS's own policy for Lambda reading a DynamoDB stream: Lambda checks the "
                 "role can list the table's streams when it creates the event source mapping"
@@ -666,11 +666,13 @@ class StreamProcessor(Construct):
         )
         return threshold_s * 1000 if threshold_s is not None else None
 
-    def _failure_paths(self, retries: float | None, age_s: float | None, retention_s: float | None) -> list[FailurePath]:
+    def _failure_paths(
+        self, builder: AlarmBuilder, retries: float | None, age_s: float | None, retention_s: float | None
+    ) -> tuple[FailurePath, ...]:
         """What the dashboard's text says of each failure path (see ``_dashboard``)."""
         infinite = limits.STREAM_INFINITE
-        destination = where_failures_go(self.failure_queue, self.on_failure)
-        return [
+        destination = where_failures_go(builder, self.failure_queue is not None, self.on_failure)
+        return (
             FailurePath(
                 "Retries",
                 "a failing batch is split in two (bisected) and retried "
@@ -690,7 +692,7 @@ class StreamProcessor(Construct):
                 "delivery to the on-failure destination fails, or records outlive the stream's retention",
                 "the records are lost: only the stream has them, until its retention ends",
             ),
-        ]
+        )
 
     def _create_alarms(
         self,

@@ -234,6 +234,14 @@ def test_the_text_says_each_failure_path_and_where_failed_events_go() -> None:
         assert fragment in markdown, fragment
 
 
+def test_the_text_names_a_dead_letter_queue_you_brought() -> None:
+    stack = Stack(App(), "S")
+    dlq = sqs.Queue(stack, "Mine", retention_period=Duration.days(14))
+    made = QueueConsumer(stack, "C", **COMMON, dead_letter_queue=dlq)
+    (failure_path,) = [p for p in made._alarm_table.failure_paths if p.name == "Dead-letter queue"]
+    assert "`S/Mine`" in failure_path.go
+
+
 def test_latency_is_drawn_against_the_integration_timeout_and_ages_against_their_limits() -> None:
     """The graphs draw the limit each metric runs into: the integration timeout on latency,
     max_record_age and the stream's retention on IteratorAge, max_event_age on AsyncEventAge,

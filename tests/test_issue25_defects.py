@@ -329,3 +329,18 @@ def test_kinesis_with_enhanced_fan_out_subscribes_through_its_consumer() -> None
     assert processor.stream_consumer is not None
     consumer_arn = str(stack.resolve(processor.stream_consumer.stream_consumer_arn))
     assert sorted(_kinesis_actions(stack, processor)[consumer_arn]) == ["kinesis:DescribeStreamConsumer", "kinesis:SubscribeToShard"]
+
+
+def test_grant_invoke_to_a_role_of_another_account_is_a_resource_based_permission() -> None:
+    """A principal of another account cannot get a policy from this stack: as aws-cdk-lib does,
+    the function's resource policy lets it invoke."""
+    from aws_cdk import Environment
+    from aws_cdk import aws_iam as iam
+
+    stack = Stack(App(), "S", env=Environment(account="123456789012", region="eu-west-1"))
+    worker = AsyncWorker(stack, "C", **COMMON)
+    worker.grant_invoke(iam.Role.from_role_arn(stack, "Other", "arn:aws:iam::999999999999:role/caller"))
+    permissions = Template.from_stack(stack).find_resources("AWS::Lambda::Permission")
+    assert [p["Properties"]["Principal"] for p in permissions.values()] == ["arn:aws:iam::999999999999:role/caller"]
+    policies = Template.from_stack(stack).find_resources("AWS::IAM::Policy")
+    assert not any(p["Properties"]["Roles"] == ["caller"] for p in policies.values())

@@ -333,7 +333,8 @@ class SyncApiFunction(Construct):
         self.alarms: Alarms = Alarms()
         self._alarm_table: AlarmBuilder | None = None
         if alarms:
-            self._alarm_table = AlarmBuilder(self, topic=alarm_topic, failure_paths=door.failure_paths())
+            self._alarm_table = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_table.failure_paths = tuple(door.failure_paths())
             self.alarms = self._create_alarms(
                 self._alarm_table,
                 door,
