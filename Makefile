@@ -64,7 +64,7 @@ test: setup ## lint (ruff), type-check constructs_lib (mypy), keep the layers (i
 	echo "==> test [1/4]: ruff"; $(PY) -m ruff check .; \
 	echo "==> test [2/4]: mypy (about a minute on a fresh clone, with no .mypy_cache yet)"; $(PY) -m mypy; \
 	echo "==> test [3/4]: import-linter (the layers)"; $(VENV)/bin/lint-imports --no-cache; \
-	echo "==> test [4/4]: pytest on 2 workers: about 2,300 tests, progress in % at the end of each line"; \
+	echo "==> test [4/4]: pytest on 2 workers (it counts the tests, then shows its progress in % at the end of each line)"; \
 	$(PY) -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS); \
 	elapsed=$$(( $$(date +%s) - start )); \
 	echo "==> make test: passed in $$elapsed s (budget: 300 s on two cores)"; \
