@@ -29,6 +29,9 @@ SUCCEEDED, DEAD_LETTERED, METADATA_ONLY, RETURNED_ERROR, LOST, PENDING, FILTERED
     "succeeded", "dead_lettered", "metadata_only", "returned_errors", "lost", "pending", "filtered",
 )
 
+#: The error of an invocation the function timeout cut.
+TIMED_OUT = "Task timed out"
+
 #: A throttled batch of a polled source is retried, backing off ("Lambda gradually backs
 #: off", limits.SRC_LAMBDA_SQS_ERRORS; the pace is not documented): 1 s, doubling to at
 #: most 60 s. The SQS and stream pollers share it.
@@ -337,7 +340,7 @@ class FunctionRuntime:
             tracker.states[r.event].in_flight -= 1
         if timed_out:
             stats["timeouts"] += 1
-            return Outcome(False, "Task timed out", None, requested, env.now, cold)
+            return Outcome(False, TIMED_OUT, None, requested, env.now, cold)
         if result.error is not None:
             stats["errors"] += 1
         return Outcome(False, result.error, result.response, requested, env.now, cold)

@@ -55,6 +55,7 @@ from constructs_lib.simulate.runtime import (
     FILTERED,
     LOST,
     THROTTLE_BACKOFF_S,
+    TIMED_OUT,
     FunctionRuntime,
     Tracker,
     always_fails,
@@ -345,11 +346,14 @@ class QueueSim:
             tracker.stats["throttled_batches_returned"] += 1
             return
         failed = failed_items(outcome.response, [m.item_id for m in batch], cfg.partial) if outcome.error is None else None
+        # Without partial batch responses, one failing message fails its batch: the others
+        # failed only with it (a timeout, or an outage, fails every one on its own account).
         would_fail = getattr(self.runtime.invoker, "would_fail", None)
+        mates_failed = (failed is None and not cfg.partial and callable(would_fail) and outcome.error != TIMED_OUT
+                        and any(would_fail(m.event, outcome.started) for m in batch))
         for m in batch:
             if failed is None or m.item_id in failed:
-                healthy = (failed is None and not cfg.partial and callable(would_fail)
-                           and not would_fail(m.event, outcome.started))
+                healthy = mates_failed and callable(would_fail) and not would_fail(m.event, outcome.started)
                 tracker.failed(m.event, batch_only=healthy)
                 if cfg.max_receive_count is None and not m.gone and m.receipt == receipts[m.event] and self._hopeless(m.event):
                     self._park(m)

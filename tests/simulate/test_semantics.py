@@ -594,3 +594,21 @@ def test_invocation_time_is_an_overhead_plus_a_cost_per_record() -> None:
     full, half, one = mean(100), mean(50), mean(1)
     assert full == pytest.approx(3.5, rel=0.05)  # 35 % of the timeout for a full batch
     assert half == pytest.approx(0.6 * full, rel=0.05) and one == pytest.approx(0.208 * full, rel=0.05)
+
+
+def test_a_timed_out_batch_is_not_blamed_on_a_batch_mate() -> None:
+    """Messages of a batch the timeout cut failed on their own account: the advice is not
+    partial batch responses, even with a poison message in the batch."""
+    import random
+
+    from constructs_lib.simulate.invokers import ModelInvoker
+    from constructs_lib.simulate.scenarios import SCENARIOS
+
+    class TimesOut(ModelInvoker):
+        def invoke(self, invocation: Invocation) -> Result:
+            return Result(invocation.timeout_s * 2)
+
+    config, entry = entry_of(sqs_template(partial=False, max_receive=2))
+    invoker = TimesOut(SCENARIOS["poison"], random.Random(0), frozenset({0}))
+    result = simulate_entry(config, entry, events=specs(10), invoker=invoker)
+    assert result.dead_lettered == 10 and result.causes == {"dlq": 10}
