@@ -91,14 +91,19 @@ def _draw(result: FunctionResult, top: Any, bottom: Any) -> None:
         if times:
             top.hist([t / unit for t in times], bins=edges, histtype="step", label=f"{name} ({len(times):,})", color=colour)
     top.set_ylabel("events per bin")
-    top.set_title(f"{result.name} [{result.model}]: {result.succeeded:,} succeeded, {result.dead_lettered:,} dead-lettered, "
-                  f"{result.lost:,} lost", fontsize=9, loc="left")
+    fates = [f"{result.succeeded:,} succeeded", f"{result.dead_lettered:,} dead-lettered"]
+    fates += [f"{n:,} {what}" for n, what in ((result.metadata_only, "metadata only"),
+                                              (result.returned_errors, "returned errors")) if n]
+    top.set_title(f"{result.name} [{result.model}]: {', '.join(fates)}, {result.lost:,} lost", fontsize=9, loc="left")
     if line.concurrency:
         xs = [0.0, *(t / unit for t, _ in line.concurrency)]
         ys = [0, *(n for _, n in line.concurrency)]
         bottom.step(xs, ys, where="post", color="tab:green", label="concurrency")
-    if line.limit is not None:
+    peak = max((n for _, n in line.concurrency), default=0)
+    if line.limit is not None and line.limit <= 5 * max(peak, 1):
         bottom.axhline(line.limit, color="tab:green", linestyle=":", label=f"limit ({line.limit:,.0f})")
+    elif line.limit is not None:  # a shared pool far above this function's use: named, not drawn
+        bottom.plot([], [], color="tab:green", linestyle=":", label=f"limit {line.limit:,.0f} (off the scale)")
     bottom.set_ylabel("concurrency")
     bottom.set_xlabel(label)
     if line.backlog:
