@@ -3,6 +3,11 @@ scanning (GitHub, GitLab, Azure DevOps annotate the resource's line), JUnit XML 
 test reports.
 
 SARIF: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+
+Whatever a template holds, the output stays what it says it is: text escapes control and
+bidi characters (:func:`constructs_lib.template.text.printable`), JSON and SARIF are JSON
+(``ensure_ascii``), SARIF URIs are RFC 3986 references (percent-encoded) and JUnit is
+well-formed XML 1.0.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ import json
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from constructs_lib.checks.core import Finding, Rule
+from constructs_lib.template.text import printable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -37,30 +44,35 @@ def _where(f: Finding) -> str:
 
 def write_text(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: int,
                notes: Sequence[str] = ()) -> None:
+    """The findings for people; every line printable (template text escaped)."""
+
+    def line(text: str = "") -> None:
+        print(printable(text), file=out)
+
     for f in shown:
         label = {"non-compliant": f.level.upper(), "not-applicable": "N/A", "suppressed": "SUPPRESSED"}[f.status]
-        print(f"{label} {f.rule_id}  {_where(f)}", file=out)
+        line(f"{label} {f.rule_id}  {_where(f)}")
         if f.branch:
-            print(f"  only when {f.branch}", file=out)
-        print(f"  {f.message}", file=out)
+            line(f"  only when {f.branch}")
+        line(f"  {f.message}")
         if f.status == "suppressed":
-            print(f"  acknowledged: {f.suppression}", file=out)
+            line(f"  acknowledged: {f.suppression}")
         elif f.applicable:
-            print(f"  fix: {f.fix}", file=out)
+            line(f"  fix: {f.fix}")
             if f.source:
-                print(f"  see: {f.source}", file=out)
-            print(f"  rule: {f.help_uri}", file=out)
-        print(file=out)
+                line(f"  see: {f.source}")
+            line(f"  rule: {f.help_uri}")
+        line()
     s = summary(findings)
-    line = (
+    summary_line = (
         f"{templates} template(s) checked: {s['errors']} error(s), {s['warnings']} warning(s), "
         f"{s['not_applicable']} not applicable"
     )
     if s["suppressed"]:
-        line += f", {s['suppressed']} acknowledged"
-    print(line, file=out)
+        summary_line += f", {s['suppressed']} acknowledged"
+    line(summary_line)
     for note in notes:
-        print(note, file=out)
+        line(note)
 
 
 def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: Sequence[str],
@@ -74,13 +86,16 @@ def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding
 
 
 def _uri(file: str | None, base: Path) -> str | None:
+    """An RFC 3986 reference to ``file``: relative to ``base`` (percent-encoded, so a space,
+    a ``%``, a ``:`` or non-ASCII stays a valid relative reference), else a ``file:`` URI."""
     if not file:
         return None
     path = Path(file).resolve()
     try:
-        return path.relative_to(base.resolve()).as_posix()
+        relative = path.relative_to(base.resolve()).as_posix()
     except ValueError:
-        return path.as_uri()
+        return path.as_uri()  # percent-encodes, as RFC 8089 requires
+    return quote(relative.encode("utf-8", "surrogateescape"), safe="/")
 
 
 def _rule_name(rule_id: str) -> str:
@@ -104,9 +119,11 @@ def sarif_rule(rule: Rule, level: str) -> dict[str, Any]:
 
 
 def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[str, str], version: str,
-          base: Path | None = None) -> dict[str, Any]:
+          base: Path | None = None, unreadable: Sequence[str] = (), notices: Sequence[str] = ()) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every rule as reporting descriptor, one result per
-    finding (acknowledged ones carry an in-source suppression) at the resource's line."""
+    finding (acknowledged ones carry an in-source suppression) at the resource's line; what
+    could not be read is an error notification of the invocation (which then did not
+    succeed), what was skipped a note."""
     base = base or Path.cwd()
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
@@ -161,18 +178,36 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
                         "rules": [sarif_rule(r, levels.get(r.id, r.level)) for r in rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri().rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not unreadable,
+                        "toolExecutionNotifications": [
+                            *({"level": "error", "message": {"text": text}} for text in unreadable),
+                            *({"level": "note", "message": {"text": text}} for text in notices),
+                        ],
+                    }
+                ],
                 "results": results,
             }
         ],
     }
 
 
-def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequence[str], *, fail_on: str) -> str:
+def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequence[str], *, fail_on: str,
+          unreadable: Sequence[str] = ()) -> str:
     """JUnit XML: one test suite per template, one test case per rule; a finding at or above
-    ``fail_on`` is a failure, a lesser one is written to the case's system-out."""
-    from xml.sax.saxutils import escape, quoteattr  # only here: it loads urllib and email
+    ``fail_on`` is a failure, a lesser one is written to the case's system-out; each input
+    that could not be read is an error of a last suite. Well-formed XML 1.0 whatever the
+    template holds: characters XML cannot carry are written as visible escapes."""
+    from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr  # only here: it loads urllib and email
+
+    def escape(text: str) -> str:
+        return _escape(printable(text, keep="\n\t"))
+
+    def quoteattr(text: str) -> str:
+        return _quoteattr(printable(text))
 
     failing = {"error": ("error",), "warning": ("error", "warning"), "none": ()}[fail_on]
     suites = []
@@ -199,9 +234,16 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
             + "\n".join(cases)
             + "\n  </testsuite>"
         )
+    if unreadable:
+        cases = [f'    <testcase classname="constructs-lib" name={quoteattr(f"read {i}")}>'
+                 f'<error message={quoteattr(text[:200])} type="unreadable">{escape(text)}</error></testcase>'
+                 for i, text in enumerate(unreadable, 1)]
+        suites.append(f'  <testsuite name="input that could not be read" tests="{len(unreadable)}" failures="0" '
+                      f'errors="{len(unreadable)}">\n' + "\n".join(cases) + "\n  </testsuite>")
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="constructs-lib" tests="{len(rules) * len(templates)}" failures="{total_failures}" errors="0">\n'
+        f'<testsuites name="constructs-lib" tests="{len(rules) * len(templates) + len(unreadable)}" '
+        f'failures="{total_failures}" errors="{len(unreadable)}">\n'
     )
     return head + "\n".join(suites) + "\n</testsuites>\n"
 

@@ -24,14 +24,12 @@ from typing import Any
 from constructs_lib import limits
 from constructs_lib.explain.defaults import DEFAULT_DURATION_S
 from constructs_lib.template.model import (
-    ALIAS,
     DYNAMODB,
     DYNAMODB_GLOBAL,
     EVENT_INVOKE_CONFIG,
     EVENTS_RULE,
     KINESIS,
     KINESIS_CONSUMER,
-    PERMISSION,
     QUEUE,
     S3_BUCKET,
     SNS_SUBSCRIPTION,
@@ -43,6 +41,7 @@ from constructs_lib.template.model import (
     number,
     ref_id,
 )
+from constructs_lib.template.text import printable
 from constructs_lib.template.properties import (
     DEFAULT_INTEGRATION_TIMEOUT_MS,
     SQS_DEFAULT_BATCH_SIZE,
@@ -136,12 +135,11 @@ def reserved_concurrency(fn: Resource) -> float | None:
 def provisioned_concurrency(model: TemplateModel, fn: Resource) -> float | None:
     total = 0.0
     found = False
-    for alias in model.of_type(ALIAS):
-        if model.function_of(alias.get("FunctionName")) is fn:
-            config = alias.get("ProvisionedConcurrencyConfig")
-            if isinstance(config, Mapping) and number(config.get("ProvisionedConcurrentExecutions")):
-                total += number(config.get("ProvisionedConcurrentExecutions")) or 0
-                found = True
+    for alias in model.aliases.get(fn.logical_id, ()):
+        config = alias.get("ProvisionedConcurrencyConfig")
+        if isinstance(config, Mapping) and number(config.get("ProvisionedConcurrentExecutions")):
+            total += number(config.get("ProvisionedConcurrentExecutions")) or 0
+            found = True
     return total if found else None
 
 
@@ -224,13 +222,8 @@ def triggers(model: TemplateModel, fn: Resource) -> list[Trigger]:
         current = chosen.get(key)
         if current is None or rank < preference.get(model.resources[current.via].type, 1):
             chosen[key] = trig
-    # A synchronous service's permission (a function URL's public InvokeFunctionUrl grant)
-    # duplicates the resource that wires it (the AWS::Lambda::Url).
-    wired = {(t.kind, t.invoker) for t in chosen.values() if model.resources[t.via].type != PERMISSION}
-    kept = [
-        t for t in chosen.values()
-        if not (t.kind == "sync" and model.resources[t.via].type == PERMISSION and (t.kind, t.invoker) in wired)
-    ]
+    # A permission is no second invoker beside the service it grants (the model decides).
+    kept = model.without_grants(list(chosen.values()))
     return sorted(kept, key=lambda t: (t.kind, t.source or "", t.via))
 
 
@@ -285,7 +278,7 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
     timeout = model.timeout_s(fn)
     window = _prop(mapping, "MaximumBatchingWindowInSeconds", 0)
     batch = _prop(mapping, "BatchSize", SQS_DEFAULT_BATCH_SIZE)
-    name = label(model, queue)
+    name = label(model, queue, "the queue outside this template")
     if queue is None:
         out.timeouts.append(f"visibility timeout of {name}: unknown; it must be >= 6 x timeout + window")
         out.failures.append(FailurePath(mapping.logical_id, None, f"failed messages from {name}: unknown (the queue is outside this template)", "unknown"))
@@ -512,9 +505,7 @@ def _api_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
 
 
 def _rest_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, float | None] | None:
-    for stage in model.of_type(REST_STAGE):
-        if api_id is None or ref_id(stage.get("RestApiId")) != api_id:
-            continue
+    for stage in model.referring(REST_STAGE, "RestApiId", api_id):
         for setting in stage.get("MethodSettings") or []:
             if isinstance(setting, Mapping) and number(setting.get("ThrottlingRateLimit")) is not None:
                 return number(setting.get("ThrottlingRateLimit")) or 0.0, number(setting.get("ThrottlingBurstLimit"))
@@ -522,9 +513,7 @@ def _rest_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, f
 
 
 def _http_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, float | None] | None:
-    for stage in model.of_type(HTTP_STAGE):
-        if api_id is None or ref_id(stage.get("ApiId")) != api_id:
-            continue
+    for stage in model.referring(HTTP_STAGE, "ApiId", api_id):
         settings = stage.get("DefaultRouteSettings")
         if isinstance(settings, Mapping) and number(settings.get("ThrottlingRateLimit")) is not None:
             return number(settings.get("ThrottlingRateLimit")) or 0.0, number(settings.get("ThrottlingBurstLimit"))
@@ -670,7 +659,7 @@ def function_report(
     model: TemplateModel, fn: Resource, duration_s: float = DEFAULT_DURATION_S, simulated: Sequence[str] = ()
 ) -> FunctionReport:
     trigs, kinds, out = analyse(model, fn)
-    calls = sorted({t.function for t in model.triggers if t.kind == "lambda" and t.source == fn.logical_id})
+    calls = sorted({t.function for t in model.triggers_from(fn.logical_id, "lambda")})
     failures = {f.text: f for f in out.failures}
     return FunctionReport(
         logical_id=fn.logical_id,
@@ -829,13 +818,35 @@ def _stack_name(model: TemplateModel) -> str:
     return model.name.split("/")[-1].removesuffix(".template.json")
 
 
+#: The most functions whose fault scenarios ``explain`` simulates. Everything else in the
+#: report takes time in proportion to the template (a 5,000-resource app in about the time
+#: ``check`` takes), but four simulated scenarios cost about a tenth of a second per
+#: function: a larger app's report leaves them out, says so, and names the command that
+#: runs them (``bench/bench_checks.py`` measures both).
+MAX_SIMULATED_FUNCTIONS = 50
+
+
+def simulation_note(models: Sequence[TemplateModel]) -> str | None:
+    """Why the report leaves the simulation out (more functions than
+    :data:`MAX_SIMULATED_FUNCTIONS`), or None when it simulates every function."""
+    count = sum(len(model.functions()) for model in models)
+    if count <= MAX_SIMULATED_FUNCTIONS:
+        return None
+    return (f"The simulated worst outcomes are left out: {count:,} functions, more than the "
+            f"{MAX_SIMULATED_FUNCTIONS} `explain` simulates (each takes about a tenth of a second); "
+            "`constructs-lib simulate PATH --scenario NAME` runs a scenario for all of them.")
+
+
 def reports(models: Sequence[TemplateModel], duration_s: float) -> list[tuple[TemplateModel, list[FunctionReport]]]:
     """Every template (sorted by name) with the reports of its functions (sorted by logical id),
-    each with its worst simulated outcomes."""
-    from constructs_lib.simulate.report import worst_outcomes
-
+    each with its worst simulated outcomes (when there are at most
+    :data:`MAX_SIMULATED_FUNCTIONS` functions)."""
     models = sorted(models, key=lambda m: m.name)
-    simulated = worst_outcomes(models)
+    simulated: Mapping[tuple[str, str], list[str]] = {}
+    if simulation_note(models) is None:
+        from constructs_lib.simulate.report import worst_outcomes
+
+        simulated = worst_outcomes(models)
     return [
         (
             model,
@@ -867,6 +878,7 @@ def explain(
         f"duration of {secs(duration_s)} per invocation (`--duration`). `{LOST}` marks a failure path "
         "that ends nowhere.",
         "",
+        *([note, ""] if (note := simulation_note(models)) else []),
         "## Problems",
         "",
     ]
@@ -895,7 +907,8 @@ def explain(
         lines += [f"## {_stack_name(model)}", "", f"Template `{model.name}`: {len(fns)} function(s).", ""]
         for r in fns:
             lines += render_function(r)
-    return "\n".join(lines).rstrip() + "\n"
+    # Names and values come from the template: control and bidi characters are escaped.
+    return printable("\n".join(lines).rstrip() + "\n", keep="\n")
 
 
 def explain_data(
@@ -906,6 +919,7 @@ def explain_data(
     return {
         "generated_by": command,
         "duration_s": duration_s,
+        "simulation_note": simulation_note(models),
         "problems": [
             {"template": model.name, "function": r.logical_id, "problem": problem}
             for model, fns in analysed
