@@ -10,6 +10,7 @@ import json
 import sys
 from typing import TextIO
 
+from constructs_lib.cli import _io
 from constructs_lib.simulate.scenarios import DEFAULT_EVENTS, DEFAULT_SEED, SCENARIOS
 
 
@@ -42,6 +43,7 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                         help="random seed; the same seed gives the same result (default %(default)s)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    _io.add_input_arguments(parser)
 
 
 def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -49,15 +51,13 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
     from constructs_lib.checks.rules import ALL_RULES
     from constructs_lib.simulate.report import write_text
     from constructs_lib.simulate.run import simulate
-    from constructs_lib.template.loader import TemplateError, load_paths
 
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
-        models = load_paths(args.paths).models
-    except (TemplateError, OSError) as exc:
-        print(f"error: {exc}", file=err)
+    loaded = _io.load(args.paths, args, err)  # the reading layer; unreadable input: one line each
+    if loaded is None:
         return 2
+    models = loaded.models
     report = simulate(models, args.scenario, events=args.events, seed=args.seed)
     if args.format == "json":
         json.dump(report.to_dict(), out, indent=2)
@@ -66,4 +66,4 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
             print(f"note: {note}", file=err)
     else:
         write_text(report, out, rule_fixes={rule.id: rule.fix for rule in ALL_RULES})
-    return 1 if any(f.lost or f.pending for f in report.functions) else 0
+    return _io.exit_code(1 if any(f.lost or f.pending for f in report.functions) else 0, loaded)
