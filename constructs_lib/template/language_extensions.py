@@ -155,8 +155,8 @@ class _Expander:
                     continue
                 for gen_key, gen_value in generated.items():
                     if gen_key in out:
-                        self.problems.append((key, f"Fn::ForEach generates {gen_key!r} twice; CloudFormation rejects "
-                                             "the template (the first one is checked)"))
+                        self.problems.append((key, f"Fn::ForEach generates {gen_key!r}, a key the template already "
+                                             "has; CloudFormation rejects the template (the first one is checked)"))
                         continue
                     out[gen_key] = gen_value
                 continue
@@ -230,8 +230,10 @@ class _Expander:
             text = _substitute(arg, params)
             return text if "${" not in text.replace("${!", "") else {"Fn::Sub": text}
         if isinstance(arg, list) and arg and isinstance(arg[0], str):
-            rest = [self.value(a, params, depth=depth) for a in arg[1:]]
-            return {"Fn::Sub": [_substitute(arg[0], params), *rest]}
+            text = _substitute(arg[0], params)
+            if "${" not in text.replace("${!", ""):
+                return text  # no variable left: the variables map has nothing to fill
+            return {"Fn::Sub": [text, *(self.value(a, params, depth=depth) for a in arg[1:])]}
         return {"Fn::Sub": self.value(arg, params, depth=depth)}
 
     # ----------------------------------------------------------------------------------
