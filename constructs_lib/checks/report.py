@@ -87,15 +87,32 @@ def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding
 
 def _uri(file: str | None, base: Path) -> str | None:
     """An RFC 3986 reference to ``file``: relative to ``base`` (percent-encoded, so a space,
-    a ``%``, a ``:`` or non-ASCII stays a valid relative reference), else a ``file:`` URI."""
+    a ``%``, a ``:`` or non-ASCII stays a valid relative reference), else a ``file:`` URI
+    (RFC 8089)."""
     if not file:
         return None
-    path = Path(file).resolve()
+    path = Path(file)
     try:
-        relative = path.relative_to(base.resolve()).as_posix()
+        path = path.resolve()
+    except (OSError, ValueError):  # a name the file system cannot encode: as it is
+        path = path.absolute()
+    try:
+        return _quote(path.relative_to(base.resolve()).as_posix())
     except ValueError:
-        return path.as_uri()  # percent-encodes, as RFC 8089 requires
-    return quote(relative.encode("utf-8", "surrogateescape"), safe="/")
+        return _file_uri(path)
+
+
+def _quote(text: str) -> str:
+    """Percent-encoded UTF-8 (a file name's undecodable bytes as they were on disk)."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeError:
+        data = text.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
+
+
+def _file_uri(path: Path) -> str:
+    return "file://" + _quote(path.as_posix())
 
 
 def _rule_name(rule_id: str) -> str:
@@ -136,7 +153,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
         uri = _uri(f.file, base)
         if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
-            if not uri.startswith("file:"):
+            if not uri.startswith("file://"):
                 physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
             physical["region"] = {"startLine": f.line or 1}
             location["physicalLocation"] = physical
@@ -178,7 +195,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
                         "rules": [sarif_rule(r, levels.get(r.id, r.level)) for r in rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri().rstrip("/") + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(base.resolve()).rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
                 "invocations": [
                     {
@@ -222,11 +239,13 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
             failed = [f for f in found if f.level in failing]
             if failed:
                 failures += 1
-                text = "\n".join(f"{f.level.upper()} {f.resource}: {f.message}\nfix: {f.fix}\nsee: {f.help_uri}" for f in failed)
+                text = "\n".join(f"{f.level.upper()} {printable(f.resource)}: {printable(f.message)}\nfix: {f.fix}\n"
+                                 f"see: {f.help_uri}" for f in failed)
                 body += f'<failure message={quoteattr(failed[0].message[:200])} type={quoteattr(failed[0].level)}>{escape(text)}</failure>'
             rest = [f for f in found if f not in failed]
             if rest:
-                body += "<system-out>" + escape("\n".join(f"{f.level.upper()} {f.resource}: {f.message}" for f in rest)) + "</system-out>"
+                text = "\n".join(f"{f.level.upper()} {printable(f.resource)}: {printable(f.message)}" for f in rest)
+                body += "<system-out>" + escape(text) + "</system-out>"
             cases.append(f'    <testcase classname={quoteattr(template)} name={name}>{body}</testcase>')
         total_failures += failures
         suites.append(
@@ -236,7 +255,7 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
         )
     if unreadable:
         cases = [f'    <testcase classname="constructs-lib" name={quoteattr(f"read {i}")}>'
-                 f'<error message={quoteattr(text[:200])} type="unreadable">{escape(text)}</error></testcase>'
+                 f'<error message={quoteattr(text[:200])} type="unreadable">{escape(printable(text))}</error></testcase>'
                  for i, text in enumerate(unreadable, 1)]
         suites.append(f'  <testsuite name="input that could not be read" tests="{len(unreadable)}" failures="0" '
                       f'errors="{len(unreadable)}">\n' + "\n".join(cases) + "\n  </testsuite>")

@@ -30,7 +30,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from contextlib import suppress
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, TextIO, cast
 
 from constructs_lib.template.reading import STDIN, Reader, TemplateError, describe_mode
 
@@ -198,7 +198,7 @@ def write_report(write: Callable[[TextIO], None], *, output: str | None, out: Te
     target: TextIO | None = None
     try:
         target = open_output(output) if output else out
-        write(target)
+        write(cast(TextIO, _Chunked(target)))
         target.flush()
         if output:
             target.close()
@@ -218,6 +218,25 @@ def write_report(write: Callable[[TextIO], None], *, output: str | None, out: Te
     if output and written:
         _say(err, written)
     return None
+
+
+class _Chunked:
+    """Writes a long text in pieces smaller than the stream's buffer: CPython's buffered
+    writer drops the rest of one large write that a closed pipe or a full disk cuts short
+    and reports success; in pieces, the failure surfaces as an error."""
+
+    PIECE = 4096
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        for start in range(0, len(text), self.PIECE):
+            self._stream.write(text[start:start + self.PIECE])
+        return len(text)
+
+    def flush(self) -> None:
+        self._stream.flush()
 
 
 def _say(err: TextIO, line: str) -> None:

@@ -907,8 +907,9 @@ def explain(
         lines += [f"## {_stack_name(model)}", "", f"Template `{model.name}`: {len(fns)} function(s).", ""]
         for r in fns:
             lines += render_function(r)
-    # Names and values come from the template: control and bidi characters are escaped.
-    return printable("\n".join(lines).rstrip() + "\n", keep="\n")
+    # Names and values come from the template: control and bidi characters are escaped
+    # (a newline inside one line too: the report's lines are its own).
+    return "\n".join(printable(line) for line in lines).rstrip() + "\n"
 
 
 def explain_data(
