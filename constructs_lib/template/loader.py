@@ -704,7 +704,7 @@ def _scan(directory_: Path, root: Path, run: _Run) -> None:
                 continue  # a nested template is read through its parent stack
             real = Path(os.path.realpath(path))
             if not reader.allows(real, root):
-                out.notices.append(f"skipped {path}: a symbolic link to {real}, outside {root}")
+                out.notices.append(f"skipped {path}: a symbolic link to {real}, outside {os.path.realpath(root)}")
                 continue
             if not regular_file(path):
                 out.notices.append(f"skipped {path}: {describe(path)}, not a regular file")
