@@ -53,6 +53,10 @@ class ExpansionError(ValueError):
     """Something CloudFormation's transform would reject, or more than this module builds."""
 
 
+class _TooLarge(ExpansionError):
+    """Past :data:`MAX_EXPANDED_NODES`: the whole outermost loop is refused, once."""
+
+
 @dataclass
 class Expansion:
     """The expanded template, where each generated top-level key came from, and the loops
@@ -137,7 +141,7 @@ class _Expander:
     def _count(self) -> None:
         self.nodes += 1
         if self.nodes > MAX_EXPANDED_NODES:
-            raise ExpansionError(f"it expands to more than {MAX_EXPANDED_NODES:,} nodes; refused")
+            raise _TooLarge(f"it expands to more than {MAX_EXPANDED_NODES:,} nodes; refused")
 
     def mapping(self, body: Mapping[str, Any], params: Mapping[str, str], *, depth: int,
                 origins: dict[str, str] | None = None, loops: dict[str, str] | None = None,
@@ -151,6 +155,8 @@ class _Expander:
                     generated = self.loop(key, value, params, depth=depth, origins=origins, loops=loops,
                                           top=top, label=label, loop_key=loop_key or key)
                 except ExpansionError as exc:
+                    if isinstance(exc, _TooLarge) and params:
+                        raise  # the outermost loop is refused as a whole
                     self.problems.append((key, f"Fn::ForEach: {exc}; the resources it makes are not checked"))
                     continue
                 for gen_key, gen_value in generated.items():
@@ -299,6 +305,8 @@ _UNRESOLVED: Any = _Marker("unresolved")
 
 
 def _substitute(text: str, params: Mapping[str, str]) -> str:
+    if "{" not in text:
+        return text
     for name, item in params.items():
         text = text.replace(f"${{{name}}}", item).replace(f"&{{{name}}}", _NON_ALPHANUMERIC.sub("", item))
     return text

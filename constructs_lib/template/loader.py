@@ -767,6 +767,13 @@ def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION,
         p = Path(raw)
         before = (len(out.templates), len(out.unreadable))
         try:
+            if os.path.islink(p):
+                # A link named on the command line (a pre-commit hook names the files of an
+                # untrusted change) stays inside the directory that holds it.
+                real, parent = Path(os.path.realpath(p)), Path(os.path.realpath(p.parent))
+                if os.path.lexists(real) and not reader.allows(real, parent):
+                    raise Refused(f"{p}: a symbolic link to {real}, outside {parent}; refused (--allow-path DIR reads "
+                                  "a directory outside the input)")
             if directory(p):
                 if regular_file(p / "manifest.json"):
                     _load_assembly(p, p, run, seen=set())

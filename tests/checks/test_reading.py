@@ -98,6 +98,18 @@ def test_a_directory_scan_skips_special_files_and_links_out_of_the_root_with_a_n
     ])
 
 
+@pytest.mark.parametrize("target", ["{ws}/outside/secret.json", "/dev/zero", "/etc/passwd"])
+def test_a_link_named_on_the_command_line_stays_in_its_directory(ws: Path, target: str) -> None:
+    """A pre-commit hook names the files of an untrusted change: a link among them to a
+    file elsewhere is refused, never followed."""
+    target = target.replace("{ws}", str(ws))
+    (ws / "repo" / "template.yaml").symlink_to(target)
+    outcome = cli(ws, "check", "template.yaml")
+    assert outcome.code == 2 and outcome.err == (f"error: template.yaml: a symbolic link to {target}, outside "
+                                                 f"{ws / 'repo'}; refused (--allow-path DIR reads a directory outside "
+                                                 "the input)\n")
+
+
 def test_a_symbolic_link_inside_the_root_is_read(ws: Path) -> None:
     write(ws / "repo" / "real.json", t.template(**BROKEN))
     (ws / "repo" / "link.json").symlink_to("real.json")

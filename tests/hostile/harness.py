@@ -4,7 +4,7 @@
 deadline (SIGALRM: a blocking ``open()`` of a FIFO or an endless read of ``/dev/zero`` is
 interrupted and reported as a hang), and records every file the process opens (Python's
 audit hook, event ``open``: ``open()``, ``os.open`` and ``io.open`` raise it, whatever code
-calls them). :func:`assert_well_behaved` then checks the contract of every command: it
+calls them; opens for writing, the report, are not input). :func:`assert_well_behaved` then checks the contract of every command: it
 ended in time, without a traceback, with an exit status from the documented set, and
 read nothing outside what it was given.
 """
@@ -36,10 +36,20 @@ _LIBRARY_ROOTS = tuple(
 _opened: list[str] | None = None
 
 
+def _reads(mode: Any, flags: Any) -> bool:
+    """Whether an ``open`` audit event opens for reading (``open(path, "w")`` and
+    ``os.open(path, O_WRONLY)`` write the report; only reads are input)."""
+    if isinstance(mode, str):
+        return "r" in mode or "+" in mode
+    if isinstance(flags, int):
+        return flags & os.O_ACCMODE in (os.O_RDONLY, os.O_RDWR)
+    return True
+
+
 def _audit(event: str, args: tuple[Any, ...]) -> None:
     if event == "open" and _opened is not None and args and isinstance(args[0], (str, bytes, os.PathLike)):
-        path = os.fsdecode(args[0])
-        _opened.append(path)
+        if _reads(args[1] if len(args) > 1 else None, args[2] if len(args) > 2 else None):
+            _opened.append(os.fsdecode(args[0]))
 
 
 sys.addaudithook(_audit)
