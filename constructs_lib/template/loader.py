@@ -767,9 +767,10 @@ def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION,
         p = Path(raw)
         before = (len(out.templates), len(out.unreadable))
         try:
-            if os.path.islink(p):
-                # A link named on the command line (a pre-commit hook names the files of an
-                # untrusted change) stays inside the directory that holds it.
+            if os.path.islink(p) and not directory(p):
+                # A link to a file named on the command line (a pre-commit hook names the files
+                # of an untrusted change) stays inside the directory that holds it; a directory
+                # named is read where it points (cdk.out may be a link).
                 real, parent = Path(os.path.realpath(p)), Path(os.path.realpath(p.parent))
                 if os.path.lexists(real) and not reader.allows(real, parent):
                     raise Refused(f"{p}: a symbolic link to {real}, outside {parent}; refused (--allow-path DIR reads "
