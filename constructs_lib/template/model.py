@@ -446,25 +446,24 @@ class TemplateModel:
         """The edges whose events come from ``source_id`` (of these kinds), in the graph's order."""
         return [t for t in self._triggers_by_source.get(source_id, ()) if not kinds or t.kind in kinds]
 
+    def _by_function(self, type_: str) -> dict[str, list[Resource]]:
+        """The resources of ``type_`` by the logical id of the function their ``FunctionName`` means."""
+        found: dict[str, list[Resource]] = {}
+        for res in self.of_type(type_):
+            fn = self.function_of(res.get("FunctionName"))
+            if fn is not None:
+                found.setdefault(fn.logical_id, []).append(res)
+        return found
+
     @cached_property
     def event_invoke_configs(self) -> dict[str, list[Resource]]:
         """Event invoke configs by the logical id of their function."""
-        configs: dict[str, list[Resource]] = {}
-        for cfg in self.of_type(EVENT_INVOKE_CONFIG):
-            fn = self.function_of(cfg.get("FunctionName"))
-            if fn is not None:
-                configs.setdefault(fn.logical_id, []).append(cfg)
-        return configs
+        return self._by_function(EVENT_INVOKE_CONFIG)
 
     @cached_property
     def aliases(self) -> dict[str, list[Resource]]:
         """Aliases by the logical id of their function (through a version, too)."""
-        found: dict[str, list[Resource]] = {}
-        for alias in self.of_type(ALIAS):
-            fn = self.function_of(alias.get("FunctionName"))
-            if fn is not None:
-                found.setdefault(fn.logical_id, []).append(alias)
-        return found
+        return self._by_function(ALIAS)
 
     def referring(self, type_: str, prop: str, target: str | None) -> list[Resource]:
         """The resources of ``type_`` whose property ``prop`` is a ``Ref`` / ``Fn::GetAtt``
