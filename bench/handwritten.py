@@ -3,8 +3,10 @@
 - ``equivalent_*``: what you would have to write by hand to get the *same* resources as
   our construct with its defaults: the same queues, encryption, TLS policy, retention, log
   group, role and least-privilege statements, tracing, mapping settings, and the same
-  alarms (metric, statistic, period, threshold). ``bench/compare.py`` checks that the two
-  templates hold the same resources with the same properties (alarm descriptions aside).
+  alarms (metric, statistic, period, threshold), and the same dashboard (a text widget, then
+  one graph per alarm with its threshold drawn on it). ``bench/compare.py`` checks that the
+  two templates hold the same resources with the same properties (alarm descriptions and the
+  dashboard's text aside).
   Timing ours against these measures only what our validation, derivation and
   acknowledgments cost.
 - ``minimal_*``: what people usually write: the aws-cdk-lib defaults. Cheaper, and the
@@ -105,10 +107,40 @@ class _Destination:
         return lambda_.DlqDestinationConfig(destination=self.arn)
 
 
+RED = "#d62728"
+GREY = "#7f7f7f"
+
+
+def _graph(
+    title: str, metric: cloudwatch.IMetric, threshold: float, label: str, *limits: tuple[float, str]
+) -> cloudwatch.GraphWidget:
+    """A graph of an alarm's metric with its threshold (and the limits it runs into) drawn on it."""
+    return cloudwatch.GraphWidget(
+        title=title,
+        left=[metric],
+        left_annotations=[
+            cloudwatch.HorizontalAnnotation(value=threshold, label=label, color=RED, fill=cloudwatch.Shading.ABOVE),
+            *(cloudwatch.HorizontalAnnotation(value=value, label=text, color=GREY) for value, text in limits),
+        ],
+        left_y_axis=cloudwatch.YAxisProps(min=0),
+        width=6,
+        height=5,
+    )
+
+
+def _dashboard(scope: Construct, text: str, text_height: int, *graphs: cloudwatch.GraphWidget) -> None:
+    """A dashboard: what the failure paths mean, then the alarms' graphs, four to a line."""
+    cloudwatch.Dashboard(
+        scope,
+        "Dashboard",
+        widgets=[[cloudwatch.Row(cloudwatch.TextWidget(markdown=text, width=24, height=text_height), *graphs)]],
+    )
+
+
 def _alarm(
     scope: Construct, id: str, metric: cloudwatch.IMetric, threshold: float, comparison: cloudwatch.ComparisonOperator,
     description: str, evaluation_periods: int = 1, datapoints_to_alarm: int | None = None,
-) -> None:
+) -> cloudwatch.IMetric:
     cloudwatch.Alarm(
         scope,
         id,
@@ -120,6 +152,7 @@ def _alarm(
         treat_missing_data=NOT_BREACHING,
         alarm_description=description,
     )
+    return metric
 
 
 # --------------------------------------------------------------------------- SQS
@@ -148,13 +181,21 @@ def equivalent_queue(scope: Construct, id: str, code: lambda_.Code) -> None:
         report_batch_item_failures=True, metrics_config=EVENT_COUNT,
     )
     alarms = Construct(c, "Alarms")
-    _alarm(alarms, "DeadLetterQueue", dlq.metric("ApproximateNumberOfMessagesVisible", statistic="Maximum", period=ONE_MINUTE),
-           1, GTE, "Messages in the dead-letter queue")
-    _alarm(alarms, "OldestMessageAge", queue.metric("ApproximateAgeOfOldestMessage", statistic="Maximum", period=ONE_MINUTE),
-           270, GT, "The consumer is falling behind")
-    _alarm(alarms, "Errors", fn.metric("Errors", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function errors")
-    _alarm(alarms, "Throttles", fn.metric("Throttles", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function throttles")
-    _alarm(alarms, "FailedInvokeEvents", _mapping_metric(mapping, "FailedInvokeEventCount"), 1, GTE, "Failed messages")
+    dead = _alarm(alarms, "DeadLetterQueue", dlq.metric("ApproximateNumberOfMessagesVisible", statistic="Maximum", period=ONE_MINUTE),
+                  1, GTE, "Messages in the dead-letter queue")
+    age = _alarm(alarms, "OldestMessageAge", queue.metric("ApproximateAgeOfOldestMessage", statistic="Maximum", period=ONE_MINUTE),
+                 270, GT, "The consumer is falling behind")
+    errors = _alarm(alarms, "Errors", fn.metric("Errors", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function errors")
+    throttles = _alarm(alarms, "Throttles", fn.metric("Throttles", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function throttles")
+    failed = _alarm(alarms, "FailedInvokeEvents", _mapping_metric(mapping, "FailedInvokeEventCount"), 1, GTE, "Failed messages")
+    _dashboard(
+        c, "Failure paths: retries, the dead-letter queue, expiry", 5,
+        _graph("Dead-letter queue: messages", dead, 1, "DeadLetterQueue alarm >= 1 message(s)"),
+        _graph("Oldest message age (s)", age, 270, "OldestMessageAge alarm > 270 s", (345600, "retention 4 days: deleted unprocessed")),
+        _graph("Function errors per minute", errors, 1, "Errors alarm >= 1 error(s)"),
+        _graph("Throttled invocations per minute", throttles, 1, "Throttles alarm >= 1 throttle(s)"),
+        _graph("Messages not processed per minute", failed, 1, "FailedInvokeEvents alarm >= 1 message(s)"),
+    )
 
 
 def minimal_queue(scope: Construct, id: str, code: lambda_.Code) -> None:
@@ -197,7 +238,15 @@ def _equivalent_stream(scope: Construct, id: str, code: lambda_.Code, *, table: 
     else:
         stream = kinesis_source(scope, f"{id}Stream")
         arn = stream.stream_arn
-        stream.grant_read(fn)
+        fn.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=[
+                    "kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords",
+                    "kinesis:GetShardIterator", "kinesis:ListShards",
+                ],
+                resources=[arn],
+            )
+        )
     failure_queue = _failure_queue(c, "FailureQueue")
     failure_arn = failure_queue.queue_arn
     fn.add_to_role_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[failure_arn]))
@@ -218,18 +267,29 @@ def _equivalent_stream(scope: Construct, id: str, code: lambda_.Code, *, table: 
         metrics_config=EVENT_COUNT,
     )
     alarms = Construct(c, "Alarms")
-    _alarm(alarms, "IteratorAge", fn.metric("IteratorAge", statistic="Maximum", period=ONE_MINUTE),
-           10800000, GT, "The function is falling behind its stream")
-    _alarm(alarms, "FailureQueue",
-           failure_queue.metric("ApproximateNumberOfMessagesVisible", statistic="Maximum", period=ONE_MINUTE),
-           1, GTE, "Discarded batches")
-    _alarm(alarms, "DestinationDeliveryFailures",
-           fn.metric("DestinationDeliveryFailures", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Lost failure records")
-    _alarm(alarms, "Errors", fn.metric("Errors", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function errors")
-    _alarm(alarms, "DiscardedToFailureDestination", _mapping_metric(mapping, "OnFailureDestinationDeliveredEventCount"),
-           1, GTE, "Discarded records")
-    _alarm(alarms, "DroppedEvents", _mapping_metric(mapping, "DroppedEventCount"), 1, GTE, "Dropped records")
-    _alarm(alarms, "FailedInvokeEvents", _mapping_metric(mapping, "FailedInvokeEventCount"), 1, GTE, "Failed records")
+    age = _alarm(alarms, "IteratorAge", fn.metric("IteratorAge", statistic="Maximum", period=ONE_MINUTE),
+                 10800000, GT, "The function is falling behind its stream")
+    queued = _alarm(alarms, "FailureQueue",
+                    failure_queue.metric("ApproximateNumberOfMessagesVisible", statistic="Maximum", period=ONE_MINUTE),
+                    1, GTE, "Discarded batches")
+    lost = _alarm(alarms, "DestinationDeliveryFailures",
+                  fn.metric("DestinationDeliveryFailures", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Lost failure records")
+    errors = _alarm(alarms, "Errors", fn.metric("Errors", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function errors")
+    discarded = _alarm(alarms, "DiscardedToFailureDestination",
+                       _mapping_metric(mapping, "OnFailureDestinationDeliveredEventCount"), 1, GTE, "Discarded records")
+    dropped = _alarm(alarms, "DroppedEvents", _mapping_metric(mapping, "DroppedEventCount"), 1, GTE, "Dropped records")
+    failed = _alarm(alarms, "FailedInvokeEvents", _mapping_metric(mapping, "FailedInvokeEventCount"), 1, GTE, "Failed records")
+    _dashboard(
+        c, "Failure paths: retries, discarded batches, lost records", 5,
+        _graph("Iterator age (ms)", age, 10800000, "IteratorAge alarm > 3 h",
+               (21600000, "max_record_age 6 h: discarded"), (86400000, "stream retention 1 day: lost")),
+        _graph("Failure queue: discarded batches", queued, 1, "FailureQueue alarm >= 1 message(s)"),
+        _graph("Failed deliveries to the on-failure destination", lost, 1, "DestinationDeliveryFailures alarm >= 1 failure(s)"),
+        _graph("Function errors per minute", errors, 1, "Errors alarm >= 1 error(s)"),
+        _graph("Records discarded per minute", discarded, 1, "DiscardedToFailureDestination alarm >= 1 record(s)"),
+        _graph("Records dropped (lost) per minute", dropped, 1, "DroppedEvents alarm >= 1 record(s)"),
+        _graph("Records not processed per minute", failed, 1, "FailedInvokeEvents alarm >= 1 record(s)"),
+    )
 
 
 def equivalent_kinesis(scope: Construct, id: str, code: lambda_.Code) -> None:
@@ -267,17 +327,27 @@ def equivalent_async(scope: Construct, id: str, code: lambda_.Code) -> None:
         retry_attempts=2, max_event_age=Duration.hours(6), on_failure=_Destination(failure_arn)
     )
     alarms = Construct(c, "Alarms")
-    _alarm(alarms, "AsyncEventsDropped", fn.metric("AsyncEventsDropped", statistic="Sum", period=ONE_MINUTE),
-           1, GTE, "Dropped events")
-    _alarm(alarms, "AsyncEventAge", fn.metric("AsyncEventAge", statistic="Maximum", period=ONE_MINUTE),
-           10800000, GT, "Events wait too long")
-    _alarm(alarms, "DestinationDeliveryFailures",
-           fn.metric("DestinationDeliveryFailures", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Lost failure records")
-    _alarm(alarms, "FailureQueue",
-           failure_queue.metric("ApproximateNumberOfMessagesVisible", statistic="Maximum", period=ONE_MINUTE),
-           1, GTE, "Failed events")
-    _alarm(alarms, "Errors", fn.metric("Errors", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function errors")
-    _alarm(alarms, "Throttles", fn.metric("Throttles", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function throttles")
+    dropped = _alarm(alarms, "AsyncEventsDropped", fn.metric("AsyncEventsDropped", statistic="Sum", period=ONE_MINUTE),
+                     1, GTE, "Dropped events")
+    age = _alarm(alarms, "AsyncEventAge", fn.metric("AsyncEventAge", statistic="Maximum", period=ONE_MINUTE),
+                 10800000, GT, "Events wait too long")
+    lost = _alarm(alarms, "DestinationDeliveryFailures",
+                  fn.metric("DestinationDeliveryFailures", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Lost failure records")
+    queued = _alarm(alarms, "FailureQueue",
+                    failure_queue.metric("ApproximateNumberOfMessagesVisible", statistic="Maximum", period=ONE_MINUTE),
+                    1, GTE, "Failed events")
+    errors = _alarm(alarms, "Errors", fn.metric("Errors", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function errors")
+    throttles = _alarm(alarms, "Throttles", fn.metric("Throttles", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function throttles")
+    _dashboard(
+        c, "Failure paths: retries, the on-failure destination, lost events, delivery", 6,
+        _graph("Events given up per minute", dropped, 1, "AsyncEventsDropped alarm >= 1 event(s)"),
+        _graph("Async event age (ms)", age, 10800000, "AsyncEventAge alarm > 3 h",
+               (21600000, "max_event_age 6 h: to the on-failure destination")),
+        _graph("Failed deliveries to the on-failure destination", lost, 1, "DestinationDeliveryFailures alarm >= 1 failure(s)"),
+        _graph("Failure queue: failed events", queued, 1, "FailureQueue alarm >= 1 message(s)"),
+        _graph("Function errors per minute", errors, 1, "Errors alarm >= 1 error(s)"),
+        _graph("Throttled invocations per minute", throttles, 1, "Throttles alarm >= 1 throttle(s)"),
+    )
 
 
 def minimal_async(scope: Construct, id: str, code: lambda_.Code) -> None:
@@ -352,10 +422,16 @@ def equivalent_api(scope: Construct, id: str, code: lambda_.Code) -> None:
         label="5XX rate",
         period=ONE_MINUTE,
     )
-    _alarm(alarms, "ServerErrorRate", error_rate, 0.05, GT, "5XX answers", evaluation_periods=3, datapoints_to_alarm=3)
-    _alarm(alarms, "IntegrationLatency", api_metric("IntegrationLatency", "p99"), 8000, GT, "Slow requests",
-           evaluation_periods=5, datapoints_to_alarm=3)
-    _alarm(alarms, "Throttles", fn.metric("Throttles", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function throttles")
+    rate = _alarm(alarms, "ServerErrorRate", error_rate, 0.05, GT, "5XX answers", evaluation_periods=3, datapoints_to_alarm=3)
+    latency = _alarm(alarms, "IntegrationLatency", api_metric("IntegrationLatency", "p99"), 8000, GT, "Slow requests",
+                     evaluation_periods=5, datapoints_to_alarm=3)
+    throttles = _alarm(alarms, "Throttles", fn.metric("Throttles", statistic="Sum", period=ONE_MINUTE), 1, GTE, "Function throttles")
+    _dashboard(
+        c, "Failure paths: errors and timeouts, throttles", 4,
+        _graph("5XX answers / requests", rate, 0.05, "ServerErrorRate alarm > 5 %"),
+        _graph("Integration latency p99 (ms)", latency, 8000, "IntegrationLatency alarm > 8 s", (29000, "integration timeout 29 s: 504")),
+        _graph("Throttled invocations per minute", throttles, 1, "Throttles alarm >= 1 throttle(s)"),
+    )
 
 
 def minimal_api(scope: Construct, id: str, code: lambda_.Code) -> None:

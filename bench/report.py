@@ -11,7 +11,7 @@ SLOWER_THRESHOLD = 1.10
 
 VARIANT_TITLES = {
     "ours": "constructs-lib (defaults, with alarms)",
-    "equivalent": "hand-written, same resources and alarms",
+    "equivalent": "hand-written, same resources, alarms and dashboard",
     "minimal": "hand-written, aws-cdk-lib defaults",
     "solutions": "AWS Solutions Constructs",
 }
@@ -192,9 +192,10 @@ def _cost_section(results: dict[str, Any]) -> list[str]:
     return [
         "## Synth cost: a default construct against the same resources by hand",
         "",
-        "Each construct with its defaults (alarms included) against `bench/handwritten.py`,",
-        "plain aws-cdk-lib code that makes the same resources with the same properties and the",
-        "same alarms (`python -m bench.compare` checks it: only alarm descriptions differ; the",
+        "Each construct with its defaults (alarms and dashboard included) against `bench/handwritten.py`,",
+        "plain aws-cdk-lib code that makes the same resources with the same properties, the",
+        "same alarms and the same dashboard (`python -m bench.compare` checks it: only alarm",
+        "descriptions and the dashboard's text differ; the",
         "**same resources** column is its verdict). Both are built side by side in the same",
         f"warm processes ({s['processes']} processes x {s['repeat'] * 2} rounds, alternating which goes first, so",
         "a burst of load on this shared machine hits both alike): **ratio** = ours /",

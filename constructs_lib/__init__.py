@@ -24,6 +24,7 @@ _EXPORTS = {
     "Authorization": ("constructs_lib.sync_api", "Authorization"),
     "ConstructPropsError": ("constructs_lib.errors", "ConstructPropsError"),
     "INFINITE": ("constructs_lib.limits", "STREAM_INFINITE"),
+    "InvocationModelDashboard": ("constructs_lib._dashboard", "InvocationModelDashboard"),
     "InvocationModelChecks": ("constructs_lib.checks.plugin", "InvocationModelChecks"),
     "PlainFunction": ("constructs_lib.plain_function", "PlainFunction"),
     "QueueConsumer": ("constructs_lib.queue_consumer", "QueueConsumer"),
@@ -37,6 +38,7 @@ __all__ = [
     "Authorization",
     "ConstructPropsError",
     "InvocationModelChecks",
+    "InvocationModelDashboard",
     "PlainFunction",
     "QueueConsumer",
     "StreamProcessor",
@@ -44,6 +46,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
+    from constructs_lib._dashboard import InvocationModelDashboard
     from constructs_lib.async_worker import AsyncWorker
     from constructs_lib.checks.plugin import InvocationModelChecks
     from constructs_lib.errors import ConstructPropsError

@@ -17,6 +17,8 @@ a failure queue filling up). Source: ``limits.SRC_CLOUDWATCH_MISSING_DATA``.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Protocol
 
 from aws_cdk import Duration
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -104,19 +106,77 @@ def fmt_rate_percent(value: float) -> str:
     return f"{num(value * 100)} %"
 
 
+def fmt_duration(seconds: float | None) -> str:
+    """A duration as an operator reads it on a dashboard: ``'4 days'``, ``'6 h'``, ``'3 min'``,
+    ``'90 s'``; ``'the given value'`` for ``None`` (a token)."""
+    if seconds is None or is_token_number(seconds):
+        return "the given value"
+    for unit, size in (("days", 86400), ("h", 3600), ("min", 60)):
+        if seconds >= size and seconds % size == 0:
+            value = seconds // size
+            return f"{num(value)} {'day' if unit == 'days' and value == 1 else unit}"
+    return f"{num(round(seconds, 3))} s"
+
+
 def _count(threshold: float) -> str:
     return "the given number of" if is_token_number(threshold) else num(threshold)
 
 
+@dataclass(frozen=True)
+class Watch:
+    """One row of a construct's alarms table: the alarm, and everything its dashboard graph
+    draws - the same metric object, the same threshold - so a graph cannot drift from its alarm.
+
+    ``title``: the graph's title; ``shown``: the threshold as an operator reads it
+    (``'3 h'``, ``'1 message(s)'``); ``path``: the failure path the alarm watches (a name in
+    the construct's failure-path table, see ``constructs_lib._dashboard``); ``also``: other
+    lines worth drawing on the graph, ``(value in the metric's unit, label)`` (the integration
+    timeout a latency runs into, the age at which records are discarded)."""
+
+    name: str
+    title: str
+    metric: cloudwatch.IMetric
+    threshold: float
+    comparison: cloudwatch.ComparisonOperator
+    shown: str
+    path: str
+    also: tuple[tuple[float, str], ...]
+    alarm: cloudwatch.Alarm
+
+
+class WatchListener(Protocol):
+    """What is told of every alarm added (a dashboard row draws its graph)."""
+
+    def add(self, watch: Watch) -> None: ...
+
+
+#: How each comparison reads in a graph's annotation.
+COMPARISON_TEXT = {GTE: ">=", GT: ">"}
+
+
+def camel_words(name: str) -> str:
+    """``'DeadLetterQueue'`` -> ``'Dead letter queue'`` (a default graph title)."""
+    words = "".join(f" {c}" if c.isupper() and i else c for i, c in enumerate(name)).split()
+    return " ".join([words[0], *(w.lower() for w in words[1:])]) if words else name
+
+
 class AlarmBuilder:
     """Creates a construct's alarms under a child construct ``Alarms``, with ``topic``
-    (when given) as every alarm's ALARM and OK action."""
+    (when given) as every alarm's ALARM and OK action, and keeps them as a table
+    (:class:`Watch`, in ``watches``) that the construct's dashboard draws."""
 
-    def __init__(self, owner: Construct, *, topic: sns.ITopic | None) -> None:
+    def __init__(self, owner: Construct, *, topic: sns.ITopic | None, kind: str = "") -> None:
         self.owner = owner
         self.scope = Construct(owner, "Alarms")
         self.topic = topic
         self.alarms = Alarms()
+        self.watches: list[Watch] = []
+        #: The construct's type and its failure paths (``_dashboard.FailurePath``, set by the
+        #: construct), for its dashboard's text.
+        self.kind = kind or type(owner).__name__
+        self.failure_paths: tuple[Any, ...] = ()
+        #: Dashboard rows drawing this table; told of every alarm added later.
+        self.listeners: list[WatchListener] = []
         self._path: str | None = None
         self._action: cw_actions.SnsAction | None = None
 
@@ -138,8 +198,13 @@ class AlarmBuilder:
         evaluation_periods: int = 1,
         datapoints_to_alarm: int | None = None,
         treat_missing_data: cloudwatch.TreatMissingData = NOT_BREACHING,
+        title: str | None = None,
+        shown: str | None = None,
+        path: str = "",
+        also: tuple[tuple[float, str], ...] = (),
     ) -> cloudwatch.Alarm:
-        """One alarm; ``description`` tells the operator what is happening and what to do."""
+        """One alarm; ``description`` tells the operator what is happening and what to do.
+        ``title``, ``shown``, ``path`` and ``also`` go into its row of the table (:class:`Watch`)."""
         alarm = cloudwatch.Alarm(
             self.scope,
             name,
@@ -158,6 +223,21 @@ class AlarmBuilder:
             alarm.add_alarm_action(self._action)
             alarm.add_ok_action(self._action)
         self.alarms[name] = alarm
+        value = threshold if is_token_number(threshold) else round(threshold, 3)
+        watch = Watch(
+            name=name,
+            title=title or camel_words(name),
+            metric=metric,
+            threshold=value,
+            comparison=comparison,
+            shown=shown if shown is not None else ("the given threshold" if is_token_number(threshold) else num(value)),
+            path=path,
+            also=tuple(also),
+            alarm=alarm,
+        )
+        self.watches.append(watch)
+        for listener in self.listeners:
+            listener.add(watch)
         return alarm
 
     def unique_name(self, base: str) -> str:
@@ -170,12 +250,15 @@ class AlarmBuilder:
     # ----------------------------------------------------------------------------------
     # Alarms shared by several constructs
     # ----------------------------------------------------------------------------------
-    def function_errors(self, function: lambda_.IFunction, threshold: float, consequence: str) -> None:
+    def function_errors(self, function: lambda_.IFunction, threshold: float, consequence: str, *, path: str = "Retries") -> None:
         self.add(
             "Errors",
             lambda_metric(function, "Errors", "Sum"),
             threshold=threshold,
             comparison=GTE,
+            title="Function errors per minute",
+            shown=f"{fmt_threshold(threshold, 'error(s)')}",
+            path=path,
             description=(
                 f"the function returned at least {_count(threshold)} error(s) in a minute (AWS/Lambda "
                 f"Errors, Sum). {consequence} Read the function's log group for the exception, "
@@ -184,12 +267,15 @@ class AlarmBuilder:
             ),
         )
 
-    def function_throttles(self, function: lambda_.IFunction, threshold: float, consequence: str) -> None:
+    def function_throttles(self, function: lambda_.IFunction, threshold: float, consequence: str, *, path: str = "Retries") -> None:
         self.add(
             "Throttles",
             lambda_metric(function, "Throttles", "Sum"),
             threshold=threshold,
             comparison=GTE,
+            title="Throttled invocations per minute",
+            shown=f"{fmt_threshold(threshold, 'throttle(s)')}",
+            path=path,
             description=(
                 f"at least {_count(threshold)} invocation(s) were throttled in a minute (AWS/Lambda "
                 f"Throttles, Sum). {consequence} Check reserved concurrency and the account's "
@@ -199,13 +285,16 @@ class AlarmBuilder:
         )
 
     def queue_has_messages(
-        self, name: str, queue: sqs.IQueue, threshold: float, *, what: str, action: str
+        self, name: str, queue: sqs.IQueue, threshold: float, *, what: str, action: str, path: str, title: str
     ) -> None:
         self.add(
             name,
             sqs_metric(queue, "ApproximateNumberOfMessagesVisible", "Maximum"),
             threshold=threshold,
             comparison=GTE,
+            title=title,
+            shown=f"{fmt_threshold(threshold, 'message(s)')}",
+            path=path,
             description=(
                 f"{what} holds at least {_count(threshold)} message(s) (AWS/SQS "
                 "ApproximateNumberOfMessagesVisible, Maximum): a failure path is in use and each "
@@ -215,12 +304,15 @@ class AlarmBuilder:
             ),
         )
 
-    def destination_delivery_failures(self, function: lambda_.IFunction, what: str) -> None:
+    def destination_delivery_failures(self, function: lambda_.IFunction, what: str, *, path: str = "Lost") -> None:
         self.add(
             "DestinationDeliveryFailures",
             lambda_metric(function, "DestinationDeliveryFailures", "Sum"),
             threshold=1,
             comparison=GTE,
+            title="Failed deliveries to the on-failure destination",
+            shown="1 failure(s)",
+            path=path,
             description=(
                 f"Lambda could not deliver {what} to the on-failure destination (AWS/Lambda "
                 "DestinationDeliveryFailures, Sum): those failures are LOST, not queued. Check the "

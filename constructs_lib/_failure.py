@@ -237,7 +237,9 @@ def delivery_statements(statements: Sequence[Mapping[str, Any]]) -> list[dict[st
                 by_scope.setdefault(scope, []).append(action)
         for scope, keep in by_scope.items():
             if scope == "all":
-                scoped = resources
+                # Lambda invokes the destination it names (a function, version or alias ARN);
+                # aws-cdk-lib's grant_invoke adds <ARN>:*, every version and alias besides.
+                scoped = [r for r in resources if not r.endswith(":*")] if svc == "lambda" else resources
             else:
                 scoped = [r for r in resources if r.endswith("/*") == (scope == "objects")]
             if scoped:
@@ -249,31 +251,81 @@ def delivery_statements(statements: Sequence[Mapping[str, Any]]) -> list[dict[st
 _WILDCARD_REASONS = {
     "s3": "s3:PutObject on the objects of the on-failure bucket only: Lambda names each object it "
     "writes (one per discarded batch), so the key cannot be known in advance",
-    "lambda": "lambda:InvokeFunction on the versions and aliases of the one destination function "
-    "(aws-cdk-lib's grantInvoke); nothing else may be invoked",
 }
 
 
-def wildcard_acknowledgments(stack: Stack, statements: Sequence[Mapping[str, Any]]) -> dict[str, str]:
-    """cdk-nag's AwsSolutions-IAM5 acknowledgments for the wildcard resources (``arn/*``,
-    ``arn:*``) of trimmed delivery statements, named as cdk-nag names them
-    (``<LogicalId.Arn>/*``), each with why delivery needs it."""
+def wildcard_acknowledgments(scope: Construct, statements: Sequence[Mapping[str, Any]]) -> dict[str, str]:
+    """cdk-nag's AwsSolutions-IAM5 acknowledgments for the wildcard resources (``arn/*``) of
+    trimmed delivery statements, named as cdk-nag names them (:func:`iam5_resource_finding`),
+    each with why delivery needs it."""
     acks: dict[str, str] = {}
     for statement in statements:
         actions = [statement["Action"]] if isinstance(statement["Action"], str) else list(statement["Action"])
         reason = _WILDCARD_REASONS.get(actions[0].split(":", 1)[0]) if actions else None
         resources = [statement["Resource"]] if isinstance(statement["Resource"], str) else statement["Resource"]
         for resource in resources:
-            if reason is None or not resource.endswith("*"):
-                continue
-            resolved = stack.resolve(resource)
-            finding = resource
-            if isinstance(resolved, dict) and "Fn::Join" in resolved:
-                parts = resolved["Fn::Join"][1]
-                if len(parts) == 2 and isinstance(parts[0], dict) and "Fn::GetAtt" in parts[0]:
-                    finding = f"<{parts[0]['Fn::GetAtt'][0]}.Arn>{parts[1]}"
-            acks[f"AwsSolutions-IAM5[Resource::{finding}]"] = reason
+            if reason is not None and resource.endswith("*"):
+                acks[iam5_resource_finding(scope, resource)] = reason
     return acks
+
+
+# --------------------------------------------------------------------------------------
+# Naming a finding as cdk-nag will, at construction time, without a token in the key
+# --------------------------------------------------------------------------------------
+def flatten_reference(node: Any) -> str:
+    """A resolved CloudFormation value as one string, exactly as cdk-nag 3 flattens it for
+    granular findings (``flattenCfnReference``): ``Fn::Join`` joined, ``Fn::Sub``'s ``${x}``
+    as ``<x>``, ``Fn::GetAtt`` as ``<Logical.Attr>``, ``Ref`` as ``<Logical>``,
+    ``Fn::ImportValue`` as the export's name, anything else as compact JSON."""
+    if node is None:
+        return ""
+    if isinstance(node, str):
+        return node.replace("${", "<").replace("}", ">")
+    if isinstance(node, Mapping):
+        if node.get("Fn::Join"):
+            delimiter, items = node["Fn::Join"]
+            return str(delimiter).join(flatten_reference(item) for item in items)
+        if node.get("Fn::Sub"):
+            return flatten_reference(node["Fn::Sub"])
+        if node.get("Fn::GetAtt"):
+            resource, attribute = node["Fn::GetAtt"]
+            return f"<{flatten_reference(resource)}.{flatten_reference(attribute)}>"
+        if node.get("Fn::ImportValue"):
+            return flatten_reference(node["Fn::ImportValue"])
+        if node.get("Ref"):
+            return f"<{flatten_reference(node['Ref'])}>"
+    return json.dumps(node, separators=(",", ":"))
+
+
+def _as_imported(stack: Stack, value: str) -> str:
+    """``value`` with every reference to a resource of another (top-level) stack replaced by
+    the import CloudFormation will see after synthesis (``producer.export_value``: the export
+    aws-cdk-lib makes for that reference anyway), so resolving it now gives what cdk-nag reads
+    later. References inside nested stacks are left as they are."""
+    if "${Token[" not in value:
+        return value
+    fragments = Tokenization.reverse_string(value)
+    for token in fragments.tokens:
+        target = token.target if isinstance(token, Reference) else None
+        if not isinstance(target, CfnResource):
+            continue
+        producer = Stack.of(target)
+        if producer is stack or producer.nested or stack.nested:
+            continue
+        value = value.replace(Token.as_string(token), producer.export_value(Token.as_string(token)))
+    return value
+
+
+def iam5_resource_finding(scope: Construct | Stack, resource: str, *, local: bool = False) -> str:
+    """The id of cdk-nag's AwsSolutions-IAM5 finding for a wildcard ``resource`` of a policy in
+    ``scope``'s stack, as a plain string (an acknowledgment key must never be a token): an
+    imported ARN (``arn:<AWS::Partition>:...``), a parameter, or a resource of another stack
+    (its export's name) each as cdk-nag names them. ``local``: the caller knows ``resource``
+    names a resource of this very stack (no reference to look for: three jsii round trips
+    fewer)."""
+    stack = scope if isinstance(scope, Stack) else Stack.of(scope)
+    value = resource if local else _as_imported(stack, resource)
+    return f"AwsSolutions-IAM5[Resource::{flatten_reference(stack.resolve(value))}]"
 
 
 def grant_delivery(function: lambda_.IFunction, statements: Sequence[Mapping[str, Any]]) -> None:

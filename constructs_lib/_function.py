@@ -9,6 +9,7 @@ once for all four invocation models.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,7 +21,7 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._failure import acknowledge, lambda_principal
-from constructs_lib._validation import raise_first, warn
+from constructs_lib._validation import is_token_string, raise_first, warn
 from constructs_lib.errors import ConstructPropsError
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import function as function_rules
@@ -49,14 +50,14 @@ ROLE_XRAY_ACKNOWLEDGMENT = {
 }
 
 
-def escape_hatch_error(scope: Construct, prop: str, target: str, exc: Exception) -> ConstructPropsError:
-    """aws-cdk-lib refused an escape hatch's values: the error names the escape hatch."""
+def escape_hatch_error(
+    scope: Construct, prop: str, target: str, exc: Exception, *, source: str = limits.SRC_LAMBDA_QUOTAS
+) -> ConstructPropsError:
+    """aws-cdk-lib refused a prop's values (an escape hatch, or a destination it could not
+    bind): the error names the prop."""
     detail = str(exc).strip().splitlines()
     reason = " ".join(line.strip(" │├╰─🛑🔍") for line in detail[:8] if line.strip(" │├╰─🛑🔍"))
-    return ConstructPropsError(
-        scope,
-        Violation(prop, f"{prop} was refused by {target}: {reason}", limits.SRC_LAMBDA_QUOTAS),
-    )
+    return ConstructPropsError(scope, Violation(prop, f"{prop} was refused by {target}: {reason}", source))
 
 
 #: Context key for the account's Lambda concurrency quota (per Region), when it was raised
@@ -70,12 +71,32 @@ def function_rule_violations(plain: dict[str, Any], construct: Construct | None 
     a reservation is also checked against the account's quota (see
     :data:`ACCOUNT_CONCURRENCY_CONTEXT`)."""
     reserved = plain.get("reserved_concurrent_executions")
+    description = plain.get("description")
     return [
         function_rules.check_timeout(plain.get("timeout")),
         function_rules.check_memory_size(plain.get("memory_size")),
         function_rules.check_reserved_concurrency(reserved),
+        function_rules.check_description(
+            len(description) if isinstance(description, str) and not is_token_string(description) else None
+        ),
+        _inline_code_runs(plain.get("code"), plain.get("runtime")),
         _reservation_fits(construct, reserved) if construct is not None and reserved is not None else None,
     ]
+
+
+@functools.cache
+def default_runtime_name() -> str:
+    """``DEFAULT_RUNTIME.name``, read once (each read is a jsii round trip)."""
+    return str(DEFAULT_RUNTIME.name)
+
+
+def _inline_code_runs(code: Any, runtime: Any) -> Violation | None:
+    """Inline code only on a runtime that takes it (Node.js, Python). The runtime's name is
+    read only for inline code (one jsii round trip)."""
+    if not isinstance(code, lambda_.InlineCode):
+        return None
+    name = default_runtime_name() if runtime is None else runtime.name
+    return function_rules.check_inline_code(None if is_token_string(name) else name, inline=True)
 
 
 def _reservation_fits(construct: Construct, reserved: float) -> Violation | None:

@@ -585,6 +585,7 @@ def _alarm_specs(*, count: tuple[str, ...], ages: Mapping[str, tuple[str, str, s
     specs: dict[str, Spec] = {
         "alarms": Boolean(),
         "alarm_topic": Instance(types=(sns.ITopic,), what="an sns.ITopic"),
+        "dashboard": Boolean(nullable=True, source=limits.SRC_CLOUDWATCH_DASHBOARD_BODY),
     }
     specs.update({name: Number(what="a number of events per minute") for name in count})
     specs.update(
@@ -853,6 +854,15 @@ def sync_api_specs() -> dict[str, Spec]:
                 )
             },
         ),
+    }
+
+
+@functools.cache
+def dashboard_specs() -> dict[str, Spec]:
+    """``InvocationModelDashboard``."""
+    return {
+        "constructs": SequenceOf(item=Instance(types=(Construct,), what="a construct of this library"), what="a list of constructs"),
+        "dashboard_name": Text(what="a dashboard name", non_empty=True, source=limits.SRC_CLOUDWATCH_PUT_DASHBOARD),
     }
 
 

@@ -11,10 +11,15 @@ Lambda through their own retry loop (EventBridge, SNS) also get a dead-letter qu
 
 from __future__ import annotations
 
+import functools
+import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import CfnResource, Duration, RemovalPolicy, Stack, Token
+import jsii
+from aws_cdk import CfnResource, Duration, Reference, RemovalPolicy, Stack, Tokenization
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -23,7 +28,6 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_s3_notifications as s3n
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_scheduler_targets as scheduler_targets
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from aws_cdk import aws_sqs as sqs
@@ -37,12 +41,14 @@ from constructs_lib._alarms import (
     Alarms,
     alarm_settings_given,
     check_counts,
+    fmt_duration,
     fmt_threshold_ms,
     lambda_metric,
 )
+from constructs_lib._dashboard import FailurePath, how_many, own_dashboard, where_failures_go
 from constructs_lib._failure import (
+    DELIVERY_KEY_ACTIONS,
     PreboundDestination,
-    acknowledge,
     acknowledge_all,
     bind_through_proxy,
     create_failure_queue,
@@ -57,6 +63,7 @@ from constructs_lib._failure import queue_retention_s as _retention_s
 from constructs_lib._function import (
     DEFAULT_LOG_RETENTION,
     create_function,
+    escape_hatch_error,
     function_rule_violations,
     validate_recursive_loop,
 )
@@ -67,6 +74,8 @@ from constructs_lib._validation import (
     duration_seconds,
     event_rule_specs,
     grant_invoke_specs,
+    is_token_number,
+    is_token_string,
     schedule_specs,
     raise_first,
     topic_subscription_specs,
@@ -194,6 +203,12 @@ class AsyncWorker(Construct):
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
     :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param dashboard: a CloudWatch dashboard of this construct (``dashboard``): what each
+        failure path means and where failed events go, then one graph per alarm with its
+        threshold drawn on it (and max_event_age on AsyncEventAge); a delivery DLQ added later
+        gets its graph too. Default on with the alarms (it draws them). False makes none; True
+        with ``alarms=False`` is an error. An ``InvocationModelDashboard`` that shows this
+        construct takes its row over (and this dashboard is not made).
     :param event_age_alarm_threshold: AsyncEventAge (Maximum) that raises ``AsyncEventAge``.
         Default derived: half of ``max_event_age`` (events half-way to expiring unrun).
         Positive and below ``max_event_age`` (older events are gone, so the alarm could never
@@ -217,7 +232,7 @@ class AsyncWorker(Construct):
     ``alarms`` (an ``Alarms`` dict: ``AsyncEventsDropped``, ``AsyncEventAge``,
     ``DestinationDeliveryFailures``, ``FailureQueue`` (created queue only), ``Errors``,
     ``Throttles``, and one ``<source>DeadLetterQueue`` per delivery DLQ; empty with
-    ``alarms=False``).
+    ``alarms=False``), ``dashboard`` (the ``cloudwatch.Dashboard`` showing it, ``None`` without).
     """
 
     def __init__(
@@ -239,6 +254,7 @@ class AsyncWorker(Construct):
         on_success: lambda_.IDestination | None = None,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
+        dashboard: bool | None = None,
         event_age_alarm_threshold: Duration | None = None,
         failure_queue_alarm_threshold: int | None = None,
         errors_alarm_threshold: int | None = None,
@@ -262,6 +278,7 @@ class AsyncWorker(Construct):
             *function_rule_violations(plain, self),
             async_rules.check_retry_attempts(plain["retry_attempts"]),
             async_rules.check_max_event_age(event_age_s),
+            alarm_rules.dashboard_without_alarms(dashboard, alarms),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -357,8 +374,13 @@ class AsyncWorker(Construct):
         self._alarm_builder: AlarmBuilder | None = None
         if alarms:
             self._alarm_builder = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_builder.failure_paths = self._failure_paths(self._alarm_builder, plain["retry_attempts"], event_age_s)
             self.alarms = self._alarm_builder.alarms
-            self._create_alarms(self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold)
+            self._create_alarms(
+                self._alarm_builder, event_age_ms, errors_alarm_threshold, throttles_alarm_threshold, event_age_s=event_age_s
+            )
+        self._alarm_table = self._alarm_builder
+        self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_builder, dashboard)
 
     def _bind_destination(self, prop: str, destination: lambda_.IDestination, *, verify: bool) -> str:
         """Bind a given destination with exactly the permissions delivery needs, refusing
@@ -371,17 +393,34 @@ class AsyncWorker(Construct):
             # an EventBridge rule there, which must outlive the stand-in.
             return destination.bind(self, stand_in, type=kind).destination
 
-        arn, statements = bind_through_proxy(self, self.function, bind)
+        try:
+            arn, statements = bind_through_proxy(self, self.function, bind)
+        except RuntimeError as exc:
+            # aws-cdk-lib could not grant the delivery (an imported function of an unknown account).
+            raise escape_hatch_error(self, prop, f"{type(destination).__name__}.bind", exc, source=limits.SRC_LAMBDA_ASYNC_DEST) from exc
         facts = destination_facts(arn)
+        is_function, function = _destination_function(arn)
         raise_first(
             self,
             async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo"), prop=prop),
             async_rules.check_destination_encrypted(facts.get("encryption"), prop=prop) if verify else None,
+            async_rules.check_destination_function_failure_path(
+                *_failure_path(function),
+                durable=function.durable_config is not None,
+                prop=prop,
+                name=(function.node.scope or function).node.path,
+            )
+            if function is not None
+            else None,
         )
         delivery = delivery_statements(statements)
         grant_delivery(self.function, delivery)
-        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
-        if verify:
+        self._wildcard_acks.update(wildcard_acknowledgments(self, delivery))
+        if is_function:
+            # Its own failure path was checked above (made in this app), or cannot be (imported).
+            if function is None:
+                warn(self, "destination-function-unverified", async_rules.unverified_destination_function(prop=prop))
+        elif verify:
             retention = facts.get("retention_s")
             if facts.get("encryption") is not None and retention is not None:
                 # A queue made in this app, inspected: only a short retention is left to say.
@@ -425,18 +464,49 @@ class AsyncWorker(Construct):
         )
         return threshold_s * 1000 if threshold_s is not None else None
 
+    def _failure_paths(self, builder: AlarmBuilder, retries: float | None, event_age_s: float | None) -> tuple[FailurePath, ...]:
+        """What the dashboard's text says of each failure path (see ``_dashboard``)."""
+        destination = where_failures_go(builder, self.failure_queue is not None, self.on_failure)
+        return (
+            FailurePath(
+                "Retries",
+                f"Lambda retries a failed event {how_many(retries)} time(s) "
+                f"(after 1 and 2 minutes) and keeps a throttled one waiting, up to max_event_age ({fmt_duration(event_age_s)})",
+                "the event waits in Lambda's internal queue",
+            ),
+            FailurePath(
+                "On-failure destination",
+                "its retries are exhausted or it reaches max_event_age",
+                f"its invocation record (the event and the error) goes to {destination}: fix the cause, invoke "
+                "the worker again with the payloads",
+            ),
+            FailurePath("Lost", "delivery to the on-failure destination fails", "the event is lost"),
+            FailurePath(
+                "Delivery",
+                "EventBridge, EventBridge Scheduler or SNS cannot invoke the function (a missing permission, "
+                "throttling beyond their retries, a deleted function)",
+                "the event goes to the dead-letter queue of that rule, schedule or subscription "
+                "(add_event_rule, add_schedule, add_topic_subscription; one graph each)",
+            ),
+        )
+
     def _create_alarms(
         self,
         builder: AlarmBuilder,
         event_age_ms: float | None,
         errors_threshold: int | None,
         throttles_threshold: int | None,
+        *,
+        event_age_s: float | None,
     ) -> None:
         builder.add(
             "AsyncEventsDropped",
             lambda_metric(self.function, "AsyncEventsDropped", "Sum"),
             threshold=1,
             comparison=GTE,
+            title="Events given up per minute",
+            shown="1 event(s)",
+            path="On-failure destination",
             description=(
                 "Lambda gave up on at least 1 asynchronous event (AWS/Lambda AsyncEventsDropped, "
                 "Sum): retries exhausted or max_event_age reached. It went to the on-failure "
@@ -450,6 +520,12 @@ class AsyncWorker(Construct):
                 lambda_metric(self.function, "AsyncEventAge", "Maximum"),
                 threshold=event_age_ms,  # AsyncEventAge is in milliseconds
                 comparison=GT,
+                title="Async event age (ms)",
+                shown=fmt_duration(None if is_token_number(event_age_ms) else event_age_ms / 1000),
+                path="Retries",
+                also=((event_age_s * 1000, f"max_event_age {fmt_duration(event_age_s)}: to the on-failure destination"),)
+                if event_age_s is not None
+                else (),
                 description=(
                     f"an asynchronous event waited more than {fmt_threshold_ms(event_age_ms)} in Lambda's "
                     "internal queue before running (AWS/Lambda AsyncEventAge, Maximum): throttling or "
@@ -465,6 +541,8 @@ class AsyncWorker(Construct):
                 self.failure_queue,
                 self._failure_queue_alarm_threshold,
                 what="the worker's on-failure queue",
+                path="On-failure destination",
+                title="Failure queue: failed events",
                 action="Each message is an invocation record with the event (requestPayload) and "
                 "the error: fix the cause, then invoke the worker again with the payloads.",
             )
@@ -485,7 +563,9 @@ class AsyncWorker(Construct):
     # Callers
     # ----------------------------------------------------------------------------------
     def grant_invoke(self, grantee: iam.IGrantable, *, environment_variable: str | None = None) -> iam.Grant:
-        """Let ``grantee`` invoke the worker (``lambda:InvokeFunction`` on this function only).
+        """Let ``grantee`` invoke the worker (``lambda:InvokeFunction`` on this function's
+        unqualified ARN only: not its versions or aliases, which its event invoke config would
+        not cover; a grantee in another stack or an imported role gets the same statement).
 
         For a calling function - the one valid Lambda-to-Lambda pattern is offloading
         secondary work asynchronously - pass ``environment_variable`` (for example
@@ -510,24 +590,18 @@ class AsyncWorker(Construct):
                 )
             assert isinstance(grantee, lambda_.Function)
             grantee.add_environment(environment_variable, self.function.function_name)
-        grant = self.function.grant_invoke(grantee)
-        self._acknowledge_version_wildcard(grantee)
-        return grant
-
-    def _acknowledge_version_wildcard(self, grantee: iam.IGrantable) -> None:
-        """grant_invoke allows ``<function ARN>:*`` (its versions and aliases) besides the
-        ARN itself; cdk-nag reports that wildcard on the grantee's policy."""
-        role = grantee.role if isinstance(grantee, lambda_.Function) else grantee
-        if not isinstance(role, Construct) or Stack.of(role) is not Stack.of(self):
-            return
-        stack = Stack.of(self)
-        logical_id = stack.resolve(stack.get_logical_id(self.function.node.default_child))
-        acknowledge(
-            role,
-            f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>:*]",
-            "the wildcard only covers the versions and aliases of this one worker function "
-            "(grant_invoke); nothing else may be invoked",
-        )
+        # The unqualified function only: its event invoke config (retries, event age, on-failure
+        # destination) applies to unqualified invocations; aws-cdk-lib's grant_invoke would also
+        # allow <function ARN>:* (every version and alias), which bypasses it.
+        if not _other_account(grantee, Stack.of(self).account):
+            grant = iam.Grant.add_to_principal(
+                grantee=grantee, actions=["lambda:InvokeFunction"], resource_arns=[self.function.function_arn]
+            )
+            if grant.success:
+                return grant
+        # A principal of another account, or without a policy of its own (a service principal):
+        # a resource-based permission on the function, as aws-cdk-lib grants it.
+        return self.function.grant_invoke(grantee)
 
     # ----------------------------------------------------------------------------------
     # Triggers
@@ -564,10 +638,15 @@ class AsyncWorker(Construct):
         if max_event_age is None:
             max_event_age = duration_seconds(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
             plain["max_event_age"] = float(limits.DEFAULT_EVENTBRIDGE_MAX_EVENT_AGE_S)
+        rule_stack = Stack.of(rule)
         raise_first(
             self,
             async_rules.check_target_retry_attempts(plain["retry_attempts"]),
             async_rules.check_target_max_event_age(plain["max_event_age"]),
+            async_rules.check_rule_stack(rule_stack.node.path, Stack.of(self).node.path),
+            async_rules.check_dead_letter_queue_stack(Stack.of(dead_letter_queue).node.path, rule_stack.node.path)
+            if dead_letter_queue is not None and isinstance(dead_letter_queue.node.default_child, sqs.CfnQueue)
+            else None,
         )
         dlq = self._delivery_dlq(rule, dead_letter_queue, service="EventBridge")
         rule.add_target(
@@ -599,9 +678,16 @@ class AsyncWorker(Construct):
         dead-letter queue catches *delivery* failures (Scheduler could not invoke: permissions,
         throttling beyond its retry policy, a deleted function); once Lambda accepted the event,
         the worker's own ``retry_attempts``, ``max_event_age`` and on-failure destination catch
-        *execution* failures. The schedule is made with ``aws_scheduler.Schedule`` and
-        ``aws_scheduler_targets.LambdaInvoke`` (exposed in ``schedules``), in the default group,
-        enabled, without a flexible time window (it fires on time).
+        *execution* failures. The schedule is an ``aws_scheduler.Schedule`` (exposed in
+        ``schedules``), in the default group, enabled, without a flexible time window (it fires
+        on time). Its role may invoke this worker's unqualified function only (the ARN the
+        target names), send to the DLQ and, when the DLQ has a KMS key, use it as any SQS
+        producer does (``kms:GenerateDataKey`` and ``kms:Decrypt``).
+
+        The schedule expression is checked as Scheduler checks it (``rate(value unit)`` with a
+        positive integer, singular for 1 and plural above; ``cron`` with six fields in range and
+        ``?`` in exactly one day field; ``at(yyyy-mm-ddThh:mm:ss)``), and its time zone against
+        the IANA database in Python's ``zoneinfo`` (skipped when the machine has none).
 
         :param schedule: when, e.g. ``scheduler.ScheduleExpression.rate(Duration.hours(1))`` or
             ``.cron(...)``. Required.
@@ -615,7 +701,7 @@ class AsyncWorker(Construct):
             permanent failures skip the retries and go to the DLQ.
         :param max_event_age: how long Scheduler retries delivery, 60 s - 24 h. Default 24 h,
             Scheduler's own default, set explicitly.
-        :param description: the schedule's description. Default none.
+        :param description: the schedule's description, at most 512 characters. Default none.
         """
         plain = check_props(self, schedule_specs(), locals(), source=limits.SRC_SCHEDULER_RETRY)
         if max_event_age is None:
@@ -623,6 +709,10 @@ class AsyncWorker(Construct):
             plain["max_event_age"] = float(limits.DEFAULT_SCHEDULER_MAX_EVENT_AGE_S)
         raise_first(
             self,
+            *_schedule_expression_violations(schedule),
+            schedule_rules.check_schedule_description(
+                len(description) if description is not None and not is_token_string(description) else None
+            ),
             schedule_rules.check_schedule_retry_attempts(plain["retry_attempts"]),
             schedule_rules.check_schedule_max_event_age(plain["max_event_age"]),
             schedule_rules.check_schedule_dlq_standard(dead_letter_queue.fifo) if dead_letter_queue else None,
@@ -641,32 +731,37 @@ class AsyncWorker(Construct):
             description="EventBridge Scheduler execution role: invokes this worker, sends "
             "delivery failures to the schedule's dead-letter queue",
         )
+        # Exactly what Scheduler needs: invoke the unqualified function the target names
+        # (aws-cdk-lib's LambdaInvoke also grants <function ARN>:*, every version and alias).
+        # Source: limits.SRC_SCHEDULER_TARGETS.
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["lambda:InvokeFunction"], resources=[self.function.function_arn]))
         dlq = self._schedule_dlq(schedule_id, dead_letter_queue, role)
-        # aws-cdk-lib 2.275's ScheduleTargetBase range-checks the retry policy without skipping
-        # tokens (a token is a huge negative number there), so tokens go on the L1 instead.
-        retries_token, age_token = Token.is_unresolved(retry_attempts), max_event_age.is_unresolved()
+        # aws-cdk-lib 2.275's Schedule range-checks the retry policy without skipping tokens (a
+        # token is a huge negative number there), so tokens go on the L1 instead.
+        age_s = plain["max_event_age"]
+        retries_token = plain["retry_attempts"] is None
         made = scheduler.Schedule(
             self,
             schedule_id,
             schedule=schedule,
             description=description,
-            target=scheduler_targets.LambdaInvoke(
-                self.function,
-                input=input,
-                dead_letter_queue=dlq,
-                retry_attempts=None if retries_token else retry_attempts,
-                max_event_age=None if age_token else max_event_age,
+            target=_LambdaScheduleTarget(
+                self.function.function_arn,
                 role=role,
+                input=input,
+                dead_letter_arn=dlq.queue_arn,
+                retry_attempts=None if retries_token else retry_attempts,
+                max_event_age_s=None if age_s is None else int(age_s),
             ),
         )
         cfn = made.node.default_child
         assert isinstance(cfn, scheduler.CfnSchedule)
         if retries_token:
             cfn.add_property_override("Target.RetryPolicy.MaximumRetryAttempts", retry_attempts)
-        if age_token:
+        if age_s is None:
+            # A token in seconds (the type layer refused other units): passed through unchanged.
             cfn.add_property_override("Target.RetryPolicy.MaximumEventAgeInSeconds", max_event_age.to_seconds())
         self.schedules.append(made)
-        self._acknowledge_version_wildcard(role)
         return dlq
 
     def _schedule_dlq(self, schedule_id: str, given: sqs.IQueue | None, role: iam.IRole) -> sqs.IQueue:
@@ -680,9 +775,10 @@ class AsyncWorker(Construct):
             encryption = queue_encryption(given)  # FIFO and unencrypted were refused in add_schedule
             warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(_retention_s(given)))
             if given.encryption_master_key is not None:
-                # Scheduler sends with the execution role, which needs the key (aws-cdk-lib grants
-                # it sqs:SendMessage only). Source: limits.SRC_SCHEDULER_DLQ.
-                given.encryption_master_key.grant_encrypt(role)
+                # Scheduler sends with the execution role, which needs what any SQS producer needs
+                # on the key: kms:GenerateDataKey and kms:Decrypt (not Encrypt or ReEncrypt).
+                # Sources: limits.SRC_SCHEDULER_DLQ, limits.SRC_SQS_KEY_MANAGEMENT.
+                given.encryption_master_key.grant(role, *DELIVERY_KEY_ACTIONS["sqs"])
             elif encryption == "kms":
                 warn(
                     self,
@@ -697,6 +793,8 @@ class AsyncWorker(Construct):
                     ),
                 )
             dlq = given
+        # Scheduler sends to the DLQ with the execution role (no queue policy). Source: SRC_SCHEDULER_DLQ.
+        role.add_to_principal_policy(iam.PolicyStatement(actions=["sqs:SendMessage"], resources=[dlq.queue_arn]))
         self._track_delivery_dlq(
             dlq, f"{schedule_id}DeadLetterQueue", service, "Fix that, then invoke the worker with the payloads."
         )
@@ -810,6 +908,18 @@ class AsyncWorker(Construct):
                 sqs_rules.check_failure_queue_key_usable(encryption, service=service, name=given.node.path),
             )
             warn(self, "failure-queue-retention-short", async_rules.short_failure_queue_retention(retention_s))
+            if not isinstance(given.node.default_child, sqs.CfnQueue):
+                # aws-cdk-lib adds the queue policy that lets the service send only to a queue of this app.
+                is_sns = service == "Amazon SNS"
+                warn(
+                    self,
+                    "dead-letter-queue-policy",
+                    async_rules.unverified_dead_letter_queue_policy(
+                        service,
+                        "sns.amazonaws.com" if is_sns else "events.amazonaws.com",
+                        f"the topic {source.node.path}" if is_sns else f"the rule {source.node.path}",
+                    ),
+                )
             if encryption == "kms":
                 warn(
                     self,
@@ -836,6 +946,8 @@ class AsyncWorker(Construct):
                 dlq,
                 self._failure_queue_alarm_threshold,
                 what=f"the dead-letter queue of {service}'s deliveries to the worker",
+                path="Delivery",
+                title=f"{service} delivery DLQ: messages",
                 action=f"These events never reached the function ({service} could not invoke it: "
                 f"permission, throttling beyond its retry policy, a deleted function). {then}",
             )
@@ -845,6 +957,104 @@ class AsyncWorker(Construct):
         while self.node.try_find_child(candidate) is not None:
             candidate, n = f"{base}{n}", n + 1
         return candidate
+
+
+def _other_account(grantee: iam.IGrantable, account: str) -> bool:
+    """Whether ``grantee`` is known to be of another account than ``account`` (both resolved)."""
+    principal_account = getattr(grantee.grant_principal, "principal_account", None)
+    if not isinstance(principal_account, str) or is_token_string(principal_account) or is_token_string(account):
+        return False
+    return principal_account != account
+
+
+def _destination_function(arn: str) -> tuple[bool, lambda_.CfnFunction | None]:
+    """Whether a destination ARN names a Lambda function (or a version or alias of one), and
+    that function's ``CfnFunction`` when it is made in this app (in any stack)."""
+    fragments = Tokenization.reverse_string(arn)
+    token = fragments.first_token if fragments.length == 1 else None
+    target = token.target if isinstance(token, Reference) else None
+    if isinstance(target, lambda_.CfnFunction):
+        return True, target
+    scope = target.node.scope if isinstance(target, (lambda_.CfnAlias, lambda_.CfnVersion)) else None
+    if isinstance(scope, lambda_.Alias):
+        scope = scope.version
+    if isinstance(scope, lambda_.Version):
+        child = scope.lambda_.node.default_child
+        return True, child if isinstance(child, lambda_.CfnFunction) else None
+    literal = re.sub(r"\$\{Token\[[^\]]*\]\}", "", arn)
+    return ":lambda:" in literal and ":function:" in literal, None
+
+
+def _failure_path(function: lambda_.CfnFunction) -> tuple[bool, bool]:
+    """``(on-failure destination, dead-letter queue)`` of a function made in this app: an event
+    invoke config of its stack naming it with ``DestinationConfig.OnFailure`` (on the function
+    or any alias or version), and its ``DeadLetterConfig``."""
+    stack = Stack.of(function)
+    dead_letter = stack.resolve(function.dead_letter_config)
+    has_dlq = isinstance(dead_letter, Mapping) and dead_letter.get("targetArn") is not None
+    refs = {json.dumps(stack.resolve(function.ref), sort_keys=True)}
+    for node in function.node.scope.node.children if function.node.scope is not None else ():
+        if isinstance(node, (lambda_.Alias, lambda_.Version)):
+            refs.add(json.dumps(stack.resolve(node.function_arn), sort_keys=True))
+    for node in stack.node.find_all():
+        if not isinstance(node, lambda_.CfnEventInvokeConfig):
+            continue
+        if json.dumps(stack.resolve(node.function_name), sort_keys=True) not in refs:
+            continue
+        config = stack.resolve(node.destination_config)
+        on_failure = config.get("onFailure") if isinstance(config, Mapping) else None
+        if isinstance(on_failure, Mapping) and on_failure.get("destination") is not None:
+            return True, has_dlq
+    return False, has_dlq
+
+
+@jsii.implements(scheduler.IScheduleTarget)
+class _LambdaScheduleTarget:
+    """A schedule's Lambda target (``InvocationType=Event``) whose role the worker grants itself:
+    ``aws_scheduler_targets.LambdaInvoke`` would also grant the role every version and alias
+    (``<function ARN>:*``), and range-check the retry policy without skipping tokens."""
+
+    def __init__(
+        self,
+        arn: str,
+        *,
+        role: iam.IRole,
+        input: scheduler.ScheduleTargetInput | None,
+        dead_letter_arn: str,
+        retry_attempts: float | None,
+        max_event_age_s: float | None,
+    ) -> None:
+        self._config = scheduler.ScheduleTargetConfig(
+            arn=arn,
+            role=role,
+            input=input,
+            dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=dead_letter_arn),
+            retry_policy=scheduler.CfnSchedule.RetryPolicyProperty(
+                maximum_retry_attempts=retry_attempts, maximum_event_age_in_seconds=max_event_age_s
+            ),
+        )
+
+    def bind(self, _schedule: scheduler.ISchedule) -> scheduler.ScheduleTargetConfig:
+        return self._config
+
+
+@functools.cache
+def _time_zones() -> frozenset[str]:
+    """The IANA time zone names of the time zone database at hand (empty without one)."""
+    import zoneinfo
+
+    return frozenset(zoneinfo.available_timezones())
+
+
+def _schedule_expression_violations(schedule: scheduler.ScheduleExpression) -> list[Violation | None]:
+    """The expression and its time zone, as EventBridge Scheduler accepts them (a token passes)."""
+    expression = schedule.expression_string
+    time_zone = schedule.time_zone
+    zone = time_zone.timezone_name if time_zone is not None else None
+    return [
+        schedule_rules.check_schedule_expression(None if is_token_string(expression) else expression),
+        schedule_rules.check_schedule_timezone(None if zone is None or is_token_string(zone) else zone, _time_zones()),
+    ]
 
 
 def _tighten_notifications_handler(stack: Stack) -> None:

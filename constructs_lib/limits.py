@@ -570,3 +570,70 @@ LAMBDA_INVOKERS: dict[str, tuple[str, tuple[str, ...], str, str, bool]] = {
     "documentdb": (POLLED, (), "AWS::Lambda::EventSourceMapping on a DocumentDB change stream",
                    SRC_LAMBDA_SERVICES, False),
 }
+
+
+# --------------------------------------------------------------------------------------
+# Function descriptions, code and CORS (values aws-cdk-lib refused with a raw error)
+# --------------------------------------------------------------------------------------
+#: CreateFunction's Description: at most 256 characters.
+SRC_LAMBDA_CREATE_FUNCTION = "https://docs.aws.amazon.com/lambda/latest/api/API_CreateFunction.html"
+LAMBDA_MAX_DESCRIPTION_LENGTH = 256
+#: Inline code (``Code.ZipFile``, aws-cdk-lib's ``Code.from_inline``) is accepted for the
+#: Node.js and Python runtimes only.
+SRC_CFN_LAMBDA_CODE = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-lambda-function-code.html"
+)
+LAMBDA_INLINE_CODE_RUNTIME_FAMILIES = ("nodejs", "python")
+#: A function URL's CORS settings: MaxAge 0-86,400 s; at most 100 AllowOrigins, AllowHeaders
+#: and ExposeHeaders each, at most 6 AllowMethods. (LAMBDA_URL_MAX_CORS_MAX_AGE_S above.)
+SRC_LAMBDA_URL_CORS = "https://docs.aws.amazon.com/lambda/latest/api/API_Cors.html"
+LAMBDA_URL_CORS_MAX_ITEMS = 100
+LAMBDA_URL_CORS_MAX_METHODS = 6
+#: An HTTP API's CORS MaxAge: -1 to 86,400 s (a Duration cannot be negative).
+SRC_APIGW_HTTP_CORS = "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid.html#apis-apiid-model-cors"
+APIGW_HTTP_MAX_CORS_MAX_AGE_S = 86400
+
+# --------------------------------------------------------------------------------------
+# EventBridge Scheduler: descriptions, expressions, time zones
+# --------------------------------------------------------------------------------------
+#: CreateSchedule's Description: at most 512 characters; ScheduleExpressionTimezone: a time
+#: zone name (IANA), 1-50 characters.
+SRC_SCHEDULER_CREATE = "https://docs.aws.amazon.com/scheduler/latest/APIReference/API_CreateSchedule.html"
+SCHEDULER_MAX_DESCRIPTION_LENGTH = 512
+#: ``rate(value unit)`` (a positive integer; minute(s), hour(s), day(s)), ``cron(minutes hours
+#: day-of-month month day-of-week year)`` and ``at(yyyy-mm-ddThh:mm:ss)``.
+SRC_SCHEDULER_TYPES = "https://docs.aws.amazon.com/scheduler/latest/UserGuide/schedule-types.html"
+#: The cron fields' values and wildcards, and the rate unit's number (singular for 1, plural
+#: above), as EventBridge documents them for schedule expressions.
+SRC_EVENTBRIDGE_SCHEDULE_EXPRESSIONS = (
+    "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-scheduled-rule-pattern.html"
+)
+SCHEDULER_CRON_YEARS = (1970, 2199)
+SCHEDULER_MAX_TIMEZONE_LENGTH = 50
+
+# --------------------------------------------------------------------------------------
+# Stream read permissions
+# --------------------------------------------------------------------------------------
+#: What Lambda needs to read a Kinesis data stream through a standard iterator:
+#: DescribeStream, DescribeStreamSummary, GetRecords, GetShardIterator, ListShards on the
+#: stream. SubscribeToShard and DescribeStreamConsumer act on an enhanced fan-out consumer
+#: (their resource is the consumer's ARN), so a mapping without one never calls them; neither
+#: does it call ListStreams (it is given the stream's ARN). Sources: SRC_LAMBDA_KINESIS_PERMISSIONS,
+#: SRC_KINESIS_SUBSCRIBE_TO_SHARD, SRC_KINESIS_ACTIONS.
+SRC_LAMBDA_KINESIS_PERMISSIONS = "https://docs.aws.amazon.com/lambda/latest/dg/services-kinesis-create.html"
+SRC_KINESIS_SUBSCRIBE_TO_SHARD = "https://docs.aws.amazon.com/kinesis/latest/APIReference/API_SubscribeToShard.html"
+SRC_KINESIS_ACTIONS = "https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisdatastreams.html"
+
+# --------------------------------------------------------------------------------------
+# Dashboards
+# --------------------------------------------------------------------------------------
+#: A CloudWatch dashboard is a grid 24 units wide; each widget has a width and a height
+#: in those units. Source: SRC_CLOUDWATCH_DASHBOARD_BODY.
+SRC_CLOUDWATCH_DASHBOARD_BODY = (
+    "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html"
+)
+DASHBOARD_GRID_WIDTH = 24
+#: Dashboards are global (one namespace per account, not per Region); a name is at most 255
+#: characters of A-Z, a-z, 0-9, "-" and "_". Source: SRC_CLOUDWATCH_PUT_DASHBOARD.
+SRC_CLOUDWATCH_PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"
+DASHBOARD_MAX_NAME_LENGTH = 255

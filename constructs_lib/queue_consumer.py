@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Duration
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
@@ -30,10 +31,12 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     check_counts,
     esm_metric,
+    fmt_duration,
     fmt_threshold,
     mapping_metrics_config,
     sqs_metric,
 )
+from constructs_lib._dashboard import FailurePath, own_dashboard
 from constructs_lib._failure import (
     acknowledge_all,
     create_failure_queue,
@@ -201,6 +204,12 @@ class QueueConsumer(Construct):
         way to lose messages. False creates none (and then no alarm prop may be set).
     :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none
         (add actions yourself with ``self.alarms.add_alarm_action(...)``).
+    :param dashboard: a CloudWatch dashboard of this construct (``dashboard``): what each
+        failure path means and where failed messages go, then one graph per alarm with its
+        threshold drawn on it. Default on with the alarms (it draws them): the graphs are
+        where an operator starts when an alarm fires. False makes none; True with
+        ``alarms=False`` is an error. An ``InvocationModelDashboard`` that shows this
+        construct takes its row over (and this dashboard is not made).
     :param dead_letter_queue_alarm_threshold: visible messages in the DLQ that raise the
         ``DeadLetterQueue`` alarm. Default 1: every message there is a lost-unless-handled
         failure. At least 1.
@@ -222,7 +231,8 @@ class QueueConsumer(Construct):
     ``max_concurrency`` (the values in effect, ``None`` when unknown or unset),
     ``provisioned_poller_config`` (``None`` in standard mode), ``mapping_metrics`` (bool),
     ``alarms`` (an ``Alarms`` dict: ``DeadLetterQueue``, ``OldestMessageAge``, ``Errors``,
-    ``Throttles``, ``FailedInvokeEvents`` (with ``mapping_metrics``); empty with ``alarms=False``).
+    ``Throttles``, ``FailedInvokeEvents`` (with ``mapping_metrics``); empty with ``alarms=False``),
+    ``dashboard`` (the ``cloudwatch.Dashboard`` showing it, ``None`` without).
     """
 
     def __init__(
@@ -254,6 +264,7 @@ class QueueConsumer(Construct):
         mapping_metrics: bool = True,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
+        dashboard: bool | None = None,
         dead_letter_queue_alarm_threshold: int | None = None,
         oldest_message_age_alarm_threshold: Duration | None = None,
         errors_alarm_threshold: int | None = None,
@@ -304,6 +315,7 @@ class QueueConsumer(Construct):
             sqs_rules.check_max_receive_count(plain["max_receive_count"]),
             sqs_rules.check_filter_count(len(filters) if filters is not None else None),
             sqs_rules.check_filters_unique(filter_patterns(filters)),
+            alarm_rules.dashboard_without_alarms(dashboard, alarms),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -324,6 +336,8 @@ class QueueConsumer(Construct):
         acknowledgments: dict[str, str] = {}
         visibility_s: float | None
         queue_retention_s: float | None
+        queue_is_created = queue is None
+        dlq_made = False
         if queue is None:
             visibility_timeout, visibility_s = self._visibility_timeout(
                 visibility_timeout, plain["visibility_timeout"], timeout_s, window_s
@@ -336,6 +350,7 @@ class QueueConsumer(Construct):
                 source_retention, queue_retention_s = retention_period, plain["retention_period"]
             raise_first(self, sqs_rules.check_retention(queue_retention_s, prop="retention_period"))
             if dead_letter_queue is None:
+                dlq_made = True
                 dead_letter_queue = create_failure_queue(
                     self,
                     "DeadLetterQueue",
@@ -421,14 +436,25 @@ class QueueConsumer(Construct):
         acknowledgments.update(ACKNOWLEDGMENTS)
         acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
+        self._alarm_table: AlarmBuilder | None = None
         if alarms:
+            self._alarm_table = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_table.failure_paths = self._failure_paths(
+                self._alarm_table,
+                visibility_s,
+                queue_retention_s,
+                plain["max_receive_count"] if queue_is_created else None,
+                dlq_made=dlq_made,
+            )
             self.alarms = self._create_alarms(
-                alarm_topic,
+                self._alarm_table,
                 dlq_threshold=dead_letter_queue_alarm_threshold,
                 age_threshold=age_threshold,
+                retention_s=queue_retention_s,
                 errors_threshold=errors_alarm_threshold,
                 throttles_threshold=throttles_alarm_threshold,
             )
+        self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_table, dashboard)
 
     # ----------------------------------------------------------------------------------
     # Provisioned mode and mapping metrics
@@ -525,16 +551,53 @@ class QueueConsumer(Construct):
         )
         return given_s
 
+    def _failure_paths(
+        self,
+        builder: AlarmBuilder,
+        visibility_s: float | None,
+        retention_s: float | None,
+        max_receive_count: float | None,
+        *,
+        dlq_made: bool,
+    ) -> tuple[FailurePath, ...]:
+        """What the dashboard's text says of each failure path (see ``_dashboard``); the DLQ this
+        construct made is named from its own path (no jsii round trip), a given one is asked."""
+        dlq = self.dead_letter_queue
+        dlq_path = f"{builder.path}/DeadLetterQueue" if dlq_made else dlq.node.path if dlq is not None else ""
+        return (
+            FailurePath(
+                "Retries",
+                "a message whose batch fails (an error, a timeout, a throttle) or that the handler reports "
+                f"in batchItemFailures becomes visible again after the visibility timeout ({fmt_duration(visibility_s)})",
+                "it goes back to the queue and is received again",
+            ),
+            FailurePath(
+                "Dead-letter queue",
+                f"after max_receive_count ({num(max_receive_count)}) receives"
+                if max_receive_count is not None
+                else "after the redrive policy's maxReceiveCount receives",
+                f"it moves to the dead-letter queue `{dlq_path}`: read it, fix the cause, redrive it "
+                "(SQS StartMessageMoveTask)"
+                if dlq is not None
+                else "it moves to the dead-letter queue of the imported queue's redrive policy (not visible here)",
+            ),
+            FailurePath(
+                "Expiry",
+                f"a message not processed within the queue's retention ({fmt_duration(retention_s)}) is deleted",
+                "it is lost: OldestMessageAge fires before",
+            ),
+        )
+
     def _create_alarms(
         self,
-        topic: sns.ITopic | None,
+        builder: AlarmBuilder,
         *,
         dlq_threshold: int | None,
         age_threshold: float | None,
+        retention_s: float | None,
         errors_threshold: int | None,
         throttles_threshold: int | None,
     ) -> Alarms:
-        builder = AlarmBuilder(self, topic=topic)
         if self.dead_letter_queue is not None:
             builder.queue_has_messages(
                 "DeadLetterQueue",
@@ -543,6 +606,8 @@ class QueueConsumer(Construct):
                 what="the consumer's dead-letter queue",
                 action="Read the messages, fix the cause (the function's logs show the error of "
                 "each receive), then redrive them to the source queue (SQS StartMessageMoveTask).",
+                path="Dead-letter queue",
+                title="Dead-letter queue: messages",
             )
         if age_threshold is not None:
             builder.add(
@@ -550,6 +615,12 @@ class QueueConsumer(Construct):
                 sqs_metric(self.queue, "ApproximateAgeOfOldestMessage", "Maximum"),
                 threshold=age_threshold,
                 comparison=GT,
+                title="Oldest message age (s)",
+                shown=fmt_duration(age_threshold),
+                path="Expiry",
+                also=((retention_s, f"retention {fmt_duration(retention_s)}: deleted unprocessed"),)
+                if retention_s is not None
+                else (),
                 description=(
                     f"the oldest message in the source queue is older than {fmt_threshold(age_threshold, 's')} "
                     "(AWS/SQS ApproximateAgeOfOldestMessage, Maximum): the consumer is falling behind "
@@ -584,6 +655,9 @@ class QueueConsumer(Construct):
             esm_metric(self.event_source_mapping, "FailedInvokeEventCount"),
             threshold=threshold,
             comparison=GTE,
+            title="Messages not processed per minute",
+            shown=fmt_threshold(threshold, "message(s)"),
+            path="Retries",
             description=(
                 f"at least {fmt_threshold(threshold, 'message(s)')} in a minute were not processed by an invocation "
                 "(AWS/Lambda FailedInvokeEventCount of this event source mapping, Sum): the handler "

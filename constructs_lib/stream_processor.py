@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from aws_cdk import Duration, Names, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kinesis as kinesis
@@ -35,11 +36,13 @@ from constructs_lib._alarms import (
     alarm_settings_given,
     check_counts,
     esm_metric,
+    fmt_duration,
     fmt_threshold,
     fmt_threshold_ms,
     lambda_metric,
     mapping_metrics_config,
 )
+from constructs_lib._dashboard import FailurePath, how_many, own_dashboard, where_failures_go
 from constructs_lib._failure import (
     DELIVERY_KEY_ACTIONS,
     PreboundDestination,
@@ -50,14 +53,15 @@ from constructs_lib._failure import (
     destination_facts,
     failure_queue_acknowledgments,
     grant_delivery,
+    iam5_resource_finding,
     wildcard_acknowledgments,
 )
-from constructs_lib._function import create_function, function_rule_violations, validate_recursive_loop
+from constructs_lib._function import create_function, escape_hatch_error, function_rule_violations, validate_recursive_loop
 from constructs_lib._validation import (
     check_props,
     filter_patterns,
     duration_seconds,
-    is_token_string,
+    is_token_number,
     number,
     raise_first,
     stream_processor_specs,
@@ -83,6 +87,15 @@ FAILURE_QUEUE_PURPOSE = "the on-failure destination of discarded stream batches"
 #: Stream reads Lambda needs on the DynamoDB stream itself (ListStreams is scoped apart).
 #: Source: limits.SRC_DDB_LAMBDA_POLICY.
 DDB_STREAM_READ_ACTIONS = ("dynamodb:DescribeStream", "dynamodb:GetRecords", "dynamodb:GetShardIterator")
+#: What Lambda's poller needs on a Kinesis data stream read through a standard iterator.
+#: Sources: limits.SRC_LAMBDA_KINESIS_PERMISSIONS, limits.SRC_KINESIS_SUBSCRIBE_TO_SHARD.
+KINESIS_READ_ACTIONS = (
+    "kinesis:DescribeStream",
+    "kinesis:DescribeStreamSummary",
+    "kinesis:GetRecords",
+    "kinesis:GetShardIterator",
+    "kinesis:ListShards",
+)
 #: cdk-nag's Serverless pack misjudges the stream invocation model; true of the one function.
 ACKNOWLEDGMENTS = {
     "Serverless-LambdaDLQ": (
@@ -152,10 +165,17 @@ class StreamProcessor(Construct):
 
     Event source (exactly one is required):
 
-    :param stream: a Kinesis data stream (``kinesis.IStream``). The function gets read
-        access (and decrypt, when the stream has a customer-managed key).
-    :param table: a DynamoDB table with a stream (``dynamodb.ITable``). A table without a
-        stream is an error that names the view type to enable. The function gets
+    :param stream: a Kinesis data stream (``kinesis.IStream``: made in this app, in another
+        stack, or imported with ``Stream.from_stream_arn`` / ``from_stream_attributes``). The
+        function gets what the poller calls on it - DescribeStream, DescribeStreamSummary,
+        GetRecords, GetShardIterator and ListShards - and decrypt when the stream has a
+        customer managed key (import it with ``encryption_key=``); with enhanced fan-out,
+        DescribeStreamConsumer and SubscribeToShard on the consumer.
+    :param table: a DynamoDB table with a stream (``dynamodb.ITable``: made in this app, in
+        another stack, or imported with ``Table.from_table_attributes(..., table_stream_arn=...)``).
+        A table without a stream is an error that names the view type to enable; an imported
+        table without ``table_stream_arn`` (``from_table_name``, ``from_table_arn``) is an error
+        that says so. Import it with ``encryption_key=`` when it has a customer managed key. The function gets
         stream read access only (not table read), scoped as AWS's own policy for it:
         DescribeStream, GetRecords and GetShardIterator on the stream, ListStreams on this
         table's streams (``<table ARN>/stream/*``; Lambda checks it when it creates the
@@ -237,6 +257,12 @@ class StreamProcessor(Construct):
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
     :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param dashboard: a CloudWatch dashboard of this construct (``dashboard``): what each
+        failure path means and where discarded batches go, then one graph per alarm with its
+        threshold drawn on it (and max_record_age and the stream's retention on IteratorAge).
+        Default on with the alarms (it draws them). False makes none; True with
+        ``alarms=False`` is an error. An ``InvocationModelDashboard`` that shows this
+        construct takes its row over (and this dashboard is not made).
     :param iterator_age_alarm_threshold: IteratorAge (Maximum) that raises ``IteratorAge``.
         Default derived: half of ``max_record_age`` (half of the stream's retention when
         the age is infinite; 24 h assumed for an imported Kinesis stream): half-way to
@@ -260,7 +286,8 @@ class StreamProcessor(Construct):
     ``mapping_metrics`` (bool), ``alarms`` (an ``Alarms`` dict: ``IteratorAge``,
     ``FailureQueue`` (created queue only), ``DestinationDeliveryFailures``, ``Errors``, and with
     ``mapping_metrics`` ``DiscardedToFailureDestination``, ``DroppedEvents``,
-    ``FailedInvokeEvents``; empty with ``alarms=False``).
+    ``FailedInvokeEvents``; empty with ``alarms=False``), ``dashboard`` (the
+    ``cloudwatch.Dashboard`` showing it, ``None`` without).
     """
 
     def __init__(
@@ -295,6 +322,7 @@ class StreamProcessor(Construct):
         mapping_metrics: bool = True,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
+        dashboard: bool | None = None,
         iterator_age_alarm_threshold: Duration | None = None,
         failure_queue_alarm_threshold: int | None = None,
         errors_alarm_threshold: int | None = None,
@@ -359,7 +387,9 @@ class StreamProcessor(Construct):
             raise_first(
                 self,
                 stream_rules.check_dynamodb_stream_enabled(
-                    table_stream_arn is not None, table_name=table.node.path if table_stream_arn is None else ""
+                    table_stream_arn is not None,
+                    table_name=table.node.path if table_stream_arn is None else "",
+                    imported=table_stream_arn is None and table.node.default_child is None,
                 ),
                 stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
             )
@@ -377,6 +407,7 @@ class StreamProcessor(Construct):
             )
         raise_first(
             self,
+            alarm_rules.dashboard_without_alarms(dashboard, alarms),
             alarm_settings_given(
                 alarms,
                 alarm_topic=alarm_topic,
@@ -445,7 +476,12 @@ class StreamProcessor(Construct):
         else:
             assert stream is not None
             event_source_arn = stream.stream_arn
-            stream.grant_read(self.function)
+            # A standard iterator: what Lambda's poller calls, on this stream only (aws-cdk-lib's
+            # grant_read adds SubscribeToShard and DescribeStreamConsumer, which act on enhanced
+            # fan-out consumers, and ListStreams, which the mapping never calls).
+            self.function.add_to_role_policy(iam.PolicyStatement(actions=list(KINESIS_READ_ACTIONS), resources=[event_source_arn]))
+            if stream.encryption_key is not None:
+                stream.encryption_key.grant_decrypt(self.function)
         self.event_source_arn: str = event_source_arn
 
         self.failure_queue: sqs.Queue | None = None
@@ -510,10 +546,15 @@ class StreamProcessor(Construct):
         acknowledgments.update(ACKNOWLEDGMENTS)
         acknowledge_all(self, acknowledgments)
         self.alarms: Alarms = Alarms()
+        self._alarm_table: AlarmBuilder | None = None
         if alarms:
+            self._alarm_table = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_table.failure_paths = self._failure_paths(self._alarm_table, retries, age_s, retention_s)
             self.alarms = self._create_alarms(
-                alarm_topic, iterator_age_ms, failure_queue_alarm_threshold, errors_alarm_threshold
+                self._alarm_table, iterator_age_ms, failure_queue_alarm_threshold, errors_alarm_threshold,
+                age_s=age_s, retention_s=retention_s,
             )
+        self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_table, dashboard)
 
     # ----------------------------------------------------------------------------------
     # Permissions and destinations
@@ -529,17 +570,14 @@ class StreamProcessor(Construct):
         )
         table_arn = table.table_arn
         streams_of_table = f"{table_arn}/stream/*"
+        stack = Stack.of(self)
         self.function.add_to_role_policy(iam.PolicyStatement(actions=["dynamodb:ListStreams"], resources=[streams_of_table]))
         if table.encryption_key is not None:
             table.encryption_key.grant_decrypt(self.function)
-        finding = streams_of_table
-        if is_token_string(table_arn):
-            # cdk-nag names a GetAtt by the resource's logical id: <Logical.Arn>/stream/*.
-            resolved = Stack.of(self).resolve(table_arn)
-            if isinstance(resolved, dict) and "Fn::GetAtt" in resolved:
-                finding = f"<{resolved['Fn::GetAtt'][0]}.Arn>/stream/*"
         return {
-            f"AwsSolutions-IAM5[Resource::{finding}]": (
+            # <Logical.Arn>/stream/* for a table of this stack, the export's name for one of
+            # another stack, arn:<AWS::Partition>:... for an imported one: as cdk-nag names it.
+            iam5_resource_finding(stack, streams_of_table, local=isinstance(table, dynamodb.Table) and table.stack is stack): (
                 "dynamodb:ListStreams on the streams of this one table (<table ARN>/stream/*), the "
                 "scope of AWS's own policy for Lambda reading a DynamoDB stream: Lambda checks the "
                 "role can list the table's streams when it creates the event source mapping"
@@ -555,7 +593,12 @@ class StreamProcessor(Construct):
             mapping = lambda_.EventSourceMapping.from_event_source_mapping_id(scope, "Mapping", "stand-in")
             return on_failure.bind(mapping, stand_in).destination
 
-        arn, statements = bind_through_proxy(self, self.function, bind)
+        try:
+            arn, statements = bind_through_proxy(self, self.function, bind)
+        except RuntimeError as exc:
+            raise escape_hatch_error(
+                self, "on_failure", f"{type(on_failure).__name__}.bind", exc, source=limits.SRC_LAMBDA_STREAM_ERRORS
+            ) from exc
         facts = destination_facts(arn)
         raise_first(
             self,
@@ -564,7 +607,7 @@ class StreamProcessor(Construct):
         )
         delivery = delivery_statements(statements)
         grant_delivery(self.function, delivery)
-        self._wildcard_acks.update(wildcard_acknowledgments(Stack.of(self), delivery))
+        self._wildcard_acks.update(wildcard_acknowledgments(self, delivery))
         # A queue made in this app is inspected above (and here for its retention); anything
         # else (a topic: who subscribes? a bucket: which lifecycle?) gets the reminder.
         if facts.get("encryption") is not None and facts.get("retention_s") is not None:
@@ -623,20 +666,63 @@ class StreamProcessor(Construct):
         )
         return threshold_s * 1000 if threshold_s is not None else None
 
+    def _failure_paths(
+        self, builder: AlarmBuilder, retries: float | None, age_s: float | None, retention_s: float | None
+    ) -> tuple[FailurePath, ...]:
+        """What the dashboard's text says of each failure path (see ``_dashboard``)."""
+        infinite = limits.STREAM_INFINITE
+        destination = where_failures_go(builder, self.failure_queue is not None, self.on_failure)
+        return (
+            FailurePath(
+                "Retries",
+                "a failing batch is split in two (bisected) and retried "
+                + ("without end" if retries == infinite else f"up to retry_attempts ({how_many(retries)}) times")
+                + " while its shard waits",
+                "nothing moves on: the shard's later records wait behind it (IteratorAge grows)",
+            ),
+            FailurePath(
+                "Discarded",
+                "after retry_attempts, or once records are older than max_record_age ("
+                + ("infinite" if age_s == infinite else fmt_duration(age_s)) + ")",
+                f"the batch's metadata (shard, sequence numbers) goes to {destination}; the records stay "
+                f"in the stream for its retention ({fmt_duration(retention_s)}): read them back and reprocess",
+            ),
+            FailurePath(
+                "Lost",
+                "delivery to the on-failure destination fails, or records outlive the stream's retention",
+                "the records are lost: only the stream has them, until its retention ends",
+            ),
+        )
+
     def _create_alarms(
         self,
-        topic: sns.ITopic | None,
+        builder: AlarmBuilder,
         iterator_age_ms: float | None,
         failure_queue_threshold: int | None,
         errors_threshold: int | None,
+        *,
+        age_s: float | None,
+        retention_s: float | None,
     ) -> Alarms:
-        builder = AlarmBuilder(self, topic=topic)
         if iterator_age_ms is not None:
+            finite_age = age_s if age_s is not None and age_s != limits.STREAM_INFINITE else None
+            also = tuple(
+                (seconds * 1000, label)
+                for seconds, label in (
+                    (finite_age, f"max_record_age {fmt_duration(finite_age)}: discarded"),
+                    (retention_s, f"stream retention {fmt_duration(retention_s)}: lost"),
+                )
+                if seconds is not None
+            )
             builder.add(
                 "IteratorAge",
                 lambda_metric(self.function, "IteratorAge", "Maximum"),
                 threshold=iterator_age_ms,  # IteratorAge is in milliseconds
                 comparison=GT,
+                title="Iterator age (ms)",
+                shown=fmt_duration(None if is_token_number(iterator_age_ms) else iterator_age_ms / 1000),
+                path="Retries",
+                also=also,
                 description=(
                     f"the last record read from the stream was older than {fmt_threshold_ms(iterator_age_ms)} "
                     "(AWS/Lambda IteratorAge, Maximum): the function is falling behind its stream, "
@@ -654,6 +740,8 @@ class StreamProcessor(Construct):
                 if failure_queue_threshold is not None
                 else limits.DEFAULT_DEAD_LETTER_QUEUE_ALARM_THRESHOLD,
                 what="the on-failure queue of discarded stream batches",
+                path="Discarded",
+                title="Failure queue: discarded batches",
                 action="Each message names a shard and sequence range: read those records back "
                 "(GetShardIterator AT_SEQUENCE_NUMBER + GetRecords) while the stream still "
                 "retains them (24 h by default), fix the cause, and reprocess them.",
@@ -707,13 +795,22 @@ class StreamProcessor(Construct):
                 "The shard waits while Lambda retries them.",
             ),
         )
+        shown = {
+            "DiscardedToFailureDestination": ("Records discarded per minute", "Discarded", "1 record(s)"),
+            "DroppedEvents": ("Records dropped (lost) per minute", "Lost", "1 record(s)"),
+            "FailedInvokeEvents": ("Records not processed per minute", "Retries", fmt_threshold(errors_threshold, "record(s)")),
+        }
         for name, metric, threshold, description in alarms:
+            title, path, text = shown[name]
             builder.add(
                 name,
                 esm_metric(self.event_source_mapping, metric),
                 threshold=threshold,
                 comparison=GTE,
                 description=description,
+                title=title,
+                shown=text,
+                path=path,
             )
 
 def _kinesis_facts(stream: kinesis.IStream, *, shards: bool) -> tuple[float | None, float | None]:

@@ -329,6 +329,19 @@ def _alarm(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[st
     return _drop_none({prop: alarm.get(prop) for prop in PROMISES["AWS::CloudWatch::Alarm"]})
 
 
+@describes("AWS::CloudWatch::Dashboard", "DashboardBody", "DashboardName")
+def _dashboard(clients: Clients, physical_id: str, props: dict[str, Any]) -> dict[str, Any]:
+    """The dashboard's body as deployed (its widgets: the failure-path text, the graphs and the
+    thresholds drawn on them); its name when the template names it."""
+    answer = clients("cloudwatch").get_dashboard(DashboardName=physical_id)
+    return _drop_none(
+        {
+            "DashboardBody": answer.get("DashboardBody"),
+            "DashboardName": answer.get("DashboardName") if "DashboardName" in props else None,
+        }
+    )
+
+
 #: What a resource policy statement is compared on: who else may or may not do what, when.
 STATEMENT_KEYS = ("Effect", "Action", "Condition")
 

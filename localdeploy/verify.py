@@ -422,6 +422,8 @@ KEY_PROPERTIES: dict[str, tuple[str, ...]] = {
     "AWS::ApiGatewayV2::Stage": ("DefaultRouteSettings",),
     "AWS::Lambda::Url": ("AuthType", "InvokeMode", "Qualifier"),
     "AWS::Scheduler::Schedule": ("ScheduleExpression", "Target"),
+    # The dashboards: each construct's failure paths and a graph per alarm, threshold drawn.
+    "AWS::CloudWatch::Dashboard": ("DashboardBody",),
 }
 
 

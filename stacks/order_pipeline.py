@@ -14,7 +14,8 @@
 Every failure path ends in an encrypted, durable queue: the payments DLQ, the
 notification worker's on-failure queue, the OrderPlaced rule's delivery DLQ, the
 order-events on-failure queue (discarded batches' metadata), and the daily report's
-schedule DLQ and on-failure queue, all SSE-SQS, TLS only, 14 days.
+schedule DLQ and on-failure queue, all SSE-SQS, TLS only, 14 days. One dashboard,
+``Operations``, shows every component's failure paths and alarms, a row each.
 
 **One stack, four components.** Each component is a ``Construct`` (``Payments``,
 ``Notifications``, ``OrdersApi``, ``OrderEvents``) in one ``OrderPipeline`` stack, not
@@ -41,7 +42,14 @@ from aws_cdk import aws_scheduler as scheduler
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from constructs_lib import AsyncWorker, Authorization, QueueConsumer, StreamProcessor, SyncApiFunction
+from constructs_lib import (
+    AsyncWorker,
+    Authorization,
+    InvocationModelDashboard,
+    QueueConsumer,
+    StreamProcessor,
+    SyncApiFunction,
+)
 from stacks._outbox import notification_outbox
 from stacks._packaging import dependencies_layer, handler_code
 from stacks._idempotency import grant_idempotency, idempotency_table
@@ -339,6 +347,22 @@ class OrderPipeline(Stack):
         self.order_events = OrderEvents(self, "OrderEvents", code=code, layer=layer, orders_table=self.orders_table, bus=self.bus)
         self.reports = Reports(self, "Reports", code=code, layer=layer, orders_table=self.orders_table)
 
+        # One dashboard for the whole pipeline, in the order an order flows: a row per
+        # construct (its failure paths, then a graph per alarm with its threshold drawn on it).
+        # Each construct's own dashboard moves here, so there is one dashboard to watch.
+        self.operations = InvocationModelDashboard(
+            self,
+            "Operations",
+            constructs=[
+                self.orders_api.api,
+                self.payments.consumer,
+                self.order_events.processor,
+                self.notifications.worker,
+                self.reports.endpoint,
+                self.reports.daily,
+            ],
+        )
+
         outputs = {
             "ApiUrl": self.orders_api.api.url,
             "ApiFunctionName": self.orders_api.api.function.function_name,
@@ -359,6 +383,7 @@ class OrderPipeline(Stack):
             "DailyReportFunctionName": self.reports.daily.function.function_name,
             "DailyReportScheduleDeadLetterQueueUrl": self.reports.schedule_dead_letter_queue.queue_url,
             "DailyReportFailureQueueUrl": self.reports.daily.failure_queue.queue_url,  # type: ignore[union-attr]
+            "OperationsDashboardName": self.operations.dashboard.dashboard_name,
         }
         for name, value in outputs.items():
             CfnOutput(self, name, value=value)

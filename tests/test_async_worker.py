@@ -227,14 +227,9 @@ def test_grant_invoke_allows_invoking_this_function_only(built: Built) -> None:
             "Roles": [{"Ref": resource_id(built.stack, built.caller.role)}],
             "PolicyDocument": {
                 "Statement": [
-                    {
-                        "Action": "lambda:InvokeFunction",
-                        "Effect": "Allow",
-                        "Resource": [
-                            {"Fn::GetAtt": [fn_id, "Arn"]},
-                            {"Fn::Join": ["", [{"Fn::GetAtt": [fn_id, "Arn"]}, ":*"]]},
-                        ],
-                    }
+                    # The unqualified function only: a version or alias would bypass the
+                    # worker's event invoke config (retries, event age, on-failure destination).
+                    {"Action": "lambda:InvokeFunction", "Effect": "Allow", "Resource": {"Fn::GetAtt": [fn_id, "Arn"]}}
                 ]
             },
         },

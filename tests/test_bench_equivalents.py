@@ -22,3 +22,16 @@ def test_differences_sees_a_missing_alarm_and_a_changed_property() -> None:
     assert differences(ours, hand) == ["A only in ours", "Q.VisibilityTimeout"]
     same_but_text = {"Resources": {"A": {"Type": "AWS::CloudWatch::Alarm", "Properties": {"Threshold": 1, "AlarmDescription": "y"}}}}
     assert differences({"Resources": {"A": ours["Resources"]["A"]}}, same_but_text) == []
+
+
+def test_differences_sees_a_changed_dashboard_graph_but_not_its_text() -> None:
+    """A dashboard's text widget is free text; its graphs (metric, threshold annotation) are not."""
+    def dashboard(markdown: str, threshold: int) -> dict[str, object]:
+        body = (
+            '{"widgets":[{"type":"text","properties":{"markdown":"' + markdown + '"}},'
+            '{"type":"metric","properties":{"annotations":{"horizontal":[{"value":' + str(threshold) + "}]}}}]}"
+        )
+        return {"Resources": {"D": {"Type": "AWS::CloudWatch::Dashboard", "Properties": {"DashboardBody": {"Fn::Join": ["", [body]]}}}}}
+
+    assert differences(dashboard("### ours \\\"path\\\"", 1), dashboard("hand", 1)) == []
+    assert differences(dashboard("x", 1), dashboard("x", 2)) == ["D.DashboardBody"]

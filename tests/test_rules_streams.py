@@ -146,7 +146,9 @@ def test_dynamodb_stream_enabled():
     assert r.check_dynamodb_stream_enabled(True) is None
     v = r.check_dynamodb_stream_enabled(False, table_name="S/T")
     assert v is not None and v.prop == "table" and "S/T" in v.message
-    assert "StreamViewType.NEW_AND_OLD_IMAGES" in v.message and "table_stream_arn" in v.message
+    assert "StreamViewType.NEW_AND_OLD_IMAGES" in v.message
+    imported = r.check_dynamodb_stream_enabled(False, table_name="S/T", imported=True)
+    assert imported is not None and "imported without its stream ARN" in imported.message and "table_stream_arn" in imported.message
 
 
 def test_enhanced_fan_out_source():

@@ -13,7 +13,7 @@ well-formed XML 1.0.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
@@ -135,11 +135,37 @@ def sarif_rule(rule: Rule, level: str) -> dict[str, Any]:
     }
 
 
+#: A finding's fix for SARIF: what it does, and the (character offset, length, new text)
+#: replacements in the finding's file (``constructs-lib check --fix --diff --format sarif``).
+SarifFix = tuple[str, Sequence[tuple[int, int, str]]]
+
+
+def fingerprint(f: Finding) -> str:
+    """The finding's stable identity: its SARIF ``partialFingerprints`` value."""
+    return f"{f.template}/{f.resource}/{f.rule_id}/{f.location}"
+
+
+def sarif_fix(description: str, artifact: dict[str, Any], replacements: Sequence[tuple[int, int, str]]) -> dict[str, Any]:
+    """A SARIF ``fix`` object: one artifact change of character-offset replacements."""
+    return {
+        "description": {"text": description},
+        "artifactChanges": [{
+            "artifactLocation": dict(artifact),
+            "replacements": [
+                {"deletedRegion": {"charOffset": offset, "charLength": length}, "insertedContent": {"text": text}}
+                for offset, length, text in replacements
+            ],
+        }],
+    }
+
+
 def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[str, str], version: str,
-          base: Path | None = None, unreadable: Sequence[str] = (), notices: Sequence[str] = ()) -> dict[str, Any]:
+          base: Path | None = None, fixes: Mapping[str, SarifFix] | None = None, unreadable: Sequence[str] = (),
+          notices: Sequence[str] = ()) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every rule as reporting descriptor, one result per
-    finding (acknowledged ones carry an in-source suppression) at the resource's line; what
-    could not be read is an error notification of the invocation (which then did not
+    finding (acknowledged ones carry an in-source suppression) at the resource's line.
+    ``fixes`` (fingerprint -> description and replacements) become the results' ``fixes``;
+    what could not be read is an error notification of the invocation (which then did not
     succeed), what was skipped a note."""
     base = base or Path.cwd()
     index = {r.id: i for i, r in enumerate(rules)}
@@ -165,7 +191,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
             "level": f.level,
             "message": {"text": message},
             "locations": [location],
-            "partialFingerprints": {"resource/v1": f"{f.template}/{f.resource}/{f.rule_id}/{f.location}"},
+            "partialFingerprints": {"resource/v1": fingerprint(f)},
             "properties": {
                 "template": f.template,
                 "resourceType": f.resource_type,
@@ -181,6 +207,9 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
             result["ruleIndex"] = index[f.rule_id]
         if f.status == "suppressed":
             result["suppressions"] = [{"kind": "inSource", "justification": f.suppression or ""}]
+        fix = (fixes or {}).get(fingerprint(f))
+        if fix is not None and "physicalLocation" in location:
+            result["fixes"] = [sarif_fix(fix[0], location["physicalLocation"]["artifactLocation"], fix[1])]
         results.append(result)
     return {
         "$schema": SARIF_SCHEMA,

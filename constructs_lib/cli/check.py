@@ -73,6 +73,14 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
         "--only-templates", action="store_true",
         help="skip given files that are no CloudFormation/SAM templates instead of failing (for pre-commit hooks)",
     )
+    parser.add_argument(
+        "--fix", action="store_true",
+        help="write the fix of every finding that has one into the template (proven by checking and simulating "
+        "again; a cdk.out is not written: the CDK change is printed instead)",
+    )
+    parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
+    parser.add_argument("--fix-rule", action="append", metavar="ID", default=None,
+                        help="with --fix or --diff: fix only the findings of rule ID (repeatable)")
     _io.add_input_arguments(parser)
 
 
@@ -114,6 +122,11 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     )
     findings = run_checks(loaded.models, options)
     fail_on = args.fail_on or config.fail_on or "error"
+    if getattr(args, "fix", False) or getattr(args, "diff", False) or getattr(args, "fix_rule", None):
+        from constructs_lib.cli.fix import run_fix
+
+        after = run_fix(args, loaded, findings, options, fail_on=fail_on, config=config, out=out, err=err)
+        return _io.exit_code(EXIT_USAGE if after is None else EXIT_ERRORS if failed(after, fail_on) else EXIT_OK, loaded)
     shown = [
         f for f in findings
         if f.applicable or (args.show_not_applicable and f.status == "not-applicable")

@@ -13,6 +13,7 @@ from typing import Any
 from aws_cdk import Annotations, Duration
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_apigatewayv2 as apigwv2
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
@@ -21,6 +22,7 @@ from constructs import Construct
 
 from constructs_lib import limits
 from constructs_lib._alarms import AlarmBuilder, Alarms
+from constructs_lib._dashboard import own_dashboard
 from constructs_lib._failure import acknowledge_all
 from constructs_lib._function import (
     DEFAULT_RUNTIME,
@@ -215,6 +217,13 @@ class SyncApiFunction(Construct):
     :param alarms: create the alarms below. Default True. False creates none (and then no
         alarm prop may be set).
     :param alarm_topic: an SNS topic for every alarm's ALARM and OK actions. Default none.
+    :param dashboard: a CloudWatch dashboard of this construct (``dashboard``): what each
+        failure path means (a caller gets the error; nothing is queued), then one graph per
+        alarm with its threshold drawn on it, and the latency graph against the integration
+        timeout (the function timeout for a URL). Default on with the alarms (it draws them).
+        False makes none; True with ``alarms=False`` is an error. An
+        ``InvocationModelDashboard`` that shows this construct takes its row over (and this
+        dashboard is not made).
     :param server_error_rate_alarm_threshold: fraction of requests answered 5XX (5XXError for
         REST, 5xx for HTTP APIs, over Count) above which ``ServerErrorRate`` fires, 3 minutes
         in a row. Default 0.05 (CloudWatch's recommended 5 %). Strictly between 0 and 1.
@@ -235,7 +244,8 @@ class SyncApiFunction(Construct):
     ``invoke_mode`` (URL only), ``response_transfer_mode``, ``snap_start``,
     ``authorization``, ``authorizer`` (``None`` for IAM and open), ``alarms`` (an ``Alarms``
     dict: ``ServerErrorRate``, ``IntegrationLatency`` (``RequestLatency`` for a URL),
-    ``Throttles``; empty with ``alarms=False``).
+    ``Throttles``; empty with ``alarms=False``), ``dashboard`` (the ``cloudwatch.Dashboard``
+    showing it, ``None`` without).
     """
 
     def __init__(
@@ -266,6 +276,7 @@ class SyncApiFunction(Construct):
         cloud_watch_role: bool | None = None,
         alarms: bool = True,
         alarm_topic: sns.ITopic | None = None,
+        dashboard: bool | None = None,
         server_error_rate_alarm_threshold: float | None = None,
         integration_latency_alarm_threshold: Duration | None = None,
         throttles_alarm_threshold: int | None = None,
@@ -320,10 +331,13 @@ class SyncApiFunction(Construct):
         self.authorizer: Any = made.authorizer
         acknowledge_all(self, self._acknowledgments)
         self.alarms: Alarms = Alarms()
+        self._alarm_table: AlarmBuilder | None = None
         if alarms:
+            self._alarm_table = AlarmBuilder(self, topic=alarm_topic)
+            self._alarm_table.failure_paths = tuple(door.failure_paths())
             self.alarms = self._create_alarms(
+                self._alarm_table,
                 door,
-                alarm_topic,
                 server_error_rate_alarm_threshold
                 if server_error_rate_alarm_threshold is not None
                 else limits.DEFAULT_SERVER_ERROR_RATE_ALARM_THRESHOLD,
@@ -331,13 +345,13 @@ class SyncApiFunction(Construct):
                 if throttles_alarm_threshold is not None
                 else limits.DEFAULT_THROTTLES_ALARM_THRESHOLD,
             )
+        self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_table, dashboard)
 
-    def _create_alarms(self, door: FrontDoor, topic: sns.ITopic | None, rate: float, throttles: float) -> Alarms:
+    def _create_alarms(self, builder: AlarmBuilder, door: FrontDoor, rate: float, throttles: float) -> Alarms:
         """The door's alarms (ServerErrorRate and its latency alarm), then Throttles, which
         every door has: each throttle is an error answer to a waiting caller."""
-        builder = AlarmBuilder(self, topic=topic)
         door.add_alarms(builder, self.function, rate)
-        builder.function_throttles(self.function, throttles, door.throttled)
+        builder.function_throttles(self.function, throttles, door.throttled, path="Throttles")
         return builder.alarms
 
     # ----------------------------------------------------------------------------------

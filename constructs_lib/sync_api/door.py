@@ -27,12 +27,14 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from constructs_lib._alarms import AlarmBuilder, alarm_settings_given, check_counts
-from constructs_lib._validation import raise_first
+from constructs_lib._alarms import AlarmBuilder, alarm_settings_given, check_counts, fmt_duration
+from constructs_lib._dashboard import FailurePath
+from constructs_lib._validation import SECONDS, DurationSpec, raise_first
 from constructs_lib.sync_api.authorization import Authorization
-from constructs_lib.value_rules import Violation
+from constructs_lib.value_rules import Violation, num
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
+from constructs_lib.value_rules import function_url as url_rules
 
 
 @dataclass(frozen=True)
@@ -63,6 +65,7 @@ class Props:
     cloud_watch_role: bool | None
     alarms: bool
     alarm_topic: sns.ITopic | None
+    dashboard: bool | None
     server_error_rate_alarm_threshold: float | None
     integration_latency_alarm_threshold: Duration | None
     throttles_alarm_threshold: int | None
@@ -111,6 +114,9 @@ class FrontDoor(Protocol):
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         """Add ``ServerErrorRate`` (above ``rate``) and the door's latency alarm."""
 
+    def failure_paths(self) -> list[FailurePath]:
+        """What the dashboard's text says of each failure path behind this door."""
+
 
 # --------------------------------------------------------------------------------------
 # Checks every door makes, each at its place in the door's order
@@ -121,6 +127,7 @@ def alarm_prop_violations(props: Props, *, metric: str) -> list[Violation | None
     at least 1 throttle."""
     plain = props.plain
     return [
+        alarm_rules.dashboard_without_alarms(props.dashboard, props.alarms),
         alarm_settings_given(
             props.alarms,
             alarm_topic=props.alarm_topic,
@@ -146,3 +153,65 @@ def check_function_props(construct: Construct, props: Props) -> None:
     """function_props: no asynchronous-only settings (the type layer already refused the
     keys this construct sets): every door invokes the function synchronously."""
     raise_first(construct, api_rules.check_no_async_settings(list(props.function_props or {})))
+
+
+def check_cors(
+    construct: Construct,
+    cors: Any,
+    *,
+    max_age_limit_s: float | None,
+    what: str,
+    source: str,
+    lists: Mapping[str, tuple[int, str]] | None = None,
+) -> None:
+    """The values of a door's CORS options that its service refuses, reported as ``cors``:
+    ``max_age`` in whole seconds (each door writes seconds) and at most ``max_age_limit_s``
+    (``None``: the service sets no limit), and ``lists`` (``attribute -> (most items,
+    the service's name for it)``) within their sizes. Call it after ``cors`` matched the
+    door's own class."""
+    if cors is None:
+        return
+    max_age = getattr(cors, "max_age", None)
+    violation, max_age_s = DurationSpec(unit=SECONDS, what=what, source=source).check("cors", max_age, label="cors max_age")
+    raise_first(
+        construct,
+        violation,
+        url_rules.check_cors_max_age(max_age_s, limit_s=max_age_limit_s, what=what, source=source),
+        *(
+            url_rules.check_cors_items(len(items), field=field, limit=limit)
+            for attribute, (limit, field) in (lists or {}).items()
+            if isinstance(items := getattr(cors, attribute, None), (list, tuple))
+        ),
+    )
+
+
+def failure_paths(*, waits: str, throttled_by: str) -> list[FailurePath]:
+    """A synchronous caller's failure paths: ``waits`` (how long the caller waits at most),
+    ``throttled_by`` (what throttles requests before Lambda does)."""
+    return [
+        FailurePath(
+            "Errors and timeouts",
+            f"the function fails, or has not answered within {waits}",
+            "the caller gets a 5XX answer (502 for an error, 504 for a timeout); nothing is queued or "
+            "retried on AWS's side: the caller owns the retry",
+        ),
+        FailurePath(
+            "Throttles",
+            f"{throttled_by} or Lambda's concurrency limit refuses the request",
+            "the caller gets 429 (or a 5XX from Lambda) and must retry",
+        ),
+    ]
+
+
+def waited(seconds: float | None, what: str) -> str:
+    """``'the integration timeout (29 s)'``."""
+    return f"{what} ({fmt_duration(seconds)})"
+
+
+def stage_throttling(props: Props) -> str:
+    """``"the stage's throttling (50/s, burst 100)"`` (``given`` for a token)."""
+    rate, burst = props.plain["throttling_rate_limit"], props.plain["throttling_burst_limit"]
+    return (
+        f"the stage's throttling ({'the given rate' if rate is None else num(rate) + '/s'}, burst "
+        f"{'the given size' if burst is None else num(burst)})"
+    )

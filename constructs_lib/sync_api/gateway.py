@@ -17,10 +17,26 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, AlarmBuilder, api_metric, fmt_rate_percent, fmt_threshold_ms, server_error_rate
+from constructs_lib._alarms import (
+    GT,
+    AlarmBuilder,
+    api_metric,
+    fmt_duration,
+    fmt_rate_percent,
+    fmt_threshold_ms,
+    server_error_rate,
+)
 from constructs_lib._function import DEFAULT_LOG_RETENTION, escape_hatch_error
 from constructs_lib._validation import Keywords, check_value, duration_seconds, raise_first, warn
-from constructs_lib.sync_api.door import Props, alarm_prop_violations, provisioned_concurrency_violation
+from constructs_lib._dashboard import FailurePath
+from constructs_lib.sync_api.door import (
+    Props,
+    alarm_prop_violations,
+    failure_paths,
+    provisioned_concurrency_violation,
+    stage_throttling,
+    waited,
+)
 from constructs_lib.value_rules import Violation, fmt_seconds
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import api as api_rules
@@ -175,10 +191,17 @@ def with_api_props(
 
 
 def add_alarms(
-    builder: AlarmBuilder, *, rest: bool, dimensions: Mapping[str, str], rate: float, latency_ms: float | None
+    builder: AlarmBuilder,
+    *,
+    rest: bool,
+    dimensions: Mapping[str, str],
+    rate: float,
+    latency_ms: float | None,
+    integration_s: float | None,
 ) -> None:
     """ServerErrorRate (the API's 5XX / Count) and, unless no threshold could be derived,
-    IntegrationLatency (p99), on the API's ``dimensions``."""
+    IntegrationLatency (p99), on the API's ``dimensions``; the latency graph draws the
+    integration timeout (``integration_s``), where API Gateway answers 504."""
     errors_name = "5XXError" if rest else "5xx"
     builder.add(
         "ServerErrorRate",
@@ -187,6 +210,9 @@ def add_alarms(
         comparison=GT,
         evaluation_periods=3,
         datapoints_to_alarm=3,
+        title="5XX answers / requests",
+        shown=fmt_rate_percent(rate),
+        path="Errors and timeouts",
         description=(
             f"more than {fmt_rate_percent(rate)} of requests got a 5XX answer for 3 minutes in a row "
             f"(AWS/ApiGateway {errors_name} / Count): callers see failures and own the retry. "
@@ -202,6 +228,12 @@ def add_alarms(
             comparison=GT,
             evaluation_periods=5,
             datapoints_to_alarm=3,
+            title="Integration latency p99 (ms)",
+            shown=fmt_threshold_ms(latency_ms),
+            path="Errors and timeouts",
+            also=((integration_s * 1000, f"integration timeout {fmt_duration(integration_s)}: 504"),)
+            if integration_s is not None
+            else (),
             description=(
                 f"p99 integration latency above {fmt_threshold_ms(latency_ms)} in 3 of 5 minutes "
                 "(AWS/ApiGateway IntegrationLatency, p99): 1 % of callers wait close to the "
@@ -210,3 +242,8 @@ def add_alarms(
                 "cold starts show as Init duration (provisioned_concurrency helps)."
             ),
         )
+
+
+def api_failure_paths(props: Props, integration_s: float | None) -> list[FailurePath]:
+    """A REST or HTTP API's failure paths, for its dashboard's text."""
+    return failure_paths(waits=waited(integration_s, "the integration timeout"), throttled_by=stage_throttling(props))

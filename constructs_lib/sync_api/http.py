@@ -25,7 +25,8 @@ from constructs_lib._alarms import AlarmBuilder
 from constructs_lib._validation import raise_first
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
-from constructs_lib.sync_api.door import Built, Props, check_function_props
+from constructs_lib._dashboard import FailurePath
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -108,6 +109,10 @@ class HttpApiDoor:
             gateway.cors_violation(props.cors, apigwv2.CorsPreflightOptions, api=api_rules.HTTP),
             open_reason(props.authorization),
             missing_jwt_audience(props.authorization),
+        )
+        check_cors(
+            construct, props.cors, max_age_limit_s=limits.APIGW_HTTP_MAX_CORS_MAX_AGE_S,
+            what="an HTTP API", source=limits.SRC_APIGW_HTTP_CORS,
         )
         # A quota raise exists for REST APIs only: any integration_timeout_quota is an error.
         raise_first(
@@ -198,7 +203,11 @@ class HttpApiDoor:
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         assert self.api is not None
         dimensions = {"ApiId": self.api.api_id, "Stage": self.stage_name}
-        gateway.add_alarms(builder, rest=False, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms)
+        gateway.add_alarms(builder, rest=False, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms,
+                             integration_s=self.integration_s)
+
+    def failure_paths(self) -> list[FailurePath]:
+        return gateway.api_failure_paths(self.props, self.integration_s)
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)

@@ -22,7 +22,8 @@ from constructs_lib._function import DEFAULT_RUNTIME
 from constructs_lib._validation import raise_first, warn
 from constructs_lib.sync_api import gateway
 from constructs_lib.sync_api.authorization import Authorization, missing_jwt_audience, open_reason
-from constructs_lib.sync_api.door import Built, Props, check_function_props
+from constructs_lib._dashboard import FailurePath
+from constructs_lib.sync_api.door import Built, Props, check_cors, check_function_props
 from constructs_lib.value_rules import Violation
 from constructs_lib.value_rules import api as api_rules
 from constructs_lib.value_rules import function_url as url_rules
@@ -114,6 +115,11 @@ class RestApiDoor:
             if auth.kind == Authorization.JWT
             else None,
         )
+        if isinstance(props.cors, apigw.CorsOptions):
+            origins = props.cors.allow_origins
+            raise_first(construct, url_rules.check_cors_origins_given(len(origins) if isinstance(origins, (list, tuple)) else None))
+            # The preflight answer's Access-Control-Max-Age header: whole seconds, no limit of API Gateway's own.
+            check_cors(construct, props.cors, max_age_limit_s=None, what="a REST API", source=limits.SRC_APIGW_ACCESS_CONTROL)
         endpoint_type = props.endpoint_type
         is_edge = endpoint_type is not None and endpoint_type == apigw.EndpointType.EDGE
         is_private = endpoint_type is not None and endpoint_type == apigw.EndpointType.PRIVATE
@@ -221,4 +227,8 @@ class RestApiDoor:
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         # The names this door gave the API and stage (no jsii round trip to read them back).
         dimensions = {"ApiName": self.api_name, "Stage": self.stage_name}
-        gateway.add_alarms(builder, rest=True, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms)
+        gateway.add_alarms(builder, rest=True, dimensions=dimensions, rate=rate, latency_ms=self.latency_ms,
+                             integration_s=self.integration_s)
+
+    def failure_paths(self) -> list[FailurePath]:
+        return gateway.api_failure_paths(self.props, self.integration_s)

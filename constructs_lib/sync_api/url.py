@@ -14,7 +14,8 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from constructs_lib import limits
-from constructs_lib._alarms import GT, PERIOD, AlarmBuilder, fmt_rate_percent, fmt_threshold_ms, lambda_metric
+from constructs_lib._alarms import GT, PERIOD, AlarmBuilder, fmt_duration, fmt_rate_percent, fmt_threshold_ms, lambda_metric
+from constructs_lib._dashboard import FailurePath
 from constructs_lib._function import DEFAULT_RUNTIME
 from constructs_lib._validation import raise_first, warn
 from constructs_lib.sync_api.authorization import Authorization, open_reason
@@ -22,10 +23,13 @@ from constructs_lib.sync_api.door import (
     Built,
     Props,
     alarm_prop_violations,
+    check_cors,
     check_function_props,
+    failure_paths,
     provisioned_concurrency_violation,
+    waited,
 )
-from constructs_lib.value_rules import Violation, fmt_seconds
+from constructs_lib.value_rules import Violation, fmt_seconds, num
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import function_url as url_rules
 
@@ -87,6 +91,19 @@ class FunctionUrlDoor:
             else None,
             provisioned_concurrency_violation(props),
             *alarm_prop_violations(props, metric="Url5xxCount"),
+        )
+        check_cors(
+            construct,
+            props.cors,
+            max_age_limit_s=limits.LAMBDA_URL_MAX_CORS_MAX_AGE_S,
+            what="a function URL",
+            source=limits.SRC_LAMBDA_URL_CORS,
+            lists={
+                "allowed_origins": (limits.LAMBDA_URL_CORS_MAX_ITEMS, "allowed_origins (AllowOrigins)"),
+                "allowed_headers": (limits.LAMBDA_URL_CORS_MAX_ITEMS, "allowed_headers (AllowHeaders)"),
+                "exposed_headers": (limits.LAMBDA_URL_CORS_MAX_ITEMS, "exposed_headers (ExposeHeaders)"),
+                "allowed_methods": (limits.LAMBDA_URL_CORS_MAX_METHODS, "allowed_methods (AllowMethods)"),
+            },
         )
         check_function_props(construct, props)
         if props.alarms:
@@ -153,6 +170,15 @@ class FunctionUrlDoor:
     # ----------------------------------------------------------------------------------
     # Alarms
     # ----------------------------------------------------------------------------------
+    def failure_paths(self) -> list[FailurePath]:
+        reserved = self.props.plain["reserved_concurrent_executions"]
+        return failure_paths(
+            waits=waited(self.props.plain["timeout"], "the function timeout"),
+            throttled_by="the reservation"
+            + (f" ({num(reserved)} concurrent executions)" if reserved is not None else " (none set)")
+            + ", a function URL having no stage throttling,",
+        )
+
     def add_alarms(self, builder: AlarmBuilder, function: lambda_.IFunction, rate: float) -> None:
         """ServerErrorRate (Url5xxCount / UrlRequestCount) and RequestLatency (UrlRequestLatency,
         Maximum), from the function URL metrics (AWS/Lambda, FunctionName); the thresholds
@@ -171,6 +197,9 @@ class FunctionUrlDoor:
             comparison=GT,
             evaluation_periods=3,
             datapoints_to_alarm=3,
+            title="5XX answers / requests",
+            shown=fmt_rate_percent(rate),
+            path="Errors and timeouts",
             description=(
                 f"more than {fmt_rate_percent(rate)} of function URL requests got a 5XX answer for 3 "
                 "minutes in a row (AWS/Lambda Url5xxCount / UrlRequestCount): function errors, "
@@ -178,6 +207,7 @@ class FunctionUrlDoor:
                 "function's Errors, Throttles and Duration, and its log group."
             ),
         )
+        timeout_s = self.props.plain["timeout"]
         if self.latency_ms is not None:
             builder.add(
                 "RequestLatency",
@@ -186,6 +216,10 @@ class FunctionUrlDoor:
                 comparison=GT,
                 evaluation_periods=5,
                 datapoints_to_alarm=3,
+                title="Request latency (ms)",
+                shown=fmt_threshold_ms(self.latency_ms),
+                path="Errors and timeouts",
+                also=((timeout_s * 1000, f"function timeout {fmt_duration(timeout_s)}"),) if timeout_s is not None else (),
                 description=(
                     f"function URL latency above {fmt_threshold_ms(self.latency_ms)} in 3 of 5 minutes "
                     "(AWS/Lambda UrlRequestLatency, Maximum): requests come close to the function "

@@ -84,8 +84,21 @@ def alarm_props_without_alarms(given: list[str], *, prop: str = "alarms") -> Vio
     )
 
 
+def dashboard_without_alarms(dashboard: bool | None, alarms: bool, *, prop: str = "dashboard") -> Violation | None:
+    """A construct's dashboard draws its alarms (their metrics and thresholds): none without them."""
+    if dashboard is not True or alarms:
+        return None
+    return Violation(
+        prop,
+        f"{prop} True draws the construct's alarms - their metrics, with each threshold on its graph - but "
+        "alarms is False, so there is nothing to draw; leave dashboard unset, or turn the alarms on",
+        limits.SRC_CLOUDWATCH_DASHBOARD_BODY,
+    )
+
+
 __all__ = [
     "alarm_props_without_alarms",
+    "dashboard_without_alarms",
     "check_age_threshold",
     "check_count_threshold",
     "check_rate_threshold",

@@ -259,6 +259,88 @@ def unverified_on_failure(destination: str, *, prop: str = "on_failure") -> Viol
     )
 
 
+def check_destination_function_failure_path(
+    has_on_failure: bool, has_dead_letter_queue: bool, *, durable: bool = False, prop: str = "on_failure", name: str = "the function"
+) -> Violation | None:
+    """A function that is a Lambda destination is invoked asynchronously (by Lambda), so it
+    needs a failure path of its own: an on-failure destination (its event invoke config) or
+    a dead-letter queue; a durable function only a dead-letter queue (it ignores
+    destinations). The checks' ``async-failure-destination`` rule asks the same of every
+    asynchronously invoked function in a template."""
+    if has_dead_letter_queue or (has_on_failure and not durable):
+        return None
+    extra = " (a durable function ignores on-failure destinations: only a dead-letter queue keeps its events)" if durable else ""
+    return Violation(
+        prop,
+        f"{prop} LambdaDestination({name}): Lambda invokes a destination function asynchronously, "
+        f"and {name} has neither an on-failure destination nor a dead-letter queue{extra}, so a "
+        "record it fails to handle would be discarded after Lambda's retries - and "
+        "`constructs-lib check` reports the app (async-failure-destination). Make the "
+        "destination an AsyncWorker's function (it has an on-failure queue), or give the "
+        "function one before passing it: function.configure_async_invoke(on_failure=...) or "
+        "dead_letter_queue=... on the function",
+        limits.SRC_LAMBDA_ASYNC_DEST,
+    )
+
+
+def check_rule_stack(rule_stack: str, worker_stack: str, *, prop: str = "rule") -> Violation | None:
+    """An EventBridge rule that targets the worker must be in the worker's stack: its target
+    names the worker's function, and the target's dead-letter queue policy and the invoke
+    permission name the rule - references both ways between two stacks, which CloudFormation
+    cannot deploy (a dependency cycle)."""
+    if rule_stack == worker_stack:
+        return None
+    return Violation(
+        prop,
+        f"{prop} is in stack {rule_stack}, the worker in stack {worker_stack}: the rule's target names "
+        "the worker's function, while the target's dead-letter queue policy names the rule, so each "
+        "stack would need the other deployed first (a dependency cycle). Create the rule in "
+        f"{worker_stack}; it can match events of a bus in another stack (events.Rule(..., event_bus=bus))",
+        limits.SRC_EVENTBRIDGE_DLQ,
+    )
+
+
+def check_dead_letter_queue_stack(
+    queue_stack: str, rule_stack: str, *, prop: str = "dead_letter_queue"
+) -> Violation | None:
+    """An EventBridge target's dead-letter queue made in this app must be in the rule's stack:
+    its queue policy names the rule, and the rule's target names the queue."""
+    if queue_stack == rule_stack:
+        return None
+    return Violation(
+        prop,
+        f"{prop} is in stack {queue_stack}, the rule in stack {rule_stack}: the rule's target names the "
+        "queue and the queue's policy (which lets EventBridge send to it) names the rule, a dependency "
+        f"cycle between the two stacks. Pass a queue of stack {rule_stack}, or leave dead_letter_queue "
+        "unset (the worker makes one)",
+        limits.SRC_EVENTBRIDGE_DLQ,
+    )
+
+
+def unverified_dead_letter_queue_policy(service: str, principal: str, source_arn: str, *, prop: str = "dead_letter_queue") -> Violation:
+    """A warning: an imported dead-letter queue's policy cannot be changed here, and the service
+    sends to it only if the policy allows it."""
+    return Violation(
+        prop,
+        f"{prop} is imported, so its queue policy cannot be extended here; {service} can send failed "
+        f"deliveries to it only if that policy allows the service principal {principal} sqs:SendMessage "
+        f"(with aws:SourceArn {source_arn}) - otherwise they are lost. Check the queue's policy, or "
+        "pass a queue made in this app",
+        limits.SRC_SNS_DLQ if service == "Amazon SNS" else limits.SRC_EVENTBRIDGE_DLQ,
+    )
+
+
+def unverified_destination_function(*, prop: str = "on_failure") -> Violation:
+    """A warning: an imported destination function cannot be inspected for its failure path."""
+    return Violation(
+        prop,
+        f"{prop} LambdaDestination of an imported function: Lambda invokes it asynchronously, and "
+        "this construct cannot see whether it has a failure path of its own. Make sure it has an "
+        "on-failure destination or a dead-letter queue, or a record it fails to handle is discarded",
+        limits.SRC_LAMBDA_ASYNC_DEST,
+    )
+
+
 def short_failure_queue_retention(
     retention_s: float | None, *, prop: str = "dead_letter_queue"
 ) -> Violation | None:
@@ -277,12 +359,15 @@ def short_failure_queue_retention(
 
 __all__ = [
     "check_destination_encrypted",
+    "check_destination_function_failure_path",
     "check_destination_not_fifo",
     "check_failure_queue_standard",
     "check_max_event_age",
     "check_notification_filters",
     "check_notification_overlap",
+    "check_dead_letter_queue_stack",
     "check_retry_attempts",
+    "check_rule_stack",
     "check_target_max_event_age",
     "check_target_retry_attempts",
     "check_topic_not_fifo",
@@ -290,5 +375,7 @@ __all__ = [
     "min_event_age_for_retries_s",
     "retries_outlived",
     "short_failure_queue_retention",
+    "unverified_dead_letter_queue_policy",
+    "unverified_destination_function",
     "unverified_on_failure",
 ]

@@ -77,3 +77,38 @@ def check_unreserved_pool(
         f"{limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY} unreserved and refuses the deploy",
         limits.SRC_LAMBDA_RESERVED,
     )
+
+
+def check_description(length: int | None, *, prop: str = "description", limit: int = limits.LAMBDA_MAX_DESCRIPTION_LENGTH,
+                      service: str = "Lambda", source: str = limits.SRC_LAMBDA_CREATE_FUNCTION) -> Violation | None:
+    """A description within the service's length (a function's: 256 characters)."""
+    if length is None or length <= limit:
+        return None
+    return Violation(
+        prop,
+        f"{prop} is {length} characters long; {service} accepts at most {limit} and rejects the "
+        "deploy otherwise: shorten it",
+        source,
+    )
+
+
+def supports_inline_code(runtime: str | None) -> bool | None:
+    """Whether inline code (``ZipFile``) runs on ``runtime`` (``"python3.14"``, ``"java21"``);
+    ``None`` when unknown (a token, or no runtime: a container image)."""
+    if runtime is None:
+        return None
+    return runtime.startswith(limits.LAMBDA_INLINE_CODE_RUNTIME_FAMILIES)
+
+
+def check_inline_code(runtime: str | None, inline: bool, *, prop: str = "code") -> Violation | None:
+    """Inline code (``Code.from_inline``, the template's ``Code.ZipFile``) is accepted for the
+    Node.js and Python runtimes only."""
+    if not inline or supports_inline_code(runtime) is not False:
+        return None
+    return Violation(
+        prop,
+        f"{prop} is inline (Code.from_inline), which the {runtime} runtime cannot run: Lambda takes "
+        "inline source (ZipFile) for the Node.js and Python runtimes only. Package the code "
+        "(Code.from_asset(...) or Code.from_bucket(...)), or use a Node.js or Python runtime",
+        limits.SRC_CFN_LAMBDA_CODE,
+    )

@@ -126,6 +126,44 @@ def unthrottled_url(reserved: float | None, *, open_url: bool, prop: str = "rese
     )
 
 
+def check_cors_max_age(
+    max_age_s: float | None, *, limit_s: float | None, what: str, source: str, prop: str = "cors"
+) -> Violation | None:
+    """A CORS ``max_age`` at most ``limit_s`` (``None``: no limit of the service's own)."""
+    if max_age_s is None or limit_s is None or max_age_s <= limit_s:
+        return None
+    return Violation(
+        prop,
+        f"{prop} max_age {fmt_seconds(max_age_s)} is above the {fmt_seconds(limit_s)} (24 hours) {what} "
+        "accepts; the deploy would fail. Use at most Duration.hours(24)",
+        source,
+    )
+
+
+def check_cors_items(count: int | None, *, field: str, limit: int, prop: str = "cors") -> Violation | None:
+    """At most ``limit`` items in a function URL's CORS list ``field``."""
+    if count is None or count <= limit:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {field} has {count} items; a function URL's CORS settings take at most {limit} "
+        "and Lambda rejects the URL otherwise",
+        limits.SRC_LAMBDA_URL_CORS,
+    )
+
+
+def check_cors_origins_given(count: int | None, *, prop: str = "cors") -> Violation | None:
+    """A REST API's CORS options need at least one origin (aws-cdk-lib refuses none)."""
+    if count is None or count > 0:
+        return None
+    return Violation(
+        prop,
+        f"{prop} allow_origins is empty; a CORS preflight answer names the origins it allows, so "
+        "give at least one (apigw.Cors.ALL_ORIGINS for any), or leave cors unset for no CORS",
+        limits.SRC_APIGW_ACCESS_CONTROL,
+    )
+
+
 def url_budget(timeout_s: float | None) -> str:
     """How long a caller of a function URL may wait: the function timeout."""
     return "the function timeout" if timeout_s is None else fmt_seconds(timeout_s)
@@ -135,6 +173,9 @@ __all__ = [
     "URL",
     "URL_AUTH_TYPES",
     "check_api_only_props",
+    "check_cors_items",
+    "check_cors_max_age",
+    "check_cors_origins_given",
     "check_streaming_api",
     "check_streaming_integration_timeout",
     "check_url_authorization",

@@ -272,18 +272,27 @@ def check_reserved_covers_shards(
 
 
 def check_dynamodb_stream_enabled(
-    has_stream: bool, *, table_name: str = "the table", prop: str = "table"
+    has_stream: bool, *, table_name: str = "the table", prop: str = "table", imported: bool = False
 ) -> Violation | None:
-    """A DynamoDB table read by Lambda must have DynamoDB Streams enabled."""
+    """A DynamoDB table read by Lambda must have DynamoDB Streams enabled; an imported table
+    must have been imported with its stream's ARN (``imported``: say that instead)."""
     if has_stream:
         return None
+    if imported:
+        return Violation(
+            prop,
+            f"{prop} {table_name} is imported without its stream ARN, so there is nothing for Lambda "
+            "to read: import it with Table.from_table_attributes(..., table_stream_arn=...) (the "
+            "table's LatestStreamArn, or the producing stack's table.table_stream_arn); "
+            "Table.from_table_name and Table.from_table_arn know no stream",
+            limits.SRC_DDB_STREAMS,
+        )
     return Violation(
         prop,
         f"{prop} {table_name} has no DynamoDB stream, so there is nothing for Lambda to read; "
         "enable one on the table with stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES "
         "(the handler sees the item before and after each change; NEW_IMAGE if it needs only "
-        "the new item, KEYS_ONLY for keys alone), or for an imported table pass "
-        "table_stream_arn to Table.from_table_attributes",
+        "the new item, KEYS_ONLY for keys alone)",
         limits.SRC_DDB_STREAMS,
     )
 

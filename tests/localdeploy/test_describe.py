@@ -92,6 +92,17 @@ TEMPLATE: dict[str, Any] = {
                 "AlarmActions": [{"Ref": "Alerts"}],
             },
         },
+        "Board": {
+            "Type": "AWS::CloudWatch::Dashboard",
+            "Properties": {
+                "DashboardBody": {"Fn::Join": ["", [
+                    '{"widgets":[{"type":"metric","width":6,"height":5,"x":0,"y":0,"properties":{"title":"DLQ",'
+                    '"metrics":[["AWS/SQS","ApproximateNumberOfMessagesVisible","QueueName","',
+                    {"Fn::GetAtt": ["Failures", "QueueName"]},
+                    '",{"period":60,"stat":"Maximum"}]],"annotations":{"horizontal":[{"value":1,"label":"alarm"}]}}}]}',
+                ]]},
+            },
+        },
         "Stream": {"Type": "AWS::Kinesis::Stream", "Properties": {"ShardCount": 1}},
         "Bus": {"Type": "AWS::Events::EventBus", "Properties": {"Name": "describe-bus", "Description": "orders"}},
         "Rule": {
@@ -220,6 +231,7 @@ PROMISED = {
               "Dimensions", "AlarmActions", "Period", "TreatMissingData")
 } | {
     ("AWS::SQS::QueuePolicy", "PolicyDocument"),
+    ("AWS::CloudWatch::Dashboard", "DashboardBody"),
     ("AWS::Events::EventBus", "Name"), ("AWS::Events::EventBus", "Description"),
     ("AWS::ApiGateway::RestApi", "EndpointConfiguration"), ("AWS::ApiGateway::RestApi", "Name"),
     ("AWS::ApiGateway::Method", "Integration"), ("AWS::ApiGateway::Method", "AuthorizationType"),
@@ -325,9 +337,9 @@ def test_report_lists_endpoint_gaps_outside_the_table(rows: list[Row]) -> None:
 
 
 def test_a_drifted_resource_is_a_mismatch(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> None:
-    """The describers compare, not just read: change the deployed alarm and queue policy behind
-    CloudFormation's back and the verification fails on exactly those properties."""
-    template = {"Resources": {k: TEMPLATE["Resources"][k] for k in ("Failures", "FailuresPolicy", "Alerts")}}
+    """The describers compare, not just read: change the deployed alarm, queue policy and
+    dashboard behind CloudFormation's back and the verification fails on exactly those properties."""
+    template = {"Resources": {k: TEMPLATE["Resources"][k] for k in ("Failures", "FailuresPolicy", "Alerts", "Board")}}
     template["Resources"]["FailuresPolicy"] = json.loads(json.dumps(TEMPLATE["Resources"]["FailuresPolicy"]))
     template["Resources"]["FailuresPolicy"]["Properties"]["PolicyDocument"]["Statement"] = (
         template["Resources"]["FailuresPolicy"]["Properties"]["PolicyDocument"]["Statement"][:1]
@@ -346,12 +358,13 @@ def test_a_drifted_resource_is_a_mismatch(endpoint: str, tmp_path_factory: pytes
         AlarmName="drifting", Namespace="AWS/SQS", MetricName="NumberOfMessagesSent", Statistic="Sum", Period=60,
         EvaluationPeriods=1, Threshold=50, ComparisonOperator="GreaterThanThreshold",
     )
+    client(endpoint, "cloudwatch").put_dashboard(DashboardName=ids["Board"], DashboardBody=json.dumps({"widgets": []}))
     client(endpoint, "sqs").set_queue_attributes(QueueUrl=ids["Failures"], Attributes={"Policy": json.dumps(
         {"Statement": [{"Effect": "Allow", "Principal": "*", "Action": "sqs:*", "Resource": "*"}]})})
     outdir = _assembly(tmp_path_factory.mktemp("drift"), {"Drift": template})
     rows = verify_assembly(outdir, endpoint_url=endpoint, local=True)
     mismatched = {(r.resource, r.prop) for r in rows if r.status == MISMATCH}
-    assert mismatched == {("Alarm", "Threshold"), ("FailuresPolicy", "PolicyDocument")}
+    assert mismatched == {("Alarm", "Threshold"), ("FailuresPolicy", "PolicyDocument"), ("Board", "DashboardBody")}
 
 
 def test_a_resource_that_cannot_be_read_back_fails(endpoint: str, tmp_path_factory: pytest.TempPathFactory) -> None:

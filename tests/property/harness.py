@@ -45,6 +45,7 @@ from constructs_lib.errors import ConstructPropsError
 INLINE = lambda_.Code.from_inline("def handler(event, context):\n    return {}\n")
 HANDLER = "index.handler"
 ACCOUNT_ARN = "arn:aws:{service}:eu-west-1:123456789012:{name}"
+IMPORTED_KEY_ARN = "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 
 # --------------------------------------------------------------------------------------
 # Descriptors -> values
@@ -65,15 +66,34 @@ _TOKEN_UNITS: dict[str, Callable[[float], Duration]] = {
 
 
 class Maker:
-    """Makes descriptors into values inside one stack (resources get unique ids)."""
+    """Makes descriptors into values inside one stack (resources get unique ids); resources
+    of the "imported" axis made in another stack go into ``other`` (a second stack of the
+    same app, made on first use)."""
 
     def __init__(self, stack: Stack) -> None:
         self.stack = stack
         self.n = 0
+        self._other: Stack | None = None
+
+    @property
+    def other(self) -> Stack:
+        if self._other is None:
+            app = self.stack.node.scope
+            assert isinstance(app, App)
+            self._other = Stack(app, "Other")
+        return self._other
 
     def id(self, base: str) -> str:
         self.n += 1
         return f"{base}{self.n}"
+
+    @staticmethod
+    def at(maker: Maker, stack: Stack) -> Maker:
+        """A maker for ``stack`` that shares ``maker``'s ids (no two resources share one)."""
+        other = Maker(stack)
+        maker.n += 1000
+        other.n = maker.n
+        return other
 
     def param(self) -> float:
         return CfnParameter(self.stack, self.id("P"), type="Number").value_as_number
@@ -185,6 +205,54 @@ RESOURCES: dict[str, Callable[..., Any]] = {
     # Lambda invokes a destination function asynchronously: it needs a failure path of its own
     # (the checks' async-failure-destination rule), which the user's function here has.
     "lambda_destination": lambda m: destinations.LambdaDestination(_function(m, dead_letter_queue=True)),
+    # --- the "imported" axis: the same resources imported (by ARN, attributes or name) or
+    # --- made in another stack of the app (cross-stack references)
+    "imported_key": lambda m: kms.Key.from_key_arn(m.stack, m.id("Imp"), IMPORTED_KEY_ARN),
+    "other_stack_key": lambda m: kms.Key(m.other, m.id("Key"), enable_key_rotation=True),
+    "imported_key_queue": lambda m: sqs.Queue.from_queue_attributes(
+        m.stack, m.id("Imp"), queue_arn=ACCOUNT_ARN.format(service="sqs", name="q"), key_arn=IMPORTED_KEY_ARN
+    ),
+    "other_stack_queue": lambda m: sqs.Queue(m.other, m.id("Queue"), retention_period=Duration.days(14)),
+    "other_stack_queue_with_dlq": lambda m: _queue_with_dlq(Maker.at(m, m.other)),
+    "imported_key_stream": lambda m: kinesis.Stream.from_stream_attributes(
+        m.stack, m.id("Imp"), stream_arn=ACCOUNT_ARN.format(service="kinesis", name="stream/s"),
+        encryption_key=kms.Key.from_key_arn(m.stack, m.id("Imp"), IMPORTED_KEY_ARN),
+    ),
+    "other_stack_stream": lambda m: kinesis.Stream(m.other, m.id("Stream"), shard_count=1),
+    "imported_table": lambda m: dynamodb.Table.from_table_attributes(
+        m.stack, m.id("Imp"), table_name="orders", table_stream_arn=ACCOUNT_ARN.format(service="dynamodb", name="table/orders/stream/x")
+    ),
+    "imported_table_by_arn": lambda m: dynamodb.Table.from_table_attributes(
+        m.stack, m.id("Imp"), table_arn=ACCOUNT_ARN.format(service="dynamodb", name="table/orders"),
+        table_stream_arn=ACCOUNT_ARN.format(service="dynamodb", name="table/orders/stream/x"),
+    ),
+    "imported_table_without_stream": lambda m: dynamodb.Table.from_table_name(m.stack, m.id("Imp"), "orders"),
+    "other_stack_table": lambda m: _table(Maker.at(m, m.other)),
+    "imported_bucket": lambda m: s3.Bucket.from_bucket_name(m.stack, m.id("Imp"), "fuzz-failures"),
+    "other_stack_bucket": lambda m: s3.Bucket(m.other, m.id("Bucket"), enforce_ssl=True),
+    "other_stack_topic": lambda m: sns.Topic(m.other, m.id("Topic"), enforce_ssl=True),
+    "imported_bus_destination": lambda m: destinations.EventBridgeDestination(
+        events.EventBus.from_event_bus_arn(m.stack, m.id("Imp"), ACCOUNT_ARN.format(service="events", name="event-bus/b"))
+    ),
+    "other_stack_bus_destination": lambda m: destinations.EventBridgeDestination(events.EventBus(m.other, m.id("Bus"))),
+    # An environment-agnostic stack cannot compare the imported function's account with its
+    # own: aws-cdk-lib refuses the grant, and the error names the prop.
+    "imported_function_destination": lambda m: destinations.LambdaDestination(
+        lambda_.Function.from_function_arn(m.stack, m.id("Imp"), ACCOUNT_ARN.format(service="lambda", name="function:f"))
+    ),
+    "other_stack_function_destination": lambda m: destinations.LambdaDestination(_function(Maker.at(m, m.other), dead_letter_queue=True)),
+    "other_stack_plain_function_destination": lambda m: destinations.LambdaDestination(_function(Maker.at(m, m.other))),
+    "other_stack_function": lambda m: _function(Maker.at(m, m.other)),
+    "imported_role": lambda m: iam.Role.from_role_arn(m.stack, m.id("Imp"), "arn:aws:iam::123456789012:role/caller"),
+    "other_stack_rule": lambda m: events.Rule(m.other, m.id("Rule"), event_pattern=events.EventPattern(source=["shop.orders"])),
+    "other_stack_bus_rule": lambda m: events.Rule(
+        m.stack, m.id("Rule"), event_bus=events.EventBus(m.other, m.id("Bus")), event_pattern=events.EventPattern(source=["shop.orders"])
+    ),
+    "imported_bucket_notifications": lambda m: s3.Bucket.from_bucket_name(m.stack, m.id("Imp"), "fuzz-uploads"),
+    "other_stack_layer": lambda m: lambda_.LayerVersion(
+        m.other, m.id("Layer"), compatible_runtimes=[lambda_.Runtime.PYTHON_3_14],
+        code=lambda_.Code.from_bucket(s3.Bucket.from_bucket_name(m.other, m.id("Imp"), "fuzz-layers"), "deps.zip"),
+    ),
     # SQS provisioned mode (QueueConsumer): ("resource", "pollers", minimum, maximum[, group])
     "pollers": lambda m, minimum=None, maximum=None, group=None: lambda_.ProvisionedPollerConfig(
         minimum_pollers=minimum, maximum_pollers=maximum, poller_group_name=group
@@ -322,7 +390,10 @@ FUNCTION_TABLE: dict[str, Prop] = {
     "runtime": choice(plain(lambda_.Runtime.PYTHON_3_12, None), plain("python3.12")),
     "architecture": choice(plain(lambda_.Architecture.X86_64, None), plain("arm64")),
     "log_retention": choice(st.sampled_from([("plain", r) for r in list(logs.RetentionDays)[:5]]), plain(30, "ONE_WEEK")),
-    "layers": choice(st.one_of(plain([]), st.just(("list", [("resource", "layer")]))), plain("layer", [None])),
+    "layers": choice(
+        st.one_of(plain([]), st.just(("list", [("resource", "layer")])), st.just(("list", [("resource", "other_stack_layer")]))),
+        plain("layer", [None]),
+    ),
     "description": choice(plain("worker", ""), plain(5)),
     "function_props": choice(
         plain({}, {"max_event_age": Duration.minutes(5)}),
@@ -519,13 +590,16 @@ def check_case(
         assert message.startswith(f"{exc.construct_type} '{exc.construct_path}': "), message
         assert exc.prop in message and "(http" in message, message
         return
-    template = app.synth().get_stack_by_name("Fuzz").template
+    assembly = app.synth()
+    template = assembly.get_stack_by_name("Fuzz").template
     STATS.synthesized[name] += 1
-    findings = [
-        f for f in run_checks([TemplateModel(template, name="Fuzz")]) if f.is_error and f.rule_id not in KNOWN_FINDINGS
-    ]
-    assert not findings, [(f.rule_id, f.resource, f.message) for f in findings]
-    assert integer_problems(template) == []
+    for artifact in assembly.stacks:  # and the other stack of the "imported" axis, when there is one
+        findings = [
+            f for f in run_checks([TemplateModel(artifact.template, name=artifact.stack_name)])
+            if f.is_error and f.rule_id not in KNOWN_FINDINGS
+        ]
+        assert not findings, [(f.rule_id, f.resource, f.message) for f in findings]
+        assert integer_problems(artifact.template) == []
     if lint:
         STATS.linted[name] += 1
         assert lint_errors(template) == []
@@ -543,3 +617,23 @@ def draw_props(data: st.DataObject, table: Mapping[str, Prop], *, max_props: int
     return {
         name: data.draw(table[name].valid if valid_only else table[name].any(), label=name) for name in names
     }
+
+
+#: The "imported" axis, per kind of resource: the names (in RESOURCES) of the same resource
+#: imported or made in another stack. The construct tables draw them for every resource prop;
+#: each must synthesize (every stack checked) or be refused naming the prop that brought it.
+IMPORTED = {
+    "queue": ("imported_queue", "imported_key_queue", "other_stack_queue"),
+    "key": ("imported_key", "other_stack_key"),
+    "topic": ("imported_topic", "other_stack_topic"),
+    "stream": ("imported_stream", "imported_key_stream", "other_stack_stream"),
+    "table": ("imported_table", "imported_table_by_arn", "imported_table_without_stream", "other_stack_table"),
+    "bucket": ("imported_bucket", "other_stack_bucket"),
+}
+
+
+def imported(kind: str, wrap: str | None = None) -> st.SearchStrategy[tuple[str, ...]]:
+    """The "imported" axis of ``kind``, each name wrapped in a destination (``wrap``:
+    ``"sqs_dlq"``, ``"sqs_destination"``...) when given."""
+    names = IMPORTED[kind]
+    return st.sampled_from([("resource", wrap, n) if wrap else ("resource", n) for n in names])

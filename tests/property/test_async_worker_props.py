@@ -18,6 +18,8 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.async_worker import AsyncWorker
 from tests.property.harness import (
+    imported,
+    OPTIONAL_BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
     INLINE,
@@ -41,6 +43,11 @@ DESTINATIONS = choice(
         resource("sqs_destination", "sns_destination", "event_bus_destination", "lambda_destination"),
         st.just(("resource", "sqs_destination", "key_queue")),
         st.just(("resource", "sqs_destination", "imported_queue")),
+        # the "imported" axis
+        imported("queue", "sqs_destination"),
+        imported("topic", "sns_destination"),
+        resource("imported_bus_destination", "other_stack_bus_destination", "other_stack_function_destination",
+                 "imported_function_destination", "other_stack_plain_function_destination"),
     ),
     st.one_of(
         st.just(("resource", "sqs_destination", "fifo_queue")),
@@ -59,7 +66,8 @@ TABLE: dict[str, Prop] = {
     "on_failure": optional(DESTINATIONS),
     "on_success": optional(DESTINATIONS),
     "alarms": Prop(valid=plain(True, False), wrong=plain(None, 1, "true")),
-    "alarm_topic": optional(choice(resource("topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "alarm_topic": optional(choice(st.one_of(resource("topic"), imported("topic")), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "event_age_alarm_threshold": durations(
         limits.ASYNC_MAX_EVENT_AGE_S // 4, min_s=1, token_units=("millis",), whole=False
     ),
@@ -70,7 +78,7 @@ TABLE: dict[str, Prop] = {
 
 DELIVERY_DLQ = optional(
     choice(
-        resource("queue", "short_queue", "key_queue"),
+        st.one_of(resource("queue", "short_queue", "key_queue"), imported("queue")),
         st.one_of(resource("fifo_queue", "unencrypted_queue", "kms_managed_queue"), plain("dlq")),
     )
 )
@@ -114,7 +122,8 @@ def _method_call(data: st.DataObject, worker_valid: bool) -> tuple[str, dict[str
     )
     if method == "add_event_rule":
         args = draw_props(data, EVENT_RULE_TABLE, max_props=3)
-        args["rule"] = data.draw(st.one_of(resource("rule"), plain("rule")) if not worker_valid else resource("rule"))
+        rules = resource("rule", "other_stack_bus_rule", "other_stack_rule")
+        args["rule"] = data.draw(st.one_of(rules, plain("rule")) if not worker_valid else rules)
     elif method == "add_schedule":
         args = draw_props(data, SCHEDULE_TABLE, max_props=3)
         args["schedule"] = data.draw(
@@ -123,11 +132,15 @@ def _method_call(data: st.DataObject, worker_valid: bool) -> tuple[str, dict[str
     elif method == "add_topic_subscription":
         args = draw_props(data, TOPIC_TABLE, max_props=2)
         args["topic"] = data.draw(
-            resource("topic", "imported_topic") if worker_valid else resource("topic", "fifo_topic", "queue")
+            st.one_of(resource("topic"), imported("topic")) if worker_valid else resource("topic", "fifo_topic", "queue")
         )
     elif method == "add_bucket_notification":
         args = {
-            "bucket": data.draw(resource("bucket") if worker_valid else st.one_of(resource("bucket"), plain("bucket"))),
+            "bucket": data.draw(
+                resource("bucket", "imported_bucket_notifications", "other_stack_bucket")
+                if worker_valid
+                else st.one_of(resource("bucket"), plain("bucket"))
+            ),
             "events": data.draw(
                 st.one_of(
                     st.lists(st.sampled_from(EVENT_TYPES), min_size=1, max_size=2, unique=True).map(lambda v: ("list", v)),
@@ -145,7 +158,11 @@ def _method_call(data: st.DataObject, worker_valid: bool) -> tuple[str, dict[str
         }
     else:
         args = {
-            "grantee": data.draw(resource("function", "role") if worker_valid else st.one_of(resource("function"), plain("fn"))),
+            "grantee": data.draw(
+                resource("function", "role", "imported_role", "other_stack_function")
+                if worker_valid
+                else st.one_of(resource("function"), plain("fn"))
+            ),
             "environment_variable": data.draw(st.one_of(plain(None, "WORKER_FUNCTION_NAME", ""), plain(5))),
         }
     return method, args

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.queue_consumer import QueueConsumer
 from tests.property.harness import (
+    imported,
     BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
@@ -36,7 +37,10 @@ from tests.property.harness import (
 TABLE: dict[str, Prop] = {
     **FUNCTION_TABLE,
     "queue": choice(
-        resource("queue_with_dlq", "fifo_queue_with_dlq", "imported_queue", "queue_low_receives", "imported_fifo_queue"),
+        st.one_of(
+            resource("queue_with_dlq", "fifo_queue_with_dlq", "imported_queue", "queue_low_receives", "imported_fifo_queue"),
+            resource("imported_key_queue", "other_stack_queue_with_dlq", "other_stack_queue"),  # the "imported" axis
+        ),
         st.one_of(
             resource("queue_without_dlq", "queue_short_visibility", "queue_unencrypted_dlq"),
             plain("arn:aws:sqs:eu-west-1:123456789012:q"),
@@ -60,11 +64,11 @@ TABLE: dict[str, Prop] = {
     "retention_period": durations(limits.SQS_MAX_RETENTION_S, min_s=limits.SQS_MIN_RETENTION_S),
     "dead_letter_queue": optional(
         choice(
-            resource("queue", "imported_queue", "key_queue"),
+            st.one_of(resource("queue", "imported_queue", "key_queue"), imported("queue")),
             st.one_of(resource("fifo_queue", "unencrypted_queue", "short_queue", "kms_managed_queue"), plain("dlq")),
         )
     ),
-    "encryption_key": optional(choice(resource("key"), plain("alias/aws/sqs"))),
+    "encryption_key": optional(choice(st.one_of(resource("key"), imported("key")), plain("alias/aws/sqs"))),
     "provisioned_poller_config": optional(
         choice(
             st.one_of(
@@ -84,7 +88,8 @@ TABLE: dict[str, Prop] = {
     ),
     "mapping_metrics": BOOLEANS,
     "alarms": BOOLEANS,
-    "alarm_topic": optional(choice(resource("topic", "imported_topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "alarm_topic": optional(choice(st.one_of(resource("topic"), imported("topic")), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "dead_letter_queue_alarm_threshold": numbers(1, 5),
     "oldest_message_age_alarm_threshold": durations(limits.SQS_MAX_RETENTION_S, min_s=1, whole=False),
     "errors_alarm_threshold": numbers(1, 5),

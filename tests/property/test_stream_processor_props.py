@@ -11,6 +11,8 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.stream_processor import StreamProcessor
 from tests.property.harness import (
+    imported,
+    OPTIONAL_BOOLEANS,
     BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
@@ -39,12 +41,13 @@ TABLE: dict[str, Prop] = {
     "stream": choice(
         st.one_of(
             resource("stream", "on_demand_stream", "long_stream", "imported_stream"),
+            imported("stream"),
             st.integers(1, 12).map(lambda n: ("resource", "stream", n)),
         ),
         st.one_of(resource("table", "queue"), plain("arn:aws:kinesis:eu-west-1:123456789012:stream/s")),
     ),
     "table": choice(
-        resource("table"),
+        st.one_of(resource("table"), imported("table")),
         st.one_of(resource("table_without_stream", "stream"), plain("orders")),
     ),
     "starting_position": choice(
@@ -77,6 +80,9 @@ TABLE: dict[str, Prop] = {
                 st.just(("resource", "s3_destination", "kms_bucket")),
                 st.just(("resource", "sqs_dlq", "key_queue")),
                 st.just(("resource", "sqs_dlq", "imported_queue")),
+                imported("queue", "sqs_dlq"),
+                imported("topic", "sns_dlq"),
+                imported("bucket", "s3_destination"),
             ),
             st.one_of(
                 st.just(("resource", "sqs_dlq", "fifo_queue")),
@@ -88,7 +94,7 @@ TABLE: dict[str, Prop] = {
             ),
         )
     ),
-    "encryption_key": optional(choice(resource("key"), plain("alias/aws/sqs"))),
+    "encryption_key": optional(choice(st.one_of(resource("key"), imported("key")), plain("alias/aws/sqs"))),
     "tumbling_window": durations(limits.STREAM_MAX_TUMBLING_WINDOW_S),
     "mapping_metrics": BOOLEANS,
     "filters": choice(
@@ -101,7 +107,8 @@ TABLE: dict[str, Prop] = {
     ),
     "use_enhanced_fan_out": BOOLEANS,
     "alarms": BOOLEANS,
-    "alarm_topic": optional(choice(resource("topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "alarm_topic": optional(choice(st.one_of(resource("topic"), imported("topic")), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "iterator_age_alarm_threshold": durations(
         limits.DYNAMODB_STREAM_RETENTION_S // 4, min_s=1, token_units=("millis",), whole=False
     ),

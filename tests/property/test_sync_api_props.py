@@ -16,6 +16,8 @@ from constructs_lib import limits
 from constructs_lib.sync_api import Authorization, SyncApiFunction
 from tests.test_sync_api import _vpce_policy as vpce_policy
 from tests.property.harness import (
+    imported,
+    OPTIONAL_BOOLEANS,
     FUNCTION_TABLE,
     HANDLER,
     INLINE,
@@ -40,6 +42,9 @@ POLICY = vpce_policy()
 RESOURCES.update(
     {
         "auth_cognito": lambda m: Authorization.cognito(cognito.UserPool(m.stack, m.id("Pool")), scopes=["orders/read"]),
+        # the "imported" axis: a user pool imported by id, or made in another stack
+        "auth_cognito_imported": lambda m: Authorization.cognito(cognito.UserPool.from_user_pool_id(m.stack, m.id("Imp"), "eu-west-1_abc123")),
+        "auth_cognito_other_stack": lambda m: Authorization.cognito(cognito.UserPool(m.other, m.id("Pool"))),
         "auth_cognito_wrong": lambda m: Authorization.cognito("pool-id"),  # type: ignore[arg-type]
         "auth_jwt": lambda m: Authorization.jwt("https://issuer.example.com", ["orders"]),
         "auth_jwt_no_audience": lambda m: Authorization.jwt("https://issuer.example.com", []),
@@ -72,7 +77,7 @@ TABLE: dict[str, Prop] = {
     "provisioned_concurrency": optional(integers(limits.LAMBDA_MIN_PROVISIONED_CONCURRENCY, 50)),
     "authorization": optional(
         choice(
-            resource("auth_iam", "auth_cognito", "auth_jwt", "auth_none"),
+            resource("auth_iam", "auth_cognito", "auth_jwt", "auth_none", "auth_cognito_imported", "auth_cognito_other_stack"),
             st.one_of(
                 resource("auth_jwt_no_audience", "auth_jwt_wrong", "auth_none_empty", "auth_unknown", "auth_cognito_wrong"),
                 plain("iam", "NONE"),
@@ -94,7 +99,8 @@ TABLE: dict[str, Prop] = {
     "access_log_retention": optional(choice(plain(logs.RetentionDays.ONE_WEEK), plain(7))),
     "cloud_watch_role": choice(plain(True, False, None), plain("yes", 1)),
     "alarms": Prop(valid=plain(True, False), wrong=plain(None, 1, "true")),
-    "alarm_topic": optional(choice(resource("topic"), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "alarm_topic": optional(choice(st.one_of(resource("topic"), imported("topic")), plain("arn:aws:sns:eu-west-1:123456789012:t"))),
+    "dashboard": OPTIONAL_BOOLEANS,
     "server_error_rate_alarm_threshold": numbers(0.01, 0.99),
     "integration_latency_alarm_threshold": durations(20, min_s=1, token_units=("millis",), whole=False),
     "throttles_alarm_threshold": numbers(1, 5),
