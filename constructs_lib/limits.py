@@ -214,6 +214,9 @@ DYNAMODB_STREAM_RETENTION_S = 24 * 3600
 #: Kinesis data streams keep records for 24 hours unless extended (up to 365 days).
 #: Source: SRC_KINESIS_RETENTION.
 KINESIS_DEFAULT_RETENTION_S = 24 * 3600
+#: RetentionPeriodHours: 24 to 8,760 (365 days). Source: SRC_KINESIS_RETENTION.
+KINESIS_MIN_RETENTION_HOURS = 24
+KINESIS_MAX_RETENTION_HOURS = 8760
 #: ParallelizationFactor: 1 to 10. Source: SRC_ESM_API.
 STREAM_MIN_PARALLELIZATION_FACTOR = 1
 STREAM_MAX_PARALLELIZATION_FACTOR = 10
@@ -336,12 +339,47 @@ SRC_LAMBDA_COLD_STARTS = "https://docs.aws.amazon.com/lambda/latest/operatorguid
 SRC_EVENTBRIDGE_RETRY_POLICY = "https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-retry-policy.html"
 SRC_SNS_DELIVERY_RETRIES = "https://docs.aws.amazon.com/sns/latest/dg/sns-message-delivery-retries.html"
 SRC_SDK_RETRY_BEHAVIOR = "https://docs.aws.amazon.com/sdkref/latest/guide/feature-retry-behavior.html"
-#: An SQS event source mapping starts with 5 concurrent batches when messages are
-#: available, adds up to 300 per minute while messages remain, and processes at most
-#: 1,000 batches at once. Source: SRC_LAMBDA_SQS_SCALING.
+#: An SQS event source mapping (standard mode) "starts processing five batches at a time with
+#: five concurrent invocations" when messages are available, "increases the number of
+#: processes that are reading batches by up to 300 more concurrent invokes per minute" while
+#: messages remain, and "the maximum number of invokes that an event source mapping can
+#: process simultaneously is 1,250". Source: SRC_LAMBDA_SQS_SCALING.
 SQS_ESM_INITIAL_CONCURRENT_BATCHES = 5
 SQS_ESM_SCALE_UP_PER_MINUTE = 300
-SQS_ESM_MAX_CONCURRENT_BATCHES = 1000
+SQS_ESM_MAX_CONCURRENT_INVOKES = 1250
+#: Provisioned mode (ProvisionedPollerConfig): the minimum pollers stay ready, each drives up to
+#: 10 concurrent invokes (SQS_INVOKES_PER_POLLER), and the pollers "auto scale up to 1000
+#: concurrent executions per minute" ("3 times faster scaling" than standard mode).
+#: Sources: SRC_LAMBDA_SQS_SCALING, SRC_LAMBDA_SQS_PROVISIONED_LAUNCH.
+SRC_LAMBDA_SQS_PROVISIONED_LAUNCH = (
+    "https://aws.amazon.com/blogs/aws/"
+    "aws-lambda-enhances-sqs-processing-with-new-provisioned-mode-3x-faster-scaling-16x-higher-capacity/"
+)
+SQS_PROVISIONED_SCALE_UP_PER_MINUTE = 1000
+#: "In each AWS Region, and for each function, your concurrency scaling rate is 1,000
+#: execution environment instances every 10 seconds"; Lambda refills it continuously and
+#: does not accumulate the unused part (at most 1,000 at any time). Beyond it, and beyond the
+#: function's maximum concurrency, requests are throttled (429). Source: SRC_LAMBDA_SCALING.
+SRC_LAMBDA_SCALING = "https://docs.aws.amazon.com/lambda/latest/dg/scaling-behavior.html"
+LAMBDA_SCALING_ENVIRONMENTS = 1000
+LAMBDA_SCALING_PERIOD_S = 10
+#: Billing: requests, and duration (Init included for on-demand functions since August 2025)
+#: rounded up to the nearest millisecond, times the memory in GB. Throttled requests are not
+#: invocations and are not billed. Sources: SRC_LAMBDA_PRICING, SRC_LAMBDA_INIT_BILLING.
+SRC_LAMBDA_PRICING = "https://aws.amazon.com/lambda/pricing/"
+SRC_LAMBDA_INIT_BILLING = "https://aws.amazon.com/blogs/compute/aws-lambda-standardizes-billing-for-init-phase/"
+LAMBDA_BILLING_GRANULARITY_S = 0.001
+#: MemorySize when a template leaves it out: 128 MB. Source: SRC_LAMBDA_FUNCTION_PROPS.
+SRC_LAMBDA_FUNCTION_PROPS = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-lambda-function.html"
+)
+LAMBDA_DEFAULT_MEMORY_MB = 128
+#: On-failure destinations of Kinesis and DynamoDB Streams mappings: an SQS queue or SNS topic
+#: receives "a JSON document with metadata about the failed invocation" (shard, sequence
+#: numbers); "for Amazon S3 destinations, Lambda also sends the entire invocation record along
+#: with the metadata". With SQS or SNS the records themselves stay only in the stream, until
+#: its retention ends. Sources: SRC_LAMBDA_STREAM_ERRORS, SRC_LAMBDA_ESM_DESTINATION_PERMISSIONS.
+STREAM_DESTINATIONS_KEEPING_RECORDS = ("s3",)
 #: Lambda polls each Kinesis shard at a base rate of once per second, and each DynamoDB
 #: stream shard 4 times per second. Sources: SRC_LAMBDA_KINESIS, SRC_LAMBDA_DDB.
 KINESIS_POLLS_PER_SECOND = 1

@@ -40,7 +40,7 @@ COMMANDS = {
     "check": "check cdk.out directories, templates (JSON/YAML/SAM) or directories of them",
     "rules": "list the rules with their levels",
     "explain": "write a Markdown report of every function's invocation model and failure paths",
-    "simulate": "simulate what happens to every event under a fault scenario (poison, slow, outage, burst)",
+    "simulate": "simulate what happens to every event under a scenario (poison, slow, outage, burst, noisy-neighbour)",
 }
 
 

@@ -820,9 +820,9 @@ def _stack_name(model: TemplateModel) -> str:
 
 #: The most functions whose fault scenarios ``explain`` simulates. Everything else in the
 #: report takes time in proportion to the template (a 5,000-resource app in about the time
-#: ``check`` takes), but four simulated scenarios cost about a tenth of a second per
-#: function: a larger app's report leaves them out, says so, and names the command that
-#: runs them (``bench/bench_checks.py`` measures both).
+#: ``check`` takes), but the four simulated scenarios add a few hundredths of a second per
+#: function (50 functions: about 2 s): a larger app's report leaves them out, says so, and
+#: names the command that runs them (``bench/bench_checks.py`` measures both).
 MAX_SIMULATED_FUNCTIONS = 50
 
 
@@ -833,7 +833,7 @@ def simulation_note(models: Sequence[TemplateModel]) -> str | None:
     if count <= MAX_SIMULATED_FUNCTIONS:
         return None
     return (f"The simulated worst outcomes are left out: {count:,} functions, more than the "
-            f"{MAX_SIMULATED_FUNCTIONS} `explain` simulates (each takes about a tenth of a second); "
+            f"{MAX_SIMULATED_FUNCTIONS} `explain` simulates (each adds a few hundredths of a second per scenario); "
             "`constructs-lib simulate PATH --scenario NAME` runs a scenario for all of them.")
 
 

@@ -1,13 +1,15 @@
 """A discrete-event simulation (SimPy) of Lambda's documented invocation semantics,
 configured from templates through the template model (:mod:`constructs_lib.template`).
 
-``simulate(models, scenario)`` runs a fault scenario (``poison``, ``slow``, ``outage``,
-``burst``) against every function with a trigger and counts each event once by its
-final fate: succeeded, dead-lettered, returned as an error to a synchronous caller,
-lost, or still pending; plus duplicate processings and callers that timed out while the
-function ran on. ``simulate_entry`` runs one function's source with your own events and
-an :class:`Invoker` - :class:`HandlerInvoker` calls a real handler in place of the
-scenario's model. ``constructs-lib simulate PATH --scenario NAME`` is the command.
+``simulate(models, scenario)`` runs a scenario (``poison``, ``slow``, ``outage``,
+``burst``, ``noisy-neighbour``) against every function with a trigger, all in one simulated
+account, and counts each event once by its final fate: succeeded, dead-lettered, kept as
+metadata only, returned as an error to a synchronous caller, lost, or still pending; plus
+duplicate processings, callers that timed out while the function ran on, throttles and what
+was billed. Each scenario's load is relative to each function's capacity, so its verdict
+does not depend on the number of events. ``simulate_entry`` runs one function's source with
+your own events and an :class:`Invoker` - :class:`HandlerInvoker` calls a real handler in
+place of the scenario's model. ``constructs-lib simulate PATH --scenario NAME`` is the command.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ _EXPORTS = {
     "Result": "constructs_lib.simulate.invokers",
     "matches": "constructs_lib.simulate.patterns",
     "advice": "constructs_lib.simulate.report",
+    "failed": "constructs_lib.simulate.report",
     "worst_outcomes": "constructs_lib.simulate.report",
     "FunctionResult": "constructs_lib.simulate.run",
     "Report": "constructs_lib.simulate.run",
@@ -46,7 +49,7 @@ if TYPE_CHECKING:
     from constructs_lib.simulate.config import Entry, FunctionConfig, function_config, function_configs
     from constructs_lib.simulate.invokers import HandlerInvoker, Invocation, Invoker, ModelInvoker, Record, Result
     from constructs_lib.simulate.patterns import matches
-    from constructs_lib.simulate.report import advice, worst_outcomes
+    from constructs_lib.simulate.report import advice, failed, worst_outcomes
     from constructs_lib.simulate.run import FunctionResult, Report, simulate, simulate_entry
     from constructs_lib.simulate.scenarios import SCENARIOS, Scenario
     from constructs_lib.simulate.source import EventSpec
@@ -69,6 +72,7 @@ __all__ = [
     "Result",
     "Scenario",
     "advice",
+    "failed",
     "function_config",
     "function_configs",
     "matches",

@@ -9,17 +9,22 @@
   (retried by the target's retry policy, limits.SRC_EVENTBRIDGE_RETRY_POLICY,
   limits.SRC_SCHEDULER_RETRY, limits.SRC_SNS_DELIVERY_RETRIES) are not injected.
 - The queue: a function error is retried ``MaximumRetryAttempts`` times (default 2), 1 and
-  2 minutes apart; a throttle is retried after 1 s, doubling to 5 minutes, until the
-  event is older than ``MaximumEventAgeInSeconds`` (default and maximum 6 h).
+  2 minutes apart; a throttle is retried after 1 s, doubling to 5 minutes (with jitter), until
+  the event is older than ``MaximumEventAgeInSeconds`` (default and maximum 6 h).
   Source: limits.SRC_LAMBDA_ASYNC_ERRORS.
 - The end: success sends an invocation record to the on-success destination; an event
   whose retries are exhausted or that aged out goes, with an invocation record, to the
   on-failure destination, else to the function's dead-letter queue (the event only),
-  else it is discarded. Source: limits.SRC_LAMBDA_ASYNC_DEST.
+  else it is discarded. With reserved concurrency 0, "Lambda begins sending new events to
+  the configured dead-letter queue or the on-failure event destination, without any
+  retries". Source: limits.SRC_LAMBDA_ASYNC_DEST.
+- A throttle is the account's as much as the function's: a function without reserved
+  concurrency whose neighbour took the unreserved pool waits in the queue (up to 6 hours).
 """
 
 from __future__ import annotations
 
+import random
 from collections.abc import Generator, Sequence
 from typing import Any
 
@@ -33,18 +38,25 @@ from constructs_lib.simulate.source import EventSpec
 
 
 class AsyncSim:
-    def __init__(self, env: simpy.Environment, cfg: AsyncConfig, runtime: FunctionRuntime, tracker: Tracker) -> None:
+    def __init__(self, env: simpy.Environment, cfg: AsyncConfig, runtime: FunctionRuntime, tracker: Tracker,
+                 rng: random.Random | None = None) -> None:
         self.env, self.cfg, self.runtime, self.tracker = env, cfg, runtime, tracker
+        self.rng = rng if rng is not None else random.Random(0)
 
     def start(self, events: Sequence[EventSpec]) -> None:
+        self.env.process(self._arrivals(events))
+
+    def _arrivals(self, events: Sequence[EventSpec]) -> Generator[simpy.Event, Any, None]:
+        env = self.env
         deliveries = self.cfg.deliveries or (Delivery("direct", "Invoke", 0, None, None),)
         for spec in events:
-            self.env.process(self._event(spec, deliveries[spec.index % len(deliveries)]))
+            if spec.time > env.now:
+                yield env.timeout(spec.time - env.now)
+            self.tracker.arrived()
+            env.process(self._event(spec, deliveries[spec.index % len(deliveries)]))
 
     def _event(self, spec: EventSpec, delivery: Delivery) -> Generator[simpy.Event, Any, None]:
         env, cfg, tracker = self.env, self.cfg, self.tracker
-        if spec.time > env.now:
-            yield env.timeout(spec.time - env.now)
         if not delivery.permitted:
             tracker.stats["delivery_failures"] += 1
             if delivery.dead_letter_queue is not None:
@@ -54,14 +66,23 @@ class AsyncSim:
                 tracker.finish(spec.index, LOST, f"{delivery.kind}-dropped")
             return
         arrived = env.now
+        if self.runtime.reserved == 0:
+            tracker.states[spec.index].throttles += 1
+            tracker.stats["throttles"] += 1
+            tracker.stats["throttles_reserved"] += 1
+            self._discard(spec, "EventAgeExceeded", 0, "throttled")  # no retries (limits.SRC_LAMBDA_ASYNC_DEST)
+            return
         errors, throttles, attempts = 0, 0, 0
         last_error: str | None = None
         while True:
             attempts += 1
             record = Record(spec.index, f"event-{spec.index:06d}", spec.payload, attempts, arrived)
-            outcome = yield env.process(self.runtime.invoke("async", delivery.via, [record], attempt=attempts))
+            outcome = yield from self.runtime.invoke(tracker, "async", delivery.via, [record], attempt=attempts)
             if outcome.throttled:
                 delay = min(limits.ASYNC_THROTTLE_RETRY_FIRST_S * 2**throttles, limits.ASYNC_THROTTLE_RETRY_MAX_S)
+                # Jittered (half the interval, plus up to half): the documented interval is the
+                # pace; without jitter, events throttled together retry together forever.
+                delay *= 0.5 + 0.5 * self.rng.random()
                 throttles += 1
                 attempts -= 1
             elif outcome.error is not None:

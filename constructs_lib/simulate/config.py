@@ -4,13 +4,20 @@ Everything comes from the template model, :class:`~constructs_lib.template.model
 (its public API: resources, references, triggers, event invoke configs) and the raw
 properties of the resources the triggers point at, with AWS's defaults for what a
 template leaves out - the same defaults the checks and ``explain`` apply. Pure: dicts in,
-frozen dataclasses out. A value CloudFormation computes (a parameter, an import) cannot
-be simulated: the entry is skipped with a note saying which value, never guessed.
+frozen dataclasses out.
+
+Two kinds of value cannot be simulated, and each becomes a note instead of a guess:
+
+- a value CloudFormation computes (a parameter, an import): the entry is skipped;
+- a value AWS refuses (``Timeout: 0``, a batch size of 10,001, a visibility timeout below
+  the function timeout): the deploy or the mapping would fail, so no event would ever flow.
+  The note names the rule (:mod:`constructs_lib.value_rules`) and its source, and the entry
+  is marked *refused* - ``constructs-lib simulate`` exits 1 for it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,10 +32,17 @@ from constructs_lib.template.model import (
     TemplateModel,
     Trigger,
     boolean,
+    is_intrinsic,
     number,
     ref_id,
 )
 from constructs_lib.template.properties import is_fifo, redrive_policy
+from constructs_lib.value_rules import Violation, check_range
+from constructs_lib.value_rules import async_invoke as async_rules
+from constructs_lib.value_rules import function as function_rules
+from constructs_lib.value_rules import provisioned as provisioned_rules
+from constructs_lib.value_rules import sqs as sqs_rules
+from constructs_lib.value_rules import streams as stream_rules
 
 #: Lambda's default SQS batch size (10) and stream batch size (100). Source: limits.SRC_ESM_API.
 DEFAULT_SQS_BATCH_SIZE = 10
@@ -37,10 +51,19 @@ SCHEDULE = "AWS::Scheduler::Schedule"
 HTTP_STAGE = "AWS::ApiGatewayV2::Stage"
 REST_STAGE = "AWS::ApiGateway::Stage"
 ASYNC_KINDS = ("async", "s3", "sns", "eventbridge", "scheduler")
+#: The most concurrent batches (shards x parallelization factor) one stream mapping is
+#: simulated with. Lambda runs at most the account's concurrency at once anyway; above this
+#: the partition keys are spread over this many lanes and a note says so - so a stream of
+#: 100,000 shards x 10 cannot make a run hang or exhaust memory.
+MAX_SIMULATED_LANES = 1000
 
 
 class Unsimulatable(ValueError):
-    """A value the simulation needs is computed by CloudFormation (or malformed)."""
+    """A value the simulation needs is computed by CloudFormation."""
+
+
+class Refused(Unsimulatable):
+    """A value AWS refuses: the resource or the mapping would never be created."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +83,9 @@ class SqsMapping:
     partial: bool
     filters: tuple[Mapping[str, Any], ...]
     max_concurrency: int | None
+    #: Provisioned mode (``ProvisionedPollerConfig``): the minimum and maximum event pollers;
+    #: ``None`` in standard mode.
+    pollers: tuple[int, int] | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +107,14 @@ class StreamMapping:
     on_failure: str | None
     retention_s: float
     filters: tuple[Mapping[str, Any], ...]
+    #: What the on-failure destination is: "sqs", "sns" (they receive the batch's metadata
+    #: only), "s3" (the records too), "other", or None without one.
+    on_failure_kind: str | None = None
+
+    @property
+    def lanes(self) -> int:
+        """Concurrent batches: shards x parallelization factor, at most MAX_SIMULATED_LANES."""
+        return max(1, min(self.shards * max(self.parallelization, 1), MAX_SIMULATED_LANES))
 
 
 @dataclass(frozen=True)
@@ -140,19 +174,58 @@ class FunctionConfig:
     notes: tuple[str, ...] = field(default_factory=tuple)
     #: Which outcome of undecidable conditions the template was read under (``None``: all decided).
     branch: str | None = None
+    memory_mb: float = float(limits.LAMBDA_DEFAULT_MEMORY_MB)
+    #: The notes that are refusals: a value AWS refuses, so that trigger (or the function)
+    #: would never run. ``constructs-lib simulate`` exits 1 for them.
+    refused: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def name(self) -> str:
+        """How reports name the function: its path in the app (``Shop/Payments/Function``,
+        from the ``aws:cdk:path`` metadata) when the template has it, else the template's
+        name and the logical id."""
+        if self.path:
+            return self.path.removesuffix("/Resource")
+        stem = self.template.replace("\\", "/").split("/")[-1].removesuffix(".template.json")
+        return f"{stem}/{self.function}"
 
 
 # --------------------------------------------------------------------------------------
 # Small readers
 # --------------------------------------------------------------------------------------
-def _num(res: Resource | Mapping[str, Any], key: str, default: float | None, what: str) -> float | None:
+Check = Callable[[float], "Violation | None"]
+
+
+def _num(
+    res: Resource | Mapping[str, Any], key: str, default: float | None, what: str,
+    check: Check | None = None, *, integer: bool = False,
+) -> float | None:
+    """A number property: AWS's default when absent; ``Unsimulatable`` when computed;
+    ``Refused`` when malformed or outside what AWS accepts (``check``)."""
     raw = res.get(key)
     if raw is None:
         return default
     value = number(raw)
     if value is None:
-        raise Unsimulatable(f"{what} {key} is computed ({raw!r})")
+        if is_intrinsic(raw):
+            raise Unsimulatable(f"{what} {key} is computed ({_short(raw)})")
+        raise Refused(f"{what} {key} {_short(raw)} is not a number; CloudFormation refuses it")
+    if integer and not value.is_integer():
+        raise Refused(f"{what} {key} {value:g} is not a whole number; CloudFormation refuses it")
+    if check is not None:
+        violation = check(value)
+        if violation is not None:
+            raise Refused(f"{what}: {violation}")
     return value
+
+
+def _short(raw: Any) -> str:
+    text = repr(raw)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _range(prop: str, low: float, high: float, why: str, source: str, unit: str = "") -> Check:
+    return lambda value: check_range(prop, value, low, high, why=why, source=source, unit=unit)
 
 
 def _target(model: TemplateModel, value: Any) -> str | None:
@@ -165,12 +238,30 @@ def _target(model: TemplateModel, value: Any) -> str | None:
     return value if isinstance(value, str) else "outside this template"
 
 
+def _target_kind(model: TemplateModel, value: Any) -> str | None:
+    """``"sqs"``, ``"sns"``, ``"s3"`` or ``"other"``: what kind of resource a destination is."""
+    if value is None:
+        return None
+    res = model.ref(value)
+    if res is not None:
+        return {QUEUE: "sqs", "AWS::SNS::Topic": "sns", "AWS::S3::Bucket": "s3"}.get(res.type, "other")
+    if isinstance(value, str) and value.startswith("arn:"):
+        service = value.split(":")[2] if value.count(":") >= 2 else ""
+        return service if service in ("sqs", "sns", "s3") else "other"
+    return "other"
+
+
 def _filters(mapping: Resource) -> tuple[Mapping[str, Any], ...]:
-    from constructs_lib.simulate.patterns import parse
+    from constructs_lib.simulate.patterns import UnsupportedPattern, parse
 
     criteria = mapping.get("FilterCriteria")
     raw = criteria.get("Filters") if isinstance(criteria, Mapping) else None
-    return tuple(parse(f) for f in raw or [] if isinstance(f, Mapping) and f.get("Pattern") is not None)
+    if raw is not None and not isinstance(raw, list):
+        raise Refused("FilterCriteria.Filters is not a list; CloudFormation refuses it")
+    try:
+        return tuple(parse(f) for f in raw or [] if isinstance(f, Mapping) and f.get("Pattern") is not None)
+    except (UnsupportedPattern, ValueError) as exc:
+        raise Refused(f"a filter pattern is not valid JSON or not a pattern ({exc}); Lambda refuses it") from None
 
 
 def _partial(mapping: Resource) -> bool:
@@ -188,27 +279,49 @@ def _destination(config: Any, key: str = "OnFailure") -> Any:
 # --------------------------------------------------------------------------------------
 # Per invocation model
 # --------------------------------------------------------------------------------------
-def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
+def sqs_mapping(model: TemplateModel, mapping: Resource, timeout_s: float = 0.0) -> SqsMapping:
     queue = model.source_of(mapping)
     what = f"queue {queue.logical_id}" if queue is not None else "queue"
-    vis = 30.0 if queue is None else _num(queue, "VisibilityTimeout", 30.0, what)
-    retention = float(limits.SQS_DEFAULT_RETENTION_S) if queue is None else _num(
-        queue, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S), what
+    vis_check: Check = lambda v: check_range(  # noqa: E731
+        "VisibilityTimeout", v, 0, limits.SQS_MAX_VISIBILITY_TIMEOUT_S, unit="s",
+        why="SQS accepts 0 s to 12 hours", source=limits.SRC_SQS_VISIBILITY,
     )
+    vis = 30.0 if queue is None else _num(queue, "VisibilityTimeout", 30.0, what, vis_check, integer=True)
+    retention = float(limits.SQS_DEFAULT_RETENTION_S) if queue is None else _num(
+        queue, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S), what,
+        lambda v: sqs_rules.check_retention(v, prop="MessageRetentionPeriod"), integer=True,
+    )
+    fifo = bool(queue is not None and is_fifo(queue))
     policy = redrive_policy(queue) if queue is not None else None
     dlq_id = max_receive = dlq_retention = None
     if policy is not None and policy.get("deadLetterTargetArn") is not None:
         dlq_id = _target(model, policy.get("deadLetterTargetArn"))
-        count = number(policy.get("maxReceiveCount"))
+        count = _num(policy, "maxReceiveCount", None, f"{what} RedrivePolicy",
+                     lambda v: sqs_rules.check_max_receive_count(v, prop="maxReceiveCount"), integer=True)
         if count is None:
-            raise Unsimulatable(f"{what} maxReceiveCount is computed")
+            raise Refused(f"{what} RedrivePolicy has no maxReceiveCount; SQS refuses it")
         max_receive = int(count)
         dlq = model.ref(policy.get("deadLetterTargetArn"))
         if dlq is not None and dlq.type == QUEUE:
-            dlq_retention = _num(dlq, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S), f"queue {dlq.logical_id}")
+            dlq_retention = _num(dlq, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S),
+                                 f"queue {dlq.logical_id}", lambda v: sqs_rules.check_retention(v, prop="MessageRetentionPeriod"),
+                                 integer=True)
+    window = _num(mapping, "MaximumBatchingWindowInSeconds", 0.0, "mapping",
+                  lambda v: sqs_rules.check_batching_window(v, fifo=fifo, prop="MaximumBatchingWindowInSeconds"), integer=True) or 0.0
+    batch = _num(mapping, "BatchSize", DEFAULT_SQS_BATCH_SIZE, "mapping",
+                 lambda v: sqs_rules.check_batch_size(v, max_batching_window_s=window, fifo=fifo, prop="BatchSize",
+                                                      window_prop="MaximumBatchingWindowInSeconds"), integer=True)
     scaling = mapping.get("ScalingConfig")
-    max_conc = _num(scaling, "MaximumConcurrency", None, "mapping") if isinstance(scaling, Mapping) else None
-    fifo = bool(queue is not None and is_fifo(queue))
+    max_conc = _num(scaling, "MaximumConcurrency", None, "mapping ScalingConfig",
+                    lambda v: sqs_rules.check_max_concurrency(v, prop="MaximumConcurrency"),
+                    integer=True) if isinstance(scaling, Mapping) else None
+    pollers = _pollers(mapping, max_conc)
+    if timeout_s and vis is not None:
+        violation = sqs_rules.check_visibility_timeout_accepted(vis, timeout_s, prop="VisibilityTimeout", timeout_prop="Timeout")
+        if violation is not None:
+            # Lambda refuses to create or update such a mapping (limits.SRC_LAMBDA_SQS): no
+            # message is ever polled, so there is nothing to simulate.
+            raise Refused(f"Lambda refuses this mapping: {violation}; rule sqs-visibility-below-function-timeout")
     return SqsMapping(
         mapping=mapping.logical_id,
         queue=queue.logical_id if queue is not None else None,
@@ -218,12 +331,36 @@ def sqs_mapping(model: TemplateModel, mapping: Resource) -> SqsMapping:
         dead_letter_queue=dlq_id,
         max_receive_count=max_receive,
         dead_letter_retention_s=dlq_retention,
-        batch_size=int(_num(mapping, "BatchSize", DEFAULT_SQS_BATCH_SIZE, "mapping") or DEFAULT_SQS_BATCH_SIZE),
-        window_s=float(_num(mapping, "MaximumBatchingWindowInSeconds", 0.0, "mapping") or 0.0),
+        batch_size=int(batch or DEFAULT_SQS_BATCH_SIZE),
+        window_s=float(window),
         partial=_partial(mapping),
         filters=_filters(mapping),
         max_concurrency=int(max_conc) if max_conc is not None else None,
+        pollers=pollers,
     )
+
+
+def _pollers(mapping: Resource, max_concurrency: float | None) -> tuple[int, int] | None:
+    """ProvisionedPollerConfig: (minimum, maximum) pollers with Lambda's defaults, validated
+    as Lambda validates them (limits.SRC_ESM_PROVISIONED_POLLER)."""
+    config = mapping.get("ProvisionedPollerConfig")
+    if config is None:
+        return None
+    if not isinstance(config, Mapping):
+        raise Refused("mapping ProvisionedPollerConfig is not an object; CloudFormation refuses it")
+    what = "mapping ProvisionedPollerConfig"
+    low = _num(config, "MinimumPollers", None, what,
+               lambda v: provisioned_rules.check_minimum_pollers(v, prop="MinimumPollers"), integer=True)
+    high = _num(config, "MaximumPollers", None, what,
+                lambda v: provisioned_rules.check_maximum_pollers(v, prop="MaximumPollers"), integer=True)
+    low, high = provisioned_rules.effective_pollers(low, high)
+    violation = provisioned_rules.check_minimum_within_maximum(low, high)
+    if violation is None and max_concurrency is not None:
+        violation = Violation("ScalingConfig", "maximum concurrency and provisioned mode cannot be used together; "
+                              "Lambda refuses the mapping", limits.SRC_LAMBDA_SQS_SCALING)
+    if violation is not None:
+        raise Refused(f"{what}: {violation}")
+    return int(low), int(high)
 
 
 def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> StreamMapping:
@@ -235,17 +372,31 @@ def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> Stream
     if kind == "kinesis":
         retention = float(limits.KINESIS_DEFAULT_RETENTION_S)
         if stream is not None and stream.type == KINESIS:
-            hours = _num(stream, "RetentionPeriodHours", 24.0, f"stream {stream.logical_id}")
+            what = f"stream {stream.logical_id}"
+            hours = _num(stream, "RetentionPeriodHours", 24.0, what,
+                         _range("RetentionPeriodHours", limits.KINESIS_MIN_RETENTION_HOURS, limits.KINESIS_MAX_RETENTION_HOURS,
+                                "Kinesis keeps records 24 hours to 365 days", limits.SRC_KINESIS_RETENTION), integer=True)
             retention = float(hours or 24.0) * 3600
-            count = _num(stream, "ShardCount", None, f"stream {stream.logical_id}")
+            count = _num(stream, "ShardCount", None, what,
+                         lambda v: None if v >= 1 else Violation("ShardCount", f"ShardCount {v:g} is below 1; Kinesis refuses it",
+                                                                 limits.SRC_KINESIS_RETENTION), integer=True)
             if count is not None:
                 shards, known = int(count), True
     else:
         retention = float(limits.DYNAMODB_STREAM_RETENTION_S)
         if stream is not None and stream.type not in (DYNAMODB, DYNAMODB_GLOBAL):
             raise Unsimulatable(f"the source of {mapping.logical_id} is not a table")
-    retries = _num(mapping, "MaximumRetryAttempts", float(limits.STREAM_INFINITE), "mapping")
-    age = _num(mapping, "MaximumRecordAgeInSeconds", float(limits.STREAM_INFINITE), "mapping")
+    retries = _num(mapping, "MaximumRetryAttempts", float(limits.STREAM_INFINITE), "mapping",
+                   lambda v: stream_rules.check_retry_attempts(v, prop="MaximumRetryAttempts"), integer=True)
+    age = _num(mapping, "MaximumRecordAgeInSeconds", float(limits.STREAM_INFINITE), "mapping",
+               lambda v: stream_rules.check_max_record_age(v, prop="MaximumRecordAgeInSeconds"), integer=True)
+    factor = _num(mapping, "ParallelizationFactor", 1.0, "mapping",
+                  lambda v: stream_rules.check_parallelization_factor(v, prop="ParallelizationFactor"), integer=True)
+    batch = _num(mapping, "BatchSize", DEFAULT_STREAM_BATCH_SIZE, "mapping",
+                 lambda v: stream_rules.check_batch_size(v, prop="BatchSize"), integer=True)
+    window = _num(mapping, "MaximumBatchingWindowInSeconds", 0.0, "mapping",
+                  _range("MaximumBatchingWindowInSeconds", 0, limits.MAX_BATCHING_WINDOW_S,
+                         "Lambda rejects a batching window above 5 minutes", limits.SRC_ESM_API, "s"), integer=True)
     destination = _destination(mapping.get("DestinationConfig"))
     return StreamMapping(
         mapping=mapping.logical_id,
@@ -253,9 +404,9 @@ def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> Stream
         kind=kind,
         shards=max(shards, 1),
         shards_known=known,
-        parallelization=int(_num(mapping, "ParallelizationFactor", 1.0, "mapping") or 1),
-        batch_size=int(_num(mapping, "BatchSize", DEFAULT_STREAM_BATCH_SIZE, "mapping") or DEFAULT_STREAM_BATCH_SIZE),
-        window_s=float(_num(mapping, "MaximumBatchingWindowInSeconds", 0.0, "mapping") or 0.0),
+        parallelization=int(factor or 1),
+        batch_size=int(batch or DEFAULT_STREAM_BATCH_SIZE),
+        window_s=float(window or 0.0),
         retries=int(retries if retries is not None else -1),
         max_record_age_s=None if age is None or age == limits.STREAM_INFINITE else float(age),
         bisect=bool(boolean(mapping.get("BisectBatchOnFunctionError"))),
@@ -263,15 +414,18 @@ def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> Stream
         on_failure=_target(model, destination),
         retention_s=retention,
         filters=_filters(mapping),
+        on_failure_kind=_target_kind(model, destination),
     )
 
 
-def _retry_policy(target: Mapping[str, Any], attempts: int, age: float) -> tuple[int, float]:
+def _retry_policy(target: Mapping[str, Any], attempts: int, age: float, what: str) -> tuple[int, float]:
     policy = target.get("RetryPolicy")
     if not isinstance(policy, Mapping):
         return attempts, age
-    a = _num(policy, "MaximumRetryAttempts", float(attempts), "retry policy")
-    b = _num(policy, "MaximumEventAgeInSeconds", age, "retry policy")
+    a = _num(policy, "MaximumRetryAttempts", float(attempts), what,
+             lambda v: async_rules.check_target_retry_attempts(v, prop="MaximumRetryAttempts"), integer=True)
+    b = _num(policy, "MaximumEventAgeInSeconds", age, what,
+             lambda v: async_rules.check_target_max_event_age(v, prop="MaximumEventAgeInSeconds"), integer=True)
     return int(a if a is not None else attempts), float(b if b is not None else age)
 
 
@@ -292,14 +446,15 @@ def deliveries(model: TemplateModel, fn: Resource, triggers: list[Trigger]) -> t
             for target in via.get("Targets") or []:
                 if isinstance(target, Mapping) and model.function_of(target.get("Arn")) is fn:
                     # EventBridge: 185 retries within 24 h by default. Source: limits.SRC_EVENTBRIDGE_RETRY_POLICY.
-                    attempts, age = _retry_policy(target, limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS, float(limits.EVENTBRIDGE_MAX_EVENT_AGE_S))
+                    attempts, age = _retry_policy(target, limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
+                                                  float(limits.EVENTBRIDGE_MAX_EVENT_AGE_S), f"rule {via.logical_id}")
                     found[via.logical_id] = Delivery(
                         "eventbridge", via.logical_id, attempts, age, _dead_letter_arn(model, target.get("DeadLetterConfig")),
                         _permitted(model, fn, "events.amazonaws.com", via.logical_id),
                     )
         elif via.type == "AWS::SNS::Subscription":
-            redrive_policy = via.get("RedrivePolicy")
-            dlq = _target(model, redrive_policy.get("deadLetterTargetArn")) if isinstance(redrive_policy, Mapping) else None
+            policy = via.get("RedrivePolicy")
+            dlq = _target(model, policy.get("deadLetterTargetArn")) if isinstance(policy, Mapping) else None
             attempts = (
                 limits.SNS_LAMBDA_IMMEDIATE_RETRIES + limits.SNS_LAMBDA_PRE_BACKOFF_RETRIES
                 + limits.SNS_LAMBDA_BACKOFF_RETRIES + limits.SNS_LAMBDA_POST_BACKOFF_RETRIES
@@ -313,11 +468,14 @@ def deliveries(model: TemplateModel, fn: Resource, triggers: list[Trigger]) -> t
             continue  # the rule / subscription edge carries the delivery settings
         elif via.type != "AWS::Lambda::EventInvokeConfig":
             found.setdefault(via.logical_id, Delivery("direct", via.logical_id, 0, None, None))
-    for schedule in model.of_type(SCHEDULE):
-        target = schedule.get("Target")
-        if isinstance(target, Mapping) and model.function_of(target.get("Arn")) is fn:
-            found.setdefault(schedule.logical_id, _schedule_delivery(model, schedule))
+    for schedule in _schedules_of(model, fn):
+        found.setdefault(schedule.logical_id, _schedule_delivery(model, schedule))
     return tuple(found[k] for k in sorted(found))
+
+
+def _schedules_of(model: TemplateModel, fn: Resource) -> list[Resource]:
+    return [s for s in model.of_type(SCHEDULE)
+            if isinstance(s.get("Target"), Mapping) and model.function_of(s.get("Target", {}).get("Arn")) is fn]
 
 
 def _permitted(model: TemplateModel, fn: Resource, principal: str, source: str | None) -> bool:
@@ -335,7 +493,8 @@ def _schedule_delivery(model: TemplateModel, schedule: Resource) -> Delivery:
     target = schedule.get("Target")
     target = target if isinstance(target, Mapping) else {}
     # Scheduler: 185 retries within 24 h by default. Source: limits.SRC_SCHEDULER_RETRY.
-    attempts, age = _retry_policy(target, limits.SCHEDULER_MAX_RETRY_ATTEMPTS, float(limits.SCHEDULER_MAX_EVENT_AGE_S))
+    attempts, age = _retry_policy(target, limits.SCHEDULER_MAX_RETRY_ATTEMPTS, float(limits.SCHEDULER_MAX_EVENT_AGE_S),
+                                  f"schedule {schedule.logical_id}")
     return Delivery("scheduler", schedule.logical_id, attempts, age, _dead_letter_arn(model, target.get("DeadLetterConfig")))
 
 
@@ -346,8 +505,11 @@ def async_config(model: TemplateModel, fn: Resource, triggers: list[Trigger]) ->
     age = float(limits.ASYNC_MAX_EVENT_AGE_S)
     on_failure = on_success = None
     if cfg is not None:
-        retries = _num(cfg, "MaximumRetryAttempts", retries, "event invoke config") or 0.0
-        age = _num(cfg, "MaximumEventAgeInSeconds", age, "event invoke config") or age
+        what = f"event invoke config {cfg.logical_id}"
+        retries = _num(cfg, "MaximumRetryAttempts", retries, what,
+                       lambda v: async_rules.check_retry_attempts(v, prop="MaximumRetryAttempts"), integer=True) or 0.0
+        age = _num(cfg, "MaximumEventAgeInSeconds", age, what,
+                   lambda v: async_rules.check_max_event_age(v, prop="MaximumEventAgeInSeconds"), integer=True) or age
         on_failure = _target(model, _destination(cfg.get("DestinationConfig")))
         on_success = _target(model, _destination(cfg.get("DestinationConfig"), "OnSuccess"))
     dlq_config = fn.get("DeadLetterConfig")
@@ -356,20 +518,26 @@ def async_config(model: TemplateModel, fn: Resource, triggers: list[Trigger]) ->
 
 
 def _stage_limits(model: TemplateModel, via: Resource, api: str, api_id: str | None) -> tuple[float | None, float | None]:
+    def valid(rate: Any, burst: Any) -> tuple[float | None, float | None]:
+        r, b = number(rate), number(burst)
+        if r is not None and r < 0 or b is not None and b < 0:
+            raise Refused(f"the stage of {via.logical_id} has a negative throttling limit; API Gateway refuses it")
+        return r, b
+
     if api == "rest":
         for stage in model.of_type(REST_STAGE):
             if ref_id(stage.get("RestApiId")) != api_id:
                 continue
             for setting in stage.get("MethodSettings") or []:
                 if isinstance(setting, Mapping) and number(setting.get("ThrottlingRateLimit")) is not None:
-                    return number(setting.get("ThrottlingRateLimit")), number(setting.get("ThrottlingBurstLimit"))
+                    return valid(setting.get("ThrottlingRateLimit"), setting.get("ThrottlingBurstLimit"))
     else:
         for stage in model.of_type(HTTP_STAGE):
             if ref_id(stage.get("ApiId")) != api_id:
                 continue
             settings = stage.get("DefaultRouteSettings")
             if isinstance(settings, Mapping) and number(settings.get("ThrottlingRateLimit")) is not None:
-                return number(settings.get("ThrottlingRateLimit")), number(settings.get("ThrottlingBurstLimit"))
+                return valid(settings.get("ThrottlingRateLimit"), settings.get("ThrottlingBurstLimit"))
     return None, None
 
 
@@ -387,13 +555,18 @@ def api_route(model: TemplateModel, trig: Trigger) -> SyncRoute:
     else:
         value = number(raw)
         if value is None:
-            raise Unsimulatable(f"{via.logical_id} {location} is computed ({raw!r})")
+            if is_intrinsic(raw):
+                raise Unsimulatable(f"{via.logical_id} {location} is computed ({_short(raw)})")
+            raise Refused(f"{via.logical_id} {location} {_short(raw)} is not a number; API Gateway refuses it")
         millis = value
+    if millis < limits.APIGW_HTTP_MIN_INTEGRATION_TIMEOUT_MS:
+        raise Refused(f"{via.logical_id} {location} {millis:g} ms is below API Gateway's minimum of 50 ms; it refuses it")
     # An integration names its API; an OpenAPI Body or quick create lives on the API itself.
     own = trig.detail.get("openapi") is not None or trig.detail.get("quick_create")
     api_id = via.logical_id if own else ref_id(via.get("RestApiId" if api == "rest" else "ApiId"))
     rate, burst = _stage_limits(model, via, api, api_id)
-    return SyncRoute(via.logical_id, api, millis / 1000, rate, burst)
+    # Above the 29 s default only with a quota increase (REST), never above 15 minutes.
+    return SyncRoute(via.logical_id, api, min(millis, limits.LAMBDA_MAX_TIMEOUT_S * 1000) / 1000, rate, burst)
 
 
 # --------------------------------------------------------------------------------------
@@ -401,22 +574,59 @@ def api_route(model: TemplateModel, trig: Trigger) -> SyncRoute:
 # --------------------------------------------------------------------------------------
 def function_configs(model: TemplateModel) -> Iterator[FunctionConfig]:
     """One :class:`FunctionConfig` per function that has a trigger in this template."""
+    by_function: dict[str, list[Trigger]] = {}
+    for trig in model.triggers:
+        by_function.setdefault(trig.function, []).append(trig)
+    schedules: dict[str, list[Resource]] = {}
+    for schedule in model.of_type(SCHEDULE):
+        target = schedule.get("Target")
+        fn = model.function_of(target.get("Arn")) if isinstance(target, Mapping) else None
+        if fn is not None:
+            schedules.setdefault(fn.logical_id, []).append(schedule)
     for fn in sorted(model.functions(), key=lambda r: r.logical_id):
-        config = function_config(model, fn)
+        triggers = by_function.get(fn.logical_id, [])
+        if not triggers and fn.logical_id not in schedules:
+            continue
+        config = function_config(model, fn, triggers, has_schedule=fn.logical_id in schedules)
         if config.entries or config.notes:
             yield config
 
 
-def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
+def _function_settings(fn: Resource, timeout: float | None) -> tuple[float, int | None, float]:
+    """Timeout, reserved concurrency and memory, each refused as Lambda refuses it."""
+    if timeout is None:
+        raise Unsimulatable("its Timeout is computed")
+    violation = function_rules.check_timeout(timeout, prop="Timeout")
+    if violation is None and not float(timeout).is_integer():
+        violation = Violation("Timeout", f"Timeout {timeout:g} is not a whole number of seconds", limits.SRC_LAMBDA_QUOTAS)
+    if violation is not None:
+        raise Refused(f"Lambda refuses the function: {violation}")
+    reserved = _num(fn, "ReservedConcurrentExecutions", None, "function",
+                    lambda v: None if v >= 0 else Violation("ReservedConcurrentExecutions",
+                                                            f"ReservedConcurrentExecutions {v:g} is negative; Lambda refuses it",
+                                                            limits.SRC_LAMBDA_RESERVED), integer=True)
+    memory = _num(fn, "MemorySize", float(limits.LAMBDA_DEFAULT_MEMORY_MB), "function",
+                  lambda v: function_rules.check_memory_size(v, prop="MemorySize"), integer=True)
+    return float(timeout), int(reserved) if reserved is not None else None, float(memory or limits.LAMBDA_DEFAULT_MEMORY_MB)
+
+
+def function_config(
+    model: TemplateModel, fn: Resource, triggers: list[Trigger] | None = None, *, has_schedule: bool | None = None,
+) -> FunctionConfig:
     entries: list[Entry] = []
     notes: list[str] = []
-    timeout = model.timeout_s(fn)
-    reserved_raw = fn.get("ReservedConcurrentExecutions")
-    reserved = number(reserved_raw) if reserved_raw is not None else None
-    base = FunctionConfig(model.name, fn.logical_id, fn.path, timeout or 0.0, None, (), branch=model.branch)
-    if timeout is None or (reserved_raw is not None and reserved is None):
-        return FunctionConfig(**{**base.__dict__, "notes": (f"{fn.logical_id}: not simulated: its timeout or reserved concurrency is computed",)})
-    triggers = model.triggers_of(fn.logical_id)
+    refused: list[str] = []
+    base = FunctionConfig(model.name, fn.logical_id, fn.path, 0.0, None, (), branch=model.branch)
+    try:
+        timeout, reserved, memory = _function_settings(fn, model.timeout_s(fn))
+    except Unsimulatable as exc:
+        note = f"{base.name}: not simulated: {exc}"
+        return FunctionConfig(**{**base.__dict__, "notes": (note,),
+                                 "refused": (note,) if isinstance(exc, Refused) else ()})
+    if triggers is None:
+        triggers = model.triggers_of(fn.logical_id)
+    if has_schedule is None:
+        has_schedule = bool(_schedules_of(model, fn))
     async_trigs: list[Trigger] = []
     routes: list[SyncRoute] = []
     urls: list[SyncRoute] = []
@@ -426,13 +636,13 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
         try:
             if trig.kind in ("sqs", "kinesis", "dynamodb"):
                 mapping = model.resources[trig.via]
-                cfg: Any = sqs_mapping(model, mapping) if trig.kind == "sqs" else stream_mapping(model, mapping, trig.kind)
-                if trig.kind == "sqs" and cfg.visibility_s < timeout:
-                    # Lambda refuses to create or update such a mapping (limits.SRC_LAMBDA_SQS):
-                    # no message is ever polled, so there is nothing to simulate.
-                    raise Unsimulatable(
-                        f"Lambda refuses this mapping: the queue's visibility timeout ({cfg.visibility_s:g} s) is below "
-                        f"the function timeout ({timeout:g} s); rule sqs-visibility-below-function-timeout"
+                cfg: Any = (sqs_mapping(model, mapping, timeout) if trig.kind == "sqs"
+                            else stream_mapping(model, mapping, trig.kind))
+                if isinstance(cfg, StreamMapping) and cfg.shards * cfg.parallelization > MAX_SIMULATED_LANES:
+                    notes.append(
+                        f"{base.name}: trigger {trig.via}: {cfg.shards:,} shards x {cfg.parallelization} are "
+                        f"simulated as {MAX_SIMULATED_LANES:,} concurrent batches (the simulation's cap); "
+                        "records keep their order per partition key"
                     )
                 entries.append(Entry(trig.kind, cfg))
             elif trig.kind in ASYNC_KINDS or (trig.kind == "lambda" and has_invoke_config):
@@ -448,26 +658,29 @@ def function_config(model: TemplateModel, fn: Resource) -> FunctionConfig:
             elif trig.kind == "lambda":
                 caller = model.resources.get(trig.source) if trig.source else None
                 caller_timeout = model.timeout_s(caller) if caller is not None else None
-                if caller_timeout is not None and all(c.via != trig.source for c in callers):
-                    callers.append(SyncRoute(str(trig.source), "lambda", caller_timeout, None, None))
+                if caller_timeout is not None and caller_timeout > 0 and all(c.via != trig.source for c in callers):
+                    callers.append(SyncRoute(str(trig.source), "lambda", min(caller_timeout, limits.LAMBDA_MAX_TIMEOUT_S),
+                                             None, None))
             else:
-                notes.append(f"{fn.logical_id}: trigger {trig.via} ({trig.kind}) is not simulated: unknown invocation model")
+                notes.append(f"{base.name}: trigger {trig.via} ({trig.kind}) is not simulated: unknown invocation model")
         except Unsimulatable as exc:
-            notes.append(f"{fn.logical_id}: trigger {trig.via} ({trig.kind}) is not simulated: {exc}")
-    has_schedule = any(
-        isinstance(s.get("Target"), Mapping) and model.function_of(s.get("Target", {}).get("Arn")) is fn
-        for s in model.of_type(SCHEDULE)
-    )
+            note = f"{base.name}: trigger {trig.via} ({trig.kind}) is not simulated: {exc}"
+            notes.append(note)
+            if isinstance(exc, Refused):
+                refused.append(note)
     if async_trigs or has_schedule:
         try:
             entries.append(Entry("async", async_config(model, fn, async_trigs)))
         except Unsimulatable as exc:
-            notes.append(f"{fn.logical_id}: asynchronous invocation is not simulated: {exc}")
+            note = f"{base.name}: asynchronous invocation is not simulated: {exc}"
+            notes.append(note)
+            if isinstance(exc, Refused):
+                refused.append(note)
     if routes:
         entries.append(Entry("apigateway", tuple(routes)))
     if urls:
         entries.append(Entry("url", tuple(urls)))
     if callers:
         entries.append(Entry("lambda", tuple(callers)))
-    return FunctionConfig(model.name, fn.logical_id, fn.path, timeout, int(reserved) if reserved is not None else None,
-                          tuple(entries), tuple(notes), model.branch)
+    return FunctionConfig(model.name, fn.logical_id, fn.path, timeout, reserved, tuple(entries), tuple(notes), model.branch,
+                          memory, tuple(refused))

@@ -58,6 +58,8 @@ class Invocation:
     timeout_s: float
     cold: bool = False
     report_batch_item_failures: bool = False
+    #: The mapping's batch size (1 for a single event): a full batch's share of the work.
+    batch_size: int = 1
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,11 @@ def batch_item_failures(ids: list[str]) -> dict[str, Any]:
 @dataclass
 class ModelInvoker:
     """A scenario's model of every invocation (see :mod:`constructs_lib.simulate.scenarios`):
-    durations as fractions of the function timeout, failures for poison events or during
-    an outage. A handler written for its mapping: with ``ReportBatchItemFailures`` it
-    reports its failed records (and, in a FIFO group, every record after the first
-    failure); without, one failure fails the batch."""
+    durations as fractions of the function timeout - a fixed overhead plus a cost per
+    record, so a batch of 5 of 10 records takes 60 % of a full one - and failures for poison
+    events or during an outage. A handler written for its mapping: with
+    ``ReportBatchItemFailures`` it reports its failed records (and, in a FIFO group, every
+    record after the first failure); without, one failure fails the batch."""
 
     scenario: Any  # scenarios.Scenario
     rng: random.Random
@@ -104,10 +107,16 @@ class ModelInvoker:
         skip its hopeless retries (see ``QueueSim``)."""
         return event in self.poison
 
+    def would_fail(self, event: int, time: float) -> bool:
+        """Whether ``event`` fails on its own account at ``time`` (poison, or an outage):
+        the queue tells a healthy message that failed only with its batch from the others."""
+        return event in self.poison or self.scenario.failing_at(time)
+
     def invoke(self, invocation: Invocation) -> Result:
         low, high = self.scenario.duration_fractions
-        duration = self.rng.uniform(low, high) * invocation.timeout_s
-        if self.scenario.failing_until_s is not None and invocation.time < self.scenario.failing_until_s:
+        share = self.scenario.batch_share(len(invocation.records), invocation.batch_size)
+        duration = self.rng.uniform(low, high) * invocation.timeout_s * share
+        if self.scenario.failing_at(invocation.time):
             return Result(duration, error="DependencyUnavailable")
         failed: list[str] = []
         failed_groups: set[str] = set()

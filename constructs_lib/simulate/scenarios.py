@@ -1,18 +1,29 @@
-"""The fault scenarios ``constructs-lib simulate --scenario`` applies to every function.
+"""The scenarios ``constructs-lib simulate --scenario`` applies to every function.
 
-- ``poison``: 5 % of the events (at least one) fail on every attempt; the others succeed
-  in 20-50 % of the function timeout.
-- ``slow``: every invocation runs 60-99 % of the function timeout (and a cold start's
-  Init phase 60-99 % of its 10 s limit), then succeeds.
-- ``outage``: every invocation fails for the first 15 minutes, then succeeds.
-- ``burst``: events arrive for (at most) 5 minutes at 20 x the rate the function's
-  concurrency can serve; every invocation succeeds.
+A scenario's verdict must not depend on ``--events``. So its load is relative to each
+function's capacity (:mod:`constructs_lib.simulate.load`: what its concurrency serves,
+given its batch size, its invocation time and the failures the scenario makes), its events
+arrive at that rate whatever their number - more events make a longer window, not a higher
+rate - and every time scale of a scenario (an outage, a burst) is fixed, never derived from
+the event count.
 
-Arrivals: in ``burst`` the events arrive evenly at max(20 x capacity, N / 300 s); in the
-other scenarios as a Poisson process at min(N / 30 min, capacity / 2), so the function
-keeps up and half of the events arrive during an outage. Capacity is the function's
-concurrency (reserved, the mapping's maximum, shards x parallelization; at least 1) x
-its batch size / the scenario's 35 % of the timeout.
+- ``poison``: events arrive at half the capacity (a Poisson process); 5 % of them (at
+  least one) fail on every attempt, the others succeed.
+- ``slow``: the same arrivals; a slow dependency makes every invocation, whatever its batch
+  size, run 60-99 % of the function timeout, and a cold start's Init phase 60-99 % of its
+  10 s limit; all succeed.
+- ``outage``: the same arrivals, at most 100 per 15 minutes; every invocation fails during
+  the first 15 minutes of each hour, and succeeds otherwise.
+- ``burst``: the same average load, in bursts of 100 events at 20 x the capacity.
+- ``noisy-neighbour``: one function (the noisy one) bursts: at once, as many events as its
+  concurrency holds - the account's whole unreserved pool, unless it has reserved
+  concurrency - then 1.5 x what that concurrency serves, for a minute (at least ``--events``,
+  at most 20,000 events; a function alone in its account keeps the steady load). Every
+  other function keeps the steady load, at most 100 events a minute. All succeed.
+
+An invocation's duration is a fixed overhead plus a cost per record: the scenario's fraction
+of the timeout is what a full batch takes, 20 % of it the overhead (100 % in ``slow``), so a
+half batch takes 60 % of a full one and bisecting a batch costs what its halves cost.
 """
 
 from __future__ import annotations
@@ -26,24 +37,47 @@ from constructs_lib import limits
 DEFAULT_EVENTS = 200
 DEFAULT_SEED = 0
 
+#: The share of its capacity each function's load takes (steady scenarios, and on average in
+#: ``burst``).
+LOAD = 0.5
 POISON_FRACTION = 0.05
+#: ``outage``: failing for the first 15 minutes of every hour. Events arrive at most 100 per
+#: outage (if half the capacity is faster), so an outage always meets the same events,
+#: whatever ``--events``: a fast function's 200 events would otherwise all arrive, and stop,
+#: within the first seconds of the outage.
 OUTAGE_S = 15 * 60
-BURST_WINDOW_S = 5 * 60
+OUTAGE_PERIOD_S = 60 * 60
+EVENTS_PER_EPISODE = 100
+#: ``burst``: 100 events at 20 x the capacity, then quiet until the average load is LOAD.
+BURST_EVENTS = 100
 BURST_FACTOR = 20
-STEADY_WINDOW_S = 30 * 60
-#: The mean duration the capacity estimate assumes: the middle of 20-50 % of the timeout.
-NOMINAL_FRACTION = 0.35
+#: ``noisy-neighbour``: the noisy function's burst - 1.5 x what its concurrency serves, for
+#: one minute, at most 20,000 events. Its neighbours' events arrive at most 100 a minute.
+NOISY_FACTOR = 1.5
+NOISY_BURST_S = 60
+NOISY_MAX_EVENTS = 20_000
+#: A FIFO queue's scenario events are spread over 10 message groups (``group-0``...).
+FIFO_GROUPS = 10
 
 
 @dataclass(frozen=True)
 class Scenario:
     name: str
     summary: str
+    #: Duration of a full batch, as fractions of the function timeout (uniform).
     duration_fractions: tuple[float, float]
     poison: bool = False
-    failing_until_s: float | None = None
+    outage: bool = False
     burst: bool = False
     slow_init: bool = False
+    noisy: bool = False
+    #: The share of a full batch's duration that does not depend on its records.
+    overhead_share: float = 0.2
+
+    @property
+    def mean_fraction(self) -> float:
+        low, high = self.duration_fractions
+        return (low + high) / 2
 
     def cold_start_range(self, timeout_s: float) -> tuple[float, float]:
         """Init duration of a new execution environment. Typically 0.1-1 s
@@ -54,13 +88,34 @@ class Scenario:
             return low * limits.LAMBDA_MAX_INIT_S, high * limits.LAMBDA_MAX_INIT_S
         return limits.LAMBDA_TYPICAL_COLD_START_S
 
+    def failing_at(self, t: float) -> bool:
+        """Whether the function's dependency is down at simulated time ``t`` (``outage``)."""
+        return self.outage and (t % OUTAGE_PERIOD_S) < OUTAGE_S
+
+    def batch_share(self, records: int, batch_size: int) -> float:
+        """A batch of ``records`` (of at most ``batch_size``) takes this share of a full one."""
+        return batch_share(records, batch_size, self.overhead_share)
+
+    @property
+    def episode_s(self) -> float | None:
+        """A fixed time scale the events must span (an outage, a neighbour's burst)."""
+        if self.outage:
+            return float(OUTAGE_S)
+        if self.noisy:
+            return float(NOISY_BURST_S)
+        return None
+
     def arrivals(self, n: int, capacity_per_s: float, rng: random.Random) -> list[float]:
-        """The times (s) at which the ``n`` events enter their source."""
-        capacity = max(capacity_per_s, 1e-6)
+        """The times (s) at which ``n`` events enter their source, for a function that serves
+        ``capacity_per_s`` events a second. The rate never depends on ``n``."""
+        capacity = max(capacity_per_s, 1e-9)
         if self.burst:
-            rate = max(BURST_FACTOR * capacity, n / BURST_WINDOW_S)
-            return [i / rate for i in range(n)]
-        rate = min(n / STEADY_WINDOW_S, capacity / 2)
+            period = BURST_EVENTS / (LOAD * capacity)  # so the average load is LOAD
+            rate = BURST_FACTOR * capacity
+            return [(i // BURST_EVENTS) * period + (i % BURST_EVENTS) / rate for i in range(n)]
+        rate = LOAD * capacity
+        if self.episode_s is not None:
+            rate = min(rate, EVENTS_PER_EPISODE / self.episode_s)
         t, times = 0.0, []
         for _ in range(n):
             times.append(t)
@@ -74,9 +129,28 @@ class Scenario:
         return frozenset(rng.sample(range(n), k))
 
 
+def noisy_arrivals(n: int, at_once: int, rate_per_s: float) -> list[float]:
+    """The noisy neighbour's events: ``at_once`` of them at the start (enough to fill its
+    concurrency), the others evenly at ``rate_per_s``."""
+    first = min(n, at_once)
+    return [0.0] * first + [(i + 1) / rate_per_s for i in range(n - first)]
+
+
+def batch_share(records: int, batch_size: int, overhead_share: float) -> float:
+    """A batch of ``records`` takes this share of a full batch's duration."""
+    batch = max(batch_size, 1)
+    return overhead_share + (1 - overhead_share) * min(records, batch) / batch
+
+
+STEADY = (0.2, 0.5)
 SCENARIOS: dict[str, Scenario] = {
-    "poison": Scenario("poison", "5 % of events fail on every attempt", (0.2, 0.5), poison=True),
-    "slow": Scenario("slow", "every invocation runs 60-99 % of the timeout", (0.6, 0.99), slow_init=True),
-    "outage": Scenario("outage", "every invocation fails for the first 15 minutes", (0.2, 0.5), failing_until_s=OUTAGE_S),
-    "burst": Scenario("burst", "20 x the rate the function's concurrency serves, for 5 minutes", (0.2, 0.5), burst=True),
+    "poison": Scenario("poison", "5 % of events fail on every attempt", STEADY, poison=True),
+    "slow": Scenario("slow", "every invocation runs 60-99 % of the timeout", (0.6, 0.99), slow_init=True,
+                     overhead_share=1.0),
+    "outage": Scenario("outage", "every invocation fails for 15 minutes each hour", STEADY, outage=True),
+    "burst": Scenario("burst", "bursts of 100 events at 20 x the capacity", STEADY, burst=True),
+    "noisy-neighbour": Scenario("noisy-neighbour", "one function takes the account's concurrency for a minute",
+                                STEADY, noisy=True),
 }
+#: The scenarios ``explain`` runs against every function (each its own fault).
+FAULT_SCENARIOS = ("poison", "slow", "outage", "burst")

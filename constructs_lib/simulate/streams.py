@@ -4,15 +4,20 @@
   in order in one of them (limits.SRC_LAMBDA_KINESIS). Lambda polls each shard once per
   second (Kinesis) or 4 times per second (DynamoDB), waiting up to
   ``MaximumBatchingWindowInSeconds`` to fill a batch. A DynamoDB stream's shard count is
-  not in the template: the simulation uses one shard; a Kinesis stream's ``ShardCount``.
+  not in the template: the simulation uses one shard; a Kinesis stream's ``ShardCount``,
+  with at most ``config.MAX_SIMULATED_LANES`` concurrent batches (a note says so).
 - Records matching no filter are skipped (limits.SRC_ESM_FILTERING).
 - A failed batch blocks its shard and is retried until ``MaximumRetryAttempts`` (-1:
   forever), records older than ``MaximumRecordAgeInSeconds`` are discarded, and records
   the stream no longer retains (24 h for DynamoDB, the stream's retention for Kinesis)
   are gone. Throttles are retried without consuming retries, until the records expire.
   ``BisectBatchOnFunctionError`` splits a failed batch in two; splitting does not consume
-  the retry quota. Discarded batches send their metadata to the on-failure destination,
-  or are lost without one. Sources: limits.SRC_LAMBDA_STREAM_ERRORS, limits.SRC_LAMBDA_DDB.
+  the retry quota. Sources: limits.SRC_LAMBDA_STREAM_ERRORS, limits.SRC_LAMBDA_DDB.
+- A discarded batch goes to the on-failure destination: an S3 bucket receives its records
+  (dead-lettered); an SQS queue or SNS topic only its metadata - shard and sequence
+  numbers - so its records are *metadata only*: still readable from the stream until its
+  retention ends, then gone. Without a destination they are lost.
+  Sources: limits.SRC_LAMBDA_STREAM_ERRORS, limits.SRC_LAMBDA_ESM_DESTINATION_PERMISSIONS.
 - ``ReportBatchItemFailures``: Lambda checkpoints before the lowest reported sequence
   number and retries from there; an invalid report fails the batch
   (limits.SRC_LAMBDA_DDB_PARTIAL). A report whose lowest failure is the batch's first
@@ -38,6 +43,7 @@ from constructs_lib.simulate.runtime import (
     DEAD_LETTERED,
     FILTERED,
     LOST,
+    METADATA_ONLY,
     THROTTLE_BACKOFF_S,
     FunctionRuntime,
     Tracker,
@@ -68,22 +74,21 @@ class SubShard:
 class StreamSim:
     def __init__(self, env: simpy.Environment, cfg: StreamMapping, runtime: FunctionRuntime, tracker: Tracker) -> None:
         self.env, self.cfg, self.runtime, self.tracker = env, cfg, runtime, tracker
-        self.subshards: dict[tuple[int, int], SubShard] = {}
+        self.subshards: dict[int, SubShard] = {}
         polls = limits.KINESIS_POLLS_PER_SECOND if cfg.kind == "kinesis" else limits.DYNAMODB_STREAM_POLLS_PER_SECOND
         self.poll_interval = 1.0 / polls
         self.bisections = 0
 
     def start(self, events: Sequence[EventSpec]) -> None:
-        for shard in range(self.cfg.shards):
-            for lane in range(max(self.cfg.parallelization, 1)):
-                sub = SubShard(self.env, f"shardId-{shard:012d}/{lane}")
-                self.subshards[(shard, lane)] = sub
-                self.env.process(self._reader(sub))
+        factor = max(self.cfg.parallelization, 1)
+        for lane in range(self.cfg.lanes):
+            sub = SubShard(self.env, f"shardId-{lane // factor:012d}/{lane % factor}")
+            self.subshards[lane] = sub
+            self.env.process(self._reader(sub))
         self.env.process(self._arrivals(events))
 
-    def _lane(self, key: str) -> tuple[int, int]:
-        h = zlib.crc32(key.encode())
-        return h % self.cfg.shards, (h // self.cfg.shards) % max(self.cfg.parallelization, 1)
+    def _lane(self, key: str) -> int:
+        return zlib.crc32(key.encode()) % self.cfg.lanes
 
     def _arrivals(self, events: Sequence[EventSpec]) -> Generator[simpy.Event, Any, None]:
         for spec in events:
@@ -92,6 +97,7 @@ class StreamSim:
             key = spec.partition_key or str(spec.index)
             sub = self.subshards[self._lane(key)]
             sub.records.append(StreamRecord(spec.index, spec.item_id or f"{spec.index + 1:021d}", self.env.now, spec.payload, key))
+            self.tracker.arrived()
             notify(self.env, sub)
 
     def _reader(self, sub: SubShard) -> Generator[simpy.Event, Any, None]:
@@ -139,10 +145,10 @@ class StreamSim:
         return kept
 
     def _discard(self, batch: list[StreamRecord], condition: str, attempts: int) -> None:
-        cfg = self.cfg
+        cfg, tracker = self.cfg, self.tracker
         if cfg.on_failure is None:
             for r in batch:
-                self.tracker.finish(r.event, LOST, "stream-discarded")
+                tracker.finish(r.event, LOST, "stream-discarded")
             return
         info_key = "KinesisBatchInfo" if cfg.kind == "kinesis" else "DDBStreamBatchInfo"
         self.tracker.deliver(cfg.on_failure, {
@@ -157,11 +163,26 @@ class StreamSim:
                 "streamArn": cfg.source,
             },
         })
-        for r in batch:
-            self.tracker.finish(r.event, DEAD_LETTERED, "stream-destination")
+        if cfg.on_failure_kind in limits.STREAM_DESTINATIONS_KEEPING_RECORDS:
+            for r in batch:
+                tracker.finish(r.event, DEAD_LETTERED, "stream-destination")
+            return
+        for r in batch:  # the destination holds their metadata; the records stay in the stream
+            until = r.arrived + cfg.retention_s
+            tracker.recoverable_until_s = until if tracker.recoverable_until_s is None else max(tracker.recoverable_until_s, until)
+            tracker.finish(r.event, METADATA_ONLY, "stream-metadata-only")
 
     def _shard_of(self, record: StreamRecord) -> str:
-        return f"shardId-{self._lane(record.key)[0]:012d}"
+        return f"shardId-{self._lane(record.key) // max(self.cfg.parallelization, 1):012d}"
+
+    def finalize(self) -> None:
+        """At the end of the run: records the stream no longer retains are gone."""
+        now = self.env.now
+        for sub in self.subshards.values():
+            for r in sub.records:
+                expires = r.arrived + self.cfg.retention_s
+                if now >= expires:
+                    self.tracker.finish(r.event, LOST, "stream-retention", at=expires)
 
     def _process(self, sub: SubShard, batch: list[StreamRecord]) -> Generator[simpy.Event, Any, None]:
         cfg, tracker = self.cfg, self.tracker
@@ -174,9 +195,14 @@ class StreamSim:
                 attempts = 0
                 continue
             pending[0] = b
-            tracker.max_iterator_age_s = max(tracker.max_iterator_age_s, self.env.now - b[0].arrived)
+            age = self.env.now - b[0].arrived
+            if age > tracker.max_iterator_age_s:
+                tracker.max_iterator_age_s = age
+            if tracker.timeline is not None:
+                tracker.backlog(age)
             records = [Record(r.event, r.seq, r.payload, attempts + 1, r.arrived, r.key) for r in b]
-            outcome = yield self.env.process(self.runtime.invoke(cfg.kind, cfg.source, records, attempt=attempts + 1, partial=cfg.partial))
+            outcome = yield from self.runtime.invoke(tracker, cfg.kind, cfg.source, records, attempt=attempts + 1,
+                                                     partial=cfg.partial, batch_size=cfg.batch_size)
             if outcome.throttled:
                 yield self.env.timeout(backoff)
                 backoff = min(backoff * 2, THROTTLE_BACKOFF_S[1])

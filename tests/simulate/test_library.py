@@ -78,34 +78,42 @@ def poison_count(result: FunctionResult) -> int:
 @pytest.mark.parametrize("which", ["defaults", "reference"])
 def test_nothing_is_lost(which: str, scenario: str, request: pytest.FixtureRequest) -> None:
     templates = request.getfixturevalue(which)
-    results = run(templates, scenario)
+    report = simulate([model(t, name) for name, t in templates.items()], scenario)
+    results = report.functions
     expected_models = {"sqs", "kinesis", "dynamodb", "async", "apigateway"}
     if which == "reference":
         expected_models.add("url")  # the report endpoint: a function URL
     assert {r.model for r in results} == expected_models
+    assert report.refused == []
     for r in results:
-        assert r.succeeded + r.dead_lettered + r.returned_errors + r.lost + r.pending == r.events == 200, r
+        assert r.succeeded + r.dead_lettered + r.metadata_only + r.returned_errors + r.lost + r.pending == r.events, r
+        assert r.events == 200 or (scenario == "noisy-neighbour" and r.name == report.noisy), r
         assert (r.lost, r.pending) == (0, 0), r
-        assert advice(r) == [], r
+        # What advice there is has no rule behind it: the stream processors' SQS failure
+        # queues hold metadata only (the records stay in the stream for its retention), and
+        # throttles under a noisy neighbour.
+        assert all(a.rule_id is None for a in advice(r)), (r, advice(r))
+        if r.model in ("kinesis", "dynamodb"):
+            assert r.dead_lettered == 0, r  # an SQS destination never holds the records
         if r.model == "url":
             # The reference report endpoint is capped at 2 executions by design (a scan of the
-            # orders table; a URL has no stage throttling): 200 reports in 30 minutes are
-            # beyond it, so some requests are throttled (429) after the SDK's retries - and
-            # answered with an error the caller sees. Never lost, never run twice.
+            # orders table; a URL has no stage throttling): at half its capacity, a caller
+            # that finds both busy is throttled (429) - answered with an error it sees. Never
+            # lost, never run twice.
             assert r.dead_lettered == 0 and (r.duplicates, r.caller_timeouts) == (0, 0), r
             if scenario == "poison":
                 assert r.returned_errors >= poison_count(r), r
             continue
         if scenario == "poison":
-            # exactly the poison events fail: dead-lettered, or answered with an error
-            failed = r.returned_errors if r.model in SYNC else r.dead_lettered
-            assert failed == poison_count(r) and r.dead_lettered + r.returned_errors == failed, r
+            # exactly the poison events fail: dead-lettered (or kept as metadata), or answered with an error
+            failed = r.returned_errors if r.model in SYNC else r.dead_lettered + r.metadata_only
+            assert failed == poison_count(r) and r.dead_lettered + r.metadata_only + r.returned_errors == failed, r
         if scenario in ("poison", "slow"):
             assert (r.duplicates, r.caller_timeouts) == (0, 0), r
-        if scenario == "burst" and r.model not in SYNC:
+        if scenario in ("burst", "noisy-neighbour") and r.model not in SYNC:
             assert r.succeeded == r.events, r
         if scenario == "outage":
-            assert r.succeeded > 0 and r.dead_lettered + r.returned_errors > 0, r  # the outage hurts, nothing is lost
+            assert r.dead_lettered + r.metadata_only + r.returned_errors > 0, r  # the outage hurts, nothing is lost
 
 
 def test_same_seed_same_result_other_seed_other_result(reference: dict[str, dict[str, Any]]) -> None:
@@ -198,12 +206,12 @@ def test_removing_one_protection_changes_the_outcome_as_documented(
     after = run({n: mutated(t, mutation) for n, t in templates.items()}, scenario, **kwargs)
     assert [(b.template, b.function) for b in before] == [(a.template, a.function) for a in after]
     for b, a in zip(before, after):
-        assert a.succeeded + a.dead_lettered + a.returned_errors + a.lost + a.pending == a.events
+        assert a.succeeded + a.dead_lettered + a.metadata_only + a.returned_errors + a.lost + a.pending == a.events
         assert (b.lost, b.duplicates, b.caller_timeouts) == (0, 0, 0), b
         EXPECT[mutation.__name__](b, a)
         if rule_id is not None:
             assert rule_id in {item.rule_id for item in advice(a)}, (a, advice(a))
-        assert advice(b) == []
+        assert all(item.rule_id is None for item in advice(b)), advice(b)
 
 
 def _visibility(b: FunctionResult, a: FunctionResult) -> None:
@@ -227,7 +235,7 @@ def _infinite(b: FunctionResult, a: FunctionResult) -> None:
 
 
 def _no_destination(b: FunctionResult, a: FunctionResult) -> None:
-    assert b.dead_lettered == poison_count(b)
+    assert b.dead_lettered + b.metadata_only == poison_count(b)
     assert a.dead_lettered == 0 and a.lost == poison_count(a)
     assert {item.rule_id for item in advice(a)} <= {"stream-on-failure-destination", "async-failure-destination"}
 
@@ -243,8 +251,8 @@ def _reserved_zero(b: FunctionResult, a: FunctionResult) -> None:
     assert a.succeeded == 0 and a.stats.get("invocations", 0) == 0
     if a.model in SYNC:
         assert a.returned_errors == a.events
-    else:  # throttled until maxReceiveCount, the maximum event age, or the maximum record age
-        assert a.dead_lettered == a.events and a.causes.get("throttled", 0) > 0
+    else:  # throttled until maxReceiveCount or the maximum record age; async: at once, no retries
+        assert a.dead_lettered + a.metadata_only == a.events and a.causes.get("throttled", 0) > 0
         if a.model != "kinesis":  # records behind the throttled batch age out unread
             assert a.causes == {"throttled": a.events}
 

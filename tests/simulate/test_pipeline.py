@@ -297,10 +297,13 @@ def test_a_poison_stream_record_is_isolated_and_its_batch_info_recorded(template
     poison = next(e for e in events if e.payload["dynamodb"]["Keys"]["id"]["S"] == "order-4")
     print(f"\n[order events] {len(events)} records ({run.filtered} filtered out), 1 poison: {run.stats['invocations']} invocations, "
           f"{run.stats.get('bisections', 0)} bisections, {run.succeeded} succeeded, {len(published)} published exactly once, "
-          f"{run.dead_lettered} discarded -> failure queue {failure['requestContext']}")
+          f"{run.metadata_only} discarded -> failure queue {failure['requestContext']}")
     assert run.filtered == 2 and run.events == 10
     assert set(published) == {f"order-{i}" for i in range(10) if i != 4} and set(published.values()) == {1}
-    assert (run.succeeded, run.dead_lettered, run.lost) == (9, 1, 0)
+    # The failure queue (SQS) receives the batch's metadata only: the record itself stays
+    # readable in the stream for its 24 hours, then it is gone.
+    assert (run.succeeded, run.metadata_only, run.dead_lettered, run.lost) == (9, 1, 0, 0)
+    assert run.recoverable_until_s == poison.time + 24 * 3600
     assert failure["requestContext"] == {"condition": "RetryAttemptsExhausted", "approximateInvokeCount": 1 + cfg.retries}
     assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"] == poison.item_id
 

@@ -9,7 +9,7 @@ import pytest
 
 from constructs_lib import limits
 from constructs_lib.simulate import EventSpec, Invocation, Result, simulate, simulate_entry
-from constructs_lib.simulate.invokers import batch_item_failures
+from constructs_lib.simulate.invokers import Record, batch_item_failures
 from tests.simulate.conftest import model
 from tests.simulate.templates import Scripted, async_template, entry_of, fn, http_api_template, sqs_template, stream_template
 
@@ -131,7 +131,11 @@ def test_a_throttled_batch_is_retried_within_its_visibility_timeout_then_returne
 def test_bisection_isolates_one_poison_record_and_its_metadata_goes_to_the_destination() -> None:
     config, entry = entry_of(stream_template(retries=2, batch=10, partial=False))
     result = simulate_entry(config, entry, events=specs(10, partition_key="k"), invoker=Scripted(fail_events(4, partial=False)))
-    assert (result.succeeded, result.dead_lettered, result.lost) == (9, 1, 0)
+    # An SQS destination receives the batch's metadata, not the record: it is "metadata only",
+    # readable from the stream until its 24 h retention ends - not safely kept.
+    assert (result.succeeded, result.metadata_only, result.dead_lettered, result.lost) == (9, 1, 0, 0)
+    assert result.causes == {"stream-metadata-only": 1}
+    assert result.recoverable_until_s == 4 * 0.0 + limits.DYNAMODB_STREAM_RETENTION_S
     (record,) = result.destinations["Failures"]
     info = record["DDBStreamBatchInfo"]
     assert info["batchSize"] == 1 and info["startSequenceNumber"] == info["endSequenceNumber"] == f"{5:021d}"
@@ -145,7 +149,7 @@ def test_partial_batch_response_checkpoints_before_the_lowest_failure() -> None:
     # records 0-1 succeed once; 2-4 are retried from the checkpoint; 2 fails for good,
     # and without bisection its whole remaining batch (2-4) is discarded with it
     assert [tuple(r.event for r in c.records) for c in invoker.calls][:2] == [(0, 1, 2, 3, 4), (2, 3, 4)]
-    assert (result.succeeded, result.dead_lettered, result.duplicates) == (2, 3, 0)
+    assert (result.succeeded, result.metadata_only, result.duplicates) == (2, 3, 0)
 
 
 def test_records_of_one_partition_key_stay_in_order_across_shards_and_lanes() -> None:
@@ -170,7 +174,7 @@ def test_unbounded_retries_block_the_shard_until_the_stream_trims_the_record() -
 def test_maximum_record_age_discards_throttled_records_to_the_destination() -> None:
     config, entry = entry_of(stream_template(age=60, reserved=0))
     result = simulate_entry(config, entry, events=specs(3, partition_key="k"), invoker=Scripted(lambda inv: Result(1)))
-    assert result.dead_lettered == 3 and result.causes == {"throttled": 3}
+    assert result.metadata_only == 3 and result.causes == {"throttled": 3}
     assert {r["requestContext"]["condition"] for r in result.destinations["Failures"]} == {"RecordAgeExceeded"}
 
 
@@ -196,11 +200,23 @@ def test_async_retries_one_and_two_minutes_apart_then_records_the_failure() -> N
 
 
 def test_async_throttles_are_retried_until_the_maximum_event_age() -> None:
-    config, entry = entry_of(async_template(age=120, reserved=0))
+    # Reserved concurrency 1, a 100 s invocation: the second event is throttled, retried from
+    # 1 s doubling, and dropped to the destination when it is older than 60 s.
+    config, entry = entry_of(async_template(age=60, reserved=1, timeout=200))
+    result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(100)))
+    assert (result.succeeded, result.dead_lettered) == (1, 1) and result.causes == {"throttled": 1}
+    assert {r["requestContext"]["condition"] for r in result.destinations["Failures"]} == {"EventAgeExceeded"}
+    assert result.stats["throttles"] > 3
+
+
+def test_async_with_reserved_concurrency_zero_goes_to_the_destination_without_retries() -> None:
+    """"When you set reserved concurrency to zero for an asynchronously invoked function,
+    Lambda begins sending new events to ... the on-failure event destination, without any
+    retries" (limits.SRC_LAMBDA_ASYNC_DEST)."""
+    config, entry = entry_of(async_template(age=21600, reserved=0))
     result = simulate_entry(config, entry, events=specs(2), invoker=Scripted(lambda inv: Result(1)))
     assert result.dead_lettered == 2 and result.causes == {"throttled": 2}
-    assert {r["requestContext"]["condition"] for r in result.destinations["Failures"]} == {"EventAgeExceeded"}
-    assert 120 <= result.simulated_s < 200
+    assert result.simulated_s < 1 and result.stats["throttles"] == 2
 
 
 def test_async_dead_letter_queue_gets_the_event_without_a_destination() -> None:
@@ -241,8 +257,11 @@ def test_api_answers_504_while_the_function_runs_on_and_the_retry_duplicates() -
     config, entry = entry_of(http_api_template(timeout=30, integration_ms=5000))
     invoker = Scripted(lambda inv: Result(8.0))
     result = simulate_entry(config, entry, events=specs(1), invoker=invoker)
-    assert result.caller_timeouts == 3 and result.successes == [3] and result.duplicates == 2
-    assert result.succeeded == 1  # the work was done (three times); the caller saw only 504s
+    assert result.caller_timeouts == 1 and result.successes == [3] and result.duplicates == 2
+    assert result.duplicate_causes == {"caller-retry": 2}
+    # The caller saw only 504s: an error answer, never a success - although the work was done
+    # (three times) after it gave up.
+    assert (result.succeeded, result.returned_errors, result.completed_after_caller_gave_up) == (0, 1, 1)
 
 
 def test_a_function_timeout_is_an_error_answer_and_the_caller_retries() -> None:
@@ -289,7 +308,7 @@ def test_a_synchronous_lambda_caller_waits_its_own_timeout() -> None:
     }}
     config, entry = entry_of(template, model="lambda")
     result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(lambda inv: Result(7.0)))
-    assert result.caller_timeouts == 3 and result.duplicates == 2
+    assert result.caller_timeouts == 1 and result.duplicates == 2 and result.returned_errors == 1
 
 
 # --------------------------------------------------------------------------------------
@@ -325,7 +344,7 @@ def test_invariants_hold_for_any_seed() -> None:
     @given(seed=st.integers(0, 2**32), scenario=st.sampled_from(["poison", "slow", "outage", "burst"]), n=st.integers(1, 60))
     def check(seed: int, scenario: str, n: int) -> None:
         for r in simulate(templates, scenario, events=n, seed=seed).functions:
-            assert r.succeeded + r.dead_lettered + r.returned_errors + r.lost + r.pending == r.events == n
+            assert r.succeeded + r.dead_lettered + r.metadata_only + r.returned_errors + r.lost + r.pending == r.events == n
             assert r.lost == 0 and r.pending == 0
 
     check()
@@ -458,3 +477,138 @@ def test_infinite_stream_retries_of_a_poison_batch_wait_for_its_expiry_not_a_yea
     assert result.succeeded + result.lost == 200 and set(result.causes) == {"stream-retention"}
     assert result.max_iterator_age_s >= hours * 3600 - 5
     assert result.stats["invocations"] < 2000
+
+
+# --------------------------------------------------------------------------------------
+# Issue 23: each defect found, now a test
+# --------------------------------------------------------------------------------------
+def test_advice_counts_callers_not_attempts() -> None:
+    """Five callers, three 504s each: the advice speaks of 5 callers (it said 15)."""
+    from constructs_lib.simulate.report import advice
+
+    config, entry = entry_of(http_api_template(timeout=30, integration_ms=5000))
+    result = simulate_entry(config, entry, events=specs(5, gap=100), invoker=Scripted(lambda inv: Result(8.0)))
+    assert (result.caller_timeouts, result.returned_errors, result.succeeded) == (5, 5, 0)
+    (item,) = advice(result)
+    assert (item.rule_id, item.count) == ("apigw-integration-timeout", 5) and "callers" in item.what
+
+
+def test_a_caller_that_retries_after_a_504_and_succeeds_counts_once_as_succeeded() -> None:
+    config, entry = entry_of(http_api_template(timeout=30, integration_ms=5000))
+    durations = iter([8.0, 1.0])  # the first attempt outlives the integration timeout, the retry does not
+    result = simulate_entry(config, entry, events=specs(1), invoker=Scripted(lambda inv: Result(next(durations))))
+    assert (result.succeeded, result.returned_errors, result.caller_timeouts, result.duplicates) == (1, 0, 1, 1)
+    assert result.completed_after_caller_gave_up == 0
+
+
+def test_the_batching_window_counts_against_the_visibility_timeout() -> None:
+    """Lambda receives the messages as it fills the batch: they are in flight during the window.
+    The window ran before the visibility clock started, so adding it showed fewer duplicates."""
+    duplicates = {}
+    for window in (None, 5):
+        template = sqs_template(vis=14, timeout=10, window=window, batch=10, reserved=2, max_concurrency=2)
+        duplicates[window] = simulate([model(template)], "slow").functions[0].duplicates
+    assert duplicates[None] == 0 and duplicates[5] > 0
+
+
+def test_maximum_concurrency_above_reserved_concurrency_throttles_under_burst() -> None:
+    """A single-function template showed no throttle at all."""
+    from constructs_lib.simulate.report import advice
+
+    (result,) = simulate([model(sqs_template(reserved=5, max_concurrency=50, max_receive=1, vis=10))], "burst").functions
+    assert result.stats["throttles_reserved"] > 0 and result.causes.get("throttled", 0) > 0
+    assert "esm-max-concurrency-above-reserved" in {a.rule_id for a in advice(result)}
+    (capped,) = simulate([model(sqs_template(reserved=5, max_concurrency=5, max_receive=1, vis=10))], "burst").functions
+    assert capped.throttles == 0
+
+
+def test_healthy_messages_dead_lettered_with_their_batch_name_partial_batch_responses() -> None:
+    from constructs_lib.simulate.report import advice
+
+    (result,) = simulate([model(sqs_template(partial=False, max_receive=3))], "poison").functions
+    assert result.causes["batch-failure"] > 0 and result.dead_lettered > result.causes["dlq"]
+    assert "sqs-partial-batch-response" in {a.rule_id for a in advice(result)}
+    (fixed,) = simulate([model(sqs_template(partial=True, max_receive=3))], "poison").functions
+    assert "batch-failure" not in fixed.causes and fixed.dead_lettered == 10
+
+
+def test_fifo_scenario_events_spread_over_groups_and_a_poison_blocks_only_its_group() -> None:
+    """All scenario events shared one group, which the model treated as none."""
+    from constructs_lib.simulate.invokers import ModelInvoker
+    from constructs_lib.simulate.scenarios import FIFO_GROUPS, SCENARIOS
+
+    calls: list[Invocation] = []
+
+    class Recording(ModelInvoker):
+        def invoke(self, invocation: Invocation) -> Result:
+            calls.append(invocation)
+            return super().invoke(invocation)
+
+    import random
+
+    poison = frozenset({0})
+    template = sqs_template(fifo=True, batch=1, vis=60, timeout=10, max_receive=3)
+    report = simulate([model(template)], "poison", events=100,
+                      invoker_factory=lambda f, e: Recording(SCENARIOS["poison"], random.Random(1), poison))
+    (result,) = report.functions
+    assert {r.group for c in calls for r in c.records} == {f"group-{i}" for i in range(FIFO_GROUPS)}
+    assert result.dead_lettered == 1 and result.succeeded == 99
+    blocked = "group-0"
+    failing = [c.time for c in calls if c.records[0].event == 0]
+    others_meanwhile = {c.records[0].group for c in calls if failing[0] < c.time < failing[-1] and c.records[0].event}
+    assert blocked not in others_meanwhile and len(others_meanwhile) == FIFO_GROUPS - 1
+    behind = [c.time for c in calls if c.records[0].group == blocked and c.records[0].event != 0]
+    assert min(behind) > failing[-1]  # the group waited for its failing message
+
+
+def test_idle_pollers_wait_on_the_queue_not_all_woken_by_each_message() -> None:
+    """Every new message woke every idle poller: 10,000 events cost 804,000 wake-ups."""
+    (result,) = simulate([model(sqs_template())], "poison", events=10_000).functions
+    assert result.stats["poller_wakeups"] <= 10_000 + result.stats["invocations"]
+    assert result.succeeded + result.dead_lettered == 10_000
+
+
+def test_an_s3_on_failure_destination_keeps_the_records() -> None:
+    template = stream_template(retries=1, batch=10, partial=False)
+    template["Resources"]["Failures"] = {"Type": "AWS::S3::Bucket", "Properties": {}}
+    config, entry = entry_of(template)
+    result = simulate_entry(config, entry, events=specs(10, partition_key="k"), invoker=Scripted(fail_events(4, partial=False)))
+    assert (result.succeeded, result.dead_lettered, result.metadata_only) == (9, 1, 0)
+    assert result.causes == {"stream-destination": 1} and result.recoverable_until_s is None
+
+
+def test_invocation_time_is_an_overhead_plus_a_cost_per_record() -> None:
+    from constructs_lib.simulate.invokers import ModelInvoker
+    from constructs_lib.simulate.scenarios import SCENARIOS
+
+    import random
+
+    sc = SCENARIOS["poison"]
+    invoker = ModelInvoker(sc, random.Random(0))
+
+    def mean(records: int) -> float:
+        batch = tuple(Record(i, str(i), None, 1, 0.0) for i in range(records))
+        inv = Invocation("T", "Fn", "kinesis", None, batch, 1, 0.0, 10.0, batch_size=100)
+        return sum(invoker.invoke(inv).duration_s for _ in range(2000)) / 2000
+
+    full, half, one = mean(100), mean(50), mean(1)
+    assert full == pytest.approx(3.5, rel=0.05)  # 35 % of the timeout for a full batch
+    assert half == pytest.approx(0.6 * full, rel=0.05) and one == pytest.approx(0.208 * full, rel=0.05)
+
+
+def test_a_timed_out_batch_is_not_blamed_on_a_batch_mate() -> None:
+    """Messages of a batch the timeout cut failed on their own account: the advice is not
+    partial batch responses, even with a poison message in the batch."""
+    import random
+
+    from constructs_lib.simulate.invokers import ModelInvoker
+    from constructs_lib.simulate.scenarios import SCENARIOS
+
+    class TimesOut(ModelInvoker):
+        def invoke(self, invocation: Invocation) -> Result:
+            return Result(invocation.timeout_s * 2)
+
+    config, entry = entry_of(sqs_template(partial=False, max_receive=2))
+    invoker = TimesOut(SCENARIOS["poison"], random.Random(0), frozenset({0}))
+    result = simulate_entry(config, entry, events=specs(10), invoker=invoker)
+    assert result.dead_lettered == 10 and result.causes == {"dlq": 10}

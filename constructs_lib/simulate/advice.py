@@ -1,0 +1,122 @@
+"""What to change, for each cause a simulation found: advice that names the check rule
+predicting it (by its id, a plain string: the simulation does not import the checks), or
+none when no rule does (a neighbour that took the account's concurrency). Whoever joins the
+two (the command line, ``explain``) passes the rules' fixes in as ``rule_fixes``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from constructs_lib.simulate.config import SqsMapping, StreamMapping
+
+if TYPE_CHECKING:
+    from constructs_lib.simulate.run import FunctionResult
+
+SYNC_MODELS = ("apigateway", "url", "lambda")
+
+#: cause -> (rule id, what happened), for the causes a template predicts.
+CAUSE_RULES: dict[str, tuple[str | None, str]] = {
+    "sqs-retention": ("sqs-redrive-policy", "messages expired from their queue after failing until its retention ended"),
+    "dlq-retention": ("sqs-dlq-retention", "messages reached a dead-letter queue that keeps them for less than their age"),
+    "stream-retention": ("stream-unbounded-retries", "records were retried until the stream no longer held them"),
+    "stream-discarded": ("stream-on-failure-destination", "records were discarded after their retries with no on-failure destination"),
+    "async-discarded": ("async-failure-destination", "asynchronous events were discarded after Lambda's retries / maximum age"),
+    "eventbridge-dropped": ("eventbridge-target-dlq", "EventBridge could not deliver events and had no target dead-letter queue"),
+    "sns-dropped": ("sns-subscription-redrive", "SNS could not deliver messages and the subscription has no redrive policy"),
+    "batch-failure": ("sqs-partial-batch-response",
+                      "healthy messages were dead-lettered with a failing message of their batch (no partial batch response)"),
+}
+
+
+@dataclass(frozen=True)
+class Advice:
+    rule_id: str | None
+    what: str
+    count: int
+    fix: str
+
+
+def advice(result: FunctionResult, rule_fixes: Mapping[str, str] | None = None) -> list[Advice]:
+    """What to change, for each cause of loss (and of duplicates, caller timeouts, throttled
+    and healthy events dead-lettered, metadata-only records) in ``result``. ``rule_fixes``
+    (rule id -> the rule's fix) fills in the fix of advice that is a rule's own; without it
+    that fix is empty and the rule id says where to look."""
+    fixes = rule_fixes or {}
+
+    def _rule_fix(rule_id: str | None) -> str:
+        return fixes.get(rule_id, "") if rule_id else ""
+
+    found: list[Advice] = []
+    causes = dict(result.causes)
+    cfg = result.config
+    for cause, count in sorted(causes.items()):
+        if count <= 0:
+            continue
+        if cause == "sqs-retention" and isinstance(cfg, SqsMapping) and cfg.max_receive_count is not None:
+            found.append(Advice("sqs-redrive-policy", "messages expired before reaching maxReceiveCount", count,
+                                "Keep MessageRetentionPeriod well above maxReceiveCount x VisibilityTimeout."))
+            continue
+        if cause == "stream-retention" and isinstance(cfg, StreamMapping) and not (cfg.retries < 0 and cfg.max_record_age_s is None):
+            found.append(Advice("stream-unbounded-retries", "records expired from the stream before their retries ended", count,
+                                "Lower MaximumRecordAgeInSeconds below the stream's retention."))
+            continue
+        if cause == "stream-metadata-only" and isinstance(cfg, StreamMapping):
+            hours = cfg.retention_s / 3600
+            found.append(Advice(
+                None, f"records' metadata only reached the on-failure destination ({cfg.on_failure_kind or 'not S3'}); "
+                f"the records stay in the stream for {hours:g} h after they arrived, then are gone", count,
+                "Replay them from the stream (the metadata names the shard and sequence numbers) within the "
+                "retention, or make the on-failure destination an S3 bucket, which receives the records.",
+            ))
+            continue
+        if cause in CAUSE_RULES:
+            rule_id, what = CAUSE_RULES[cause]
+            found.append(Advice(rule_id, what, count, _rule_fix(rule_id)))
+    if result.caller_timeouts:
+        rule_id = "lambda-sync-invoke-timeout" if result.model == "lambda" else "apigw-integration-timeout"
+        what = ("callers timed out while this function ran on" if result.model == "lambda"
+                else "callers got a 504 while the function ran on; their retries ran it again")
+        found.append(Advice(rule_id, what, result.caller_timeouts, _rule_fix(rule_id)))
+    redelivered = result.duplicate_causes.get("visibility-timeout", 0)
+    if redelivered and isinstance(cfg, SqsMapping):
+        found.append(Advice("sqs-visibility-timeout",
+                            "messages became visible again while their batch still ran and were processed twice",
+                            redelivered, _rule_fix("sqs-visibility-timeout")))
+    found.extend(_throttle_advice(result, _rule_fix))
+    return found
+
+
+def _throttle_advice(result: FunctionResult, fix: Callable[[str | None], str]) -> list[Advice]:
+    throttled = result.causes.get("throttled", 0)
+    neighbour = result.stats.get("throttles_neighbour", 0)
+    own = result.stats.get("throttles_account", 0)
+    cfg = result.config
+    sync = result.model in SYNC_MODELS
+    what = "requests were answered with errors" if sync else "events were dead-lettered or lost"
+    found: list[Advice] = []
+    if throttled:
+        reserved_zero = result.stats.get("invocations", 0) == 0 and result.stats.get("throttles_reserved", 0) > 0
+        if reserved_zero:
+            rule_id: str | None = "lambda-reserved-concurrency-zero"
+        elif isinstance(cfg, SqsMapping) and result.stats.get("throttles_reserved", 0):
+            rule_id = "sqs-provisioned-pollers" if cfg.pollers is not None else "esm-max-concurrency-above-reserved"
+        else:
+            rule_id = None
+        if rule_id is not None:
+            found.append(Advice(rule_id, f"{what} after throttling, without a failed invocation", throttled, fix(rule_id)))
+    if neighbour:
+        found.append(Advice(
+            None, "invocations were throttled because other functions had taken the account's unreserved "
+            "concurrency (a noisy neighbour)", neighbour,
+            "Give the function reserved concurrency (ReservedConcurrentExecutions): that share is then its own.",
+        ))
+    if own and own >= neighbour:
+        found.append(Advice(
+            None, "invocations were throttled when this function held most of the account's unreserved "
+            "concurrency, starving its neighbours", own,
+            "Reserved concurrency also caps a function: reserve what it needs so its bursts cannot take the others' "
+            "share.",
+        ))
+    return found

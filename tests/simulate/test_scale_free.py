@@ -1,0 +1,155 @@
+"""A result that changes with sample size is a bug: the simulation's verdict must not depend on
+``--events``.
+
+Each scenario's load is relative to each function's capacity and its window grows with the
+number of events, and an invocation takes a fixed overhead plus a cost per record. So a
+correct template loses nothing at any size, and a broken one loses a similar share at each
+size. Before, events spread over a fixed 30 minutes (more events, a higher rate) and every
+invocation took the same time whatever its batch: a correct Kinesis template lost nothing at
+200 events and 77,632 of 100,000; the reference DynamoDB stream functions dead-lettered 10 at
+200 events and 11,043 at 20,000."""
+
+from __future__ import annotations
+
+import copy
+import math
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from constructs_lib.simulate import simulate
+from constructs_lib.simulate.scenarios import BURST_EVENTS, POISON_FRACTION
+from tests.simulate.conftest import model, reference_templates
+from tests.simulate.templates import async_template, http_api_template, sqs_template, stream_template
+
+FAULTS = ("poison", "slow", "outage", "burst")
+
+
+def _verdict(template: dict[str, Any], scenario: str, events: int) -> dict[tuple[str, str], bool]:
+    report = simulate([model(template)], scenario, events=events)
+    assert report.refused == [], report.refused
+    return {(r.function, r.model): r.lost > 0 for r in report.functions}
+
+
+# --------------------------------------------------------------------------------------
+# Generated templates: correct ones (what AWS recommends, at random sizes) and broken ones
+# (one protection removed)
+# --------------------------------------------------------------------------------------
+@st.composite
+def sqs_case(draw: st.DrawFn) -> dict[str, Any]:
+    timeout = draw(st.sampled_from([1, 3, 10, 30, 60]))
+    fifo = draw(st.booleans())
+    reserved = draw(st.sampled_from([None, 5, 20, 100]))
+    template = sqs_template(
+        vis=6 * timeout, timeout=timeout, fifo=fifo, batch=draw(st.sampled_from([1, 5, 10])),
+        partial=draw(st.booleans()), max_receive=5, reserved=reserved, max_concurrency=reserved,
+        window=None if fifo else draw(st.sampled_from([None, 0, 2])),
+    )
+    broken = draw(st.sampled_from(["none", "no-redrive", "short-dlq-retention", "reserved-zero"]))
+    props = template["Resources"]
+    if broken == "no-redrive":
+        del props["Queue"]["Properties"]["RedrivePolicy"]
+    elif broken == "short-dlq-retention" and not fifo:
+        props["Dlq"]["Properties"]["MessageRetentionPeriod"] = 60  # below 5 receives x 6 x the timeout
+        props["Fn"]["Properties"]["Timeout"] = max(timeout, 10)
+        props["Queue"]["Properties"]["VisibilityTimeout"] = 6 * max(timeout, 10)
+    elif broken == "reserved-zero":
+        props["Fn"]["Properties"]["ReservedConcurrentExecutions"] = 0
+    return template
+
+
+@st.composite
+def stream_case(draw: st.DrawFn) -> dict[str, Any]:
+    kind = draw(st.sampled_from(["kinesis", "dynamodb"]))
+    template = stream_template(
+        kind=kind, retries=draw(st.sampled_from([0, 2, 3, 10])), age=draw(st.sampled_from([None, 3600, 21600])),
+        bisect=draw(st.booleans()), partial=draw(st.booleans()), batch=draw(st.sampled_from([1, 10, 100, 500])),
+        shards=draw(st.sampled_from([1, 4])), factor=draw(st.sampled_from([1, 2])), timeout=draw(st.sampled_from([3, 30, 120])),
+        reserved=draw(st.sampled_from([None, 10])),
+    )
+    broken = draw(st.sampled_from(["none", "no-destination", "infinite-retries"]))
+    mapping = template["Resources"]["Mapping"]["Properties"]
+    if broken == "no-destination":
+        del mapping["DestinationConfig"]
+    elif broken == "infinite-retries":
+        mapping["MaximumRetryAttempts"] = -1
+        mapping["MaximumRecordAgeInSeconds"] = -1
+    return template
+
+
+@st.composite
+def async_case(draw: st.DrawFn) -> dict[str, Any]:
+    broken = draw(st.booleans())
+    return async_template(retries=draw(st.sampled_from([0, 1, 2])), age=draw(st.sampled_from([None, 3600])),
+                          destination=not broken, timeout=draw(st.sampled_from([1, 10, 60, 300])),
+                          reserved=draw(st.sampled_from([None, 2, 50])))
+
+
+@st.composite
+def api_case(draw: st.DrawFn) -> dict[str, Any]:
+    return http_api_template(timeout=draw(st.sampled_from([1, 3, 10, 29, 60])), rate=draw(st.sampled_from([None, 10.0, 100.0])),
+                             burst=20, reserved=draw(st.sampled_from([None, 5])))
+
+
+CASES = st.one_of(sqs_case(), stream_case(), async_case(), api_case())
+
+
+@settings(max_examples=16, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CASES, st.sampled_from(FAULTS))
+def test_the_verdict_is_the_same_at_200_and_5000_events(template: dict[str, Any], scenario: str) -> None:
+    assert _verdict(template, scenario, 200) == _verdict(template, scenario, 5000)
+
+
+# --------------------------------------------------------------------------------------
+# The examples the issue measured
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize("events", [200, 2_000, 20_000])
+def test_a_correct_kinesis_template_loses_nothing_at_any_size(events: int) -> None:
+    template = stream_template(kind="kinesis", retries=3, bisect=True, batch=100, partial=True, timeout=30)
+    (result,) = simulate([model(template)], "poison", events=events).functions
+    assert (result.lost, result.pending) == (0, 0)
+    assert result.metadata_only == round(events * POISON_FRACTION)  # exactly the poison records, as metadata
+    assert result.max_iterator_age_s < 300  # the shard keeps up: at half its capacity
+
+
+def test_the_reference_dynamodb_stream_function_fails_the_same_share_at_200_and_20000() -> None:
+    template = reference_templates()["StreamProcessorDynamoDbExample"]
+    shares = []
+    for events in (200, 20_000):
+        (result,) = simulate([model(template, "StreamProcessorDynamoDbExample")], "poison", events=events).functions
+        assert (result.lost, result.pending, result.dead_lettered) == (0, 0, 0)
+        shares.append(result.metadata_only / result.events)
+    assert shares == [POISON_FRACTION, POISON_FRACTION]
+
+
+def _share_lost(template: dict[str, Any], events: int) -> float:
+    (result,) = simulate([model(template)], "poison", events=events).functions
+    return result.lost / result.events
+
+
+@pytest.mark.parametrize("template", [
+    sqs_template(max_receive=None, retention=3600),
+    stream_template(kind="kinesis", destination=False, retries=2, batch=10),
+    async_template(destination=False),
+], ids=["no-redrive", "stream-no-destination", "async-no-destination"])
+def test_a_broken_template_loses_a_similar_share_at_each_size(template: dict[str, Any]) -> None:
+    small, large = _share_lost(copy.deepcopy(template), 200), _share_lost(copy.deepcopy(template), 5000)
+    # Within sampling noise: three standard deviations of a share measured on 200 events.
+    assert small > 0 and abs(small - large) <= 3 * math.sqrt(large * (1 - large) / 200) + 1e-9, (small, large)
+
+
+@pytest.mark.parametrize("scenario", FAULTS)
+def test_more_events_make_a_longer_window_not_a_higher_rate(scenario: str) -> None:
+    template = sqs_template()
+
+    def rate(events: int) -> float:
+        (result,) = simulate([model(template)], scenario, events=events, timeline=True).functions
+        arrivals = result.timeline.arrivals if result.timeline is not None else []
+        assert len(arrivals) == events
+        if scenario == "burst":  # bursts of 100: the start of the last one
+            return (events - BURST_EVENTS) / arrivals[-BURST_EVENTS]
+        return events / arrivals[-1]
+
+    assert rate(2000) == pytest.approx(rate(200), rel=0.25)
