@@ -14,7 +14,17 @@ import sys
 from typing import TextIO
 
 from constructs_lib.cli import _io
-from constructs_lib.explain.defaults import DEFAULT_DURATION_S
+from constructs_lib.explain.defaults import DEFAULT_DURATION_S, MAX_SIMULATED_FUNCTIONS
+
+
+def _non_negative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{value} is below 0")
+    return value
 
 
 def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
@@ -31,6 +41,11 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
         "--format", choices=("markdown", "json"), default="markdown", help="output format (default markdown)"
     )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
+    parser.add_argument(
+        "--simulate-up-to", type=_non_negative_int, default=None, metavar="N",
+        help=f"simulate the fault scenarios when the app has at most N functions (default {MAX_SIMULATED_FUNCTIONS}: "
+        "each adds a few hundredths of a second per scenario; 0 never simulates)",
+    )
     _io.add_input_arguments(parser)
     # The report names the command that generated it: this sub-command's own prog
     # ("constructs-lib explain", "python -m constructs_lib explain").
@@ -42,6 +57,8 @@ def command_line(args: argparse.Namespace) -> str:
     parts = [getattr(args, "explain_prog", "constructs-lib explain"), str(args.path)]
     if args.duration != DEFAULT_DURATION_S:
         parts += ["--duration", f"{args.duration:g}"]
+    if getattr(args, "simulate_up_to", None) is not None:
+        parts += ["--simulate-up-to", str(args.simulate_up_to)]
     return " ".join(parts)
 
 
@@ -58,12 +75,14 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
         return _io.EXIT_UNREADABLE
     models = loaded.models
     command = command_line(args)
+    limit = MAX_SIMULATED_FUNCTIONS if getattr(args, "simulate_up_to", None) is None else args.simulate_up_to
 
     def write(target: TextIO) -> None:
         if getattr(args, "format", "markdown") == "json":
-            target.write(json.dumps(explain_data(models, duration_s=args.duration, command=command), indent=2) + "\n")
+            data = explain_data(models, duration_s=args.duration, command=command, max_simulated=limit)
+            target.write(json.dumps(data, indent=2) + "\n")
         else:
-            target.write(explain(models, duration_s=args.duration, command=command))
+            target.write(explain(models, duration_s=args.duration, command=command, max_simulated=limit))
 
     problem = _io.write_report(write, output=args.output, out=out, err=err,
                                written=f"wrote {args.output} ({len(loaded.templates)} template(s))")

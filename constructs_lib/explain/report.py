@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from constructs_lib import limits
-from constructs_lib.explain.defaults import DEFAULT_DURATION_S
+from constructs_lib.explain.defaults import DEFAULT_DURATION_S, MAX_SIMULATED_FUNCTIONS
 from constructs_lib.template.model import (
     DYNAMODB,
     DYNAMODB_GLOBAL,
@@ -818,32 +818,28 @@ def _stack_name(model: TemplateModel) -> str:
     return model.name.split("/")[-1].removesuffix(".template.json")
 
 
-#: The most functions whose fault scenarios ``explain`` simulates. Everything else in the
-#: report takes time in proportion to the template (a 5,000-resource app in about the time
-#: ``check`` takes), but the four simulated scenarios add a few hundredths of a second per
-#: function (50 functions: about 2 s): a larger app's report leaves them out, says so, and
-#: names the command that runs them (``bench/bench_checks.py`` measures both).
-MAX_SIMULATED_FUNCTIONS = 50
 
 
-def simulation_note(models: Sequence[TemplateModel]) -> str | None:
-    """Why the report leaves the simulation out (more functions than
-    :data:`MAX_SIMULATED_FUNCTIONS`), or None when it simulates every function."""
+def simulation_note(models: Sequence[TemplateModel], max_simulated: int = MAX_SIMULATED_FUNCTIONS) -> str | None:
+    """Why the report leaves the simulation out (more functions than ``max_simulated``), or
+    None when it simulates every function."""
     count = sum(len(model.functions()) for model in models)
-    if count <= MAX_SIMULATED_FUNCTIONS:
+    if count <= max_simulated:
         return None
     return (f"The simulated worst outcomes are left out: {count:,} functions, more than the "
-            f"{MAX_SIMULATED_FUNCTIONS} `explain` simulates (each adds a few hundredths of a second per scenario); "
+            f"{max_simulated} `explain` simulates (each adds a few hundredths of a second per scenario; "
+            f"`--simulate-up-to {count}` simulates them all); "
             "`constructs-lib simulate PATH --scenario NAME` runs a scenario for all of them.")
 
 
-def reports(models: Sequence[TemplateModel], duration_s: float) -> list[tuple[TemplateModel, list[FunctionReport]]]:
+def reports(
+    models: Sequence[TemplateModel], duration_s: float, max_simulated: int = MAX_SIMULATED_FUNCTIONS
+) -> list[tuple[TemplateModel, list[FunctionReport]]]:
     """Every template (sorted by name) with the reports of its functions (sorted by logical id),
-    each with its worst simulated outcomes (when there are at most
-    :data:`MAX_SIMULATED_FUNCTIONS` functions)."""
+    each with its worst simulated outcomes (when there are at most ``max_simulated`` functions)."""
     models = sorted(models, key=lambda m: m.name)
     simulated: Mapping[tuple[str, str], list[str]] = {}
-    if simulation_note(models) is None:
+    if simulation_note(models, max_simulated) is None:
         from constructs_lib.simulate.report import worst_outcomes
 
         simulated = worst_outcomes(models)
@@ -860,13 +856,15 @@ def reports(models: Sequence[TemplateModel], duration_s: float) -> list[tuple[Te
 
 
 def explain(
-    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND
+    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND,
+    max_simulated: int = MAX_SIMULATED_FUNCTIONS,
 ) -> str:
     """The Markdown report for ``models`` (one per template), deterministic for a given input.
 
-    ``command`` is what the report says generated it (the CLI passes its own command line).
+    ``command`` is what the report says generated it (the CLI passes its own command line);
+    the fault scenarios are simulated when the app has at most ``max_simulated`` functions.
     """
-    analysed = reports(models, duration_s)
+    analysed = reports(models, duration_s, max_simulated)
     n_functions = sum(len(fns) for _, fns in analysed)
     found = [(model, r, problem) for model, fns in analysed for r in fns for problem in r.problems]
     lines = [
@@ -878,7 +876,7 @@ def explain(
         f"duration of {secs(duration_s)} per invocation (`--duration`). `{LOST}` marks a failure path "
         "that ends nowhere.",
         "",
-        *([note, ""] if (note := simulation_note(models)) else []),
+        *([note, ""] if (note := simulation_note(models, max_simulated)) else []),
         "## Problems",
         "",
     ]
@@ -913,14 +911,15 @@ def explain(
 
 
 def explain_data(
-    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND
+    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND,
+    max_simulated: int = MAX_SIMULATED_FUNCTIONS,
 ) -> dict[str, Any]:
     """The same report as plain data (``--format json``): what ``explain`` writes as Markdown."""
-    analysed = reports(models, duration_s)
+    analysed = reports(models, duration_s, max_simulated)
     return {
         "generated_by": command,
         "duration_s": duration_s,
-        "simulation_note": simulation_note(models),
+        "simulation_note": simulation_note(models, max_simulated),
         "problems": [
             {"template": model.name, "function": r.logical_id, "problem": problem}
             for model, fns in analysed

@@ -426,6 +426,10 @@ def test_above_the_simulation_limit_the_report_says_the_simulation_is_left_out()
     assert "`explain` simulates" in explain_data(models)["simulation_note"]
     few = [TemplateModel(t.template(**t.sqs_consumer()), name="small.json")]
     assert explain_data(few)["simulation_note"] is None and "Simulated (" in explain(few)
+    # The bar is the caller's: --simulate-up-to N simulates more, 0 none.
+    assert explain_data(models, max_simulated=MAX_SIMULATED_FUNCTIONS + 1)["simulation_note"] is None
+    assert "`explain` simulates" in (explain_data(few, max_simulated=0)["simulation_note"] or "")
+    assert "Simulated (" not in explain(few, max_simulated=0)
 
 
 def test_the_explain_indexes_do_not_go_stale() -> None:
