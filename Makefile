@@ -72,10 +72,13 @@ test: setup ## lint (ruff), type-check constructs_lib (mypy), keep the layers (i
 
 FUZZ_EXAMPLES ?= 2000
 FUZZ_LINT ?= 40
+HOSTILE_EXAMPLES ?= 500
 
-fuzz: setup ## property-based search for bad input (tests/property, hypothesis "fuzz" profile): FUZZ_EXAMPLES per construct (default 2000, ~3 min), ~FUZZ_LINT cfn-linted
+fuzz: setup ## property-based search for bad input (tests/property, hypothesis "fuzz" profile): FUZZ_EXAMPLES per construct (default 2000, ~3 min), ~FUZZ_LINT cfn-linted; then the hostile-input suite (tests/hostile): HOSTILE_EXAMPLES random cases per test (default 500, ~1 min)
 	HYPOTHESIS_PROFILE=fuzz CONSTRUCTS_LIB_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) CONSTRUCTS_LIB_FUZZ_LINT=$(FUZZ_LINT) \
 		$(PY) -m pytest tests/property -p no:randomly -p no:cacheprovider -q $(PYTEST_ARGS)
+	CONSTRUCTS_LIB_HOSTILE_EXAMPLES=$(HOSTILE_EXAMPLES) CONSTRUCTS_LIB_HOSTILE_RANDOM=1 \
+		$(PY) -m pytest tests/hostile -p no:randomly -p no:cacheprovider -q $(PYTEST_ARGS)
 
 synth: setup ## synthesize every reference stack with the real CDK CLI into cdk.out/
 	npx cdk synth --quiet

@@ -13,7 +13,9 @@ table), or given with ``--config``::
     stream-bisect-batch = "error"
 
 Unknown keys, unknown rule ids and unknown levels are errors (a typo would otherwise
-silently keep a rule on).
+silently keep a rule on). The file is read through the reading layer
+(:mod:`constructs_lib.template.reading`): a regular file within the size limit, never a
+FIFO or a device (``--config /dev/zero`` is refused, saying what it is).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from constructs_lib.template.reading import Reader, TemplateError, regular_file
 
 TABLE = "constructs-lib"
 KEYS = ("disable", "fail-on", "account-concurrency", "region", "levels")
@@ -47,8 +51,8 @@ _NO_TOML_READER = "reading it needs Python 3.11+ or `pip install tomli`"
 
 def _text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        return Reader().read_text(path)
+    except TemplateError:
         return ""
 
 
@@ -61,12 +65,13 @@ def _toml(path: Path) -> dict[str, Any]:
         except ModuleNotFoundError as exc:
             raise ConfigError(f"{path}: {_NO_TOML_READER}") from exc
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"{path}: {exc.strerror or exc}") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        data = Reader().read_bytes(path)
+    except TemplateError as exc:
+        raise ConfigError(str(exc)) from None
+    try:
+        return tomllib.loads(data.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise ConfigError(f"{path}: not valid TOML: {' '.join(str(exc).split())}") from None
 
 
 def find_config(start: Path | None = None) -> Path | None:
@@ -74,7 +79,7 @@ def find_config(start: Path | None = None) -> Path | None:
     here = (start or Path.cwd()).resolve()
     for directory in (here, *here.parents):
         candidate = directory / "pyproject.toml"
-        if candidate.is_file():
+        if regular_file(candidate):
             try:
                 data = _toml(candidate)
             except ConfigError as exc:

@@ -3,6 +3,11 @@ scanning (GitHub, GitLab, Azure DevOps annotate the resource's line), JUnit XML 
 test reports.
 
 SARIF: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html
+
+Whatever a template holds, the output stays what it says it is: text escapes control and
+bidi characters (:func:`constructs_lib.template.text.printable`), JSON and SARIF are JSON
+(``ensure_ascii``), SARIF URIs are RFC 3986 references (percent-encoded) and JUnit is
+well-formed XML 1.0.
 """
 
 from __future__ import annotations
@@ -11,8 +16,10 @@ import json
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from constructs_lib.checks.core import Finding, Rule
+from constructs_lib.template.text import printable
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -37,30 +44,35 @@ def _where(f: Finding) -> str:
 
 def write_text(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: int,
                notes: Sequence[str] = ()) -> None:
+    """The findings for people; every line printable (template text escaped)."""
+
+    def line(text: str = "") -> None:
+        print(printable(text), file=out)
+
     for f in shown:
         label = {"non-compliant": f.level.upper(), "not-applicable": "N/A", "suppressed": "SUPPRESSED"}[f.status]
-        print(f"{label} {f.rule_id}  {_where(f)}", file=out)
+        line(f"{label} {f.rule_id}  {_where(f)}")
         if f.branch:
-            print(f"  only when {f.branch}", file=out)
-        print(f"  {f.message}", file=out)
+            line(f"  only when {f.branch}")
+        line(f"  {f.message}")
         if f.status == "suppressed":
-            print(f"  acknowledged: {f.suppression}", file=out)
+            line(f"  acknowledged: {f.suppression}")
         elif f.applicable:
-            print(f"  fix: {f.fix}", file=out)
+            line(f"  fix: {f.fix}")
             if f.source:
-                print(f"  see: {f.source}", file=out)
-            print(f"  rule: {f.help_uri}", file=out)
-        print(file=out)
+                line(f"  see: {f.source}")
+            line(f"  rule: {f.help_uri}")
+        line()
     s = summary(findings)
-    line = (
+    summary_line = (
         f"{templates} template(s) checked: {s['errors']} error(s), {s['warnings']} warning(s), "
         f"{s['not_applicable']} not applicable"
     )
     if s["suppressed"]:
-        line += f", {s['suppressed']} acknowledged"
-    print(line, file=out)
+        summary_line += f", {s['suppressed']} acknowledged"
+    line(summary_line)
     for note in notes:
-        print(note, file=out)
+        line(note)
 
 
 def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: Sequence[str],
@@ -74,13 +86,33 @@ def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding
 
 
 def _uri(file: str | None, base: Path) -> str | None:
+    """An RFC 3986 reference to ``file``: relative to ``base`` (percent-encoded, so a space,
+    a ``%``, a ``:`` or non-ASCII stays a valid relative reference), else a ``file:`` URI
+    (RFC 8089)."""
     if not file:
         return None
-    path = Path(file).resolve()
+    path = Path(file)
     try:
-        return path.relative_to(base.resolve()).as_posix()
+        path = path.resolve()
+    except (OSError, ValueError):  # a name the file system cannot encode: as it is
+        path = path.absolute()
+    try:
+        return _quote(path.relative_to(base.resolve()).as_posix())
     except ValueError:
-        return path.as_uri()
+        return _file_uri(path)
+
+
+def _quote(text: str) -> str:
+    """Percent-encoded UTF-8 (a file name's undecodable bytes as they were on disk)."""
+    try:
+        data = text.encode("utf-8", "surrogateescape")
+    except UnicodeError:
+        data = text.encode("utf-8", "surrogatepass")
+    return quote(data, safe="/")
+
+
+def _file_uri(path: Path) -> str:
+    return "file://" + _quote(path.as_posix())
 
 
 def _rule_name(rule_id: str) -> str:
@@ -128,10 +160,13 @@ def sarif_fix(description: str, artifact: dict[str, Any], replacements: Sequence
 
 
 def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[str, str], version: str,
-          base: Path | None = None, fixes: Mapping[str, SarifFix] | None = None) -> dict[str, Any]:
+          base: Path | None = None, fixes: Mapping[str, SarifFix] | None = None, unreadable: Sequence[str] = (),
+          notices: Sequence[str] = ()) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every rule as reporting descriptor, one result per
     finding (acknowledged ones carry an in-source suppression) at the resource's line.
-    ``fixes`` (fingerprint -> description and replacements) become the results' ``fixes``."""
+    ``fixes`` (fingerprint -> description and replacements) become the results' ``fixes``;
+    what could not be read is an error notification of the invocation (which then did not
+    succeed), what was skipped a note."""
     base = base or Path.cwd()
     index = {r.id: i for i, r in enumerate(rules)}
     results = []
@@ -144,7 +179,7 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
         uri = _uri(f.file, base)
         if uri is not None:
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
-            if not uri.startswith("file:"):
+            if not uri.startswith("file://"):
                 physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
             physical["region"] = {"startLine": f.line or 1}
             location["physicalLocation"] = physical
@@ -189,18 +224,36 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
                         "rules": [sarif_rule(r, levels.get(r.id, r.level)) for r in rules],
                     }
                 },
-                "originalUriBaseIds": {"%SRCROOT%": {"uri": base.resolve().as_uri() + "/"}},
+                "originalUriBaseIds": {"%SRCROOT%": {"uri": _file_uri(base.resolve()).rstrip("/") + "/"}},
                 "columnKind": "unicodeCodePoints",
+                "invocations": [
+                    {
+                        "executionSuccessful": not unreadable,
+                        "toolExecutionNotifications": [
+                            *({"level": "error", "message": {"text": text}} for text in unreadable),
+                            *({"level": "note", "message": {"text": text}} for text in notices),
+                        ],
+                    }
+                ],
                 "results": results,
             }
         ],
     }
 
 
-def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequence[str], *, fail_on: str) -> str:
+def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequence[str], *, fail_on: str,
+          unreadable: Sequence[str] = ()) -> str:
     """JUnit XML: one test suite per template, one test case per rule; a finding at or above
-    ``fail_on`` is a failure, a lesser one is written to the case's system-out."""
-    from xml.sax.saxutils import escape, quoteattr  # only here: it loads urllib and email
+    ``fail_on`` is a failure, a lesser one is written to the case's system-out; each input
+    that could not be read is an error of a last suite. Well-formed XML 1.0 whatever the
+    template holds: characters XML cannot carry are written as visible escapes."""
+    from xml.sax.saxutils import escape as _escape, quoteattr as _quoteattr  # only here: it loads urllib and email
+
+    def escape(text: str) -> str:
+        return _escape(printable(text, keep="\n\t"))
+
+    def quoteattr(text: str) -> str:
+        return _quoteattr(printable(text))
 
     failing = {"error": ("error",), "warning": ("error", "warning"), "none": ()}[fail_on]
     suites = []
@@ -215,11 +268,13 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
             failed = [f for f in found if f.level in failing]
             if failed:
                 failures += 1
-                text = "\n".join(f"{f.level.upper()} {f.resource}: {f.message}\nfix: {f.fix}\nsee: {f.help_uri}" for f in failed)
+                text = "\n".join(f"{f.level.upper()} {printable(f.resource)}: {printable(f.message)}\nfix: {f.fix}\n"
+                                 f"see: {f.help_uri}" for f in failed)
                 body += f'<failure message={quoteattr(failed[0].message[:200])} type={quoteattr(failed[0].level)}>{escape(text)}</failure>'
             rest = [f for f in found if f not in failed]
             if rest:
-                body += "<system-out>" + escape("\n".join(f"{f.level.upper()} {f.resource}: {f.message}" for f in rest)) + "</system-out>"
+                text = "\n".join(f"{f.level.upper()} {printable(f.resource)}: {printable(f.message)}" for f in rest)
+                body += "<system-out>" + escape(text) + "</system-out>"
             cases.append(f'    <testcase classname={quoteattr(template)} name={name}>{body}</testcase>')
         total_failures += failures
         suites.append(
@@ -227,9 +282,16 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
             + "\n".join(cases)
             + "\n  </testsuite>"
         )
+    if unreadable:
+        cases = [f'    <testcase classname="constructs-lib" name={quoteattr(f"read {i}")}>'
+                 f'<error message={quoteattr(text[:200])} type="unreadable">{escape(printable(text))}</error></testcase>'
+                 for i, text in enumerate(unreadable, 1)]
+        suites.append(f'  <testsuite name="input that could not be read" tests="{len(unreadable)}" failures="0" '
+                      f'errors="{len(unreadable)}">\n' + "\n".join(cases) + "\n  </testsuite>")
     head = (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="constructs-lib" tests="{len(rules) * len(templates)}" failures="{total_failures}" errors="0">\n'
+        f'<testsuites name="constructs-lib" tests="{len(rules) * len(templates) + len(unreadable)}" '
+        f'failures="{total_failures}" errors="{len(unreadable)}">\n'
     )
     return head + "\n".join(suites) + "\n</testsuites>\n"
 

@@ -8,8 +8,11 @@
 
 The top of the layers: each subcommand's module imports only what it uses, and only when
 it runs, so ``check`` on a CloudFormation template loads no SimPy, aws-cdk-lib, jsii,
-boto3 or SAM translator. Exit status: 0 success, 1 the command's failure (findings, lost
-events), 2 an input could not be read or the arguments or the configuration are wrong.
+boto3 or SAM translator. Every file is read through :mod:`constructs_lib.template.reading`
+and every output written through :mod:`constructs_lib.cli._io`. Exit status: 0 success,
+1 the command's failure (findings, lost events), 2 some input could not be read (the rest
+is reported), the report could not be written, or the arguments or the configuration are
+wrong; 141 the reader of the output went away (a broken pipe, as for any Unix tool).
 """
 
 from __future__ import annotations
@@ -84,6 +87,12 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None, prog: str = "constructs-lib") -> int:
+    from constructs_lib.cli._io import guarded
+
+    return guarded(lambda: _main(argv, prog))
+
+
+def _main(argv: Sequence[str] | None, prog: str) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser(prog, only=_command_of(argv)).parse_args(argv)
     if args.command == "check":

@@ -2,10 +2,12 @@
 ``constructs-lib rules``: list the rules and their levels.
 
 PATH is a ``cdk.out`` directory (every stack, nested stages and nested stacks included), a
-template file (JSON or YAML, CloudFormation or SAM), or any directory (every template
-below it); several may be given. Exit status: 0 nothing at or above ``--fail-on``
-(default: error), 1 at least one such finding, 2 an input could not be read or the
-arguments or the configuration are wrong.
+template file (JSON or YAML, CloudFormation or SAM), any directory (every template below
+it), or ``-`` (one template on standard input); several may be given. Every file is read
+through :mod:`constructs_lib.template.reading` (:mod:`constructs_lib.cli._io`). Exit
+status: 0 nothing at or above ``--fail-on`` (default: error), 1 at least one such finding,
+2 some input could not be read (the rest is reported), the report could not be written, or
+the arguments or the configuration are wrong; 141 the reader of the output went away.
 
 Imports only what checking needs: the template package and the checks; no SimPy, no
 aws-cdk-lib, and the SAM translator only when a SAM template is read.
@@ -22,8 +24,9 @@ from typing import TextIO
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Finding
+from constructs_lib.cli import _io
 
-EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_ERRORS, EXIT_USAGE = _io.EXIT_OK, _io.EXIT_FAILED, _io.EXIT_UNREADABLE
 FORMATS = ("text", "json", "sarif", "junit")
 
 
@@ -45,7 +48,8 @@ def _positive_int(text: str) -> int:
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", nargs="+", metavar="PATH",
-        help="a cdk.out directory, a template file (JSON/YAML, CloudFormation or SAM) or a directory of them",
+        help="a cdk.out directory, a template file (JSON/YAML, CloudFormation or SAM), a directory of them, "
+             "or - (a template on standard input)",
     )
     parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
@@ -77,18 +81,20 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--diff", action="store_true", help="print the fixes as a unified diff and write nothing")
     parser.add_argument("--fix-rule", action="append", metavar="ID", default=None,
                         help="with --fix or --diff: fix only the findings of rule ID (repeatable)")
+    _io.add_input_arguments(parser)
 
 
 def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-def]
     """The configuration (named on ``err``), or ``None`` after printing why it is wrong."""
     from constructs_lib.checks.config import ConfigError, find_config, load_config
     from constructs_lib.checks.rules import RULES_BY_ID
+    from constructs_lib.template.text import printable
 
     try:
         path = Path(args.config) if args.config else find_config()
         config = load_config(path, set(RULES_BY_ID))
     except ConfigError as exc:
-        print(f"error: {exc}", file=err)
+        print(printable(f"error: {exc}"), file=err)
         return None
     if config.path is not None:
         print(f"constructs-lib: using config {config.path}", file=err)
@@ -98,7 +104,6 @@ def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-d
 def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     from constructs_lib import __version__
     from constructs_lib.checks import report
-    from constructs_lib.template.loader import TemplateError, load_paths
     from constructs_lib.checks.rules import ALL_RULES, run_checks
 
     out = out or sys.stdout
@@ -106,11 +111,9 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     config = _config(args, err)
     if config is None:
         return EXIT_USAGE
-    try:
-        loaded = load_paths(args.paths, region=args.region or config.region or "us-east-1",
-                            only_templates=args.only_templates)
-    except (TemplateError, OSError) as exc:
-        print(f"error: {exc}", file=err)
+    loaded = _io.load(args.paths, args, err, region=args.region or config.region or "us-east-1",
+                      only_templates=args.only_templates)
+    if loaded is None:
         return EXIT_USAGE
     options = CheckOptions(
         account_concurrency=args.account_concurrency or config.account_concurrency or limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
@@ -123,32 +126,32 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
         from constructs_lib.cli.fix import run_fix
 
         after = run_fix(args, loaded, findings, options, fail_on=fail_on, config=config, out=out, err=err)
-        return EXIT_USAGE if after is None else EXIT_ERRORS if failed(after, fail_on) else EXIT_OK
+        return _io.exit_code(EXIT_USAGE if after is None else EXIT_ERRORS if failed(after, fail_on) else EXIT_OK, loaded)
     shown = [
         f for f in findings
         if f.applicable or (args.show_not_applicable and f.status == "not-applicable")
         or (args.show_suppressed and f.status == "suppressed")
     ]
     rules = [r for r in ALL_RULES if r.id not in config.disable]
-    try:
-        target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
-    except OSError as exc:
-        print(f"error: {args.output}: cannot write the report: {exc.strerror or exc}", file=err)
-        return EXIT_USAGE
-    try:
+    unreadable = [u.message for u in loaded.unreadable]
+
+    def write(target: TextIO) -> None:
         if args.format == "json":
             extra = {
                 "config": str(config.path) if config.path else None,
                 "fail_on": fail_on,
                 "sam_translations_s": [round(s, 4) for s in loaded.sam_seconds],
+                "unreadable": [{"path": u.path, "message": u.message} for u in loaded.unreadable],
+                "notices": list(loaded.notices),
             }
             report.write_json(target, shown, findings, loaded.templates, extra)
         elif args.format == "sarif":
-            log = report.sarif(findings, rules, levels=dict(config.levels), version=__version__)
+            log = report.sarif(findings, rules, levels=dict(config.levels), version=__version__,
+                               unreadable=unreadable, notices=loaded.notices)
             json.dump(log, target, indent=2)
             target.write("\n")
         elif args.format == "junit":
-            target.write(report.junit(findings, rules, loaded.templates, fail_on=fail_on))
+            target.write(report.junit(findings, rules, loaded.templates, fail_on=fail_on, unreadable=unreadable))
         else:
             notes = []
             if loaded.sam_seconds:
@@ -156,13 +159,16 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
                 notes.append(f"SAM: {n} template(s) translated in {total:.2f} s ({total / n:.3f} s each)")
             if loaded.skipped:
                 notes.append(f"{len(loaded.skipped)} file(s) are no CloudFormation or SAM templates; skipped")
+            if unreadable:
+                notes.append(f"{len(unreadable)} input(s) could not be read (listed on standard error); the rest "
+                             "is checked")
             report.write_text(target, shown, findings, len(loaded.templates), notes)
-    finally:
-        if args.output:
-            target.close()
-    if args.output:
-        print(f"wrote {args.output}", file=err)
-    return EXIT_ERRORS if failed(findings, fail_on) else EXIT_OK
+
+    problem = _io.write_report(write, output=args.output, out=out, err=err,
+                               written=f"wrote {args.output}" if args.output else None)
+    if problem is not None:
+        return problem
+    return _io.exit_code(EXIT_ERRORS if failed(findings, fail_on) else EXIT_OK, loaded)
 
 
 def failed(findings: Sequence[Finding], fail_on: str) -> bool:
@@ -181,9 +187,13 @@ def run_rules(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     if config is None:
         return EXIT_USAGE
     levels = dict(config.levels)
-    if args.format == "json":
-        json.dump(report.rules_json(ALL_RULES, levels, config.disable), out, indent=2)
-        out.write("\n")
-    else:
-        out.write(report.rules_table(ALL_RULES, levels, config.disable))
-    return EXIT_OK
+
+    def write(target: TextIO) -> None:
+        if args.format == "json":
+            json.dump(report.rules_json(ALL_RULES, levels, config.disable), target, indent=2)
+            target.write("\n")
+        else:
+            target.write(report.rules_table(ALL_RULES, levels, config.disable))
+
+    problem = _io.write_report(write, output=None, out=out, err=err)
+    return EXIT_OK if problem is None else problem

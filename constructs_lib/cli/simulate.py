@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from constructs_lib import limits
+from constructs_lib.cli import _io
 from constructs_lib.simulate.scenarios import DEFAULT_EVENTS, DEFAULT_SEED, SCENARIOS
 
 #: The most events per function one run simulates: 100,000 already takes seconds per
@@ -71,6 +72,7 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--plot", metavar="FILE",
                         help="draw each function's timeline into FILE (PNG, SVG or PDF; needs the plot extra: "
                         "pip install 'constructs-lib[plot]')")
+    _io.add_input_arguments(parser)
 
 
 def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
@@ -79,7 +81,6 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
     from constructs_lib.checks.rules import ALL_RULES
     from constructs_lib.simulate.report import failed, write_text
     from constructs_lib.simulate.run import simulate
-    from constructs_lib.template.loader import TemplateError, load_paths
 
     out = out or sys.stdout
     err = err or sys.stderr
@@ -93,11 +94,10 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
         except PlotUnavailable as exc:
             print(f"error: {exc}", file=err)
             return 2
-    try:
-        models = load_paths(args.paths).models
-    except (TemplateError, OSError) as exc:
-        print(f"error: {exc}", file=err)
+    loaded = _io.load(args.paths, args, err)  # the reading layer; unreadable input: one line each
+    if loaded is None:
         return 2
+    models = loaded.models
     try:
         report = simulate(models, args.scenario, events=args.events, seed=args.seed,
                           account_concurrency=getattr(args, "account_concurrency", limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY),
@@ -117,4 +117,4 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
 
         plot_report(report, plot)
         print(f"timelines: {plot}", file=err)
-    return 1 if failed(report, fail_on) else 0
+    return _io.exit_code(1 if failed(report, fail_on) else 0, loaded)

@@ -22,16 +22,14 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from constructs_lib import limits
-from constructs_lib.explain.defaults import DEFAULT_DURATION_S
+from constructs_lib.explain.defaults import DEFAULT_DURATION_S, MAX_SIMULATED_FUNCTIONS
 from constructs_lib.template.model import (
-    ALIAS,
     DYNAMODB,
     DYNAMODB_GLOBAL,
     EVENT_INVOKE_CONFIG,
     EVENTS_RULE,
     KINESIS,
     KINESIS_CONSUMER,
-    PERMISSION,
     QUEUE,
     S3_BUCKET,
     SNS_SUBSCRIPTION,
@@ -43,6 +41,7 @@ from constructs_lib.template.model import (
     number,
     ref_id,
 )
+from constructs_lib.template.text import printable
 from constructs_lib.template.properties import (
     DEFAULT_INTEGRATION_TIMEOUT_MS,
     SQS_DEFAULT_BATCH_SIZE,
@@ -136,12 +135,11 @@ def reserved_concurrency(fn: Resource) -> float | None:
 def provisioned_concurrency(model: TemplateModel, fn: Resource) -> float | None:
     total = 0.0
     found = False
-    for alias in model.of_type(ALIAS):
-        if model.function_of(alias.get("FunctionName")) is fn:
-            config = alias.get("ProvisionedConcurrencyConfig")
-            if isinstance(config, Mapping) and number(config.get("ProvisionedConcurrentExecutions")):
-                total += number(config.get("ProvisionedConcurrentExecutions")) or 0
-                found = True
+    for alias in model.aliases.get(fn.logical_id, ()):
+        config = alias.get("ProvisionedConcurrencyConfig")
+        if isinstance(config, Mapping) and number(config.get("ProvisionedConcurrentExecutions")):
+            total += number(config.get("ProvisionedConcurrentExecutions")) or 0
+            found = True
     return total if found else None
 
 
@@ -224,13 +222,8 @@ def triggers(model: TemplateModel, fn: Resource) -> list[Trigger]:
         current = chosen.get(key)
         if current is None or rank < preference.get(model.resources[current.via].type, 1):
             chosen[key] = trig
-    # A synchronous service's permission (a function URL's public InvokeFunctionUrl grant)
-    # duplicates the resource that wires it (the AWS::Lambda::Url).
-    wired = {(t.kind, t.invoker) for t in chosen.values() if model.resources[t.via].type != PERMISSION}
-    kept = [
-        t for t in chosen.values()
-        if not (t.kind == "sync" and model.resources[t.via].type == PERMISSION and (t.kind, t.invoker) in wired)
-    ]
+    # A permission is no second invoker beside the service it grants (the model decides).
+    kept = model.without_grants(list(chosen.values()))
     return sorted(kept, key=lambda t: (t.kind, t.source or "", t.via))
 
 
@@ -285,7 +278,7 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
     timeout = model.timeout_s(fn)
     window = _prop(mapping, "MaximumBatchingWindowInSeconds", 0)
     batch = _prop(mapping, "BatchSize", SQS_DEFAULT_BATCH_SIZE)
-    name = label(model, queue)
+    name = label(model, queue, "the queue outside this template")
     if queue is None:
         out.timeouts.append(f"visibility timeout of {name}: unknown; it must be >= 6 x timeout + window")
         out.failures.append(FailurePath(mapping.logical_id, None, f"failed messages from {name}: unknown (the queue is outside this template)", "unknown"))
@@ -512,9 +505,7 @@ def _api_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
 
 
 def _rest_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, float | None] | None:
-    for stage in model.of_type(REST_STAGE):
-        if api_id is None or ref_id(stage.get("RestApiId")) != api_id:
-            continue
+    for stage in model.referring(REST_STAGE, "RestApiId", api_id):
         for setting in stage.get("MethodSettings") or []:
             if isinstance(setting, Mapping) and number(setting.get("ThrottlingRateLimit")) is not None:
                 return number(setting.get("ThrottlingRateLimit")) or 0.0, number(setting.get("ThrottlingBurstLimit"))
@@ -522,9 +513,7 @@ def _rest_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, f
 
 
 def _http_stage_rate(model: TemplateModel, api_id: str | None) -> tuple[float, float | None] | None:
-    for stage in model.of_type(HTTP_STAGE):
-        if api_id is None or ref_id(stage.get("ApiId")) != api_id:
-            continue
+    for stage in model.referring(HTTP_STAGE, "ApiId", api_id):
         settings = stage.get("DefaultRouteSettings")
         if isinstance(settings, Mapping) and number(settings.get("ThrottlingRateLimit")) is not None:
             return number(settings.get("ThrottlingRateLimit")) or 0.0, number(settings.get("ThrottlingBurstLimit"))
@@ -670,7 +659,7 @@ def function_report(
     model: TemplateModel, fn: Resource, duration_s: float = DEFAULT_DURATION_S, simulated: Sequence[str] = ()
 ) -> FunctionReport:
     trigs, kinds, out = analyse(model, fn)
-    calls = sorted({t.function for t in model.triggers if t.kind == "lambda" and t.source == fn.logical_id})
+    calls = sorted({t.function for t in model.triggers_from(fn.logical_id, "lambda")})
     failures = {f.text: f for f in out.failures}
     return FunctionReport(
         logical_id=fn.logical_id,
@@ -829,13 +818,31 @@ def _stack_name(model: TemplateModel) -> str:
     return model.name.split("/")[-1].removesuffix(".template.json")
 
 
-def reports(models: Sequence[TemplateModel], duration_s: float) -> list[tuple[TemplateModel, list[FunctionReport]]]:
-    """Every template (sorted by name) with the reports of its functions (sorted by logical id),
-    each with its worst simulated outcomes."""
-    from constructs_lib.simulate.report import worst_outcomes
 
+
+def simulation_note(models: Sequence[TemplateModel], max_simulated: int = MAX_SIMULATED_FUNCTIONS) -> str | None:
+    """Why the report leaves the simulation out (more functions than ``max_simulated``), or
+    None when it simulates every function."""
+    count = sum(len(model.functions()) for model in models)
+    if count <= max_simulated:
+        return None
+    return (f"The simulated worst outcomes are left out: {count:,} functions, more than the "
+            f"{max_simulated} `explain` simulates (each adds a few hundredths of a second per scenario; "
+            f"`--simulate-up-to {count}` simulates them all); "
+            "`constructs-lib simulate PATH --scenario NAME` runs a scenario for all of them.")
+
+
+def reports(
+    models: Sequence[TemplateModel], duration_s: float, max_simulated: int = MAX_SIMULATED_FUNCTIONS
+) -> list[tuple[TemplateModel, list[FunctionReport]]]:
+    """Every template (sorted by name) with the reports of its functions (sorted by logical id),
+    each with its worst simulated outcomes (when there are at most ``max_simulated`` functions)."""
     models = sorted(models, key=lambda m: m.name)
-    simulated = worst_outcomes(models)
+    simulated: Mapping[tuple[str, str], list[str]] = {}
+    if simulation_note(models, max_simulated) is None:
+        from constructs_lib.simulate.report import worst_outcomes
+
+        simulated = worst_outcomes(models)
     return [
         (
             model,
@@ -849,13 +856,15 @@ def reports(models: Sequence[TemplateModel], duration_s: float) -> list[tuple[Te
 
 
 def explain(
-    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND
+    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND,
+    max_simulated: int = MAX_SIMULATED_FUNCTIONS,
 ) -> str:
     """The Markdown report for ``models`` (one per template), deterministic for a given input.
 
-    ``command`` is what the report says generated it (the CLI passes its own command line).
+    ``command`` is what the report says generated it (the CLI passes its own command line);
+    the fault scenarios are simulated when the app has at most ``max_simulated`` functions.
     """
-    analysed = reports(models, duration_s)
+    analysed = reports(models, duration_s, max_simulated)
     n_functions = sum(len(fns) for _, fns in analysed)
     found = [(model, r, problem) for model, fns in analysed for r in fns for problem in r.problems]
     lines = [
@@ -867,6 +876,7 @@ def explain(
         f"duration of {secs(duration_s)} per invocation (`--duration`). `{LOST}` marks a failure path "
         "that ends nowhere.",
         "",
+        *([note, ""] if (note := simulation_note(models, max_simulated)) else []),
         "## Problems",
         "",
     ]
@@ -895,17 +905,21 @@ def explain(
         lines += [f"## {_stack_name(model)}", "", f"Template `{model.name}`: {len(fns)} function(s).", ""]
         for r in fns:
             lines += render_function(r)
-    return "\n".join(lines).rstrip() + "\n"
+    # Names and values come from the template: control and bidi characters are escaped
+    # (a newline inside one line too: the report's lines are its own).
+    return "\n".join(printable(line) for line in lines).rstrip() + "\n"
 
 
 def explain_data(
-    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND
+    models: Sequence[TemplateModel], *, duration_s: float = DEFAULT_DURATION_S, command: str = DEFAULT_COMMAND,
+    max_simulated: int = MAX_SIMULATED_FUNCTIONS,
 ) -> dict[str, Any]:
     """The same report as plain data (``--format json``): what ``explain`` writes as Markdown."""
-    analysed = reports(models, duration_s)
+    analysed = reports(models, duration_s, max_simulated)
     return {
         "generated_by": command,
         "duration_s": duration_s,
+        "simulation_note": simulation_note(models, max_simulated),
         "problems": [
             {"template": model.name, "function": r.logical_id, "problem": problem}
             for model, fns in analysed

@@ -1,11 +1,16 @@
-"""Read templates from disk: ``cdk.out`` cloud assemblies (nested stages and nested stacks
-included), JSON / YAML templates, raw SAM templates (translated offline), and directories
-(every template below them).
+"""Read templates: ``cdk.out`` cloud assemblies (nested stages and nested stacks
+included), JSON / YAML templates, raw SAM templates (translated offline), templates using
+``AWS::LanguageExtensions`` (``Fn::ForEach`` expanded), directories (every template below
+them), and standard input (``-``).
 
-Hostile input never ends in a traceback: a path that cannot be read raises
-:class:`TemplateError` with one line naming the file and the reason (the CLI exits 2).
-Bounded: files above :data:`MAX_FILE_BYTES`, YAML whose aliases expand beyond
-:data:`MAX_YAML_NODES` nodes (an alias bomb) or nesting deeper than Python can read are
+Every file is opened by the reading layer (:mod:`constructs_lib.template.reading`): regular
+files only, a size limit, and references (includes, nested templates, the files a manifest
+names) confined to the root of the input that named them. Hostile input never ends in a
+traceback, and one bad part never stops the rest: what cannot be read is listed in
+:attr:`Loaded.unreadable` with one line naming it and the reason (a nested stack whose
+template is missing or refused is "not checkable"), what a directory scan skipped in
+:attr:`Loaded.notices`, and everything else is read. YAML whose aliases expand beyond
+:data:`MAX_YAML_NODES` nodes (an alias bomb) or nesting deeper than Python can read is
 refused; a malformed resource inside a readable template is left to the model, which
 reports it and checks the rest.
 """
@@ -21,8 +26,32 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.template import conditions, sam
+from constructs_lib.template import conditions, language_extensions, sam
 from constructs_lib.template.model import NESTED_STACK, PLUGIN_NAME, TemplateModel
+from constructs_lib.template.reading import (
+    MAX_FILE_BYTES,
+    STDIN,
+    STDIN_NAME,
+    Reader,
+    Refused,
+    TemplateError,
+    describe,
+    directory,
+    regular_file,
+)
+
+__all__ = [
+    "MAX_FILE_BYTES",
+    "Loaded",
+    "Reader",
+    "SourceFile",
+    "TemplateError",
+    "Unreadable",
+    "load_path",
+    "load_paths",
+    "models_from_template",
+    "read_source",
+]
 
 #: CloudFormation's YAML short forms (``!Ref X``, ``!GetAtt A.Arn``...) and their long names.
 _SHORT_FORMS = (
@@ -30,9 +59,6 @@ _SHORT_FORMS = (
     "ImportValue", "Join", "Not", "Or", "Select", "Split", "Sub", "Transform", "ToJsonString",
     "Length",
 )
-#: Largest file read: CloudFormation accepts template bodies of at most 1 MB (S3), so ten
-#: times that is no real template.
-MAX_FILE_BYTES = 10 * 1024 * 1024
 #: Most YAML nodes a document may expand to once its aliases are followed. A 1 MB
 #: template has far fewer; a "billion laughs" document of a few hundred bytes has billions.
 MAX_YAML_NODES = 200_000
@@ -43,18 +69,19 @@ SKIPPED_DIRS = frozenset({"node_modules", "__pycache__", "venv", "site-packages"
 _LOOKS_LIKE_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|[\"']?Resources[\"']?\s*:")
 
 
-class TemplateError(ValueError):
-    """A path that is neither a cloud assembly nor a readable template."""
-
-
 @dataclass
 class SourceFile:
-    """A template file as read: where its resources are (for line numbers)."""
+    """A template file as read: where its resources are (for line numbers). A template
+    read from standard input has the path ``<stdin>``."""
 
     path: Path
     text: str
     yaml_lines: dict[str, int] | None = None
     _json_lines: dict[str, int] | None = field(default=None, repr=False)
+
+    @property
+    def is_stdin(self) -> bool:
+        return str(self.path) == STDIN_NAME
 
     @property
     def lines(self) -> Mapping[str, int]:
@@ -84,16 +111,37 @@ class _LazyLines(Mapping[str, int]):
         return len(self._source.resource_lines())
 
 
+@dataclass(frozen=True)
+class Unreadable:
+    """An input, or a part of one, that could not be read (the rest was): ``path`` as
+    named, and ``message``, one line naming it and the reason."""
+
+    path: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
+
+
 @dataclass
 class Loaded:
     """What :func:`load_paths` read: the models (one per template, or one per undecidable
-    branch), the files behind them, how long each SAM translation took, and the files a
-    directory scan skipped because they are no templates."""
+    branch), the files behind them, how long each SAM translation took, the files a
+    directory scan skipped because they are no templates, what could not be read (the
+    command exits 2 after reporting the rest), the notices of what was left out and why
+    (special files and links out of the root in a scan, nested templates elsewhere), and
+    the reader that opened every file."""
 
     models: list[TemplateModel] = field(default_factory=list)
     templates: list[str] = field(default_factory=list)
     sam_seconds: list[float] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    unreadable: list[Unreadable] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+    reader: Reader = field(default_factory=Reader)
+
+    def cannot_read(self, path: str | Path, message: str) -> None:
+        self.unreadable.append(Unreadable(str(path), " ".join(message.split())))
 
 
 # --------------------------------------------------------------------------------------
@@ -228,21 +276,15 @@ def decode(data: bytes) -> str:
     return text
 
 
-def read_source(path: Path) -> tuple[Any, SourceFile]:
-    """The parsed content of a JSON or YAML file (JSON first: it is also YAML) and its
-    source; TemplateError with the reason for anything unreadable."""
+def parse_source(data: bytes, path: Path) -> tuple[Any, SourceFile]:
+    """The parsed content of JSON or YAML bytes (JSON first: it is also YAML) and its
+    source; TemplateError naming ``path`` with the reason for anything unreadable."""
     import yaml
 
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TemplateError(f"{path}: {size:,} bytes, larger than the {MAX_FILE_BYTES:,} read (CloudFormation "
-                                "accepts 1 MB)")
-        text = decode(path.read_bytes())
+        text = decode(data)
     except TemplateError as exc:
-        raise TemplateError(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}") from None
-    except OSError as exc:
-        raise TemplateError(f"{path}: {exc.strerror or exc}") from None
+        raise TemplateError(f"{path}: {exc}") from None
     source = SourceFile(path, text)
     stripped = text.lstrip()
     try:
@@ -256,11 +298,11 @@ def read_source(path: Path) -> tuple[Any, SourceFile]:
         else:
             json_error = None
         try:
-            data, source.yaml_lines = parse_yaml(text)
+            data_, source.yaml_lines = parse_yaml(text)
         except yaml.YAMLError as exc:
             reason = f"neither JSON nor YAML: {json_error if json_error is not None else exc}"
             raise TemplateError(f"{path}: {' '.join(reason.split())}") from None
-        return data, source
+        return data_, source
     except TemplateError as exc:
         raise TemplateError(str(exc) if str(exc).startswith(str(path)) else f"{path}: {exc}") from None
     except RecursionError:
@@ -269,20 +311,30 @@ def read_source(path: Path) -> tuple[Any, SourceFile]:
         raise TemplateError(f"{path}: unreadable value: {' '.join(str(exc).split())[:200]}") from None
 
 
+def read_source(path: Path, reader: Reader | None = None) -> tuple[Any, SourceFile]:
+    """The parsed content of a JSON or YAML file (or of standard input, ``-``) and its
+    source, read by ``reader`` (regular files only, within the size limit); TemplateError
+    with the reason for anything unreadable."""
+    reader = reader if reader is not None else Reader()
+    if str(path) == STDIN:
+        return parse_source(reader.read_stdin(), Path(STDIN_NAME))
+    return parse_source(reader.read_bytes(path), path)
+
+
 def is_template(data: Any) -> bool:
     return isinstance(data, dict) and isinstance(data.get("Resources"), dict)
 
 
-def load_template_file(path: Path) -> dict[str, Any]:
+def load_template_file(path: Path, reader: Reader | None = None) -> dict[str, Any]:
     """A JSON or YAML CloudFormation template as a dict."""
-    data, _ = read_source(path)
+    data, _ = read_source(path, reader)
     if not is_template(data):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
     return data
 
 
 # --------------------------------------------------------------------------------------
-# Models: SAM translation, conditions, nested stacks
+# Models: includes, loops, SAM translation, conditions
 # --------------------------------------------------------------------------------------
 #: How deep a template is walked for ``AWS::Include`` snippets (templates nest a few
 #: dozen levels; the loader already refused anything Python cannot read).
@@ -300,22 +352,35 @@ def _include_location(value: Any) -> str | None:
     return None if location.startswith(("s3://", "https://", "http://")) or not location else location
 
 
-def inline_includes(template: Mapping[str, Any], directory: Path) -> Mapping[str, Any]:
+def inline_includes(template: Mapping[str, Any], directory: Path, *, reader: Reader | None = None,
+                    root: Path | None = None, name: str = "", unreadable: list[Unreadable] | None = None,
+                    ) -> Mapping[str, Any]:
     """``template`` with every ``AWS::Include`` of a local file replaced by the file's
     content, as ``sam package`` / ``aws cloudformation package`` upload it and CloudFormation
     then inserts it before any other transform (so SAM sees an included OpenAPI
-    ``DefinitionBody``). A snippet that cannot be read stays as it is; snippets are not
-    searched for further includes. Source:
+    ``DefinitionBody``). The file resolves against ``directory`` and must lie inside
+    ``root`` (default: ``directory``). A snippet that cannot be read, or is refused, stays
+    as it is and is listed in ``unreadable``; snippets are not searched for further
+    includes. Source:
     https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/transform-aws-include.html
     """
+    reader = reader if reader is not None else Reader()
+    root = root if root is not None else directory
     cache: dict[str, Any] = {}
 
     def content(location: str) -> Any:
         if location not in cache:
             try:
-                cache[location], _ = read_source(directory / location)
-            except TemplateError:
+                path = reader.confine(directory / location, root, reference=location,
+                                      what=f"{name or 'the template'}: AWS::Include Location")
+                cache[location], _ = read_source(path, reader)
+            except TemplateError as exc:
                 cache[location] = None
+                if unreadable is not None:
+                    unreadable.append(Unreadable(location, f"{exc}; the template is checked without that snippet"
+                                                 if isinstance(exc, Refused) else
+                                                 f"{name or 'the template'}: AWS::Include Location {location!r} "
+                                                 f"cannot be read ({exc}); the template is checked without it"))
         return cache[location]
 
     def walk(value: Any, depth: int) -> Any:
@@ -349,15 +414,27 @@ def models_from_template(
     source: SourceFile | None = None,
     region: str = sam.DEFAULT_REGION,
     sam_seconds: list[float] | None = None,
+    reader: Reader | None = None,
+    root: Path | None = None,
+    unreadable: list[Unreadable] | None = None,
 ) -> list[TemplateModel]:
-    """The models of one template: translated first if it is SAM, then one per undecidable
-    branch of its conditions (one model when every condition is decided)."""
-    origins: Mapping[str, str] = {}
-    authors: Mapping[str, str] = {}
+    """The models of one template: its local includes inlined (read by ``reader``, inside
+    ``root``), its ``Fn::ForEach`` loops expanded, translated if it is SAM, then one model per
+    undecidable branch of its conditions (one model when every condition is decided)."""
+    origins: dict[str, str] = {}
+    authors: dict[str, str] = {}
     api_events: Mapping[str, Any] = {}
     problems: list[tuple[str, str]] = []
     if source is not None and "AWS::Include" in source.text:
-        template = inline_includes(template, source.path.parent)
+        directory_ = Path.cwd() if source.is_stdin else source.path.parent
+        template = inline_includes(template, directory_, reader=reader, root=root or directory_,
+                                   name=str(source.path), unreadable=unreadable)
+    expansion = language_extensions.expand_template(template)
+    template = expansion.template
+    loop_origins, loop_keys = expansion.origins.get("Resources", {}), expansion.loops.get("Resources", {})
+    problems.extend(expansion.problems)
+    origins.update(loop_origins)
+    authors.update(loop_keys)
     if sam.is_sam(template):
         try:
             translation = sam.translate(template, region=region)
@@ -365,25 +442,45 @@ def models_from_template(
             raise TemplateError(f"{name}: {exc}") from None
         if sam_seconds is not None:
             sam_seconds.append(translation.seconds)
-        template, origins, authors = translation.template, translation.origins, translation.authors
-        api_events, problems = translation.api_events, translation.problems
+        template, api_events = translation.template, translation.api_events
+        problems.extend(translation.problems)
+        for lid, author in translation.authors.items():
+            authors[lid] = loop_keys.get(author, author)
+        for lid, origin in translation.origins.items():
+            author = translation.authors.get(lid, "")
+            origins[lid] = f"{origin}, in {loop_origins[author]}" if author in loop_origins else origin
     models = []
     for branch, resolved in conditions.variants(template):
         model = TemplateModel(resolved, name=name)
         model.branch = branch
         model.origins, model.authors, model.sam_events = origins, authors, api_events
         model.problems.extend(problems)
-        if source is not None:
+        if source is not None and not source.is_stdin:
             model.file = str(source.path)
+        if source is not None:
             model.lines = source.lines
         models.append(model)
     return models
 
 
-def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapping[str, str]) -> Iterator[tuple[str, Path]]:
-    """(logical id, file) of every nested stack whose template is on disk: the CDK
+# --------------------------------------------------------------------------------------
+# One template file and its nested stacks
+# --------------------------------------------------------------------------------------
+@dataclass
+class _Run:
+    """One call of :func:`load_paths`: where results go, who reads, for which Region."""
+
+    out: Loaded
+    reader: Reader
+    region: str
+
+
+def _nested_templates(template: Mapping[str, Any], directory_: Path, assets: Mapping[str, str]
+                      ) -> Iterator[tuple[str, str, Path | None]]:
+    """(logical id, reference as written, file or None) of every nested stack: the CDK
     ``aws:asset:path`` metadata, an asset of the stack's asset manifest whose hash the
-    TemplateURL names, or a local TemplateURL (``aws cloudformation package`` style)."""
+    TemplateURL names, a local TemplateURL (``aws cloudformation package`` style), or None
+    when the template is elsewhere (S3, a URL, a computed value)."""
     from constructs_lib.template.model import _flat_text
 
     resources = template.get("Resources")
@@ -395,43 +492,64 @@ def _nested_templates(template: Mapping[str, Any], directory: Path, assets: Mapp
         asset = metadata.get("aws:asset:path")
         url = props.get("TemplateURL")
         if isinstance(asset, str) and asset.endswith(".json"):
-            yield lid, directory / asset
+            yield str(lid), asset, directory_ / asset
             continue
         text = _flat_text(url)
         found = next((p for h, p in assets.items() if h in text), None)
         if found is not None:
-            yield lid, directory / found
+            yield str(lid), found, directory_ / found
         elif isinstance(url, str) and not url.startswith(("http://", "https://", "s3://")) and url:
-            yield lid, directory / url
+            yield str(lid), url, directory_ / url
+        else:
+            yield str(lid), text, None
 
 
-def _load_file(path: Path, name: str, out: Loaded, *, region: str, assets: Mapping[str, str] | None = None,
+def _load_file(path: Path, name: str, run: _Run, *, root: Path, assets: Mapping[str, str] | None = None,
                seen: set[Path] | None = None, acknowledged: Mapping[str, Mapping[str, str]] | None = None,
                read: tuple[Any, SourceFile] | None = None) -> None:
-    data, source = read if read is not None else read_source(path)
+    """One template and, recursively, its nested stacks; TemplateError when the template
+    itself cannot be read (a nested stack that cannot be is listed as not checkable)."""
+    data, source = read if read is not None else read_source(path, run.reader)
     if not is_template(data):
         raise TemplateError(f"{path}: not a CloudFormation template (no Resources section)")
+    out = run.out
+    models = models_from_template(data, name, source=source, region=run.region, sam_seconds=out.sam_seconds,
+                                  reader=run.reader, root=root, unreadable=out.unreadable)
     out.templates.append(name)
-    models = models_from_template(data, name, source=source, region=region, sam_seconds=out.sam_seconds)
     for model in models:
         model.acknowledged = acknowledged or {}
     out.models.extend(models)
     seen = seen if seen is not None else set()
     seen.add(path.resolve())
-    for lid, nested in _nested_templates(data, path.parent, assets or {}):
+    for lid, reference, nested in _nested_templates(data, path.parent, assets or {}):
+        where = f"{path}: nested stack {lid} is not checkable"
+        if nested is None:
+            out.notices.append(f"{where}: its template is not a local file ({reference}); only what was given is read")
+            continue
+        try:
+            run.reader.confine(nested, root, reference=reference, what=f"{path}: the template of nested stack {lid}")
+        except Refused as exc:
+            out.cannot_read(reference, f"{where}: {str(exc).removeprefix(f'{path}: ')}")
+            continue
         if nested.resolve() in seen:
-            raise TemplateError(f"{path}: nested stack {lid} refers back to {nested.name} (a cycle)")
-        if not nested.is_file():
-            raise TemplateError(f"{path}: the template of nested stack {lid} is missing ({nested})")
-        _load_file(nested, f"{name}/{lid}", out, region=region, assets=assets, seen=set(seen))
+            out.cannot_read(reference, f"{where}: it refers back to {nested.name} (a cycle)")
+            continue
+        if not regular_file(nested):
+            out.cannot_read(reference, f"{where}: its template {nested} is {describe(nested)}" if os.path.lexists(nested)
+                            else f"{where}: its template {nested} is missing")
+            continue
+        try:
+            _load_file(nested, f"{name}/{lid}", run, root=root, assets=assets, seen=set(seen))
+        except TemplateError as exc:
+            out.cannot_read(reference, f"{where}: {exc}")
 
 
 # --------------------------------------------------------------------------------------
 # Cloud assemblies and directories
 # --------------------------------------------------------------------------------------
-def _manifest(directory: Path) -> dict[str, Any]:
-    path = directory / "manifest.json"
-    data, _ = read_source(path)
+def _manifest(directory_: Path, run: _Run) -> dict[str, Any]:
+    path = directory_ / "manifest.json"
+    data, _ = read_source(path, run.reader)
     if not isinstance(data, dict):
         raise TemplateError(f"{path}: not a cloud assembly manifest (a {type(data).__name__}, not an object)")
     artifacts = data.get("artifacts", {})
@@ -440,7 +558,14 @@ def _manifest(directory: Path) -> dict[str, Any]:
     return artifacts
 
 
-def _asset_hashes(directory: Path, artifacts: Mapping[str, Any], stack_id: str) -> dict[str, str]:
+def _in_assembly(directory_: Path, reference: Any, root: Path, run: _Run, what: str) -> Path:
+    """A file a manifest names, inside the cloud assembly (TemplateError otherwise)."""
+    text = str(reference)
+    return run.reader.confine(directory_ / text, root, reference=text, what=what)
+
+
+def _asset_hashes(directory_: Path, artifacts: Mapping[str, Any], stack_id: str, root: Path, run: _Run
+                  ) -> dict[str, str]:
     """Asset hash -> file of the stack's asset manifest (nested stack templates are assets)."""
     found: dict[str, str] = {}
     for artifact in artifacts.values():
@@ -451,46 +576,61 @@ def _asset_hashes(directory: Path, artifacts: Mapping[str, Any], stack_id: str) 
         if not isinstance(file, str) or not file.startswith(stack_id.split("/")[-1]):
             continue
         try:
-            data, _ = read_source(directory / file)
-        except TemplateError:
-            continue  # an unreadable asset manifest only loses the nested-stack fallback
+            path = _in_assembly(directory_, file, root, run, f"{directory_ / 'manifest.json'}: asset manifest")
+            data, _ = read_source(path, run.reader)
+        except TemplateError as exc:
+            # An unreadable asset manifest only loses the nested-stack fallback.
+            run.out.notices.append(f"{exc}; nested stacks are found without it")
+            continue
         files = data.get("files") if isinstance(data, dict) else None
         for asset_hash, spec in (files.items() if isinstance(files, dict) else ()):
-            path = spec.get("source", {}).get("path") if isinstance(spec, dict) and isinstance(spec.get("source"), dict) else None
-            if isinstance(path, str) and path.endswith(".json"):
-                found[str(asset_hash)] = path
+            path_ = spec.get("source", {}).get("path") if isinstance(spec, dict) and isinstance(spec.get("source"), dict) else None
+            if isinstance(path_, str) and path_.endswith(".json"):
+                found[str(asset_hash)] = path_
     return found
 
 
-def _load_assembly(directory: Path, root: Path, out: Loaded, *, region: str, seen: set[Path]) -> None:
-    resolved = directory.resolve()
+def _load_assembly(directory_: Path, root: Path, run: _Run, *, seen: set[Path]) -> None:
+    """Every stack of the cloud assembly in ``directory_`` (nested assemblies included),
+    every file it names confined to ``root``; TemplateError when its manifest cannot be
+    read (a stack that cannot be is listed as unreadable and the rest is read)."""
+    manifest = directory_ / "manifest.json"
+    resolved = directory_.resolve()
     if resolved in seen:
-        raise TemplateError(f"{directory / 'manifest.json'}: a nested assembly refers back to {directory} (a cycle)")
+        raise TemplateError(f"{manifest}: a nested assembly refers back to {directory_} (a cycle)")
     seen.add(resolved)
-    artifacts = _manifest(directory)
+    artifacts = _manifest(directory_, run)
+    out = run.out
     for artifact_id, artifact in artifacts.items():
-        if not isinstance(artifact, dict):
-            raise TemplateError(f"{directory / 'manifest.json'}: artifact {artifact_id} is not an object")
-        props = artifact.get("properties") or {}
-        if not isinstance(props, dict):
-            raise TemplateError(f"{directory / 'manifest.json'}: the properties of {artifact_id} are not an object")
-        kind = artifact.get("type")
-        if kind == "aws:cloudformation:stack" and props.get("templateFile") is not None:
-            template = directory / str(props["templateFile"])
-            if not template.is_file():
-                raise TemplateError(f"{directory / 'manifest.json'}: stack {artifact_id}: template {template} is missing")
-            _load_file(template, _relative(template, root), out, region=region,
-                       assets=_asset_hashes(directory, artifacts, str(artifact_id)),
-                       acknowledged=_cdk_acknowledgments(directory, artifact))
-        elif kind == "cdk:cloud-assembly" and props.get("directoryName") is not None:
-            nested = directory / str(props["directoryName"])
-            if not (nested / "manifest.json").is_file():
-                raise TemplateError(f"{directory / 'manifest.json'}: nested assembly {artifact_id}: {nested} has no "
-                                    "manifest.json")
-            _load_assembly(nested, root, out, region=region, seen=seen)
+        try:
+            if not isinstance(artifact, dict):
+                raise TemplateError(f"{manifest}: artifact {artifact_id} is not an object")
+            props = artifact.get("properties") or {}
+            if not isinstance(props, dict):
+                raise TemplateError(f"{manifest}: the properties of {artifact_id} are not an object")
+            kind = artifact.get("type")
+            if kind == "aws:cloudformation:stack" and props.get("templateFile") is not None:
+                template = _in_assembly(directory_, props["templateFile"], root, run,
+                                        f"{manifest}: stack {artifact_id}: templateFile")
+                if not regular_file(template):
+                    raise TemplateError(f"{manifest}: stack {artifact_id}: template {template} is missing"
+                                        if not os.path.lexists(template) else
+                                        f"{manifest}: stack {artifact_id}: template {template} is {describe(template)}")
+                _load_file(template, _relative(template, root), run, root=root,
+                           assets=_asset_hashes(directory_, artifacts, str(artifact_id), root, run),
+                           acknowledged=_cdk_acknowledgments(directory_, artifact, root, run))
+            elif kind == "cdk:cloud-assembly" and props.get("directoryName") is not None:
+                nested = _in_assembly(directory_, props["directoryName"], root, run,
+                                      f"{manifest}: nested assembly {artifact_id}: directoryName")
+                if not regular_file(nested / "manifest.json"):
+                    raise TemplateError(f"{manifest}: nested assembly {artifact_id}: {nested} has no manifest.json")
+                _load_assembly(nested, root, run, seen=seen)
+        except TemplateError as exc:
+            out.cannot_read(f"{manifest}#{artifact_id}", str(exc))
 
 
-def _cdk_acknowledgments(directory: Path, artifact: Mapping[str, Any]) -> dict[str, dict[str, str]]:
+def _cdk_acknowledgments(directory_: Path, artifact: Mapping[str, Any], root: Path, run: _Run
+                         ) -> dict[str, dict[str, str]]:
     """Logical id -> {rule id: reason} of our rules acknowledged with CDK's
     ``Validations.of(construct).acknowledge`` (recorded in the stack's assembly metadata as
     ``aws:cdk:acknowledged-rules``; it covers the construct and everything below it)."""
@@ -501,29 +641,33 @@ def _cdk_acknowledgments(directory: Path, artifact: Mapping[str, Any]) -> dict[s
     extra = artifact.get("additionalMetadataFile")
     if isinstance(extra, str):
         try:
-            data, _ = read_source(directory / extra)
-        except TemplateError:
-            data = None  # unreadable metadata only loses CDK acknowledgments; the template is checked
+            path = _in_assembly(directory_, extra, root, run,
+                                f"{directory_ / 'manifest.json'}: additionalMetadataFile")
+            data, _ = read_source(path, run.reader)
+        except TemplateError as exc:
+            # The template is still checked; the acknowledgments in that file are not applied.
+            run.out.cannot_read(extra, f"{exc}; CDK acknowledgments recorded there are not applied")
+            data = None
         if isinstance(data, dict):
             metadata.update(data)
     logical_ids: dict[str, str] = {}
     acks: dict[str, dict[str, str]] = {}
     prefix = f"{PLUGIN_NAME}::"
-    for path, entries in metadata.items():
+    for path_, entries in metadata.items():
         for entry in entries if isinstance(entries, list) else []:
             if not isinstance(entry, dict):
                 continue
             if entry.get("type") == "aws:cdk:logicalId" and isinstance(entry.get("data"), str):
-                logical_ids[str(path)] = entry["data"]
+                logical_ids[str(path_)] = entry["data"]
             elif entry.get("type") == "aws:cdk:acknowledged-rules" and isinstance(entry.get("data"), dict):
                 ours = {k.removeprefix(prefix): str(v) for k, v in entry["data"].items()
                         if isinstance(k, str) and k.startswith(prefix) and str(v).strip()}
                 if ours:
-                    acks.setdefault(str(path), {}).update(ours)
+                    acks.setdefault(str(path_), {}).update(ours)
     found: dict[str, dict[str, str]] = {}
-    for path, lid in logical_ids.items():
+    for path_, lid in logical_ids.items():
         for at, rules in acks.items():
-            if path == at or path.startswith(at.rstrip("/") + "/"):
+            if path_ == at or path_.startswith(at.rstrip("/") + "/"):
                 found.setdefault(lid, {}).update(rules)
     return found
 
@@ -535,81 +679,129 @@ def _relative(path: Path, root: Path) -> str:
         return str(path)
 
 
-def _scan(directory: Path, root: Path, out: Loaded, *, region: str) -> None:
-    """Every template below ``directory``: cloud assemblies as assemblies, other files when
-    they parse as templates; files that are no templates are skipped (and counted). A
-    template another one below ``directory`` names as its nested stack is read through
-    that parent only (once, under the parent's name)."""
+def _scan(directory_: Path, root: Path, run: _Run) -> None:
+    """Every template below ``directory_``: cloud assemblies as assemblies, other files when
+    they parse as templates; files that are no templates are skipped (and counted), special
+    files and links that leave ``root`` are skipped with a notice, never opened. A template
+    another one below ``directory_`` names as its nested stack is read through that parent
+    only (once, under the parent's name)."""
+    out, reader = run.out, run.reader
     found: list[tuple[Path, tuple[Any, SourceFile]]] = []
-    for current, dirs, files in os.walk(directory):
+    for current, dirs, files in os.walk(directory_):  # symbolic links to directories are not followed
         here = Path(current)
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIPPED_DIRS)
-        if (here / "manifest.json").is_file() and here != directory:
+        if here != directory_ and regular_file(here / "manifest.json") and reader.allows(
+                Path(os.path.realpath(here / "manifest.json")), root):
             dirs[:] = []
-            _load_assembly(here, root, out, region=region, seen=set())
+            try:
+                _load_assembly(here, here, run, seen=set())
+            except TemplateError as exc:
+                out.cannot_read(here / "manifest.json", str(exc))
             continue
         for name in sorted(files):
             path = here / name
-            if not name.endswith(TEMPLATE_SUFFIXES):
+            if not name.endswith(TEMPLATE_SUFFIXES) or name.endswith(".nested.template.json"):
+                continue  # a nested template is read through its parent stack
+            real = Path(os.path.realpath(path))
+            if not reader.allows(real, root):
+                out.notices.append(f"skipped {path}: a symbolic link to {real}, outside {os.path.realpath(root)}")
                 continue
-            if name.endswith(".nested.template.json"):
-                continue  # read through its parent stack
+            if not regular_file(path):
+                out.notices.append(f"skipped {path}: {describe(path)}, not a regular file")
+                continue
             try:
-                data, source = read_source(path)
-            except TemplateError:
-                if _looks_like_template(path):
-                    raise
-                out.skipped.append(path)
+                data, source = read_source(path, reader)
+            except TemplateError as exc:
+                if _looks_like_template(path, reader):
+                    out.cannot_read(path, str(exc))
+                else:
+                    out.skipped.append(path)
                 continue
             if not is_template(data):
                 out.skipped.append(path)
                 continue
             found.append((path, (data, source)))
-    nested = {child.resolve() for path, (data, _) in found for _, child in _nested_templates(data, path.parent, {})}
+    nested = {child.resolve() for path, (data, _) in found
+              for _, _, child in _nested_templates(data, path.parent, {}) if child is not None}
     for path, read in found:
         if path.resolve() not in nested:
-            _load_file(path, _relative(path, root), out, region=region, read=read)
+            try:
+                _load_file(path, _relative(path, root), run, root=root, read=read)
+            except TemplateError as exc:
+                out.cannot_read(path, str(exc))
 
 
-def _looks_like_template(path: Path) -> bool:
+def _looks_like_template(path: Path, reader: Reader | None = None) -> bool:
+    """Whether the first 64 KiB of a regular file look like a template (True when it cannot
+    be read: better reported than silently skipped)."""
     try:
-        with path.open("rb") as handle:
-            head = handle.read(64 * 1024)
-    except OSError:
+        head = (reader or Reader()).read_head(path, 64 * 1024)
+    except TemplateError:
         return True
     return bool(_LOOKS_LIKE_TEMPLATE.search(head.decode("utf-8", "replace")))
 
 
-def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION, only_templates: bool = False) -> Loaded:
+def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION, only_templates: bool = False,
+               reader: Reader | None = None, keep_going: bool = False) -> Loaded:
     """Every template at ``paths``: a ``cdk.out`` (every stack, nested stages and nested
-    stacks included), a template file (JSON, YAML, SAM), or any directory (every template
-    below it). Raises TemplateError for the first input that cannot be read; with
-    ``only_templates`` a given file that is no template (as a scan would) is skipped."""
-    out = Loaded()
+    stacks included), a template file (JSON, YAML, SAM), any directory (every template below
+    it), or ``-`` (one template on standard input). Every file is opened by ``reader``
+    (default: a :class:`~constructs_lib.template.reading.Reader` confined to each input's
+    root); with ``only_templates`` a given file that is no template (as a scan would) is
+    skipped.
+
+    What cannot be read is listed in :attr:`Loaded.unreadable` and the rest is read; when
+    nothing at all could be read, TemplateError is raised with those lines (unless
+    ``keep_going``, which always returns what was found)."""
+    reader = reader if reader is not None else Reader()
+    out = Loaded(reader=reader)
+    run = _Run(out, reader, region)
     for raw in paths:
+        if str(raw) == STDIN:
+            try:
+                data, source = read_source(Path(STDIN), reader)
+                _load_file(Path(STDIN_NAME), STDIN_NAME, run, root=Path.cwd(), read=(data, source))
+            except TemplateError as exc:
+                out.cannot_read(STDIN, str(exc))
+            continue
         p = Path(raw)
-        if p.is_dir():
-            before = len(out.templates)
-            if (p / "manifest.json").is_file():
-                _load_assembly(p, p, out, region=region, seen=set())
+        before = (len(out.templates), len(out.unreadable))
+        try:
+            if os.path.islink(p) and not directory(p):
+                # A link to a file named on the command line (a pre-commit hook names the files
+                # of an untrusted change) stays inside the directory that holds it; a directory
+                # named is read where it points (cdk.out may be a link).
+                real, parent = Path(os.path.realpath(p)), Path(os.path.realpath(p.parent))
+                if os.path.lexists(real) and not reader.allows(real, parent):
+                    raise Refused(f"{p}: a symbolic link to {real}, outside {parent}; refused (--allow-path DIR reads "
+                                  "a directory outside the input)")
+            if directory(p):
+                if regular_file(p / "manifest.json"):
+                    _load_assembly(p, p, run, seen=set())
+                else:
+                    _scan(p, p, run)
+                if (len(out.templates), len(out.unreadable)) == before:
+                    raise TemplateError(f"{p}: no templates (expected a cdk.out directory with manifest.json, or "
+                                        "CloudFormation / SAM templates below it)")
+            elif regular_file(p):
+                if only_templates and not _looks_like_template(p, reader):
+                    out.skipped.append(p)
+                    continue
+                _load_file(p, p.name if len(paths) == 1 else str(p), run, root=Path(os.path.realpath(p)).parent)
+            elif os.path.lexists(p):
+                raise Refused(f"{p}: {describe(p)}, not a template file or a directory; refused")
             else:
-                _scan(p, p, out, region=region)
-            if len(out.templates) == before:
-                raise TemplateError(f"{p}: no templates (expected a cdk.out directory with manifest.json, or "
-                                    "CloudFormation / SAM templates below it)")
-        elif p.is_file():
-            if only_templates and not _looks_like_template(p):
-                out.skipped.append(p)
-                continue
-            _load_file(p, p.name if len(paths) == 1 else str(p), out, region=region)
-        else:
-            raise TemplateError(f"{p}: no such file or directory")
+                raise TemplateError(f"{p}: {describe(p)}")
+        except TemplateError as exc:
+            out.cannot_read(p, str(exc))
+    if out.unreadable and not out.templates and not keep_going:
+        raise TemplateError("\n".join(u.message for u in out.unreadable))
     return out
 
 
-def load_path(path: str | Path) -> list[TemplateModel]:
+def load_path(path: str | Path, *, reader: Reader | None = None) -> list[TemplateModel]:
     """The templates at ``path`` (see :func:`load_paths`)."""
-    return load_paths([path]).models
+    return load_paths([path], reader=reader).models
 
 
 # --------------------------------------------------------------------------------------

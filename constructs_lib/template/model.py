@@ -82,6 +82,13 @@ SQS_DEFAULT_VISIBILITY_TIMEOUT_S = 30.0
 #: every walk of a hostile template bounded.
 MAX_NESTING = 100
 
+#: What an event source mapping must hold to read anything but SQS: ``StartingPosition``
+#: (Kinesis, DynamoDB Streams, Kafka), ``Topics`` (Kafka), ``Queues`` (MQ), a Kafka or
+#: DocumentDB configuration, broker credentials. Source: limits.SRC_ESM_API.
+_NOT_SQS_PROPERTIES = (
+    "StartingPosition", "Topics", "Queues", "SelfManagedEventSource", "SelfManagedKafkaEventSourceConfig",
+    "AmazonManagedKafkaEventSourceConfig", "DocumentDBEventSourceConfig", "SourceAccessConfigurations",
+)
 _SUB_VAR = re.compile(r"\$\{([A-Za-z0-9_]+)(?:\.[A-Za-z0-9_.]+)?\}")
 _HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "x-amazon-apigateway-any-method")
 
@@ -321,8 +328,21 @@ class TemplateModel:
     # ----------------------------------------------------------------------------------
     # Resources and references
     # ----------------------------------------------------------------------------------
+    @cached_property
+    def _by_type(self) -> dict[str, list[tuple[int, Resource]]]:
+        """Resources by type, with their position in the template (built once: rules and
+        reports ask per function, which would otherwise make them quadratic)."""
+        index: dict[str, list[tuple[int, Resource]]] = {}
+        for position, res in enumerate(self.resources.values()):
+            index.setdefault(res.type, []).append((position, res))
+        return index
+
     def of_type(self, *types: str) -> list[Resource]:
-        return [r for r in self.resources.values() if r.type in types]
+        """The resources of these types, in the template's order."""
+        if len(types) == 1:
+            return [res for _, res in self._by_type.get(types[0], ())]
+        found = sorted((entry for t in dict.fromkeys(types) for entry in self._by_type.get(t, ())), key=lambda e: e[0])
+        return [res for _, res in found]
 
     def ref(self, value: Any) -> Resource | None:
         """The resource a ``Ref`` / ``Fn::GetAtt`` points to, if it is in this template."""
@@ -403,18 +423,64 @@ class TemplateModel:
     def triggers(self) -> list[Trigger]:
         return list(self._triggers())
 
+    @cached_property
+    def _triggers_by_function(self) -> dict[str, list[Trigger]]:
+        index: dict[str, list[Trigger]] = {}
+        for trigger in self.triggers:
+            index.setdefault(trigger.function, []).append(trigger)
+        return index
+
+    @cached_property
+    def _triggers_by_source(self) -> dict[str, list[Trigger]]:
+        index: dict[str, list[Trigger]] = {}
+        for trigger in self.triggers:
+            if trigger.source is not None:
+                index.setdefault(trigger.source, []).append(trigger)
+        return index
+
     def triggers_of(self, function_id: str, *kinds: str) -> list[Trigger]:
-        return [t for t in self.triggers if t.function == function_id and (not kinds or t.kind in kinds)]
+        """The edges that invoke ``function_id`` (of these kinds), in the graph's order."""
+        return [t for t in self._triggers_by_function.get(function_id, ()) if not kinds or t.kind in kinds]
+
+    def triggers_from(self, source_id: str, *kinds: str) -> list[Trigger]:
+        """The edges whose events come from ``source_id`` (of these kinds), in the graph's order."""
+        return [t for t in self._triggers_by_source.get(source_id, ()) if not kinds or t.kind in kinds]
+
+    def _by_function(self, type_: str) -> dict[str, list[Resource]]:
+        """The resources of ``type_`` by the logical id of the function their ``FunctionName`` means."""
+        found: dict[str, list[Resource]] = {}
+        for res in self.of_type(type_):
+            fn = self.function_of(res.get("FunctionName"))
+            if fn is not None:
+                found.setdefault(fn.logical_id, []).append(res)
+        return found
 
     @cached_property
     def event_invoke_configs(self) -> dict[str, list[Resource]]:
         """Event invoke configs by the logical id of their function."""
-        configs: dict[str, list[Resource]] = {}
-        for cfg in self.of_type(EVENT_INVOKE_CONFIG):
-            fn = self.function_of(cfg.get("FunctionName"))
-            if fn is not None:
-                configs.setdefault(fn.logical_id, []).append(cfg)
-        return configs
+        return self._by_function(EVENT_INVOKE_CONFIG)
+
+    @cached_property
+    def aliases(self) -> dict[str, list[Resource]]:
+        """Aliases by the logical id of their function (through a version, too)."""
+        return self._by_function(ALIAS)
+
+    def referring(self, type_: str, prop: str, target: str | None) -> list[Resource]:
+        """The resources of ``type_`` whose property ``prop`` is a ``Ref`` / ``Fn::GetAtt``
+        to ``target`` (an index built once per type and property)."""
+        index = self._ref_indexes.get((type_, prop))
+        if index is None:
+            index = {}
+            for res in self.of_type(type_):
+                lid = ref_id(res.get(prop))
+                if lid is not None:
+                    index.setdefault(lid, []).append(res)
+            self._ref_indexes[(type_, prop)] = index
+        return list(index.get(target, ())) if target is not None else []
+
+    @cached_property
+    def _ref_indexes(self) -> dict[tuple[str, str], dict[str, list[Resource]]]:
+        return {}
 
     @cached_property
     def role_owners(self) -> dict[str, list[str]]:
@@ -453,7 +519,14 @@ class TemplateModel:
 
     def stream_kind(self, mapping: Resource) -> str | None:
         """``"sqs"``, ``"kinesis"``, ``"dynamodb"``, ``"other"`` (Kafka, MQ...), or
-        ``None`` when the source lies outside the template and the ARN does not say."""
+        ``None`` when the source lies outside the template and nothing says which.
+
+        A source outside the template is told by its ARN (a literal, the text of a
+        ``Fn::Sub`` / ``Fn::Join``, or the ``Default`` of the parameter it references), else by
+        what the mapping must hold for each kind of source (:data:`_NOT_SQS_PROPERTIES`):
+        a mapping without ``StartingPosition`` (required for Kinesis, DynamoDB Streams and
+        Kafka), ``Topics``, ``Queues`` or a DocumentDB configuration can only read SQS.
+        Source: limits.SRC_ESM_API."""
         arn = mapping.get("EventSourceArn")
         src = self.source_of(mapping)
         if src is not None:
@@ -469,13 +542,22 @@ class TemplateModel:
                 if f":{service}:" in arn:
                     return service
             return "other"
-        text = _flat_text(arn)
-        for service in ("sqs", "kinesis", "dynamodb"):
-            if f":{service}:" in text:
-                return service
+        for text in (_flat_text(arn), self.parameter_default(arn) or ""):
+            for service in ("sqs", "kinesis", "dynamodb"):
+                if f":{service}:" in text:
+                    return service
         if mapping.get("SelfManagedEventSource") is not None:
             return "other"
+        if arn is not None and not any(key in mapping.properties for key in _NOT_SQS_PROPERTIES):
+            return "sqs"
         return None
+
+    def parameter_default(self, value: Any) -> str | None:
+        """The ``Default`` of the template parameter ``value`` references (``{"Ref": P}``), if a string."""
+        name = value.get("Ref") if isinstance(value, Mapping) and len(value) == 1 else None
+        spec = dig(self.template, "Parameters", name) if isinstance(name, str) else None
+        default = dig(spec, "Default")
+        return default if isinstance(default, str) else None
 
     def polled_source(self, mapping: Resource) -> str:
         """The row of the invokers table for a mapping whose stream kind is ``"other"``."""
@@ -490,6 +572,24 @@ class TemplateModel:
         if ":rds:" in text or "docdb" in text:
             return "documentdb"
         return "kafka"
+
+    def without_grants(self, triggers: list[Trigger]) -> list[Trigger]:
+        """``triggers`` less the permissions that only grant a service another edge already
+        wires (the rule, subscription, bucket or function URL that invokes): a permission is
+        no second invoker beside the service it grants. One stays when it is its service's
+        only edge, or when it names a source of its own in this template (a synchronous
+        service's grant never does)."""
+        wired = {(t.kind, t.invoker, t.function) for t in triggers if self._via_type(t) != PERMISSION}
+        wired_sources = {(t.kind, t.invoker, t.function, t.source) for t in triggers if self._via_type(t) != PERMISSION}
+        return [
+            t for t in triggers
+            if self._via_type(t) != PERMISSION or (t.kind, t.invoker, t.function) not in wired
+            or (t.kind != "sync" and t.source is not None and (t.kind, t.invoker, t.function, t.source) not in wired_sources)
+        ]
+
+    def _via_type(self, trigger: Trigger) -> str | None:
+        via = self.resources.get(trigger.via)
+        return via.type if via is not None else None
 
     def _triggers(self) -> Iterator[Trigger]:
         yield from self._mapping_triggers()

@@ -25,8 +25,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from constructs_lib.template import language_extensions
+
 SAM_TRANSFORM = "AWS::Serverless-2016-10-31"
-LANGUAGE_EXTENSIONS = "AWS::LanguageExtensions"
+LANGUAGE_EXTENSIONS = language_extensions.TRANSFORM
 INSTALL_HINT = "pip install 'constructs-lib[sam]'"
 #: The marker the translator copies onto every resource generated from a SAM resource.
 ORIGIN_KEY = "constructs-lib:sam"
@@ -48,7 +50,7 @@ class Translation:
     authors: dict[str, str] = field(default_factory=dict)
     #: SAM function id -> {Api/HttpApi event name: (path, lower-case method)}
     api_events: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
-    #: what the translation could not take into account (Fn::ForEach ...)
+    #: what the translation could not take into account (a Fn::ForEach it could not expand ...)
     problems: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -79,8 +81,9 @@ def translate(template: Mapping[str, Any], *, region: str = DEFAULT_REGION) -> T
     import logging
 
     logging.getLogger("samtranslator").setLevel(logging.CRITICAL)
-    sam = copy.deepcopy(dict(template))
-    problems = _drop_foreach(sam)
+    expansion = language_extensions.expand_template(template)  # the loader has already done this
+    sam = copy.deepcopy(expansion.template)
+    problems = expansion.problems
     resources = sam.get("Resources")
     if not isinstance(resources, dict):
         raise SamError("the template has no Resources mapping")
@@ -127,19 +130,6 @@ class _NoServerlessRepo:
     def __getattr__(self, name: str) -> Any:
         raise SamError("an AWS::Serverless::Application from the Serverless Application Repository cannot be "
                        "translated offline")
-
-
-def _drop_foreach(sam: dict[str, Any]) -> list[tuple[str, str]]:
-    """``Fn::ForEach`` (AWS::LanguageExtensions) is not expanded: its resources are named as
-    unchecked instead of breaking the translation."""
-    resources = sam.get("Resources")
-    problems: list[tuple[str, str]] = []
-    if isinstance(resources, dict):
-        for key in [k for k in resources if isinstance(k, str) and k.startswith("Fn::ForEach::")]:
-            del resources[key]
-            problems.append((key, "Fn::ForEach (AWS::LanguageExtensions) is not expanded; the resources it makes "
-                             "are not checked"))
-    return problems
 
 
 def _dict(value: Any) -> dict[str, Any]:

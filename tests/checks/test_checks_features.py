@@ -101,10 +101,24 @@ def test_kafka_mappings_are_not_sqs() -> None:
 
 
 def test_unknown_source_is_not_applicable() -> None:
-    tpl = t.template(Fn=t.function(), Mapping=t.mapping({"Fn::ImportValue": "Q"}, ProvisionedPollerConfig={"MaximumPollers": 1}))
+    """A StartingPosition says Kinesis, DynamoDB or Kafka: which one is unknown."""
+    tpl = t.template(Fn=t.function(), Mapping=t.mapping(
+        {"Fn::ImportValue": "Q"}, StartingPosition="LATEST", ProvisionedPollerConfig={"MaximumPollers": 1}))
     assert findings(tpl, PROVISIONED) == []
     (f,) = findings(tpl, PROVISIONED, applicable=False)
     assert "outside this template" in f.message
+
+
+@pytest.mark.parametrize("other", [None, "StartingPosition", "Topics", "Queues", "DocumentDBEventSourceConfig",
+                                   "SelfManagedEventSource", "AmazonManagedKafkaEventSourceConfig"])
+def test_a_source_outside_the_template_without_a_stream_property_is_sqs(other: str | None) -> None:
+    """Only SQS mappings have no StartingPosition, Topics, Queues or DocumentDB configuration
+    (limits.SRC_ESM_API): such a mapping is checked as SQS, whatever its ARN."""
+    props: dict[str, Any] = {"ProvisionedPollerConfig": {"MaximumPollers": 1}}
+    if other is not None:
+        props[other] = "x"
+    tpl = t.template(Fn=t.function(), Mapping=t.mapping({"Fn::ImportValue": "Q"}, **props))
+    assert len(findings(tpl, PROVISIONED)) == (1 if other is None else 0)
 
 
 def test_literal_sqs_arn_is_checked() -> None:

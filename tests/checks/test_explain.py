@@ -350,3 +350,99 @@ def test_make_explain_runs_the_command_the_report_names() -> None:
     makefile = (ROOT / "Makefile").read_text()
     recipe = makefile.split("\nexplain:", 1)[1].split("\n\n", 1)[0]
     assert "$(PY) -m constructs_lib explain cdk.out.explain --output docs/reference-system.md" in recipe
+
+
+# --------------------------------------------------------------------------------------
+# Labels, and a report in time proportional to the template (issue 24)
+# --------------------------------------------------------------------------------------
+def test_an_sqs_mapping_whose_queue_arn_is_a_parameter_is_labelled_sqs() -> None:
+    """It was labelled "an event source mapping whose source is outside this template"."""
+    tpl = t.template(Fn=t.function(30), Mapping=t.mapping(t.ref("QueueArn"), BatchSize=10))
+    tpl["Parameters"] = {"QueueArn": {"Type": "String"}}
+    model = TemplateModel(tpl)
+    text = "\n".join(function_section(model, model.resources["Fn"]))
+    assert "- **Invocation model:** polled: an SQS event source mapping" in text
+    assert "  - SQS queue outside this template via `Mapping`" in text
+    assert "visibility timeout of the queue outside this template: unknown" in text
+
+
+def test_a_stream_mapping_whose_arn_is_a_parameter_default_takes_it_from_the_default() -> None:
+    tpl = t.template(Fn=t.function(30), Mapping=t.mapping(t.ref("StreamArn"), StartingPosition="LATEST"))
+    tpl["Parameters"] = {"StreamArn": {"Type": "String", "Default": "arn:aws:kinesis:eu-west-1:1:stream/s"}}
+    assert TemplateModel(tpl).stream_kind(TemplateModel(tpl).resources["Mapping"]) == "kinesis"
+
+
+@pytest.mark.parametrize(
+    ("service", "permission", "wired", "label"),
+    [
+        ("sns.amazonaws.com", {}, {"Sub": {"Type": "AWS::SNS::Subscription", "Properties": {
+            "Protocol": "lambda", "Endpoint": t.arn("Fn"), "TopicArn": t.ref("Topic")}},
+            "Topic": {"Type": "AWS::SNS::Topic"}}, "SNS topic `Topic` via `Sub`"),
+        ("events.amazonaws.com", {"SourceArn": {"Fn::Sub": "arn:aws:events:${AWS::Region}:${AWS::AccountId}:rule/x"}},
+         {"Rule": {"Type": "AWS::Events::Rule", "Properties": {"ScheduleExpression": "rate(1 minute)",
+                                                                "Targets": [{"Arn": t.arn("Fn"), "Id": "t"}]}}},
+         "EventBridge rule `Rule`"),
+        ("s3.amazonaws.com", {"SourceAccount": "1"}, {"Bucket": {"Type": "AWS::S3::Bucket", "Properties": {
+            "NotificationConfiguration": {"LambdaConfigurations": [{"Event": "s3:ObjectCreated:*",
+                                                                    "Function": t.arn("Fn")}]}}}},
+         "S3 bucket `Bucket`"),
+    ],
+)
+def test_a_permission_is_no_second_invoker_beside_the_service_it_grants(
+        service: str, permission: dict[str, Any], wired: dict[str, Any], label: str) -> None:
+    from constructs_lib.checks.rules import run_checks
+
+    perm = {"Type": "AWS::Lambda::Permission", "Properties": {
+        "FunctionName": t.ref("Fn"), "Principal": service, "Action": "lambda:InvokeFunction", **permission}}
+    model = TemplateModel(t.template(Fn=t.function(30), Perm=perm, **wired))
+    report = function_report(model, model.resources["Fn"])
+    assert [line for line in report.triggers] == [label]
+    (finding,) = [f for f in run_checks([model]) if f.rule_id == "async-failure-destination"]
+    assert "(Perm)" not in finding.message
+    # Alone, the permission is the function's invoker (the service is wired elsewhere).
+    alone = TemplateModel(t.template(Fn=t.function(30), Perm=perm))
+    assert len(function_report(alone, alone.resources["Fn"]).triggers) == 1
+
+
+def test_a_permission_naming_its_own_source_in_the_template_stays() -> None:
+    topics = {"Topic": {"Type": "AWS::SNS::Topic"}, "Other": {"Type": "AWS::SNS::Topic"},
+              "Sub": {"Type": "AWS::SNS::Subscription", "Properties": {
+                  "Protocol": "lambda", "Endpoint": t.arn("Fn"), "TopicArn": t.ref("Topic")}},
+              "Perm": {"Type": "AWS::Lambda::Permission", "Properties": {
+                  "FunctionName": t.ref("Fn"), "Principal": "sns.amazonaws.com", "SourceArn": t.ref("Other")}}}
+    model = TemplateModel(t.template(Fn=t.function(30), **topics))
+    assert sorted(function_report(model, model.resources["Fn"]).triggers) == [
+        "SNS topic `Other` via `Perm`", "SNS topic `Topic` via `Sub`"]
+
+
+def test_above_the_simulation_limit_the_report_says_the_simulation_is_left_out() -> None:
+    from constructs_lib.explain.report import MAX_SIMULATED_FUNCTIONS, explain_data
+
+    many = {f"Fn{i}": t.function(30) for i in range(MAX_SIMULATED_FUNCTIONS + 1)}
+    models = [TemplateModel(t.template(**many), name="big.json")]
+    text = explain(models)
+    assert f"{MAX_SIMULATED_FUNCTIONS + 1} functions, more than the {MAX_SIMULATED_FUNCTIONS} `explain` simulates" in text
+    assert "Simulated (" not in text
+    assert "`explain` simulates" in explain_data(models)["simulation_note"]
+    few = [TemplateModel(t.template(**t.sqs_consumer()), name="small.json")]
+    assert explain_data(few)["simulation_note"] is None and "Simulated (" in explain(few)
+    # The bar is the caller's: --simulate-up-to N simulates more, 0 none.
+    assert explain_data(models, max_simulated=MAX_SIMULATED_FUNCTIONS + 1)["simulation_note"] is None
+    assert "`explain` simulates" in (explain_data(few, max_simulated=0)["simulation_note"] or "")
+    assert "Simulated (" not in explain(few, max_simulated=0)
+
+
+def test_the_explain_indexes_do_not_go_stale() -> None:
+    """The model's per-type and per-reference indexes answer as a scan would."""
+    stream = {f"S{k}": v for k, v in t.kinesis_consumer().items()}
+    stream["SMapping"]["Properties"]["FunctionName"] = t.ref("SFn")
+    model = TemplateModel(t.template(**t.sqs_consumer(), **stream, Alias={
+        "Type": "AWS::Lambda::Alias", "Properties": {"FunctionName": t.ref("Fn")}}))
+    for type_ in {r.type for r in model.resources.values()}:
+        assert model.of_type(type_) == [r for r in model.resources.values() if r.type == type_]
+    assert model.of_type("AWS::SQS::Queue", "AWS::Lambda::Function") == [
+        r for r in model.resources.values() if r.type in ("AWS::SQS::Queue", "AWS::Lambda::Function")]
+    assert model.aliases == {"Fn": [model.resources["Alias"]]}
+    assert model.referring("AWS::Lambda::Alias", "FunctionName", "Fn") == [model.resources["Alias"]]
+    for fn in model.functions():
+        assert model.triggers_of(fn.logical_id) == [tr for tr in model.triggers if tr.function == fn.logical_id]

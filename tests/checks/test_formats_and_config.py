@@ -285,14 +285,27 @@ def _write(path: Path, data: Any) -> Path:
     return path
 
 
-def test_missing_nested_template_exits_2(tmp_path: Path) -> None:
+def test_a_missing_nested_template_is_not_checkable_and_the_run_goes_on(tmp_path: Path) -> None:
+    """One missing nested template made the whole run exit 2 with nothing checked. Now that
+    nested stack is "not checkable" (one line, exit 2) and every other stack is reported."""
     parent = {"Resources": {"Child": {"Type": "AWS::CloudFormation::Stack", "Properties": {"TemplateURL": "x"},
-                                      "Metadata": {"aws:asset:path": "Child.nested.template.json"}}}}
+                                      "Metadata": {"aws:asset:path": "Child.nested.template.json"}},
+                            **{**t.sqs_consumer(), "Queue": t.queue(visibility=20)}}}
     _write(tmp_path / "P.template.json", parent)
-    _write(tmp_path / "manifest.json", {"artifacts": {"P": {"type": "aws:cloudformation:stack",
-                                                            "properties": {"templateFile": "P.template.json"}}}})
-    code, _, err = run("check", str(tmp_path))
-    assert code == 2 and "the template of nested stack Child is missing" in err
+    _write(tmp_path / "Other.template.json", t.template(**t.sqs_consumer()))
+    _write(tmp_path / "manifest.json", {"artifacts": {
+        "P": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "P.template.json"}},
+        "Other": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "Other.template.json"}},
+    }})
+    code, out, err = run("check", str(tmp_path))
+    assert code == 2
+    assert err.splitlines() == [
+        f"error: {tmp_path / 'P.template.json'}: nested stack Child is not checkable: its template "
+        f"{tmp_path / 'Child.nested.template.json'} is missing"
+    ]
+    assert "ERROR sqs-visibility-below-function-timeout  P.template.json: Queue" in out
+    assert "2 template(s) checked: 1 error(s)" in out
+    assert "1 input(s) could not be read" in out
 
 
 def test_local_template_url_of_a_packaged_nested_stack(tmp_path: Path) -> None:

@@ -221,11 +221,14 @@ def test_a_local_aws_include_is_inlined_as_package_and_cloudformation_would(tmp_
 
 
 def test_an_include_that_cannot_be_read_stays_not_applicable(tmp_path: Path) -> None:
+    """The rest of the template is checked; the include is named as unreadable (exit 2)."""
     cfn = {"Resources": {"Api": {"Type": "AWS::ApiGateway::RestApi", "Properties": {"Body": {
         "Fn::Transform": {"Name": "AWS::Include", "Parameters": {"Location": "missing.yaml"}}}}}}}
     (tmp_path / "cfn.json").write_text(json.dumps(cfn))
-    code, out, _ = run("check", str(tmp_path / "cfn.json"), "--show-not-applicable", "--format", "json")
-    assert code == 0 and "included Body" in json.dumps(json.loads(out)["findings"])
+    code, out, err = run("check", str(tmp_path / "cfn.json"), "--show-not-applicable", "--format", "json")
+    assert code == 2 and "included Body" in json.dumps(json.loads(out)["findings"])
+    assert "AWS::Include Location 'missing.yaml' cannot be read" in err and "no such file or directory" in err
+    assert [u["path"] for u in json.loads(out)["unreadable"]] == ["missing.yaml"]
 
 
 # --------------------------------------------------------------------------------------

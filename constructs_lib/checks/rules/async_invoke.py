@@ -123,7 +123,7 @@ def _invoked_how(model: TemplateModel, triggers: list[Any]) -> str:
     sign that the function is meant to be invoked asynchronously."""
     configs: set[str] = set()
     callers: set[str] = set()
-    for t in triggers:
+    for t in model.without_grants(triggers):
         via = model.resources.get(t.via)
         if via is not None and via.type == EVENT_INVOKE_CONFIG:
             configs.add(t.via)
