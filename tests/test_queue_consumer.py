@@ -260,7 +260,7 @@ def test_reserved_concurrency_zero_or_negative_is_an_error(reserved: int) -> Non
 def test_reserved_concurrency_zero_message() -> None:
     with pytest.raises(ConstructPropsError) as exc:
         consumer(reserved_concurrent_executions=0)
-    assert_error(exc, "reserved_concurrent_executions 0 throttles every invocation", "could never run")
+    assert_error(exc, "reserved_concurrent_executions 0: every invocation is throttled", "never runs")
 
 
 @pytest.mark.parametrize("size,window,ok", [

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from constructs_lib import limits
+from constructs_lib import limits, messages
 from constructs_lib.template.model import (  # noqa: F401 - re-exported: the checks' vocabulary
     METADATA_KEY,
     PLUGIN_NAME,
@@ -157,6 +157,11 @@ class Rule:
     def help_uri(self) -> str:
         return rule_docs_url(self.id)
 
+    @property
+    def consequence(self) -> str:
+        """What the mistake leads to, as every command says it (:mod:`constructs_lib.messages`)."""
+        return messages.consequence(self.id)
+
     def finding(self, model: TemplateModel, hit: Hit, *, level: Level | None = None) -> Finding:
         return Finding(
             rule_id=self.id,
@@ -189,26 +194,30 @@ def declared_rule_ids() -> frozenset[str]:
 
 
 def rule(
-    id: str, level: Level, summary: str, *, explanation: str, fix: str, source: str = "", level_reason: str = ""
+    id: str, level: Level, *, explanation: str, source: str = "", level_reason: str = ""
 ) -> Callable[[TemplateCheck], Rule]:
-    """Decorator: turn a template check function into a :class:`Rule`."""
+    """Decorator: turn a template check function into a :class:`Rule`; its summary and fix
+    are the rule's in :data:`constructs_lib.messages.MESSAGES` (one table, so that check,
+    explain and simulate say the same)."""
 
     def wrap(fn: TemplateCheck) -> Rule:
         _DECLARED.add(id)
-        return Rule(id, level, summary, " ".join(explanation.split()), fix, check=fn, source=source,
+        words = messages.text(id)
+        return Rule(id, level, words.summary, " ".join(explanation.split()), words.fix, check=fn, source=source,
                     level_reason=" ".join(level_reason.split()))
 
     return wrap
 
 
 def app_rule(
-    id: str, level: Level, summary: str, *, explanation: str, fix: str, source: str = "", level_reason: str = ""
+    id: str, level: Level, *, explanation: str, source: str = "", level_reason: str = ""
 ) -> Callable[[AppCheck], Rule]:
-    """Decorator: turn an app-wide check function into a :class:`Rule`."""
+    """Decorator: turn an app-wide check function into a :class:`Rule` (words as for :func:`rule`)."""
 
     def wrap(fn: AppCheck) -> Rule:
         _DECLARED.add(id)
-        return Rule(id, level, summary, " ".join(explanation.split()), fix, app_check=fn, source=source,
+        words = messages.text(id)
+        return Rule(id, level, words.summary, " ".join(explanation.split()), words.fix, app_check=fn, source=source,
                     level_reason=" ".join(level_reason.split()))
 
     return wrap

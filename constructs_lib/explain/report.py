@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.explain.defaults import DEFAULT_DURATION_S, MAX_SIMULATED_FUNCTIONS
 from constructs_lib.template.model import (
     DYNAMODB,
@@ -58,6 +59,18 @@ ASYNC = ("async", "s3", "sns", "eventbridge")
 HTTP_STAGE = "AWS::ApiGatewayV2::Stage"
 REST_STAGE = "AWS::ApiGateway::Stage"
 LOST = "LOST"
+#: A visibility timeout Lambda refuses (below the function timeout).
+BELOW_TIMEOUT = "BELOW THE FUNCTION TIMEOUT"
+
+
+def _verdict(marker: str, rule_id: str) -> str:
+    """A problem as every command words it: the marker, the rule, and what follows from it
+    (:mod:`constructs_lib.messages`)."""
+    return f"{marker} (`{rule_id}`): {consequence(rule_id)}"
+
+
+def _lost(rule_id: str) -> str:
+    return _verdict(LOST, rule_id)
 
 _MODEL_TEXT = {
     "sqs": "polled: an SQS event source mapping receives batches and invokes synchronously",
@@ -272,6 +285,10 @@ def _source_text(model: TemplateModel, trig: Trigger) -> str:
     return text
 
 
+#: Partial batch responses off with batches above 1 (a problem: the marker is ``OFF (``).
+_PARTIAL_OFF = f"OFF (`sqs-partial-batch-response`: {consequence('sqs-partial-batch-response')})"
+
+
 def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sections) -> None:
     mapping = model.resources[trig.via]
     queue = model.resources.get(trig.source) if trig.source else None
@@ -286,7 +303,8 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
         vis = _prop(queue, "VisibilityTimeout", 30)
         if vis is not None and timeout is not None and window is not None:
             need = sqs_rules.min_visibility_timeout_s(timeout, window)
-            verdict = "OK" if vis >= need else "TOO SHORT: a message becomes visible again while its batch may still run, so it is processed twice"
+            verdict = ("OK" if vis >= need else _verdict(BELOW_TIMEOUT, "sqs-visibility-below-function-timeout")
+                       if vis < timeout else _verdict("TOO SHORT", "sqs-visibility-timeout"))
             out.timeouts.append(
                 f"visibility timeout of {name} {secs(vis)}, needs >= 6 x timeout {secs(timeout)} + window {secs(window)} = {secs(need)}: {verdict}"
             )
@@ -298,7 +316,8 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
                 FailurePath(
                     queue.logical_id,
                     None,
-                    f"failed messages from {name}: retried until retention expires ({secs(source_retention)}), then {LOST}",
+                    f"failed messages from {name}: retried until retention expires ({secs(source_retention)}), then "
+                    f"{_lost('sqs-redrive-policy')}",
                     "retention expires",
                 )
             )
@@ -310,7 +329,7 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
             dlq = model.ref(policy.get("deadLetterTargetArn"))
             dlq_retention = retention_s(dlq) if dlq is not None and dlq.type == QUEUE else None
             shorter = (
-                "; SHORTER than the source's: failed messages expire there before anyone looks"
+                f"; {_verdict('SHORTER than the source', 'sqs-dlq-retention')}"
                 if dlq_retention is not None and source_retention is not None and dlq_retention < source_retention
                 else ""
             )
@@ -342,7 +361,7 @@ def _sqs_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
     out.batching.append(
         f"{name}: batch size {num(batch) if batch is not None else '?'}, batching window {secs(window)}, "
         f"{concurrency}, "
-        f"partial batch responses {'on' if partial else 'off (batches of 1 need none)' if batch == 1 else 'OFF (one failure returns the whole batch)'}"
+        f"partial batch responses {'on' if partial else 'off (batches of 1 need none)' if batch == 1 else _PARTIAL_OFF}"
         + (f", {n_filters} filter(s) (non-matching messages are deleted)" if n_filters else "")
     )
     out.caps.append(max_conc)
@@ -375,10 +394,12 @@ def _stream_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sec
         if retries == limits.STREAM_INFINITE and age == limits.STREAM_INFINITE:
             text = (
                 f"failed batches from {name}: retried forever, blocking their shard until the records expire from "
-                f"the stream ({secs(stream_retention) if stream_retention else 'its retention'}), then {LOST}"
+                f"the stream ({secs(stream_retention) if stream_retention else 'its retention'}), then "
+                f"{_lost('stream-unbounded-retries')}"
             )
         else:
-            text = f"failed batches from {name}: discarded after the retries / record age, {LOST} (no on-failure destination)"
+            text = (f"failed batches from {name}: discarded after the retries / record age (no on-failure "
+                    f"destination), {_lost('stream-on-failure-destination')}")
         out.failures.append(FailurePath(mapping.logical_id, None, text, "retries exhausted"))
     else:
         dest = model.ref(destination)
@@ -432,7 +453,7 @@ def _async_details(model: TemplateModel, fn: Resource, out: _Sections) -> None:
     else:
         out.failures.append(
             FailurePath(fn.logical_id, None,
-                        f"failed asynchronous events: retried {num(retries) if retries is not None else '?'} times / up to {secs(age)}, then {LOST} (no on-failure destination, no DLQ)",
+                        f"failed asynchronous events: retried {num(retries) if retries is not None else '?'} times / up to {secs(age)}, then {_lost('async-failure-destination')}",
                         "after retries")
         )
     out.caps.append(None)
@@ -455,7 +476,7 @@ def _delivery_details(model: TemplateModel, trig: Trigger, out: _Sections) -> No
             dead = target.get("DeadLetterConfig")
             arn = dead.get("Arn") if isinstance(dead, Mapping) else None
             if arn is None:
-                out.failures.append(FailurePath(via.logical_id, None, f"events EventBridge rule {name} cannot deliver: retried up to {secs(age)}, then {LOST} (no target DLQ)", "undeliverable"))
+                out.failures.append(FailurePath(via.logical_id, None, f"events EventBridge rule {name} cannot deliver (no target DLQ): {_lost('eventbridge-target-dlq')}", "undeliverable"))
             else:
                 dest = model.ref(arn)
                 out.failures.append(FailurePath(via.logical_id, dest.logical_id if dest else None, f"events EventBridge rule {name} cannot deliver: {kept(model, arn)}", "undeliverable"))
@@ -466,7 +487,7 @@ def _delivery_details(model: TemplateModel, trig: Trigger, out: _Sections) -> No
         arn = redrive.get("deadLetterTargetArn") if isinstance(redrive, Mapping) else None
         src_id = trig.source or via.logical_id
         if arn is None:
-            out.failures.append(FailurePath(src_id, None, f"messages SNS topic {topic} cannot deliver: {LOST} after SNS's retries (no redrive policy)", "undeliverable"))
+            out.failures.append(FailurePath(src_id, None, f"messages SNS topic {topic} cannot deliver (no redrive policy): {_lost('sns-subscription-redrive')}", "undeliverable"))
         else:
             dest = model.ref(arn)
             out.failures.append(FailurePath(src_id, dest.logical_id if dest else None, f"messages SNS topic {topic} cannot deliver: {kept(model, arn)}", "undeliverable"))
@@ -490,7 +511,7 @@ def _api_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sectio
     integration_s = millis / 1000 if millis is not None else None
     timeout = model.timeout_s(fn)
     if integration_s is not None and timeout is not None:
-        verdict = "OK" if integration_s > timeout else "NOT ABOVE: API Gateway answers 504 while the function keeps running"
+        verdict = "OK" if integration_s > timeout else _verdict("NOT ABOVE", "apigw-integration-timeout")
         out.timeouts.append(
             f"{'REST' if api == 'rest' else 'HTTP API'} integration timeout {secs(integration_s)} > function timeout {secs(timeout)}: {verdict}"
         )
@@ -540,7 +561,7 @@ def _caller_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sec
         return
     caller_t, callee_t = model.timeout_s(caller), model.timeout_s(fn)
     if caller_t is not None and callee_t is not None:
-        verdict = "OK" if caller_t > callee_t else "NOT ABOVE: the caller gives up while this function still runs"
+        verdict = "OK" if caller_t > callee_t else _verdict("NOT ABOVE", "lambda-sync-invoke-timeout")
         out.timeouts.append(f"if {label(model, caller)} calls synchronously: its timeout {secs(caller_t)} > this timeout {secs(callee_t)}: {verdict}")
 
 
@@ -621,7 +642,7 @@ def capacity_lines(model: TemplateModel, fn: Resource, out: _Sections, duration_
 
 
 #: Words that mark a line of a function's section as a problem (see ``problems``).
-PROBLEM_MARKERS = ("TOO SHORT", "NOT ABOVE", "SHORTER", "OFF (", LOST)
+PROBLEM_MARKERS = (BELOW_TIMEOUT, "TOO SHORT", "NOT ABOVE", "SHORTER", "OFF (", LOST)
 
 
 def problems(out: _Sections) -> list[str]:

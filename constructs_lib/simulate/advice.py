@@ -1,7 +1,8 @@
 """What to change, for each cause a simulation found: advice that names the check rule
-predicting it (by its id, a plain string: the simulation does not import the checks), or
-none when no rule does (a neighbour that took the account's concurrency). Whoever joins the
-two (the command line, ``explain``) passes the rules' fixes in as ``rule_fixes``."""
+predicting it (by its id, a plain string: the simulation does not import the checks), with
+the rule's consequence and fix from :mod:`constructs_lib.messages` (the words ``check`` and
+``explain`` use too), or none when no rule does (a neighbour that took the account's
+concurrency), with advice of its own."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from constructs_lib import messages
 from constructs_lib.simulate.config import SqsMapping, StreamMapping
 
 if TYPE_CHECKING:
@@ -18,35 +20,45 @@ SYNC_MODELS = ("apigateway", "url", "lambda")
 
 #: cause -> (rule id, what happened), for the causes a template predicts.
 CAUSE_RULES: dict[str, tuple[str | None, str]] = {
-    "sqs-retention": ("sqs-redrive-policy", "messages expired from their queue after failing until its retention ended"),
-    "dlq-retention": ("sqs-dlq-retention", "messages reached a dead-letter queue that keeps them for less than their age"),
-    "stream-retention": ("stream-unbounded-retries", "records were retried until the stream no longer held them"),
-    "stream-discarded": ("stream-on-failure-destination", "records were discarded after their retries with no on-failure destination"),
-    "async-discarded": ("async-failure-destination", "asynchronous events were discarded after Lambda's retries / maximum age"),
-    "eventbridge-dropped": ("eventbridge-target-dlq", "EventBridge could not deliver events and had no target dead-letter queue"),
-    "sns-dropped": ("sns-subscription-redrive", "SNS could not deliver messages and the subscription has no redrive policy"),
-    "batch-failure": ("sqs-partial-batch-response",
-                      "healthy messages were dead-lettered with a failing message of their batch (no partial batch response)"),
+    "sqs-retention": ("sqs-redrive-policy", "messages lost"),
+    "dlq-retention": ("sqs-dlq-retention", "messages lost from the dead-letter queue"),
+    "stream-retention": ("stream-unbounded-retries", "records lost"),
+    "stream-discarded": ("stream-on-failure-destination", "records discarded"),
+    "async-discarded": ("async-failure-destination", "asynchronous events discarded"),
+    "eventbridge-dropped": ("eventbridge-target-dlq", "events EventBridge dropped"),
+    "sns-dropped": ("sns-subscription-redrive", "messages SNS dropped"),
+    "batch-failure": ("sqs-partial-batch-response", "healthy messages dead-lettered with a failing message of their batch"),
 }
 
 
 @dataclass(frozen=True)
 class Advice:
+    """One thing to change: how many events ``what`` happened to, the rule that predicts it
+    (if one does), ``why`` - the rule's consequence, as ``check`` and ``explain`` word it -
+    and the ``fix``."""
+
     rule_id: str | None
     what: str
     count: int
     fix: str
+    why: str = ""
 
 
 def advice(result: FunctionResult, rule_fixes: Mapping[str, str] | None = None) -> list[Advice]:
     """What to change, for each cause of loss (and of duplicates, caller timeouts, throttled
-    and healthy events dead-lettered, metadata-only records) in ``result``. ``rule_fixes``
-    (rule id -> the rule's fix) fills in the fix of advice that is a rule's own; without it
-    that fix is empty and the rule id says where to look."""
+    and healthy events dead-lettered, metadata-only records) in ``result``. Advice that is a
+    rule's own carries the rule's consequence and fix from :mod:`constructs_lib.messages`
+    (``rule_fixes``, rule id -> fix, may replace a fix)."""
     fixes = rule_fixes or {}
 
     def _rule_fix(rule_id: str | None) -> str:
-        return fixes.get(rule_id, "") if rule_id else ""
+        if not rule_id:
+            return ""
+        return fixes.get(rule_id) or (messages.fix(rule_id) if rule_id in messages.MESSAGES else "")
+
+    def _rule(rule_id: str, what: str, count: int) -> Advice:
+        why = messages.consequence(rule_id) if rule_id in messages.MESSAGES else ""
+        return Advice(rule_id, what, count, _rule_fix(rule_id), why)
 
     found: list[Advice] = []
     causes = dict(result.causes)
@@ -73,22 +85,22 @@ def advice(result: FunctionResult, rule_fixes: Mapping[str, str] | None = None) 
             continue
         if cause in CAUSE_RULES:
             rule_id, what = CAUSE_RULES[cause]
-            found.append(Advice(rule_id, what, count, _rule_fix(rule_id)))
+            found.append(_rule(rule_id, what, count) if rule_id else Advice(None, what, count, ""))
     if result.caller_timeouts:
         rule_id = "lambda-sync-invoke-timeout" if result.model == "lambda" else "apigw-integration-timeout"
         what = ("callers timed out while this function ran on" if result.model == "lambda"
-                else "callers got a 504 while the function ran on; their retries ran it again")
-        found.append(Advice(rule_id, what, result.caller_timeouts, _rule_fix(rule_id)))
+                else "callers got a 504 while the function ran on")
+        found.append(_rule(rule_id, what, result.caller_timeouts))
     redelivered = result.duplicate_causes.get("visibility-timeout", 0)
     if redelivered and isinstance(cfg, SqsMapping):
-        found.append(Advice("sqs-visibility-timeout",
-                            "messages became visible again while their batch still ran and were processed twice",
-                            redelivered, _rule_fix("sqs-visibility-timeout")))
-    found.extend(_throttle_advice(result, _rule_fix))
+        found.append(_rule("sqs-visibility-timeout",
+                           "messages processed twice",
+                           redelivered))
+    found.extend(_throttle_advice(result, _rule))
     return found
 
 
-def _throttle_advice(result: FunctionResult, fix: Callable[[str | None], str]) -> list[Advice]:
+def _throttle_advice(result: FunctionResult, rule: Callable[[str, str, int], Advice]) -> list[Advice]:
     throttled = result.causes.get("throttled", 0)
     neighbour = result.stats.get("throttles_neighbour", 0)
     own = result.stats.get("throttles_account", 0)
@@ -105,7 +117,7 @@ def _throttle_advice(result: FunctionResult, fix: Callable[[str | None], str]) -
         else:
             rule_id = None
         if rule_id is not None:
-            found.append(Advice(rule_id, f"{what} after throttling, without a failed invocation", throttled, fix(rule_id)))
+            found.append(rule(rule_id, f"{what} after throttling, without a failed invocation", throttled))
     if neighbour:
         found.append(Advice(
             None, "invocations were throttled because other functions had taken the account's unreserved "

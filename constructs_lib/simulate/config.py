@@ -321,7 +321,7 @@ def sqs_mapping(model: TemplateModel, mapping: Resource, timeout_s: float = 0.0)
         if violation is not None:
             # Lambda refuses to create or update such a mapping (limits.SRC_LAMBDA_SQS): no
             # message is ever polled, so there is nothing to simulate.
-            raise Refused(f"Lambda refuses this mapping: {violation}; rule sqs-visibility-below-function-timeout")
+            raise Refused(f"{violation} (rule sqs-visibility-below-function-timeout)")
     return SqsMapping(
         mapping=mapping.logical_id,
         queue=queue.logical_id if queue is not None else None,

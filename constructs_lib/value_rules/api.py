@@ -134,23 +134,22 @@ def check_timeout_below_integration_timeout(
     integration timeout, the value the user set."""
     if timeout_s is None or integration_timeout_s is None or timeout_s < integration_timeout_s:
         return None
-    consequence = (
-        f"API Gateway gives up after {fmt_seconds(integration_timeout_s)} and answers 504 Gateway Timeout "
-        "while the function keeps running (and billing) to its own timeout, so a slow request fails "
-        "for the caller yet may still complete its side effects, and the caller's retry runs it again"
-    )
+    from constructs_lib.messages import consequence as said
+
+    consequence = said("apigw-integration-timeout")
     if timeout_is_default:
         return Violation(
             integration_prop,
             f"{integration_prop} {fmt_seconds(integration_timeout_s)} is not above the function {prop} "
-            f"{fmt_seconds(timeout_s)} (its default); {consequence}. Raise {integration_prop}, or set "
+            f"{fmt_seconds(timeout_s)} (its default), so API Gateway answers 504 Gateway Timeout: {consequence}. "
+            f"Raise {integration_prop}, or set "
             f"{prop} below it, leaving room for a cold start",
             limits.SRC_APIGW_QUOTAS,
         )
     return Violation(
         prop,
         f"{prop} {fmt_seconds(timeout_s)} is not below the {integration_prop} "
-        f"{fmt_seconds(integration_timeout_s)}; {consequence}. Set {prop} below "
+        f"{fmt_seconds(integration_timeout_s)}, so API Gateway answers 504 Gateway Timeout: {consequence}. Set {prop} below "
         f"{fmt_seconds(integration_timeout_s)}, leaving room for a cold start",
         limits.SRC_APIGW_QUOTAS,
     )

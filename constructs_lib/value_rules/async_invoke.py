@@ -12,6 +12,7 @@ shared with QueueConsumer's dead-letter queue).
 from __future__ import annotations
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 
@@ -88,7 +89,7 @@ def check_target_retry_attempts(
         retry_attempts,
         limits.EVENTBRIDGE_MIN_RETRY_ATTEMPTS,
         limits.EVENTBRIDGE_MAX_RETRY_ATTEMPTS,
-        why="EventBridge rejects the target's retry policy",
+        why=consequence("eventbridge-target-retry-policy"),
         source=limits.SRC_EVENTBRIDGE_RETRY,
     )
 
@@ -103,8 +104,7 @@ def check_target_max_event_age(
         limits.EVENTBRIDGE_MIN_EVENT_AGE_S,
         limits.EVENTBRIDGE_MAX_EVENT_AGE_S,
         unit="s",
-        why="EventBridge accepts 60 s to 24 hours (it retries delivery for at most 24 hours) "
-        "and rejects the target's retry policy otherwise",
+        why=f"EventBridge retries delivery for at most 24 hours; {consequence('eventbridge-target-retry-policy')}",
         source=limits.SRC_EVENTBRIDGE_RETRY,
     )
 

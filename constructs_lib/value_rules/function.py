@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence, text
 from constructs_lib.value_rules import Violation, check_range, num
 
 
@@ -42,16 +43,15 @@ def check_reserved_concurrency(
     if reserved == 0:
         return Violation(
             prop,
-            f"{prop} 0 throttles every invocation: the function could never run and every "
-            "event would be retried until it expires or lands in a failure destination; "
-            "use a value >= 1, or leave it unset for no reservation",
+            f"{prop} 0: {consequence('lambda-reserved-concurrency-zero')}; use a value >= 1, or leave it "
+            "unset for no reservation",
             limits.SRC_LAMBDA_RESERVED,
         )
     if reserved < 0:
         return Violation(
             prop,
-            f"{prop} {num(reserved)} is negative; Lambda accepts 1 or more (leave it unset for "
-            "no reservation)",
+            f"{prop} {num(reserved)} is negative; {text('lambda-reserved-concurrency-zero').also[0]} (leave "
+            "it unset for no reservation)",
             limits.SRC_LAMBDA_RESERVED,
         )
     return None
@@ -73,8 +73,7 @@ def check_unreserved_pool(
     return Violation(
         prop,
         f"{what}, leaving {num(unreserved)} of the account's "
-        f"{num(account_limit)} executions unreserved; Lambda keeps at least "
-        f"{limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY} unreserved and refuses the deploy",
+        f"{num(account_limit)} executions unreserved; {consequence('lambda-unreserved-pool')}",
         limits.SRC_LAMBDA_RESERVED,
     )
 

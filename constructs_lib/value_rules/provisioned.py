@@ -13,6 +13,7 @@ Sources: ``limits.SRC_ESM_PROVISIONED_POLLER`` (ranges), ``limits.SRC_LAMBDA_SQS
 from __future__ import annotations
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence, text
 from constructs_lib.value_rules import Violation, check_range, first, num
 
 
@@ -38,8 +39,8 @@ def check_minimum_pollers(
         minimum,
         limits.SQS_MIN_MINIMUM_POLLERS,
         limits.SQS_MAX_MINIMUM_POLLERS,
-        why="Lambda rejects the event source mapping (SQS provisioned mode needs at least 2 pollers; "
-        "Kafka's minimum of 1 does not apply to SQS)",
+        why="SQS provisioned mode needs at least 2 pollers (Kafka's minimum of 1 does not apply to SQS); "
+        f"{consequence('sqs-provisioned-pollers')}",
         source=limits.SRC_ESM_PROVISIONED_POLLER,
     )
 
@@ -53,7 +54,7 @@ def check_maximum_pollers(
         maximum,
         limits.SQS_MIN_MAXIMUM_POLLERS,
         limits.SQS_MAX_MAXIMUM_POLLERS,
-        why="Lambda rejects the event source mapping",
+        why=consequence("sqs-provisioned-pollers"),
         source=limits.SRC_ESM_PROVISIONED_POLLER,
     )
 
@@ -80,7 +81,7 @@ def check_minimum_within_maximum(
         prop,
         f"{prop} {num(low)} is above {maximum_prop} ({num(high)}"
         f"{', Lambda default' if maximum is None else ''}); the pollers cannot scale down below "
-        "the most they may scale up to, and Lambda rejects the event source mapping",
+        f"the most they may scale up to: {consequence('sqs-provisioned-pollers')}",
         limits.SRC_ESM_PROVISIONED_POLLER,
     )
 
@@ -101,8 +102,8 @@ def check_pollers_without_max_concurrency(
     shown = num(max_concurrency) if max_concurrency is not None else "(a token)"
     return Violation(
         prop,
-        f"{prop} {shown} cannot be combined with {provisioned_prop}: Lambda rejects an SQS "
-        "event source mapping with both maximum concurrency and provisioned mode. In "
+        f"{prop} {shown} cannot be combined with {provisioned_prop} (maximum concurrency and provisioned "
+        f"mode exclude each other): {consequence('sqs-provisioned-pollers')}. In "
         f"provisioned mode the pollers bound the concurrency ({limits.SQS_INVOKES_PER_POLLER} "
         f"invocations per poller): drop {prop} and size maximum_pollers instead",
         limits.SRC_LAMBDA_SQS_SCALING,
@@ -147,9 +148,7 @@ def check_reserved_covers_pollers(
         prop,
         f"{prop} {num(maximum_pollers)}{origin} x {limits.SQS_INVOKES_PER_POLLER} invocations per "
         f"poller = {num(needed)} concurrent invocations is above {reserved_prop} "
-        f"({num(reserved)}); the pollers would invoke more copies than the function may run, the "
-        "surplus is throttled, and those messages return to the queue and count towards "
-        f"maxReceiveCount until they land in the dead-letter queue. {remedy}",
+        f"({num(reserved)}); {text('sqs-provisioned-pollers').also[0]}. {remedy}",
         limits.SRC_LAMBDA_SQS_SCALING,
     )
 

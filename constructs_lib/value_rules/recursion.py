@@ -10,6 +10,7 @@ deliberate, bounded recursion) and is reported as a warning. Source: ``limits.SR
 from __future__ import annotations
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.value_rules import Violation
 
 TERMINATE = "Terminate"
@@ -37,9 +38,8 @@ def check_recursive_loop(
         return Violation(
             prop,
             f"{prop} ALLOW turns off Lambda's recursive loop detection and needs a stated reason "
-            f"({reason_prop}='...'): a loop through SQS, SNS, S3 or another function then runs "
-            "and bills until someone stops it, instead of being stopped after about 16 "
-            "invocations. Leave the default (TERMINATE) unless the recursion is deliberate and bounded",
+            f"({reason_prop}='...'): {consequence('lambda-recursive-loop-allowed')}, instead of stopping it after "
+            "about 16 invocations. Leave the default (TERMINATE) unless the recursion is deliberate and bounded",
             limits.SRC_LAMBDA_RECURSION,
         )
     if value != ALLOW and reason is not None:
@@ -62,8 +62,7 @@ def recursive_loop_allowed(
     why = f" (reason given: {reason.strip()})" if reason and reason.strip() else ""
     return Violation(
         prop,
-        f"{prop} is Allow: Lambda does not stop this function when it is invoked in a loop "
-        f"through Lambda, SQS, SNS or S3{why}; a loop runs and bills until someone stops it. "
+        f"{prop} is Allow{why}: {consequence('lambda-recursive-loop-allowed')}. "
         "Make sure the recursion is bounded (a depth counter in the payload), and alarm on "
         "the function's Invocations",
         limits.SRC_LAMBDA_RECURSION,

@@ -5,6 +5,7 @@ subscription's delivery DLQ): encrypted, and with a key the sending service may 
 from __future__ import annotations
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 
@@ -51,10 +52,7 @@ def check_visibility_timeout(
         f"{subject or prop} {fmt_seconds(visibility_timeout_s)} is below "
         f"{limits.SQS_VISIBILITY_TIMEOUT_FACTOR} x {timeout_prop} ({timeout_text}) "
         f"+ {window_prop} ({window_text}) = {'at least ' if timeout_s is None or max_batching_window_s is None else ''}"
-        f"{fmt_seconds(needed)}; "
-        "a message becomes visible again while its batch may still be running or waiting "
-        "for a throttled retry, so it is processed twice and counts towards the "
-        "maxReceiveCount that sends it to the dead-letter queue",
+        f"{fmt_seconds(needed)}; {consequence('sqs-visibility-timeout')}",
         limits.SRC_LAMBDA_SQS,
     )
 
@@ -74,8 +72,7 @@ def check_visibility_timeout_accepted(
     return Violation(
         prop,
         f"{prop} {fmt_seconds(visibility_timeout_s)} is below {timeout_prop} ({fmt_seconds(timeout_s)}); "
-        "Lambda rejects an SQS event source mapping whose function timeout exceeds the queue's "
-        "visibility timeout, so the deploy fails",
+        f"{consequence('sqs-visibility-below-function-timeout')}",
         limits.SRC_LAMBDA_SQS,
     )
 
@@ -109,7 +106,7 @@ def check_max_receive_count(
         max_receive_count,
         limits.SQS_MIN_MAX_RECEIVE_COUNT,
         limits.SQS_MAX_MAX_RECEIVE_COUNT,
-        why="SQS rejects the redrive policy",
+        why=consequence("sqs-max-receive-count-range"),
         source=limits.SRC_SQS_DLQ,
         subject=subject,
     )
@@ -124,9 +121,7 @@ def low_max_receive_count(
     return Violation(
         prop,
         f"{subject or prop} {num(max_receive_count)} is below the recommended "
-        f"{limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT}; when the function is throttled, "
-        "Lambda's poller still receives messages, so good messages can reach the "
-        "dead-letter queue without ever being processed",
+        f"{limits.SQS_RECOMMENDED_MIN_MAX_RECEIVE_COUNT}; {consequence('sqs-max-receive-count')}",
         limits.SRC_LAMBDA_SQS,
     )
 
@@ -228,11 +223,8 @@ def check_max_concurrency_within_reserved(
         return None
     return Violation(
         prop,
-        f"{prop} {num(max_concurrency)} is above {reserved_prop} ({num(reserved)}); the poller "
-        "would invoke more copies than the function may run, the surplus invocations are "
-        "throttled, and their messages return to the queue and count towards "
-        f"maxReceiveCount until they land in the dead-letter queue. Set {prop} <= "
-        f"{reserved_prop}",
+        f"{prop} {num(max_concurrency)} is above {reserved_prop} ({num(reserved)}); "
+        f"{consequence('esm-max-concurrency-above-reserved')}. Set {prop} <= {reserved_prop}",
         limits.SRC_LAMBDA_SQS_SCALING,
     )
 
@@ -270,8 +262,7 @@ def check_dlq_retention(
     return Violation(
         prop,
         f"{subject or prop} retention {fmt_seconds(dlq_retention_s)} is shorter than the source queue's "
-        f"{fmt_seconds(source_retention_s)}; messages keep their original enqueue timestamp "
-        "in the dead-letter queue, so they can expire there before anyone redrives them",
+        f"{fmt_seconds(source_retention_s)}; {consequence('sqs-dlq-retention')}",
         limits.SRC_SQS_DLQ,
     )
 
@@ -286,8 +277,7 @@ def check_fifo_match(
     return Violation(
         prop,
         f"{subject or prop} is a {kinds[dlq_fifo]} queue but the source queue is {kinds[source_fifo]}; "
-        "SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a standard "
-        "queue to be standard",
+        f"{consequence('sqs-fifo-dlq')}",
         limits.SRC_SQS_FIFO_DLQ,
     )
 

@@ -12,6 +12,7 @@ for "infinite" (``limits.STREAM_INFINITE``) for both retries and record age.
 from __future__ import annotations
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
 
 #: Starting positions as the API spells them. Source: limits.SRC_ESM_API (StartingPosition).
@@ -132,9 +133,7 @@ def infinite_retries(
         return None
     return Violation(
         prop,
-        f"{prop} -1 with {age_prop} -1 retries a failing batch forever: one poison record "
-        "blocks its whole shard (every later record on it waits) until the record expires "
-        "from the stream, and then it is lost without reaching the on-failure destination. "
+        f"{prop} -1 with {age_prop} -1 retries a failing batch forever: {consequence('stream-unbounded-retries')}. "
         f"Set a finite {prop} (default {limits.DEFAULT_STREAM_RETRY_ATTEMPTS}) or {age_prop}",
         limits.SRC_LAMBDA_STREAM_ERRORS,
     )

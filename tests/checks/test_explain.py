@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from constructs_lib.messages import consequence
 from constructs_lib.cli.explain import run_explain
 from constructs_lib.explain.report import (
     DEFAULT_DURATION_S,
@@ -64,7 +65,16 @@ def test_short_visibility_and_short_dlq_retention_are_called_out() -> None:
     resources = {**t.sqs_consumer(), "Queue": t.queue(visibility=60), "Dlq": t.dlq(MessageRetentionPeriod=3600)}
     text = section(resources)
     assert "visibility timeout of `Queue` 1 min, needs >= 6 x timeout 30 s + window 0 s = 3 min: TOO SHORT" in text
-    assert "kept 1 h (the source keeps them 4 days); SHORTER than the source's" in text
+    assert "kept 1 h (the source keeps them 4 days); SHORTER than the source (`sqs-dlq-retention`): " in text
+    assert consequence("sqs-visibility-timeout") in text and consequence("sqs-dlq-retention") in text
+
+
+def test_a_visibility_timeout_below_the_function_timeout_fails_the_deploy_as_check_says() -> None:
+    """Issue 27: explain said such messages are processed twice, check that the deploy
+    fails; Lambda refuses the mapping (limits.SRC_LAMBDA_SQS), and both now say so."""
+    text = section({**t.sqs_consumer(), "Queue": t.queue(visibility=29)})
+    assert "= 3 min: BELOW THE FUNCTION TIMEOUT (`sqs-visibility-below-function-timeout`): " in text
+    assert consequence("sqs-visibility-below-function-timeout") in text and "TOO SHORT" not in text
 
 
 def test_sqs_capacity_uses_reserved_concurrency_batch_and_duration() -> None:
@@ -105,7 +115,8 @@ def test_stream_with_aws_defaults_retries_forever_then_loses_records() -> None:
 
 def test_stream_with_bounded_retries_but_no_destination_discards_to_lost() -> None:
     text = section(t.kinesis_consumer(DestinationConfig=None))
-    assert "discarded after the retries / record age, LOST (no on-failure destination)" in text
+    assert ("discarded after the retries / record age (no on-failure destination), LOST "
+            f"(`stream-on-failure-destination`): {consequence('stream-on-failure-destination')}") in text
 
 
 def test_shards_times_parallelization_caps_stream_concurrency() -> None:
@@ -119,7 +130,8 @@ def test_shards_times_parallelization_caps_stream_concurrency() -> None:
 def test_async_function_without_destination_is_lost() -> None:
     text = section({"Fn": t.function(30), "Perm": t.permission("s3.amazonaws.com")})
     assert "asynchronous: Lambda's internal queue" in text
-    assert "failed asynchronous events: retried 2 times / up to 6 h, then LOST (no on-failure destination, no DLQ)" in text
+    assert ("failed asynchronous events: retried 2 times / up to 6 h, then LOST (`async-failure-destination`): "
+            f"{consequence('async-failure-destination')}") in text
 
 
 def test_async_function_with_destination_and_eventbridge_dlq() -> None:
@@ -147,8 +159,10 @@ def test_eventbridge_target_without_dlq_and_sns_without_redrive_are_lost() -> No
         "Sub": t.sns_subscription(),
     }
     text = section(resources)
-    assert "events EventBridge rule `Rule` cannot deliver: retried up to 1 day, then LOST (no target DLQ)" in text
-    assert "messages SNS topic `Topic` cannot deliver: LOST after SNS's retries (no redrive policy)" in text
+    assert ("events EventBridge rule `Rule` cannot deliver (no target DLQ): LOST (`eventbridge-target-dlq`): "
+            f"{consequence('eventbridge-target-dlq')}") in text
+    assert ("messages SNS topic `Topic` cannot deliver (no redrive policy): LOST (`sns-subscription-redrive`): "
+            f"{consequence('sns-subscription-redrive')}") in text
 
 
 # --------------------------------------------------------------------------------------
@@ -241,7 +255,7 @@ def test_problems_are_summarised_at_the_top() -> None:
     report = explain([TemplateModel(t.template(**bad), name="bad.template.json")])
     summary = report.split("## Problems", 1)[1].split("## Flowchart", 1)[0]
     assert "3 problem(s) in 1 function(s) of 1 template(s):" in summary
-    assert "partial batch responses OFF (one failure returns the whole batch)" in summary
+    assert f"partial batch responses OFF (`sqs-partial-batch-response`: {consequence('sqs-partial-batch-response')})" in summary
     assert "- bad `Fn`: visibility timeout of `Queue` 1 min, needs >= 6 x timeout 30 s + window 0 s = 3 min: TOO SHORT" in summary
     assert "- bad `Fn`: failed messages from `Queue`: retried until retention expires (4 days), then LOST" in summary
     good = explain([TemplateModel(t.template(**t.sqs_consumer()), name="good.template.json")])
@@ -250,7 +264,7 @@ def test_problems_are_summarised_at_the_top() -> None:
 
 def test_partial_batch_responses_off_is_a_problem_only_above_batches_of_one() -> None:
     off = section({**t.sqs_consumer(FunctionResponseTypes=None)})
-    assert "partial batch responses OFF (one failure returns the whole batch)" in off
+    assert f"partial batch responses OFF (`sqs-partial-batch-response`: {consequence('sqs-partial-batch-response')})" in off
     single = section({**t.sqs_consumer(FunctionResponseTypes=None, BatchSize=1)})
     assert "partial batch responses off (batches of 1 need none)" in single
     model = TemplateModel(t.template(**t.sqs_consumer(FunctionResponseTypes=None, BatchSize=1)))
@@ -281,7 +295,7 @@ def test_json_format_carries_the_same_report(capsys: pytest.CaptureFixture[str])
     assert template["name"] == "checks_bad_consumer.yaml"
     (fn,) = template["functions"]
     assert "sqs" in fn["invocation_models"]
-    assert any("TOO SHORT" in line for line in fn["timeout_chain"])
+    assert any("BELOW THE FUNCTION TIMEOUT" in line for line in fn["timeout_chain"])
     assert data["problems"] == [
         {"template": "checks_bad_consumer.yaml", "function": fn["logical_id"], "problem": p} for p in fn["problems"]
     ]
@@ -310,7 +324,7 @@ def test_cli_writes_the_report(tmp_path: Path) -> None:
     code = run_explain(Namespace(path=str(FIXTURES / "checks_bad_consumer.yaml"), duration=2.0, output=str(target)), err=err)
     assert code == 0
     report = target.read_text()
-    assert "## checks_bad_consumer.yaml" in report and "TOO SHORT" in report
+    assert "## checks_bad_consumer.yaml" in report and "BELOW THE FUNCTION TIMEOUT" in report
     assert "wrote" in err.getvalue()
 
 

@@ -160,7 +160,7 @@ def test_scheduler_target_gets_the_target_dlq_and_retry_checks() -> None:
     assert (f.resource, f.location) == ("Schedule", "Properties/Target/DeadLetterConfig")
     assert "scheduler" in f.source
     # It names the schedule and Scheduler (it read "the rule's Lambda target ... EventBridge").
-    assert f.message.startswith("the schedule's Lambda target has no DeadLetterConfig; an event EventBridge Scheduler")
+    assert f.message.startswith("the schedule's Lambda target has no DeadLetterConfig (EventBridge Scheduler); ")
     tpl["Resources"]["Schedule"] = t.schedule(dead_letter=t.arn("Dlq"), retry={"MaximumEventAgeInSeconds": 59})
     (f,) = findings(tpl)
     assert (f.rule_id, f.location) == ("eventbridge-target-retry-policy", "Properties/Target/RetryPolicy")

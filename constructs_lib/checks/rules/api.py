@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.template.model import HTTP_API, REST_API, TemplateModel, Trigger, is_intrinsic, number
 from constructs_lib.template.properties import (  # noqa: F401 - re-exported: the names the rule used to define
@@ -30,8 +31,8 @@ def websocket_timeout_not_below(
         prop,
         f"{prop} {fmt_seconds(timeout_s)} is not below the WebSocket integration timeout "
         f"{fmt_seconds(integration_timeout_s)} (at most {limits.APIGW_WEBSOCKET_MAX_INTEGRATION_TIMEOUT_S} s, "
-        "not raisable); API Gateway stops waiting and the client gets an error message instead of the "
-        "route's response while the function keeps running to its own timeout. Set the timeout below "
+        f"not raisable); {consequence('apigw-integration-timeout')} (on a WebSocket, an error message instead "
+        "of the route's response). Set the timeout below "
         f"{fmt_seconds(integration_timeout_s)}, or answer at once and reply later over the connection",
         limits.SRC_APIGW_WEBSOCKET_QUOTAS,
     )
@@ -40,15 +41,12 @@ def websocket_timeout_not_below(
 @rule(
     "apigw-integration-timeout",
     "error",
-    "A function behind API Gateway has a timeout not below the integration timeout.",
     explanation="""API Gateway stops waiting when the integration timeout passes (REST: 29 s
     by default, HTTP: 30 s, WebSocket: 29 s) while the function keeps running (and billing)
     to its own timeout: the caller sees a failure (504 from REST and HTTP APIs, an error
     message on a WebSocket), the side effects may still happen, and the caller's retry runs
     them again. Integrations in an OpenAPI Body and HTTP API quick create (Target) count
     too; WebSocket $disconnect routes are best-effort calls nobody waits for, so they do not.""",
-    fix="Set the function's Timeout below the integration's TimeoutInMillis (29 s REST, 30 s "
-    "HTTP, 29 s WebSocket by default), leaving room for a cold start.",
     source=limits.SRC_APIGW_QUOTAS,
     level_reason="""Error: the caller is told the request failed while it may still complete, so
     a retry repeats its side effects (and the answer of a successful request is lost).""",

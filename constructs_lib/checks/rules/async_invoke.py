@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.template.model import (
     EVENT_INVOKE_CONFIG,
@@ -37,8 +38,7 @@ def missing_async_failure_destination(
     return Violation(
         prop,
         f"the function is invoked asynchronously but has neither an event invoke config with "
-        f"{prop} nor a DeadLetterConfig; after Lambda's retries (2 by default) or when the "
-        "event is older than its maximum age, the event is discarded without a trace",
+        f"{prop} nor a DeadLetterConfig; {consequence('async-failure-destination')}",
         limits.SRC_LAMBDA_ASYNC_DEST,
     )
 
@@ -51,8 +51,7 @@ def missing_target_dlq(dead_letter: object, *, prop: str = "DeadLetterConfig", s
     owner, service = ("schedule", "EventBridge Scheduler") if schedule else ("rule", "EventBridge")
     return Violation(
         prop,
-        f"the {owner}'s Lambda target has no {prop}; an event {service} cannot deliver (throttling, "
-        "a missing permission, a deleted function) is retried for up to 24 h (its retry policy) and then dropped",
+        f"the {owner}'s Lambda target has no {prop} ({service}); {consequence('eventbridge-target-dlq')}",
         limits.SRC_SCHEDULER_DLQ if schedule else limits.SRC_EVENTBRIDGE_DLQ,
     )
 
@@ -63,8 +62,7 @@ def missing_subscription_redrive(redrive: object, *, prop: str = "RedrivePolicy"
         return None
     return Violation(
         prop,
-        f"the Lambda subscription has no {prop}; a message SNS cannot deliver to the function "
-        "(throttling beyond SNS's retries, a missing permission) is discarded",
+        f"the Lambda subscription has no {prop}; {consequence('sns-subscription-redrive')}",
         limits.SRC_SNS_DLQ,
     )
 
@@ -80,16 +78,12 @@ def _on_failure(model: TemplateModel, fn: Resource) -> object:
 @rule(
     "async-failure-destination",
     "error",
-    "A function invoked asynchronously has no on-failure destination and no dead-letter queue.",
     explanation="""S3, SNS, EventBridge rules and Scheduler, CloudWatch Logs and the other
     asynchronous invokers hand the event to Lambda's queue; an event whose retries fail (or
     which ages out) is discarded unless the function has an on-failure destination (event
     invoke config) or a dead-letter queue. Durable functions do not support destinations:
     only a dead-letter queue keeps their failed events. CloudFormation custom resources are
     asynchronous too, but a lost event fails the stack visibly, so they are not judged.""",
-    fix="Add an AWS::Lambda::EventInvokeConfig with DestinationConfig.OnFailure (an SQS queue, "
-    "SNS topic, bus or function), or a DeadLetterConfig on the function (the only option for "
-    "a durable function).",
     source=limits.SRC_LAMBDA_ASYNC_DEST,
     level_reason="Error: events that fail every retry are discarded without a trace - data is lost.",
 )
@@ -156,13 +150,11 @@ def _lambda_target(model: TemplateModel, arn: object) -> bool:
 @rule(
     "eventbridge-target-dlq",
     "error",
-    "An EventBridge rule's or EventBridge Scheduler schedule's Lambda target has no dead-letter queue.",
     explanation="""EventBridge (rules and Scheduler alike) retries a failed delivery for up to
     24 hours and 185 attempts by default and then drops the event; a target DLQ keeps it
     (separately from the function's own async failure destination, which only sees events
     that were delivered). Permanent errors, such as a missing permission or a deleted
     function, go to the DLQ at once.""",
-    fix="Set the target's DeadLetterConfig.Arn to an SQS queue (and a RetryPolicy if needed).",
     source=limits.SRC_EVENTBRIDGE_DLQ,
     level_reason="Error: an event that cannot be delivered is dropped - data is lost.",
 )
@@ -185,12 +177,9 @@ def eventbridge_target_dlq(model: TemplateModel, options: CheckOptions) -> Itera
 @rule(
     "eventbridge-target-retry-policy",
     "error",
-    "An EventBridge rule's or Scheduler schedule's target retry policy is outside 0-185 attempts or 60 s - 24 h.",
     explanation="""EventBridge and EventBridge Scheduler accept a target RetryPolicy with
     MaximumRetryAttempts 0-185 and MaximumEventAgeInSeconds 60-86,400; anything else is
     rejected when the rule or schedule is created.""",
-    fix="Set RetryPolicy.MaximumRetryAttempts within 0-185 and MaximumEventAgeInSeconds within "
-    "60-86400 (or leave them out: 185 attempts and 24 h are the defaults).",
     source=limits.SRC_EVENTBRIDGE_RETRY,
     level_reason="Error: EventBridge rejects the target, so the deploy fails.",
 )
@@ -212,11 +201,9 @@ def eventbridge_target_retry_policy(model: TemplateModel, options: CheckOptions)
 @rule(
     "sns-subscription-redrive",
     "error",
-    "An SNS subscription of a Lambda function has no redrive policy.",
     explanation="""Messages SNS fails to deliver to the function after its delivery retries
     (and at once on client errors such as a missing permission or a deleted function) are
     discarded unless the subscription has a redrive policy (a dead-letter queue).""",
-    fix='Set the subscription\'s RedrivePolicy: {"deadLetterTargetArn": <SQS queue ARN>}.',
     source=limits.SRC_SNS_DLQ,
     level_reason="Error: an undeliverable message is discarded - data is lost.",
 )
@@ -233,7 +220,7 @@ def sns_subscription_redrive(model: TemplateModel, options: CheckOptions) -> Ite
                 yield Hit(
                     topic,
                     "an inline Lambda subscription (Topic.Subscription) cannot have a redrive policy; "
-                    "messages SNS cannot deliver are discarded",
+                    f"{consequence('sns-subscription-redrive')}",
                     f"Properties/Subscription/{index}",
                     limits.SRC_SNS_DLQ,
                     "Declare the subscription as an AWS::SNS::Subscription with a RedrivePolicy.",

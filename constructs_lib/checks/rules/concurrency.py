@@ -18,10 +18,8 @@ def reserved(function: Resource) -> float | None:
 @rule(
     "lambda-reserved-concurrency-zero",
     "error",
-    "A function's reserved concurrency is 0 (or negative).",
     explanation="""Reserved concurrency 0 throttles every invocation: the function never runs,
     and every event is retried until it expires or lands in a failure destination.""",
-    fix="Remove ReservedConcurrentExecutions, or set it to 1 or more.",
     source=limits.SRC_LAMBDA_RESERVED,
     level_reason="""Error: Lambda rejects a negative reservation; with 0 every invocation is
     throttled, so asynchronous events expire after their retries and synchronous callers all
@@ -37,11 +35,9 @@ def reserved_zero(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
 @rule(
     "esm-max-concurrency-above-reserved",
     "warning",
-    "An event source mapping's maximum concurrency is above its function's reserved concurrency.",
     explanation="""The poller invokes more copies than the function may run; the surplus is
     throttled and its messages return to the queue, counting towards maxReceiveCount until
     they land in the dead-letter queue.""",
-    fix="Set ScalingConfig.MaximumConcurrency <= the function's ReservedConcurrentExecutions.",
     source=limits.SRC_LAMBDA_SQS_SCALING,
     level_reason="""Warning: Lambda accepts it and AWS recommends keeping maximum concurrency at
     or below reserved concurrency; the throttled messages return to the queue and, past
@@ -69,13 +65,10 @@ def max_concurrency_above_reserved(model: TemplateModel, options: CheckOptions) 
 @app_rule(
     "lambda-unreserved-pool",
     "error",
-    "The app's reserved concurrency leaves fewer than 100 unreserved executions.",
     explanation="""Lambda keeps at least 100 executions of the account's Regional quota
     unreserved and refuses a reservation that would go below it, so the deploy fails.
     The sum covers every function of the app (as if deployed to one account and Region);
     the quota is an option (default 1,000).""",
-    fix="Lower the reservations, or pass your account's quota (--account-concurrency / "
-    "InvocationModelChecks(account_concurrency=...)) after requesting an increase.",
     source=limits.SRC_LAMBDA_RESERVED,
     level_reason="Error: Lambda refuses a reservation that leaves fewer than 100 unreserved, so the deploy fails.",
 )

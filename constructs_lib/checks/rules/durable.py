@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.template.model import (
     ALIAS,
@@ -100,15 +101,12 @@ def _join_references(model: TemplateModel, join: list[Any], fn: Resource, where:
 @rule(
     "durable-function-qualified-arn",
     "error",
-    "A durable function is invoked through an unqualified ARN or name.",
     explanation="""Lambda runs a durable function (DurableConfig) only when it is invoked with a
     qualified identifier - a version, an alias or $LATEST - so that a paused execution resumes
     on the code it started with; an unqualified ARN is rejected ("You cannot invoke a durable
     function using an unqualified ARN"). This holds for every trigger: event source mappings,
     permissions and the services that use them, rule and schedule targets, subscriptions and
     API integrations.""",
-    fix="Point the trigger at an alias (AWS::Lambda::Alias, CDK fn.add_alias('live'), SAM "
-    "AutoPublishAlias) or a version, and grant the permission on that alias or version.",
     source=limits.SRC_LAMBDA_DURABLE_INVOKING,
     level_reason="Error: Lambda rejects every invocation, so the trigger never runs the function "
     "and its events are lost or the deploy fails.",
@@ -130,8 +128,7 @@ def durable_function_qualified_arn(model: TemplateModel, options: CheckOptions) 
                 yield Hit(
                     via,
                     f"{via.logical_id} ({trigger.invoker or trigger.kind}) refers to durable function "
-                    f"{fn.logical_id} without a version or alias; Lambda rejects unqualified invocations "
-                    "of a durable function, so this trigger would never run it",
+                    f"{fn.logical_id} without a version or alias; {consequence('durable-function-qualified-arn')}",
                     location,
                     limits.SRC_LAMBDA_DURABLE_INVOKING,
                 )

@@ -65,16 +65,12 @@ def _sam_sqs_events(model: TemplateModel) -> Iterator[tuple[Resource, str, Mappi
 @rule(
     "sqs-provisioned-pollers",
     "error",
-    "An SQS event source mapping's provisioned mode is out of range, next to maximum "
-    "concurrency, or throttled by the function's reserved concurrency.",
     explanation="""SQS provisioned mode accepts MinimumPollers 2-200 and MaximumPollers
     2-10,000 (Kafka's 1-200 / 1-2,000 do not apply), minimum <= maximum, and never together with
     ScalingConfig.MaximumConcurrency: Lambda rejects the mapping otherwise. Each SQS poller
     drives up to 10 concurrent invocations, so a function whose reserved concurrency is below
     MaximumPollers x 10 throttles the pollers, and throttled messages return to the queue and
     move towards the dead-letter queue.""",
-    fix="Keep the pollers in SQS's ranges, drop ScalingConfig.MaximumConcurrency, and reserve "
-    "at least MaximumPollers x 10 (or lower MaximumPollers to ReservedConcurrentExecutions / 10).",
     source=limits.SRC_ESM_PROVISIONED_POLLER,
     level_reason="""Error: Lambda rejects pollers outside SQS's ranges and provisioned mode next to
     a maximum concurrency; a reservation below the pollers' concurrency throttles them, and each

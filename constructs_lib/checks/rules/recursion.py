@@ -18,13 +18,10 @@ from constructs_lib.value_rules import recursion as recursion_rules
 @rule(
     "lambda-recursive-loop-allowed",
     "warning",
-    "A function turns off Lambda's recursive loop detection (RecursiveLoop: Allow).",
     explanation="""With RecursiveLoop Terminate (the default), Lambda stops a function that is
     invoked in a loop through Lambda, SQS, SNS or S3 after about 16 invocations and drops the
     event. Allow turns that off: a loop runs, and bills, until someone notices. Allow is right
     only for a deliberate, bounded recursion; acknowledge the finding with that reason.""",
-    fix="Remove RecursiveLoop or set it to Terminate; if the recursion is deliberate, bound it "
-    "(a depth counter in the payload) and acknowledge this finding with the reason.",
     source=limits.SRC_LAMBDA_RECURSION,
     level_reason="""Warning: Lambda accepts Allow and nothing is lost; AWS recommends leaving loop
     detection on, and a deliberate recursion is a legitimate choice once it is bounded.""",

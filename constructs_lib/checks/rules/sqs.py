@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.template.model import (
     ESM,
@@ -35,9 +36,8 @@ def missing_partial_batch_response(
         return None
     return Violation(
         prop,
-        f"{prop} lacks {REPORT_BATCH_ITEM_FAILURES} with a batch size of {batch_size:g}; when one "
-        "message fails, the whole batch returns to the queue and the messages that succeeded "
-        "are processed again (and count towards maxReceiveCount)",
+        f"{prop} lacks {REPORT_BATCH_ITEM_FAILURES} with a batch size of {batch_size:g}; "
+        f"{consequence('sqs-partial-batch-response')}",
         limits.SRC_LAMBDA_SQS_ERRORS,
     )
 
@@ -74,12 +74,9 @@ def _visibility_inputs(
 @rule(
     "sqs-visibility-timeout",
     "warning",
-    "An SQS source queue's visibility timeout is below 6 x the function timeout + batching window.",
     explanation="""Lambda's poller may retry a throttled batch within the visibility timeout; a
     shorter one makes messages visible again while their batch is still running or waiting for
     that retry, so they are processed twice and counted towards maxReceiveCount.""",
-    fix="Set the queue's VisibilityTimeout to at least 6 x the function's Timeout + "
-    "MaximumBatchingWindowInSeconds.",
     source=limits.SRC_LAMBDA_SQS,
     level_reason="""Warning: Lambda accepts any visibility timeout from the function timeout up;
     6 x timeout + window is AWS's recommendation. Below the function timeout itself Lambda
@@ -109,12 +106,9 @@ def sqs_visibility_timeout(model: TemplateModel, options: CheckOptions) -> Itera
 @rule(
     "sqs-visibility-below-function-timeout",
     "error",
-    "An SQS source queue's visibility timeout is below the function timeout.",
     explanation="""Lambda validates an SQS event source mapping when it is created or updated
     and refuses it when the function's timeout exceeds the queue's visibility timeout: the
     deploy fails (and a message could otherwise reappear while it is still being processed).""",
-    fix="Set the queue's VisibilityTimeout to at least 6 x the function's Timeout + "
-    "MaximumBatchingWindowInSeconds (never below the Timeout), or lower the Timeout.",
     source=limits.SRC_LAMBDA_SQS,
     level_reason="Error: Lambda rejects the event source mapping, so the deploy fails.",
 )
@@ -132,11 +126,9 @@ def sqs_visibility_below_function_timeout(model: TemplateModel, options: CheckOp
 @rule(
     "sqs-redrive-policy",
     "error",
-    "An SQS queue polled by Lambda has no redrive policy (no dead-letter queue).",
     explanation="""A message that always fails returns to the queue after every visibility
     timeout until its retention expires, and then it is deleted without a trace; for an SQS
     event source, failures go to the queue's redrive policy, not to a Lambda destination.""",
-    fix="Give the queue a RedrivePolicy with a deadLetterTargetArn and maxReceiveCount >= 5.",
     source=limits.SRC_LAMBDA_SQS_ERRORS,
     level_reason="Error: a message that keeps failing is deleted when its retention expires; data is lost.",
 )
@@ -146,7 +138,7 @@ def sqs_redrive_policy(model: TemplateModel, options: CheckOptions) -> Iterator[
             yield Hit(
                 queue,
                 f"queue {queue.logical_id} is an event source of a Lambda function but has no "
-                "RedrivePolicy; a message that always fails is retried until it expires, then lost",
+                f"RedrivePolicy; {consequence('sqs-redrive-policy')}",
                 "Properties/RedrivePolicy",
                 limits.SRC_LAMBDA_SQS_ERRORS,
             )
@@ -155,10 +147,8 @@ def sqs_redrive_policy(model: TemplateModel, options: CheckOptions) -> Iterator[
 @rule(
     "sqs-max-receive-count",
     "warning",
-    "An SQS source queue's maxReceiveCount is below 5.",
     explanation="""When the function is throttled, Lambda's poller still receives messages, so
     with a low maxReceiveCount good messages reach the dead-letter queue without being processed.""",
-    fix="Set the redrive policy's maxReceiveCount to 5 or more.",
     source=limits.SRC_LAMBDA_SQS,
     level_reason="Warning: AWS recommends at least 5; a lower count is accepted and loses nothing (the "
     "messages wait in the dead-letter queue).",
@@ -179,10 +169,8 @@ def sqs_max_receive_count(model: TemplateModel, options: CheckOptions) -> Iterat
 @rule(
     "sqs-max-receive-count-range",
     "error",
-    "An SQS source queue's maxReceiveCount is outside SQS's 1-1,000.",
     explanation="""SQS rejects a redrive policy whose maxReceiveCount is below 1 or above
     1,000, so the deploy fails.""",
-    fix="Set the redrive policy's maxReceiveCount between 1 and 1,000 (5 or more is recommended).",
     source=limits.SRC_SQS_DLQ,
     level_reason="Error: SQS rejects the redrive policy, so the deploy fails.",
 )
@@ -199,11 +187,8 @@ def sqs_max_receive_count_range(model: TemplateModel, options: CheckOptions) -> 
 @rule(
     "sqs-partial-batch-response",
     "warning",
-    "An SQS mapping with batches above 1 does not use partial batch responses.",
     explanation="""Without ReportBatchItemFailures one failed message returns the whole batch:
     the messages that succeeded run again, and every message's receive count grows.""",
-    fix='Set FunctionResponseTypes: ["ReportBatchItemFailures"] and return batchItemFailures '
-    "from the handler (Powertools' BatchProcessor), or use BatchSize 1.",
     source=limits.SRC_LAMBDA_SQS_ERRORS,
     level_reason="Warning: a recommendation; without it successful messages are processed again, "
     "but nothing is lost.",
@@ -228,13 +213,10 @@ def _dead_letter_pairs(model: TemplateModel) -> Iterator[tuple[Resource, Resourc
 @rule(
     "sqs-dlq-retention",
     "error",
-    "A standard queue's dead-letter queue keeps messages for less time than the queue itself.",
     explanation="""A message keeps its original enqueue timestamp when it moves to a standard
     dead-letter queue, so a shorter retention there deletes failed messages before anyone
     can inspect or redrive them. FIFO queues reset the timestamp when a message moves to
     their dead-letter queue, so a FIFO source is not judged.""",
-    fix="Set the dead-letter queue's MessageRetentionPeriod to at least the source's "
-    "(14 days, 1209600 s, is the maximum and a good default).",
     source=limits.SRC_SQS_DLQ_RETENTION,
     level_reason="Error: failed messages expire from the dead-letter queue early; data is lost.",
 )
@@ -255,10 +237,8 @@ def sqs_dlq_retention(model: TemplateModel, options: CheckOptions) -> Iterator[H
 @rule(
     "sqs-fifo-dlq",
     "error",
-    "A FIFO queue's dead-letter queue is a standard queue (or the reverse).",
     explanation="""SQS requires the dead-letter queue of a FIFO queue to be FIFO and of a
     standard queue to be standard; the deploy fails.""",
-    fix="Make the dead-letter queue the same type as its source (FifoQueue: true for FIFO).",
     source=limits.SRC_SQS_FIFO_DLQ,
     level_reason="Error: SQS rejects the redrive policy, so the deploy fails.",
 )

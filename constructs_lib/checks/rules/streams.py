@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.template.model import ESM, Resource, TemplateModel, boolean, number
 from constructs_lib.checks.rules.sqs import REPORT_BATCH_ITEM_FAILURES
@@ -18,8 +19,7 @@ def missing_on_failure_destination(destination: object, *, prop: str = "Destinat
         return None
     return Violation(
         prop,
-        f"{prop} is not set; records that exhaust their retries or their maximum age are "
-        "discarded without a trace. Send them to an SQS queue or SNS topic (Lambda sends the "
+        f"{prop} is not set; {consequence('stream-on-failure-destination')}. Send them to an SQS queue or SNS topic (Lambda sends the "
         "batch's metadata, with which the records can be read back while the stream retains them)",
         limits.SRC_LAMBDA_STREAM_ERRORS,
     )
@@ -35,9 +35,7 @@ def missing_bisect(
         return None
     return Violation(
         prop,
-        f"{prop} is off and the handler does not report batch item failures; one poison "
-        "record fails its whole batch on every retry, so good records share its fate (retried, "
-        "then sent to the failure destination) and the shard stalls meanwhile",
+        f"{prop} is off and the handler does not report batch item failures; {consequence('stream-bisect-batch')}",
         limits.SRC_LAMBDA_STREAM_ERRORS,
     )
 
@@ -69,11 +67,9 @@ _NOT_KNOWN = "the mapping's source is outside this template; it may be Kafka or 
 @rule(
     "stream-unbounded-retries",
     "error",
-    "A stream mapping retries forever with no maximum record age (both -1, the default).",
     explanation="""One poison record blocks its shard until it expires from the stream (up to
     a week for Kinesis, 24 h for DynamoDB), and then it is lost without reaching any
     on-failure destination.""",
-    fix="Set MaximumRetryAttempts (e.g. 3) and/or MaximumRecordAgeInSeconds (e.g. 21600).",
     source=limits.SRC_LAMBDA_STREAM_ERRORS,
     level_reason="""Error: the poison record blocks its shard until the stream deletes it, and
     then it is lost without reaching any destination - data is lost.""",
@@ -98,10 +94,8 @@ def stream_unbounded_retries(model: TemplateModel, options: CheckOptions) -> Ite
 @rule(
     "stream-on-failure-destination",
     "error",
-    "A stream mapping has no on-failure destination.",
     explanation="""Records the mapping gives up on (retries or age exhausted) are dropped
     silently; an on-failure destination keeps a durable pointer to them.""",
-    fix="Set DestinationConfig.OnFailure.Destination to an SQS queue or SNS topic ARN.",
     source=limits.SRC_LAMBDA_STREAM_ERRORS,
     level_reason="Error: records the mapping gives up on are discarded - data is lost.",
 )
@@ -118,10 +112,8 @@ def stream_on_failure_destination(model: TemplateModel, options: CheckOptions) -
 @rule(
     "stream-bisect-batch",
     "warning",
-    "A stream mapping neither bisects failing batches nor uses partial batch responses.",
     explanation="""One bad record fails its whole batch on every retry; bisecting (or
     reporting the failed record) isolates it so the good records go through.""",
-    fix='Set BisectBatchOnFunctionError: true, or FunctionResponseTypes: ["ReportBatchItemFailures"].',
     source=limits.SRC_LAMBDA_STREAM_ERRORS,
     level_reason="Warning: a recommendation; the good records are retried with the bad one but not lost "
     "while an on-failure destination catches the batch.",

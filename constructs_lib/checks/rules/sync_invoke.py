@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.template.model import TemplateModel, Trigger
 from constructs_lib.value_rules import Violation, fmt_seconds
@@ -19,8 +20,7 @@ def caller_timeout_not_above(
     return Violation(
         prop,
         f"{prop} {fmt_seconds(caller_timeout_s)} is not above the callee's {fmt_seconds(callee_timeout_s)}; "
-        "a synchronous call can outlive its caller, which times out (and may be retried) while "
-        "the callee still runs and completes its side effects",
+        f"{consequence('lambda-sync-invoke-timeout')}",
         limits.SRC_LAMBDA_QUOTAS,
     )
 
@@ -45,14 +45,11 @@ def _timeouts(model: TemplateModel, trigger: Trigger) -> tuple[float | None, flo
 @rule(
     "lambda-sync-invoke-timeout",
     "error",
-    "A function that may call another synchronously has a timeout not above the callee's.",
     explanation="""A synchronous Lambda-to-Lambda call makes the caller wait for the callee;
     if the caller's timeout is not longer, the caller fails while the callee keeps running.
     A grant that only serves the caller's own destinations (its event invoke config's
     OnSuccess / OnFailure function) is no call, and a durable caller suspends instead of
     waiting, so neither is judged.""",
-    fix="Raise the caller's Timeout above the callee's, or invoke asynchronously "
-    "(InvocationType Event, with an event invoke config and failure destination on the callee).",
     source=limits.SRC_LAMBDA_SYNC,
     level_reason="""Error: the caller fails (and may be retried) while the callee still runs and
     completes its side effects, which the retry then repeats.""",
@@ -73,12 +70,8 @@ def lambda_sync_invoke_timeout(model: TemplateModel, options: CheckOptions) -> I
 @rule(
     "lambda-sync-invoke",
     "warning",
-    "A function may invoke another function that has no event invoke config (a likely synchronous call).",
     explanation="""A synchronous Lambda-to-Lambda call pays for both functions while the
     caller waits, couples their failures and timeouts, and doubles the concurrency used.""",
-    fix="Invoke asynchronously (InvocationType Event) with an event invoke config and failure "
-    "destination on the callee, put a queue between them, or use Step Functions; acknowledge "
-    "this warning if the synchronous call is intended.",
     source=limits.SRC_LAMBDA_SYNC,
     level_reason="Warning: a design recommendation; a synchronous call works, it only costs and couples more.",
 )
@@ -90,8 +83,7 @@ def lambda_sync_invoke(model: TemplateModel, options: CheckOptions) -> Iterator[
         yield Hit(
             model.resources[trigger.source],
             f"{trigger.source} is allowed to invoke {trigger.function} (via {trigger.via}), which "
-            "has no event invoke config, so the call is likely synchronous: the caller pays for "
-            "both durations and its timeout must exceed the callee's",
+            f"has no event invoke config; {consequence('lambda-sync-invoke')}",
             "Properties/Role",
             limits.SRC_LAMBDA_ASYNC,
         )

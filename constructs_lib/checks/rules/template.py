@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from constructs_lib import limits
+from constructs_lib.messages import consequence, text
 from constructs_lib.checks.core import METADATA_KEY, PLUGIN_NAME, CheckOptions, Hit, declared_rule_ids, rule
 from constructs_lib.template.model import Resource, TemplateModel
 
@@ -13,18 +14,16 @@ from constructs_lib.template.model import Resource, TemplateModel
 @rule(
     "template-malformed-resource",
     "warning",
-    "A resource could not be read, so no rule checked it (reported as not applicable).",
     explanation="""A resource that is not a mapping, has no Type, has Properties or Metadata
     that are not mappings, or nests deeper than the checks read, would be rejected by
     CloudFormation; the checks skip it - saying so - and check the rest of the template.""",
-    fix="Fix the resource so that CloudFormation accepts it (cfn-lint names the exact problem).",
     source=limits.SRC_CFN_TEMPLATE_ANATOMY,
     level_reason="""Not applicable only: the finding says a resource went unchecked; CloudFormation
     itself rejects the template.""",
 )
 def template_malformed_resource(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     for lid, reason in model.problems:
-        yield Hit.not_applicable(Resource(lid, "(unreadable)", {}, {}), f"{lid}: {reason}; no rule checked it", "")
+        yield Hit.not_applicable(Resource(lid, "(unreadable)", {}, {}), f"{lid}: {reason}; {consequence('template-malformed-resource')}", "")
 
 
 def acknowledgments(resource: Resource) -> list[object]:
@@ -52,13 +51,10 @@ def acknowledgment_reason(entry: object) -> str | None:
 @rule(
     "metadata-acknowledgment",
     "warning",
-    "An acknowledgment in a resource's Metadata has no reason or names no rule of ours.",
     explanation="""A finding is acknowledged in the template with Metadata
     {"constructs-lib": {"acknowledge": [{"id": <rule id>, "reason": <why>}]}}. An entry
     without a reason acknowledges nothing (the finding stands) and an unknown id usually
     hides a typo, so both are reported.""",
-    fix='Give every entry the id of one of our rules (`constructs-lib rules`) and a reason that '
-    'is true of this resource: {"id": "sqs-max-receive-count", "reason": "..."}.',
     source=limits.SRC_CFN_METADATA,
     level_reason="Warning: a bookkeeping problem; CloudFormation ignores the metadata.",
 )
@@ -71,19 +67,20 @@ def metadata_acknowledgment(model: TemplateModel, options: CheckOptions) -> Iter
         location = f"Metadata/{METADATA_KEY}/acknowledge"
         if not isinstance(block, Mapping) or not isinstance(block.get("acknowledge"), list):
             yield Hit(resource, f'Metadata["{METADATA_KEY}"] must be {{"acknowledge": [{{"id": ..., "reason": ...}}]}}; '
-                      "it acknowledges nothing", f"Metadata/{METADATA_KEY}", limits.SRC_CFN_METADATA)
+                      f"{consequence('metadata-acknowledgment')}", f"Metadata/{METADATA_KEY}", limits.SRC_CFN_METADATA)
             continue
         for index, entry in enumerate(block["acknowledge"]):
             rule_id = acknowledged_rule_id(entry)
             if rule_id is None:
-                yield Hit(resource, f"acknowledgment {index} has no rule id; it acknowledges nothing",
+                yield Hit(resource, f"acknowledgment {index} has no rule id; {consequence('metadata-acknowledgment')}",
                           f"{location}/{index}", limits.SRC_CFN_METADATA)
             elif rule_id not in known:
                 yield Hit(resource, f"acknowledgment {index} names {rule_id!r}, which is not a rule of "
-                          "constructs-lib (see `constructs-lib rules`)", f"{location}/{index}/id", limits.SRC_CFN_METADATA)
+                          f"constructs-lib (see `constructs-lib rules`); {text('metadata-acknowledgment').also[0]}",
+                          f"{location}/{index}/id", limits.SRC_CFN_METADATA)
             elif acknowledgment_reason(entry) is None:
-                yield Hit(resource, f"acknowledgment {index} of {rule_id} has no reason, so it does not "
-                          "acknowledge the finding: say why the rule does not apply to this resource",
+                yield Hit(resource, f"acknowledgment {index} of {rule_id} has no reason, so "
+                          f"{consequence('metadata-acknowledgment')}: say why the rule does not apply to this resource",
                           f"{location}/{index}/reason", limits.SRC_CFN_METADATA)
 
 
