@@ -12,6 +12,12 @@ from aws_cdk import aws_lambda as lambda_
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# The commands' text wraps to COLUMNS (or the terminal's width) and takes colour from
+# NO_COLOR / FORCE_COLOR: the suite sees what a pipe sees (100 columns, no colour) whatever
+# the shell that runs it exports; tests of the terminal set them themselves.
+for _name in ("COLUMNS", "NO_COLOR", "FORCE_COLOR"):
+    os.environ.pop(_name, None)
+
 # jsii runs on the venv's Node (>= 22), never on an end-of-life system Node.
 _venv_bin = str(Path(sys.executable).parent)
 if not os.environ.get("PATH", "").startswith(_venv_bin):

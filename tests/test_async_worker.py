@@ -659,7 +659,7 @@ def test_timeout_above_15_minutes() -> None:
 def test_reserved_concurrency_zero_is_an_error() -> None:
     with pytest.raises(ConstructPropsError) as err:
         worker_of(Stack(App(), "Stack"), reserved_concurrent_executions=0)
-    assert_error(err, "reserved_concurrent_executions", "0", "throttles every invocation")
+    assert_error(err, "reserved_concurrent_executions", "0", "every invocation is throttled")
 
 
 def test_reserved_concurrency_one_is_legal() -> None:

@@ -433,7 +433,7 @@ def _fails(fragments: list[str], source: str = "kinesis", **kwargs: Any) -> Cons
         ({"tumbling_window": Duration.seconds(901)}, ["tumbling_window 901 s", "0-900 s"]),
         ({"filters": [{"pattern": "{}"}] * 6}, ["filters has 6 patterns", "at most 5"]),
         ({"timeout": Duration.seconds(901)}, ["timeout 901 s", "1-900 s"]),
-        ({"reserved_concurrent_executions": 0}, ["reserved_concurrent_executions 0", "throttles every invocation"]),
+        ({"reserved_concurrent_executions": 0}, ["reserved_concurrent_executions 0", "every invocation is throttled"]),
         (
             {"starting_position": lambda_.StartingPosition.AT_TIMESTAMP},
             ["starting_position AT_TIMESTAMP requires starting_position_timestamp"],

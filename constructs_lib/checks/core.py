@@ -115,6 +115,10 @@ class Finding:
     suppression: str | None = None
     #: The rule's documentation page.
     help_uri: str = ""
+    #: Where the finding points in ``file``: line, column and the template lines to show
+    #: (:class:`~constructs_lib.template.positions.Position`); text and SARIF only, not
+    #: part of the JSON report.
+    position: Any = field(default=None, compare=False, repr=False)
 
     @property
     def is_error(self) -> bool:
@@ -125,7 +129,7 @@ class Finding:
         return self.status == "non-compliant"
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {key: value for key, value in asdict(self).items() if key != "position"}
 
 
 TemplateCheck = Callable[[TemplateModel, CheckOptions], Iterable[Hit]]
@@ -180,6 +184,7 @@ class Rule:
             origin=hit.origin or model.origin(hit.resource.logical_id),
             branch=model.branch,
             help_uri=self.help_uri,
+            position=model.position(hit.resource.logical_id, hit.location, anchor=hit.anchor),
         )
 
 

@@ -13,13 +13,13 @@ well-formed XML 1.0.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 from urllib.parse import quote
 
 from constructs_lib.checks.core import Finding, Rule
-from constructs_lib.template.text import printable
+from constructs_lib.template.text import DEFAULT_WIDTH, columns, printable, wrap
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -42,26 +42,107 @@ def _where(f: Finding) -> str:
     return text
 
 
+#: A function that styles text for a terminal: ``style(text, "bold", "red")``; the
+#: identity when there is no colour (``constructs_lib.cli._term.Terminal.style``).
+Style = Callable[..., str]
+_LABELS = {"non-compliant": None, "not-applicable": "N/A", "suppressed": "SUPPRESSED"}
+_LEVEL_STYLE = {"error": ("bold", "red"), "warning": ("bold", "yellow")}
+#: Columns of tab stops in the template lines a finding shows.
+TAB_SIZE = 4
+
+
+def _plain(text: str, *styles: str) -> str:
+    return text
+
+
+def snippet(f: Finding, width: int = DEFAULT_WIDTH, style: Style = _plain) -> list[str]:
+    """The ``--> file:line:column`` line and the template lines a finding concerns, with a
+    marker under the offending value (or under the last key the template has, naming
+    what is missing), as rustc and ruff show them; every line within ``width`` columns
+    (a long template line is shown around the marker) and printable."""
+    pos = f.position
+    if pos is None:
+        return []
+    file = f.file or f.template
+    lines = [printable(f"  --> {file}:{pos.line}:{pos.column}")]
+    lines[0] = lines[0].replace("-->", style("-->", "bold", "blue"), 1)
+    number_width = len(str(pos.lines[-1][0]))
+    gutter = " " * (number_width + 3) + style("|", "bold", "blue")
+    room = max(width - number_width - 6, 20)
+    lines.append(gutter)
+    for number, text in pos.lines:
+        marked = number == pos.line
+        start, end = (pos.column - 1, pos.end_column - 1) if marked else (0, 0)
+        head = printable(text[:start].expandtabs(TAB_SIZE))
+        body = printable(text[:end].expandtabs(TAB_SIZE))[len(head):]
+        tail = printable(text.expandtabs(TAB_SIZE))[len(head) + len(body):]
+        shown, offset, span = _clip(head, body, tail, room)
+        lines.append(f"  {style(str(number).rjust(number_width), 'bold', 'blue')} {style('|', 'bold', 'blue')} {shown}".rstrip())
+        if marked:
+            label = f" {'/'.join(map(str, pos.missing))} is not set" if pos.missing else ""
+            marker = "^" * span
+            if offset + span + len(label) > room:
+                label = ""
+            colours = _LEVEL_STYLE.get(f.level, ("bold",)) if f.applicable else ("dim",)
+            lines.append(f"{gutter} {' ' * offset}{style(marker + label, *colours)}")
+    return lines
+
+
+def _clip(head: str, body: str, tail: str, room: int) -> tuple[str, int, int]:
+    """``head + body + tail`` within ``room`` columns, keeping ``body`` (the marked text) in
+    view: (the text shown, the marker's column in it, the marker's width)."""
+    offset, span = columns(head), max(columns(body), 1)
+    if offset + columns(body) + columns(tail) <= room:
+        return head + body + tail, offset, span
+    dots = "..."
+    if offset + span > room - len(dots):  # the marked text is far right: cut the head
+        keep = max(room // 3, 0)
+        head = dots + head[len(head) - keep:] if keep < len(head) else head
+        offset = columns(head)
+    span = max(1, min(span, room - offset - len(dots)))
+    shown = head + body + tail
+    if columns(shown) > room:
+        shown = shown[:room - len(dots)] + dots
+    return shown, offset, span
+
+
+def finding_lines(f: Finding, width: int = DEFAULT_WIDTH, style: Style = _plain) -> list[str]:
+    """One finding for people: its head line, where it is (:func:`snippet`), the message,
+    the fix and the links; wrapped to ``width``, every line printable."""
+    label = _LABELS[f.status] or f.level.upper()
+    colours = _LEVEL_STYLE.get(f.level, ("bold",)) if f.applicable else ("dim",)
+    head = wrap(printable(f"{label} {f.rule_id}  {_where(f)}"), width, hanging="    ")
+    head[0] = head[0].replace(label, style(label, *colours), 1).replace(f.rule_id, style(f.rule_id, "bold"), 1)
+    lines = [*head, *snippet(f, width, style)]
+
+    def add(text: str, hanging: str = "    ") -> None:
+        lines.extend(wrap(printable(text), width, indent="  ", hanging=hanging))
+
+    if f.branch:
+        add(f"only when {f.branch}")
+    add(f.message, hanging="  ")
+    if f.status == "suppressed":
+        add(f"acknowledged: {f.suppression}")
+    elif f.applicable:
+        add(f"fix: {f.fix}")
+        if f.source:
+            add(f"see: {f.source}")
+        add(f"rule: {f.help_uri}")
+    return lines
+
+
 def write_text(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: int,
-               notes: Sequence[str] = ()) -> None:
-    """The findings for people; every line printable (template text escaped)."""
+               notes: Sequence[str] = (), *, width: int = DEFAULT_WIDTH, style: Style = _plain) -> None:
+    """The findings for people, within ``width`` columns (a URL or a path longer than a line
+    stays whole, on a line of its own); every line printable (template text escaped);
+    ``style`` colours the labels, the markers and the summary on a terminal."""
 
     def line(text: str = "") -> None:
-        print(printable(text), file=out)
+        print(text, file=out)
 
     for f in shown:
-        label = {"non-compliant": f.level.upper(), "not-applicable": "N/A", "suppressed": "SUPPRESSED"}[f.status]
-        line(f"{label} {f.rule_id}  {_where(f)}")
-        if f.branch:
-            line(f"  only when {f.branch}")
-        line(f"  {f.message}")
-        if f.status == "suppressed":
-            line(f"  acknowledged: {f.suppression}")
-        elif f.applicable:
-            line(f"  fix: {f.fix}")
-            if f.source:
-                line(f"  see: {f.source}")
-            line(f"  rule: {f.help_uri}")
+        for text in finding_lines(f, width, style):
+            line(text)
         line()
     s = summary(findings)
     summary_line = (
@@ -70,9 +151,11 @@ def write_text(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding
     )
     if s["suppressed"]:
         summary_line += f", {s['suppressed']} acknowledged"
-    line(summary_line)
+    for text in wrap(printable(summary_line), width):
+        line(style(text, "bold"))
     for note in notes:
-        line(note)
+        for text in wrap(printable(note), width):
+            line(text)
 
 
 def write_json(out: TextIO, shown: Sequence[Finding], findings: Sequence[Finding], templates: Sequence[str],
@@ -163,7 +246,8 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
           base: Path | None = None, fixes: Mapping[str, SarifFix] | None = None, unreadable: Sequence[str] = (),
           notices: Sequence[str] = ()) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, every rule as reporting descriptor, one result per
-    finding (acknowledged ones carry an in-source suppression) at the resource's line.
+    finding (acknowledged ones carry an in-source suppression) at the line and column of
+    the offending value (or of the key that lacks it; else the resource's line).
     ``fixes`` (fingerprint -> description and replacements) become the results' ``fixes``;
     what could not be read is an error notification of the invocation (which then did not
     succeed), what was skipped a note."""
@@ -181,7 +265,9 @@ def sarif(findings: Sequence[Finding], rules: Sequence[Rule], *, levels: dict[st
             physical: dict[str, Any] = {"artifactLocation": {"uri": uri}}
             if not uri.startswith("file://"):
                 physical["artifactLocation"]["uriBaseId"] = "%SRCROOT%"
-            physical["region"] = {"startLine": f.line or 1}
+            pos = f.position
+            physical["region"] = ({"startLine": pos.line, "startColumn": pos.column, "endColumn": pos.end_column}
+                                  if pos is not None else {"startLine": f.line or 1})
             location["physicalLocation"] = physical
         message = f.message + (f" (only when {f.branch})" if f.branch else "")
         if f.origin:
@@ -296,12 +382,20 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
     return head + "\n".join(suites) + "\n</testsuites>\n"
 
 
-def rules_table(rules: Sequence[Rule], levels: dict[str, str], disabled: frozenset[str]) -> str:
-    width = max(len(r.id) for r in rules)
+def rules_table(rules: Sequence[Rule], levels: dict[str, str], disabled: frozenset[str], *,
+                width: int = DEFAULT_WIDTH) -> str:
+    """One rule a line - id, level, summary - with the summary wrapped under itself within
+    ``width`` columns (under the id, indented, when the columns left are too few)."""
+    id_width = max(len(r.id) for r in rules)
     lines = []
     for r in rules:
         level = "off" if r.id in disabled else levels.get(r.id, r.level)
-        lines.append(f"{r.id:<{width}}  {level:<7}  {r.summary}")
+        head = f"{r.id:<{id_width}}  {level:<7}  "
+        if width - len(head) >= 30:
+            lines.extend(wrap(r.summary, width, indent=head, hanging=" " * len(head)))
+        else:
+            lines.append(head.rstrip())
+            lines.extend(wrap(r.summary, width, indent="    ", hanging="    "))
     return "\n".join(lines) + "\n"
 
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from constructs_lib.cli.check import EXIT_ERRORS, EXIT_OK, EXIT_USAGE, FORMATS
 
@@ -63,12 +64,29 @@ def _add_arguments(command: str, parser: argparse.ArgumentParser) -> None:
         add_simulate_arguments(parser)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose error message (``invalid choice: ... (choose from ...)``)
+    wraps to the terminal's width like every other message."""
+
+    def error(self, message: str) -> NoReturn:
+        from constructs_lib.cli._term import say, width_of
+        from constructs_lib.template.text import wrap
+
+        # argparse never breaks inside an option's group ("[--fail-on {lost,...}]"), so
+        # its usage can outgrow a narrow terminal: wrapped again, between words.
+        usage = " ".join(self.format_usage().split())
+        for line in wrap(usage, width_of(sys.stderr), hanging=" " * len("usage: ")):
+            print(line, file=sys.stderr)
+        say(sys.stderr, f"{self.prog}: error: {message}")
+        self.exit(2)
+
+
 def build_parser(prog: str = "constructs-lib", *, only: str | None = None) -> argparse.ArgumentParser:
     """The parser of every command, or (``only``) of the one about to run: the others are
     listed with their help but their modules are not imported."""
     from constructs_lib import __version__
 
-    parser = argparse.ArgumentParser(prog=prog, description="Lambda invocation-model checks for CloudFormation templates.")
+    parser = _Parser(prog=prog, description="Lambda invocation-model checks for CloudFormation templates.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():

@@ -4,8 +4,8 @@
   files only, a size limit, references confined to the input's root); ``--allow-path DIR``
   opts a directory in (:func:`add_input_arguments`, :func:`reader_for`); ``-`` reads one
   template from standard input; what could not be read is printed as one ``error:`` line
-  each, what was skipped as ``note:`` lines (:func:`load`), and the command exits 2 after
-  reporting the rest.
+  each, what was skipped as ``note:`` lines (:func:`load`; wrapped to the terminal's width,
+  their further lines indented), and the command exits 2 after reporting the rest.
 - **Writing**: a reader that goes away (``| head -c1``) ends the command quietly with 141
   (128 + SIGPIPE), the status of a Unix tool that a broken pipe stops; a full disk or
   another write error ends it with one ``error:`` line and exit 2 (:func:`write_report`,
@@ -32,7 +32,9 @@ from collections.abc import Callable, Sequence
 from contextlib import suppress
 from typing import TYPE_CHECKING, TextIO, cast
 
+from constructs_lib.cli._term import Progress, say
 from constructs_lib.template.reading import STDIN, Reader, TemplateError, describe_mode
+from constructs_lib.template.text import printable
 
 if TYPE_CHECKING:
     from constructs_lib.template.loader import Loaded
@@ -95,15 +97,17 @@ def load(paths: Sequence[str], args: argparse.Namespace, err: TextIO, *, region:
 
     problem = stdin_once(paths)
     if problem is not None:
-        print(f"error: {problem}", file=err)
+        say(err, f"error: {problem}")
         return None
     try:
         reader = reader_for(args)
     except TemplateError as exc:
-        print(f"error: {exc}", file=err)
+        say(err, printable(f"error: {exc}"))
         return None
     kwargs = {"region": region} if region else {}
-    loaded = load_paths(paths, only_templates=only_templates, reader=reader, keep_going=True, **kwargs)
+    with Progress(err, "reading templates") as progress:
+        loaded = load_paths(paths, only_templates=only_templates, reader=reader, keep_going=True, progress=progress,
+                            **kwargs)
     print_problems(loaded, err)
     if not loaded.templates and (loaded.unreadable or not loaded.skipped):
         return None
@@ -111,13 +115,12 @@ def load(paths: Sequence[str], args: argparse.Namespace, err: TextIO, *, region:
 
 
 def print_problems(loaded: Loaded, err: TextIO) -> None:
-    """One ``note:`` line per notice and one ``error:`` line per unreadable input."""
-    from constructs_lib.template.text import printable
-
+    """One ``note:`` per notice and one ``error:`` per unreadable input, each wrapped to the
+    width of ``err`` (its further lines indented)."""
     for notice in loaded.notices:
-        print(printable(f"note: {notice}"), file=err)
+        say(err, printable(f"note: {notice}"))
     for item in loaded.unreadable:
-        print(printable(f"error: {item.message}"), file=err)
+        say(err, printable(f"error: {item.message}"))
 
 
 def exit_code(code: int, loaded: Loaded) -> int:
@@ -216,7 +219,7 @@ def write_report(write: Callable[[TextIO], None], *, output: str | None, out: Te
         _say(err, f"error: cannot write the report: {reason}")
         return EXIT_UNREADABLE
     if output and written:
-        _say(err, written)
+        _say(err, printable(written), wrapped=True)
     return None
 
 
@@ -239,10 +242,14 @@ class _Chunked:
         self._stream.flush()
 
 
-def _say(err: TextIO, line: str) -> None:
-    """A line on ``err``; nothing when ``err`` itself cannot be written."""
+def _say(err: TextIO, line: str, *, wrapped: bool = False) -> None:
+    """A line on ``err`` (``wrapped`` to its width; an error about writing stays one line,
+    for whoever greps for it); nothing when ``err`` itself cannot be written."""
     try:
-        print(line, file=err)
+        if wrapped:
+            say(err, line)
+        else:
+            print(line, file=err)
         err.flush()
     except OSError:
         if _is_process_stream(err):

@@ -24,7 +24,7 @@ from typing import TextIO
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Finding
-from constructs_lib.cli import _io
+from constructs_lib.cli import _io, _term
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = _io.EXIT_OK, _io.EXIT_FAILED, _io.EXIT_UNREADABLE
 FORMATS = ("text", "json", "sarif", "junit")
@@ -94,10 +94,10 @@ def _config(args: argparse.Namespace, err: TextIO):  # type: ignore[no-untyped-d
         path = Path(args.config) if args.config else find_config()
         config = load_config(path, set(RULES_BY_ID))
     except ConfigError as exc:
-        print(printable(f"error: {exc}"), file=err)
+        _term.say(err, printable(f"error: {exc}"))
         return None
     if config.path is not None:
-        print(f"constructs-lib: using config {config.path}", file=err)
+        _term.say(err, printable(f"constructs-lib: using config {config.path}"))
     return config
 
 
@@ -134,6 +134,7 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
     ]
     rules = [r for r in ALL_RULES if r.id not in config.disable]
     unreadable = [u.message for u in loaded.unreadable]
+    term = _term.for_report(args.output, out)
 
     def write(target: TextIO) -> None:
         if args.format == "json":
@@ -162,7 +163,8 @@ def run_check(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             if unreadable:
                 notes.append(f"{len(unreadable)} input(s) could not be read (listed on standard error); the rest "
                              "is checked")
-            report.write_text(target, shown, findings, len(loaded.templates), notes)
+            report.write_text(target, shown, findings, len(loaded.templates), notes, width=term.width,
+                              style=term.style)
 
     problem = _io.write_report(write, output=args.output, out=out, err=err,
                                written=f"wrote {args.output}" if args.output else None)
@@ -193,7 +195,7 @@ def run_rules(args: argparse.Namespace, out: TextIO | None = None, err: TextIO |
             json.dump(report.rules_json(ALL_RULES, levels, config.disable), target, indent=2)
             target.write("\n")
         else:
-            target.write(report.rules_table(ALL_RULES, levels, config.disable))
+            target.write(report.rules_table(ALL_RULES, levels, config.disable, width=_term.terminal(out).width))
 
     problem = _io.write_report(write, output=None, out=out, err=err)
     return EXIT_OK if problem is None else problem

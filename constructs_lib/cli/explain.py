@@ -13,7 +13,7 @@ import math
 import sys
 from typing import TextIO
 
-from constructs_lib.cli import _io
+from constructs_lib.cli import _io, _term
 from constructs_lib.explain.defaults import DEFAULT_DURATION_S, MAX_SIMULATED_FUNCTIONS
 
 
@@ -68,7 +68,7 @@ def run_explain(args: argparse.Namespace, out: TextIO | None = None, err: TextIO
     out = out or sys.stdout
     err = err or sys.stderr
     if not (args.duration > 0 and math.isfinite(args.duration)):  # the library's callers skip the flag's type
-        print(f"error: --duration {args.duration} must be a positive number of seconds", file=err)
+        _term.say(err, f"error: --duration {args.duration} must be a positive number of seconds")
         return _io.EXIT_UNREADABLE
     loaded = _io.load([args.path], args, err)
     if loaded is None:

@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from constructs_lib.checks.core import CheckOptions, Finding
+from constructs_lib.cli._term import say, terminal
+from constructs_lib.template.text import DEFAULT_WIDTH, printable, wrap
 from constructs_lib.template.model import TemplateModel
 
 def _key(f: Finding) -> tuple[str, str, str, str]:
@@ -167,12 +169,12 @@ def run_fix(args: argparse.Namespace, loaded: Any, findings: Sequence[Finding], 
     from constructs_lib.fix.writer import WriteRefused, write_template
 
     if not (args.fix or args.diff):
-        print("error: --fix-rule narrows --fix or --diff; give one of them", file=err)
+        say(err, "error: --fix-rule narrows --fix or --diff; give one of them")
         return None
     only = set(args.fix_rule) if args.fix_rule else None
     unknown = sorted((only or set()) - set(RULES_BY_ID))
     if unknown:
-        print(f"error: --fix-rule {', '.join(unknown)}: no such rule (constructs-lib rules lists them)", file=err)
+        say(err, printable(f"error: --fix-rule {', '.join(unknown)}: no such rule (constructs-lib rules lists them)"))
         return None
     region = args.region or config.region or "us-east-1"
     fix_plan = plan(loaded.models, findings, rules=only)
@@ -204,62 +206,70 @@ def run_fix(args: argparse.Namespace, loaded: Any, findings: Sequence[Finding], 
         keep = {str(f.path): fixed_models(f, loaded.models, region=region) for f in fix_plan.files
                 if str(f.path) in written}
         proof.after = run_checks(_swap(loaded.models, keep), options)
-    _summary(report, fix_plan, proof, written=written, not_written=not_written, dry=dry)
+    _summary(report, fix_plan, proof, written=written, not_written=not_written, dry=dry,
+             width=terminal(out if text else err).width)
     if not text:
         _write_report(args, fix_plan, proof, findings, loaded, config, fail_on, out, err)
     return proof.after
 
 
-def _summary(out: TextIO, fix_plan: Any, proof: Proof, *, written: list[str], not_written: dict[str, str],
-             dry: bool) -> None:
+def _summary(stream: TextIO, fix_plan: Any, proof: Proof, *, written: list[str], not_written: dict[str, str],
+             dry: bool, width: int = DEFAULT_WIDTH) -> None:
+    """What --fix did, one wrapped line (or a few) per file, fix and proof, within ``width``."""
+
+    def line(text: str) -> None:
+        hanging = "    " if text.startswith("  ") else "  "
+        for piece in wrap(text, width, hanging=hanging):
+            stream.write(piece + "\n")
+
     fixed_total = refused_total = 0
     for file in fix_plan.files:
         path = str(file.path)
         if file.refused:
             refused_total += 1
-            print(f"refused {path}: nothing in it is changed (narrow the rules with --fix-rule to fix the rest)", file=out)
+            line(f"refused {path}: nothing in it is changed (narrow the rules with --fix-rule to fix the rest)")
             for r in file.refusals:
-                print(f"  {r.finding.rule_id}  {_where(r.finding)}: {r.reason}", file=out)
+                line(f"  {r.finding.rule_id}  {_where(r.finding)}: {r.reason}")
             if file.error:
-                print(f"  {file.error}", file=out)
+                line(f"  {file.error}")
         elif path in proof.failed:
             refused_total += 1
-            print(f"not fixed {path}: the fixed template does not hold up", file=out)
+            line(f"not fixed {path}: the fixed template does not hold up")
             for reason in proof.failed[path]:
-                print(f"  {reason}", file=out)
+                line(f"  {reason}")
         elif file.changed:
             fixed_total += len(file.fixes)
-            print(f"fixed {path}: {len(file.fixes)} finding(s)", file=out)
+            line(f"fixed {path}: {len(file.fixes)} finding(s)")
             for fix in file.fixes:
-                print(f"  {fix.finding.rule_id}  {_where(fix.finding)}: {fix.summary}", file=out)
+                line(f"  {fix.finding.rule_id}  {_where(fix.finding)}: {fix.summary}")
         for left in file.left_alone:
-            print(f"left alone in {path}: {left.finding.rule_id}  {_where(left.finding)}", file=out)
-            print(f"  {left.reason}", file=out)
+            line(f"left alone in {path}: {left.finding.rule_id}  {_where(left.finding)}")
+            line(f"  {left.reason}")
     for left in fix_plan.left_alone:
-        print(f"left alone: {left.finding.rule_id}  {left.finding.template}: {left.reason}", file=out)
+        line(f"left alone: {left.finding.rule_id}  {left.finding.template}: {left.reason}")
     for advice in fix_plan.cdk:
         f = advice.finding
-        print(f"in your CDK code: {f.rule_id}  {advice.construct or f.resource} ({f.template}: {f.resource})", file=out)
-        print(f"  {advice.hint}", file=out)
+        line(f"in your CDK code: {f.rule_id}  {advice.construct or f.resource} ({f.template}: {f.resource})")
+        line(f"  {advice.hint}")
         for override in advice.overrides:
-            print(f"  or the L1 override: {override}", file=out)
+            line(f"  or the L1 override: {override}")
     for path, gone in proof.gone.items():
-        print(f"proof: check again: {path}: {gone} fixed finding(s) gone, no new error", file=out)
-    for path, line in proof.losses:
+        line(f"proof: check again: {path}: {gone} fixed finding(s) gone, no new error")
+    for path, loss in proof.losses:
         if path not in proof.failed:
-            print(f"proof: simulate: {line}", file=out)
+            line(f"proof: simulate: {loss}")
     for path in written:
-        print(f"wrote {path}", file=out)
+        line(f"wrote {path}")
     for path, reason in not_written.items():
-        print(f"not written: {reason}", file=out)
+        line(f"not written: {reason}")
     proven = [f for f in fix_plan.files if f.changed and str(f.path) in proof.gone]
     if dry and proven:
-        print(f"--diff: nothing written ({len(proven)} file(s) would change)", file=out)
+        line(f"--diff: nothing written ({len(proven)} file(s) would change)")
     if fix_plan.cdk:
-        print("cdk.out: nothing written; a template CDK synthesized is fixed in the CDK code", file=out)
+        line("cdk.out: nothing written; a template CDK synthesized is fixed in the CDK code")
     if not fixed_total and not refused_total and not fix_plan.cdk:
         left = sum(len(f.left_alone) for f in fix_plan.files) + len(fix_plan.left_alone)
-        print(f"nothing fixed: {left} finding(s) need code or a decision" if left else "nothing to fix", file=out)
+        line(f"nothing fixed: {left} finding(s) need code or a decision" if left else "nothing to fix")
 
 
 def _write_report(args: argparse.Namespace, fix_plan: Any, proof: Proof, findings: Sequence[Finding], loaded: Any,
@@ -294,7 +304,7 @@ def _write_report(args: argparse.Namespace, fix_plan: Any, proof: Proof, finding
         if args.output:
             target.close()
     if args.output:
-        print(f"wrote {args.output}", file=err)
+        say(err, printable(f"wrote {args.output}"))
 
 
 def _fix_json(fix_plan: Any, proof: Proof) -> dict[str, Any]:

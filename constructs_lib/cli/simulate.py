@@ -13,8 +13,9 @@ from collections.abc import Callable
 from typing import TextIO
 
 from constructs_lib import limits
-from constructs_lib.cli import _io
+from constructs_lib.cli import _io, _term
 from constructs_lib.simulate.scenarios import DEFAULT_EVENTS, DEFAULT_SEED, SCENARIOS
+from constructs_lib.template.text import printable
 
 #: The most events per function one run simulates: 100,000 already takes seconds per
 #: function, and a scenario's verdict does not change with the number of events.
@@ -78,7 +79,6 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
 def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     """Exit 1 when the report fails at ``--fail-on`` (default: an event lost or pending, or a
     value AWS refuses), 0 otherwise, 2 when PATH cannot be read or an argument is wrong."""
-    from constructs_lib.checks.rules import ALL_RULES
     from constructs_lib.simulate.report import failed, write_text
     from constructs_lib.simulate.run import simulate
 
@@ -92,29 +92,33 @@ def run_simulate(args: argparse.Namespace, out: TextIO | None = None, err: TextI
         try:
             check_plot_path(plot)
         except PlotUnavailable as exc:
-            print(f"error: {exc}", file=err)
+            _term.say(err, f"error: {exc}")
             return 2
     loaded = _io.load(args.paths, args, err)  # the reading layer; unreadable input: one line each
     if loaded is None:
         return 2
     models = loaded.models
     try:
-        report = simulate(models, args.scenario, events=args.events, seed=args.seed,
-                          account_concurrency=getattr(args, "account_concurrency", limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY),
-                          noisy=getattr(args, "noisy", None), timeline=plot is not None)
+        with _term.Progress(err, f"simulating {args.scenario}") as bar:
+            report = simulate(models, args.scenario, events=args.events, seed=args.seed,
+                              account_concurrency=getattr(args, "account_concurrency",
+                                                          limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY),
+                              noisy=getattr(args, "noisy", None), timeline=plot is not None,
+                              progress=bar.update if bar.enabled else None)
     except ValueError as exc:
-        print(f"error: {exc}", file=err)
+        _term.say(err, printable(f"error: {exc}"))
         return 2
-    fixes = {rule.id: rule.fix for rule in ALL_RULES}
     if args.format == "json":
-        json.dump(report.to_dict(fixes), out, indent=2)
+        json.dump(report.to_dict(), out, indent=2)
         out.write("\n")
-        write_text(report, err, rule_fixes=fixes)
+        term = _term.terminal(err)
+        write_text(report, err, width=term.width, style=term.style)
     else:
-        write_text(report, out, rule_fixes=fixes)
+        term = _term.terminal(out)
+        write_text(report, out, width=term.width, style=term.style)
     if plot is not None:
         from constructs_lib.simulate.plot import plot_report
 
         plot_report(report, plot)
-        print(f"timelines: {plot}", file=err)
+        _term.say(err, printable(f"timelines: {plot}"))
     return _io.exit_code(1 if failed(report, fail_on) else 0, loaded)

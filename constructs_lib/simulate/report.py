@@ -1,41 +1,43 @@
 """What a simulation says, for people: a few lines per function, then what to change
-(:mod:`constructs_lib.simulate.advice`), then the notes - within 100 columns; the exit
-status ``--fail-on`` asks for; and, for ``explain``, each function's worst scenario.
+(:mod:`constructs_lib.simulate.advice`, in the words of :mod:`constructs_lib.messages`),
+then the notes - within the width the command gives (100 columns when not a terminal); the
+exit status ``--fail-on`` asks for; and, for ``explain``, each function's worst scenario.
 """
 
 from __future__ import annotations
 
-import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TextIO
 
 from constructs_lib.simulate.advice import SYNC_MODELS, Advice, advice
 from constructs_lib.simulate.run import FunctionResult, Report
 from constructs_lib.simulate.scenarios import FAULT_SCENARIOS, SCENARIOS
+from constructs_lib.template.text import DEFAULT_WIDTH, fill, printable, wrap
 
-WIDTH = 100
-__all__ = ["FAIL_ON", "WIDTH", "Advice", "advice", "badness", "failed", "function_lines", "worst_outcomes", "write_text"]
+#: The width of the text when the caller does not give one (``constructs_lib.cli._term``
+#: gives the terminal's).
+WIDTH = DEFAULT_WIDTH
+__all__ = ["FAIL_ON", "WIDTH", "Advice", "advice", "advice_line", "badness", "failed", "function_lines",
+           "worst_outcomes", "write_text"]
 
 # --------------------------------------------------------------------------------------
 # Text
 # --------------------------------------------------------------------------------------
-def _wrap(text: str, indent: str = "", more: str = "  ", keep: Sequence[str] = ()) -> str:
-    """``text`` within 100 columns; each phrase of ``keep`` stays on one line."""
-    for phrase in keep:
-        text = text.replace(phrase, phrase.replace(" ", "\0"))
-    wrapped = textwrap.fill(text, WIDTH, initial_indent=indent, subsequent_indent=indent + more,
-                            break_long_words=True, break_on_hyphens=False)
-    return wrapped.replace("\0", " ")
+def _wrap(text: str, indent: str = "", more: str = "  ", width: int = WIDTH) -> str:
+    """``text`` within ``width`` columns (template text escaped); a word longer than a line
+    (a URL, a path) stays whole on a line of its own."""
+    return fill(printable(text), width, indent=indent, hanging=indent + more)
 
 
 def _count(n: int, what: str) -> str:
     return f"{n:,} {what}"
 
 
-def function_lines(result: FunctionResult) -> list[str]:
-    """The function's name and model, then what happened to its events, within 100 columns."""
+def function_lines(result: FunctionResult, width: int = WIDTH) -> list[str]:
+    """The function's name and model, then what happened to its events, within ``width``
+    columns (each of the two strings may hold several lines)."""
     when = f" (when {result.branch})" if result.branch else ""
-    head = _wrap(f"{result.name or result.function} [{result.model}]{when}")
+    head = _wrap(f"{result.name or result.function} [{result.model}]{when}", width=width)
     fates = [_count(result.succeeded, "succeeded"), _count(result.dead_lettered, "dead-lettered")]
     if result.metadata_only:
         fates.append(_count(result.metadata_only, "metadata only"))
@@ -57,33 +59,51 @@ def function_lines(result: FunctionResult) -> list[str]:
     if result.filtered:
         extras.append(_count(result.filtered, "filtered out"))
     extras.append(f"{result.billed_gb_s:,.1f} GB-s billed in {result.requests:,} requests")
-    return [head, _wrap(f"{line}; {'; '.join(extras)}", "  ")]
+    return [head, _wrap(f"{line}; {'; '.join(extras)}", "  ", width=width)]
 
 
-def write_text(report: Report, out: TextIO, rule_fixes: Mapping[str, str] | None = None) -> None:
+def advice_line(name: str, item: Advice) -> str:
+    """One piece of advice as a sentence: what happened to how many events, then - when a
+    rule predicts it - the rule's consequence (the words of ``check`` and ``explain``) and
+    the rule, then the fix."""
+    if item.rule_id is None:
+        return f"{name}: {item.count:,} {item.what}." + (f" {item.fix}" if item.fix else "")
+    why = f": {item.why}" if item.why else ""
+    fix = f" Fix: {item.fix}" if item.fix else ""
+    return f"{name}: {item.count:,} {item.what}{why} (rule {item.rule_id}).{fix}"
+
+
+def write_text(report: Report, out: TextIO, rule_fixes: Mapping[str, str] | None = None, *,
+               width: int = WIDTH, style: Callable[..., str] | None = None) -> None:
+    """The report for people, within ``width`` columns (``style`` colours the functions'
+    names and the headings on a terminal); template text escaped."""
+    paint = style or (lambda text, *styles: text)
+
+    def say(text: str, *styles: str, keep: Sequence[str] = ()) -> None:
+        for line in wrap(printable(text), width, keep=tuple(keep)):
+            print(paint(line, *styles), file=out)
+
     scenario = SCENARIOS[report.scenario]
-    print(_wrap(f"scenario {report.scenario}: {scenario.summary}"), file=out)
+    say(f"scenario {report.scenario}: {scenario.summary}", "bold")
     account = f"account concurrency {report.account_concurrency:,}"
     noisy = f"; the noisy neighbour is {report.noisy}" if report.noisy else ""
-    print(_wrap(f"{report.events:,} events per function, seed {report.seed}, {account}{noisy}"), file=out)
+    say(f"{report.events:,} events per function, seed {report.seed}, {account}{noisy}")
     for result in report.functions:
         print(file=out)
-        for line in function_lines(result):
-            print(line, file=out)
+        head, body = function_lines(result, width)
+        print(paint(head, "bold"), file=out)
+        print(body, file=out)
     changes = [(r, a) for r in report.functions for a in advice(r, rule_fixes)]
     if changes:
         print(file=out)
-        print("What to change:", file=out)
+        say("What to change:", "bold")
         for result, item in changes:
             when = f" (when {result.branch})" if result.branch else ""
-            rule = f" Rule {item.rule_id}{':' if item.fix else '.'}" if item.rule_id else ""
-            fix = f" {item.fix}" if item.fix else ""
-            print(_wrap(f"- {result.name}{when}: {item.count:,} {item.what}.{rule}{fix}", "", "  ",
-                        keep=[f"Rule {item.rule_id}"] if item.rule_id else []), file=out)
+            say(f"- {advice_line(result.name + when, item)}", keep=[f"(rule {item.rule_id})"] if item.rule_id else [])
     if report.notes:
         print(file=out)
     for note in report.notes:
-        print(_wrap(f"note: {note}", "", "  "), file=out)
+        say(f"note: {note}")
 
 
 # --------------------------------------------------------------------------------------

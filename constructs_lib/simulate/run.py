@@ -211,10 +211,17 @@ class _Job:
     source: Any = None
 
 
+#: How often (in simulated time, a share of the run's horizon) a run reports its progress.
+PROGRESS_STEPS = 200
+
+
 def _execute(
     jobs: Sequence[_Job], *, unreserved: int, timeline: bool = False, horizon: float | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> tuple[list[FunctionResult], float]:
-    """Run every job in one environment and one account; their results, and the end time."""
+    """Run every job in one environment and one account; their results, and the end time.
+    ``progress(done, total)`` hears how many events have their fate, a few hundred times
+    a run (a process of its own that only reads the count: the run is the same without it)."""
     env = simpy.Environment()
     account = Account(unreserved)
     countdown = Countdown(env)
@@ -245,6 +252,8 @@ def _execute(
         stop = max(stop, horizon_s(fc, entry, last))
     if horizon is not None:
         stop = horizon
+    if progress is not None and countdown.remaining > 0:
+        env.process(_report_progress(env, countdown, countdown.remaining, stop / PROGRESS_STEPS, progress))
     if countdown.remaining > 0:
         # A run allocates millions of short-lived events and generator frames; the cyclic
         # garbage collector's passes over them cost more than the run itself, and nothing
@@ -261,6 +270,13 @@ def _execute(
         if finalize is not None:
             finalize()
     return [_result(job, env.now) for job in jobs], env.now
+
+
+def _report_progress(env: simpy.Environment, countdown: Countdown, total: int, step: float,
+                     progress: Callable[[int, int], None]) -> Any:
+    while countdown.remaining > 0:
+        progress(total - countdown.remaining, total)
+        yield env.timeout(max(step, 1e-3))
 
 
 def _result(job: _Job, now: float) -> FunctionResult:
@@ -388,11 +404,13 @@ def simulate(
     account_concurrency: int = limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY,
     noisy: str | None = None,
     timeline: bool = False,
+    progress: Callable[[int, int], None] | None = None,
 ) -> Report:
     """Run ``scenario`` against every function with a trigger in ``models``, all in one
     account of ``account_concurrency``. ``noisy`` names the function that bursts in
     ``noisy-neighbour`` (its path, logical id, or template/logical id; default: the first
-    function without reserved concurrency). ``timeline`` keeps what ``--plot`` draws."""
+    function without reserved concurrency). ``timeline`` keeps what ``--plot`` draws;
+    ``progress(done, total)`` hears how many events have their fate (a bar on a terminal)."""
     if scenario not in SCENARIOS:
         raise ValueError(f"unknown scenario {scenario!r}; choose one of {', '.join(SCENARIOS)}")
     if events < 1:
@@ -442,7 +460,7 @@ def simulate(
                 per_entry = len(fc.entries)
                 jobs.append(_job(fc, entry, sc, events, seed, invoker, share / per_entry,
                                  None if pool is None else pool / per_entry))
-        world_results, _ = _execute(jobs, unreserved=unreserved, timeline=timeline)
+        world_results, _ = _execute(jobs, unreserved=unreserved, timeline=timeline, progress=progress)
         results.extend(world_results)
     return Report(scenario, events, seed, results, notes, refused, account_concurrency, noisy_name)
 

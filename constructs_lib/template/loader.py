@@ -17,7 +17,6 @@ reports it and checks the rest.
 
 from __future__ import annotations
 
-import bisect
 import json
 import os
 import re
@@ -26,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from constructs_lib.template import conditions, language_extensions, sam
+from constructs_lib.template import conditions, language_extensions, positions, sam
 from constructs_lib.template.model import NESTED_STACK, PLUGIN_NAME, TemplateModel
 from constructs_lib.template.reading import (
     MAX_FILE_BYTES,
@@ -71,17 +70,26 @@ _LOOKS_LIKE_TEMPLATE = re.compile(r"AWSTemplateFormatVersion|[\"']?Resources[\"'
 
 @dataclass
 class SourceFile:
-    """A template file as read: where its resources are (for line numbers). A template
-    read from standard input has the path ``<stdin>``."""
+    """A template file as read: where its resources are (for line numbers), and where any
+    property path is (:meth:`locate`, for a finding's line, column and lines to show). A
+    template read from standard input has the path ``<stdin>``."""
 
     path: Path
     text: str
     yaml_lines: dict[str, int] | None = None
     _json_lines: dict[str, int] | None = field(default=None, repr=False)
+    _index: Any = field(default=None, repr=False)
+    _json_offsets: dict[str, int] | None = field(default=None, repr=False)
+    _yaml_root: Any = field(default=None, repr=False)
+    _yaml_resources: dict[str, tuple[Any, Any]] | None = field(default=None, repr=False)
 
     @property
     def is_stdin(self) -> bool:
         return str(self.path) == STDIN_NAME
+
+    @property
+    def is_yaml(self) -> bool:
+        return self.yaml_lines is not None
 
     @property
     def lines(self) -> Mapping[str, int]:
@@ -91,8 +99,94 @@ class SourceFile:
         if self.yaml_lines is not None:
             return self.yaml_lines
         if self._json_lines is None:
-            self._json_lines = json_resource_lines(self.text)
+            index = self._line_index()
+            self._json_lines = {lid: index.line_col(offset)[0] for lid, offset in self._resource_offsets().items()}
         return self._json_lines
+
+    def _line_index(self) -> positions.LineIndex:
+        if self._index is None:
+            self._index = positions.LineIndex(self.text, yaml=self.is_yaml)
+        return self._index
+
+    def _resource_offsets(self) -> dict[str, int]:
+        if self._json_offsets is None:
+            self._json_offsets = positions.json_resource_offsets(self.text)
+        return self._json_offsets
+
+    def _steps(self, path: tuple[positions.Key, ...]) -> list[tuple[positions.Span, positions.Span]]:
+        """(key, value) spans of each part of ``path`` the file has, as deep as it goes."""
+        if self.is_yaml:
+            import yaml
+
+            if self._yaml_resources is None:
+                self._yaml_root, self._yaml_resources = _compose_yaml(self.text)
+            resource = self._yaml_resources.get(str(path[1])) if len(path) > 1 and path[0] == "Resources" else None
+            if resource is None:
+                return positions.yaml_steps(self._yaml_root, path) if self._yaml_root is not None else []
+            key, value = resource
+            head = positions.yaml_steps(self._yaml_root, path[:1])
+            return [*head, (positions.Span(key.start_mark.index, key.end_mark.index),
+                            positions.Span(value.start_mark.index, value.end_mark.index)),
+                    *positions.yaml_steps(value, path[2:])] if isinstance(value, yaml.Node) else head
+        offset = self._resource_offsets().get(str(path[1])) if len(path) > 1 and path[0] == "Resources" else None
+        if offset is None:
+            return positions.json_steps(self.text, path)
+        head = positions.json_steps(self.text, path[:1])
+        member = positions.json_member(self.text, offset)
+        if member is None:
+            return head
+        return [*head, member, *positions.json_steps(self.text, path[2:], member[1].start)]
+
+    def locate(self, paths: Sequence[tuple[positions.Key, ...]], *, first_line: int | None = None
+               ) -> positions.Position | None:
+        """Where the first of ``paths`` that the file has in full is (the marker under its
+        value), else the deepest part found of any of them (the marker under that key);
+        None when the file has none of them (a resource an include or a loop made)."""
+        best: tuple[tuple[positions.Key, ...], list[tuple[positions.Span, positions.Span]]] | None = None
+        for path in paths:
+            try:
+                steps = self._steps(path)
+            except Exception:  # noqa: BLE001 - a position is a courtesy: never fail a report over it
+                steps = []
+            if len(steps) < 2 and path[:1] == ("Resources",):
+                continue  # not even the resource: say nothing rather than point at Resources
+            if not steps:
+                continue
+            if len(steps) == len(path):
+                best = (path, steps)
+                break
+            if best is None or len(steps) > len(best[1]):
+                best = (path, steps)
+        if best is None:
+            return None
+        path, steps = best
+        key, value = steps[-1]
+        found, missing = path[:len(steps)], path[len(steps):]
+        return positions.position(self._line_index(), key, value, tuple(found), tuple(missing), first_line=first_line)
+
+
+def _compose_yaml(text: str) -> tuple[Any, dict[str, tuple[Any, Any]]]:
+    """The YAML node tree of a text the loader has already accepted (so aliases are known to
+    stay small), and its resources' (key, value) nodes by logical id."""
+    import yaml
+
+    global _LOADER
+    if _LOADER is None:
+        _LOADER = _yaml_loader()
+    loader = _LOADER(text)
+    try:
+        root = loader.get_single_node()
+    finally:
+        loader.dispose()
+    resources: dict[str, tuple[Any, Any]] = {}
+    if isinstance(root, yaml.MappingNode):
+        for key, value in root.value:
+            if getattr(key, "value", None) == "Resources" and isinstance(value, yaml.MappingNode):
+                for res_key, res_value in value.value:
+                    if isinstance(res_key, yaml.ScalarNode):
+                        resources.setdefault(str(res_key.value), (res_key, res_value))
+                break
+    return root, resources
 
 
 class _LazyLines(Mapping[str, int]):
@@ -423,6 +517,7 @@ def models_from_template(
     undecidable branch of its conditions (one model when every condition is decided)."""
     origins: dict[str, str] = {}
     authors: dict[str, str] = {}
+    events: dict[str, str] = {}
     api_events: Mapping[str, Any] = {}
     problems: list[tuple[str, str]] = []
     if source is not None and "AWS::Include" in source.text:
@@ -446,6 +541,7 @@ def models_from_template(
         problems.extend(translation.problems)
         for lid, author in translation.authors.items():
             authors[lid] = loop_keys.get(author, author)
+        events.update(translation.events)
         for lid, origin in translation.origins.items():
             author = translation.authors.get(lid, "")
             origins[lid] = f"{origin}, in {loop_origins[author]}" if author in loop_origins else origin
@@ -453,12 +549,13 @@ def models_from_template(
     for branch, resolved in conditions.variants(template):
         model = TemplateModel(resolved, name=name)
         model.branch = branch
-        model.origins, model.authors, model.sam_events = origins, authors, api_events
+        model.origins, model.authors, model.sam_events, model.events = origins, authors, api_events, events
         model.problems.extend(problems)
         if source is not None and not source.is_stdin:
             model.file = str(source.path)
         if source is not None:
             model.lines = source.lines
+            model.source = source
         models.append(model)
     return models
 
@@ -473,6 +570,13 @@ class _Run:
     out: Loaded
     reader: Reader
     region: str
+    #: Hears of the templates to read (``expect(n)``) and of each one read (``advance()``):
+    #: the command's progress bar (``constructs_lib.cli._term.Progress``), or None.
+    progress: Any = None
+
+    def expect(self, n: int) -> None:
+        if self.progress is not None and n:
+            self.progress.expect(n)
 
 
 def _nested_templates(template: Mapping[str, Any], directory_: Path, assets: Mapping[str, str]
@@ -516,6 +620,8 @@ def _load_file(path: Path, name: str, run: _Run, *, root: Path, assets: Mapping[
     models = models_from_template(data, name, source=source, region=run.region, sam_seconds=out.sam_seconds,
                                   reader=run.reader, root=root, unreadable=out.unreadable)
     out.templates.append(name)
+    if run.progress is not None:
+        run.progress.advance()
     for model in models:
         model.acknowledged = acknowledged or {}
     out.models.extend(models)
@@ -601,6 +707,7 @@ def _load_assembly(directory_: Path, root: Path, run: _Run, *, seen: set[Path]) 
     seen.add(resolved)
     artifacts = _manifest(directory_, run)
     out = run.out
+    run.expect(sum(isinstance(a, dict) and a.get("type") == "aws:cloudformation:stack" for a in artifacts.values()))
     for artifact_id, artifact in artifacts.items():
         try:
             if not isinstance(artifact, dict):
@@ -723,6 +830,7 @@ def _scan(directory_: Path, root: Path, run: _Run) -> None:
             found.append((path, (data, source)))
     nested = {child.resolve() for path, (data, _) in found
               for _, _, child in _nested_templates(data, path.parent, {}) if child is not None}
+    run.expect(sum(path.resolve() not in nested for path, _ in found))
     for path, read in found:
         if path.resolve() not in nested:
             try:
@@ -742,7 +850,7 @@ def _looks_like_template(path: Path, reader: Reader | None = None) -> bool:
 
 
 def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION, only_templates: bool = False,
-               reader: Reader | None = None, keep_going: bool = False) -> Loaded:
+               reader: Reader | None = None, keep_going: bool = False, progress: Any = None) -> Loaded:
     """Every template at ``paths``: a ``cdk.out`` (every stack, nested stages and nested
     stacks included), a template file (JSON, YAML, SAM), any directory (every template below
     it), or ``-`` (one template on standard input). Every file is opened by ``reader``
@@ -752,10 +860,11 @@ def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION,
 
     What cannot be read is listed in :attr:`Loaded.unreadable` and the rest is read; when
     nothing at all could be read, TemplateError is raised with those lines (unless
-    ``keep_going``, which always returns what was found)."""
+    ``keep_going``, which always returns what was found). ``progress`` (an object with
+    ``expect(n)`` and ``advance()``) hears how many templates there are and when each is read."""
     reader = reader if reader is not None else Reader()
     out = Loaded(reader=reader)
-    run = _Run(out, reader, region)
+    run = _Run(out, reader, region, progress)
     for raw in paths:
         if str(raw) == STDIN:
             try:
@@ -787,6 +896,7 @@ def load_paths(paths: Sequence[str | Path], *, region: str = sam.DEFAULT_REGION,
                 if only_templates and not _looks_like_template(p, reader):
                     out.skipped.append(p)
                     continue
+                run.expect(1)
                 _load_file(p, p.name if len(paths) == 1 else str(p), run, root=Path(os.path.realpath(p)).parent)
             elif os.path.lexists(p):
                 raise Refused(f"{p}: {describe(p)}, not a template file or a directory; refused")
@@ -807,37 +917,7 @@ def load_path(path: str | Path, *, reader: Reader | None = None) -> list[Templat
 # --------------------------------------------------------------------------------------
 # Lines of resources in JSON
 # --------------------------------------------------------------------------------------
-_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],:]')
-
-
 def json_resource_lines(text: str) -> dict[str, int]:
     """The 1-based line of every key of the top-level ``Resources`` object of a JSON text."""
-    newlines = [m.start() for m in re.finditer("\n", text)]
-    lines: dict[str, int] = {}
-    stack: list[list[Any]] = []  # [container, expecting a key, current key]
-    for match in _JSON_TOKEN.finditer(text):
-        token = match.group()
-        if token == "{":
-            stack.append(["{", True, None])
-        elif token == "[":
-            stack.append(["[", False, None])
-        elif token in "}]":
-            if stack:
-                stack.pop()
-            if not stack and lines:
-                break
-        elif token == ",":
-            if stack and stack[-1][0] == "{":
-                stack[-1][1] = True
-        elif token == ":":
-            if stack:
-                stack[-1][1] = False
-        elif stack and stack[-1][0] == "{" and stack[-1][1]:
-            try:
-                key = json.loads(token)
-            except ValueError:
-                key = token.strip('"')
-            stack[-1][2] = key
-            if len(stack) == 2 and stack[0][2] == "Resources":
-                lines.setdefault(key, bisect.bisect_left(newlines, match.start()) + 1)
-    return lines
+    index = positions.LineIndex(text, yaml=False)
+    return {lid: index.line_col(offset)[0] for lid, offset in positions.json_resource_offsets(text).items()}

@@ -281,6 +281,11 @@ class TemplateModel:
         self.origins: Mapping[str, str] = {}
         #: Generated logical id -> the logical id its author wrote (SAM), for lines.
         self.authors: Mapping[str, str] = {}
+        #: Generated logical id -> the event of the SAM function it came from.
+        self.events: Mapping[str, str] = {}
+        #: The file as read (:class:`~constructs_lib.template.loader.SourceFile`), which
+        #: finds the line and column of a property path (:meth:`position`).
+        self.source: Any = None
         #: Logical id -> {rule id: reason}: acknowledgments made outside the template (CDK's
         #: ``Validations.of(...).acknowledge`` as the cloud assembly records them).
         self.acknowledged: Mapping[str, Mapping[str, str]] = {}
@@ -415,6 +420,41 @@ class TemplateModel:
         """The line of the resource (or of the SAM resource it came from) in ``file``."""
         line = self.lines.get(logical_id)
         return line if line is not None else self.lines.get(self.authors.get(logical_id, ""))
+
+    def source_paths(self, logical_id: str, location: str = "") -> list[tuple[str, ...]]:
+        """Where ``location`` (``Properties/VisibilityTimeout``) of a resource is written in
+        ``file``, best first: the resource itself; for a resource SAM generated, the SAM
+        resource, the event it came from (an SQS event's ``Properties``), or the template's
+        ``Globals`` (a function's ``Timeout`` set for every function); for a resource a
+        ``Fn::ForEach`` loop made, the loop."""
+        parts = tuple(p for p in location.split("/") if p)
+        author = self.authors.get(logical_id)
+        if author is None:
+            return [("Resources", logical_id, *parts)]
+        base = ("Resources", author)
+        event = self.events.get(logical_id)
+        if event is not None:
+            event_path = (*base, "Properties", "Events", event)
+            return [(*event_path, *parts)] if parts[:1] == ("Properties",) else [event_path]
+        if author != logical_id:
+            return [base]
+        paths = [(*base, *parts)]
+        if parts[:1] == ("Properties",) and len(parts) > 1 and (self.origins.get(logical_id) or "").startswith(
+                "AWS::Serverless::Function "):
+            paths.append(("Globals", "Function", *parts[1:]))
+        return paths
+
+    def position(self, logical_id: str, location: str = "", *, anchor: str | None = None) -> Any:
+        """Where a finding on ``location`` of a resource points in ``file``
+        (:class:`~constructs_lib.template.positions.Position`: line, column, the lines to
+        show), falling back to the resource's line, then to ``anchor``'s; None when the
+        model was not read from a file, or the file does not hold the resource."""
+        if self.source is None:
+            return None
+        found = self.source.locate(self.source_paths(logical_id, location))
+        if found is None and anchor is not None:
+            found = self.source.locate(self.source_paths(anchor))
+        return found
 
     # ----------------------------------------------------------------------------------
     # The invocation graph

@@ -48,6 +48,8 @@ class Translation:
     origins: dict[str, str] = field(default_factory=dict)
     #: generated logical id -> the SAM logical id it came from
     authors: dict[str, str] = field(default_factory=dict)
+    #: generated logical id -> the event of the SAM function it came from (``FromQueue``)
+    events: dict[str, str] = field(default_factory=dict)
     #: SAM function id -> {Api/HttpApi event name: (path, lower-case method)}
     api_events: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict)
     #: what the translation could not take into account (a Fn::ForEach it could not expand ...)
@@ -223,4 +225,5 @@ def _record_origins(translation: Translation, sam_resources: Mapping[str, Any]) 
             event = max((e for e in events_of.get(author, {}) if lid.startswith(author + e)), key=len, default=None)
             if event is not None:
                 origin += f", event {event} ({events_of[author][event]})"
+                translation.events[lid] = event
         translation.origins[lid] = origin

@@ -17,6 +17,7 @@ import pytest
 from constructs_lib.cli import main
 from constructs_lib.checks.rules import ALL_RULES
 from tests.checks import templates as t
+from tests.wrapping import flat, unwrap
 from tests.conftest import ROOT
 
 BAD_YAML = ROOT / "tests" / "fixtures" / "checks_bad_consumer.yaml"
@@ -33,7 +34,7 @@ def run(*argv: str, cwd: Path | None = None) -> tuple[int, str, str]:
             code = main(list(argv))
     finally:
         os.chdir(old)
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), unwrap(err.getvalue())  # one message a line, however wrapped
 
 
 #: The parts of the SARIF 2.1.0 schema (sarif-schema-2.1.0.json, OASIS) that code scanning
@@ -102,7 +103,10 @@ def test_sarif_is_valid_and_points_at_the_resource_line(tmp_path: Path) -> None:
     assert rules[result["ruleIndex"]]["id"] == result["ruleId"]
     location = result["locations"][0]["physicalLocation"]
     assert location["artifactLocation"] == {"uri": "tests/fixtures/checks_bad_consumer.yaml", "uriBaseId": "%SRCROOT%"}
-    assert location["region"]["startLine"] == BAD_YAML.read_text().splitlines().index("  Orders:") + 1
+    lines = BAD_YAML.read_text().splitlines()
+    row = lines.index("      VisibilityTimeout: 20")  # the offending value, not the resource's line
+    assert location["region"] == {"startLine": row + 1, "startColumn": lines[row].index("20") + 1,
+                                  "endColumn": lines[row].index("20") + 3}
     assert result["level"] == "error" and by_rule["sqs-partial-batch-response"]["level"] == "warning"
 
 
@@ -114,7 +118,11 @@ def test_sarif_line_in_a_json_template(tmp_path: Path) -> None:
     path.write_text(text)
     _, out, _ = run("check", str(path), "--format", "sarif", cwd=tmp_path)
     (result,) = json.loads(out)["runs"][0]["results"]
-    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == text.splitlines().index('    "OrdersMapping": {') + 1
+    lines = text.splitlines()
+    row = lines.index('    "OrdersMapping": {') + 2  # the missing property's object: "Properties"
+    assert lines[row] == '      "Properties": {'
+    assert result["locations"][0]["physicalLocation"]["region"] == {"startLine": row + 1, "startColumn": 7,
+                                                                   "endColumn": 19}
 
 
 def test_sarif_carries_acknowledged_findings_as_suppressions(tmp_path: Path) -> None:
@@ -181,7 +189,7 @@ def test_config_found_upward_disables_rules_sets_levels_and_is_named(tmp_path: P
     cwd = _project(tmp_path, 'disable = ["sqs-dlq-retention"]\nfail-on = "warning"\n'
                              '[tool.constructs-lib.levels]\nsqs-visibility-below-function-timeout = "warning"\n')
     code, out, err = run("check", str(BAD_YAML), "--format", "json", cwd=cwd)
-    assert f"using config {tmp_path / 'pyproject.toml'}" in err
+    assert f"using config {tmp_path / 'pyproject.toml'}" in unwrap(err)
     data = json.loads(out)
     assert data["config"] == str(tmp_path / "pyproject.toml") and data["fail_on"] == "warning"
     assert {(f["rule_id"], f["level"]) for f in data["findings"]} == {
@@ -236,8 +244,8 @@ def test_explicit_config_and_invalid_toml(tmp_path: Path) -> None:
 def test_rules_command_lists_every_rule_with_its_level(tmp_path: Path) -> None:
     code, out, _ = run("rules", cwd=tmp_path)
     assert code == 0
-    lines = out.splitlines()
-    assert len(lines) == len(ALL_RULES)
+    lines = [line for line in out.splitlines() if not line.startswith(" ")]  # a long summary wraps under itself
+    assert len(lines) == len(ALL_RULES) and max(map(len, out.splitlines())) <= 100
     assert lines[0].split()[:2] == [ALL_RULES[0].id, ALL_RULES[0].level]
     cwd = _project(tmp_path, 'disable = ["lambda-sync-invoke"]\n[tool.constructs-lib.levels]\nstream-bisect-batch = "error"')
     _, out, _ = run("rules", "--format", "json", cwd=cwd)
@@ -299,11 +307,11 @@ def test_a_missing_nested_template_is_not_checkable_and_the_run_goes_on(tmp_path
     }})
     code, out, err = run("check", str(tmp_path))
     assert code == 2
-    assert err.splitlines() == [
+    assert unwrap(err).splitlines() == [
         f"error: {tmp_path / 'P.template.json'}: nested stack Child is not checkable: its template "
         f"{tmp_path / 'Child.nested.template.json'} is missing"
     ]
-    assert "ERROR sqs-visibility-below-function-timeout  P.template.json: Queue" in out
+    assert flat("ERROR sqs-visibility-below-function-timeout  P.template.json: Queue") in flat(out)
     assert "2 template(s) checked: 1 error(s)" in out
     assert "1 input(s) could not be read" in out
 

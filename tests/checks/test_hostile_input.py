@@ -20,13 +20,14 @@ from constructs_lib.cli import main
 from constructs_lib.template.loader import TemplateError, load_paths, read_source
 from constructs_lib.checks.rules import run_checks
 from tests.checks import templates as t
+from tests.wrapping import unwrap
 
 
 def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), unwrap(err.getvalue())
 
 
 def assert_one_line_error(path: Path, *fragments: str) -> None:

@@ -19,6 +19,7 @@ from constructs_lib.checks.rules import run_checks
 from constructs_lib.template import language_extensions as le
 from constructs_lib.template.loader import load_paths, models_from_template
 from tests.checks import templates as t
+from tests.wrapping import flat
 from tests.checks.test_hostile_input import run
 
 LOOP = """\
@@ -60,8 +61,8 @@ def test_three_misconfigured_consumers_in_a_loop_are_found_with_the_loop_and_the
         for name in ("Orders", "Payments", "Refunds")
     ]
     code, text, _ = run("check", str(path))
-    assert "ERROR sqs-visibility-below-function-timeout  loop.yaml: PaymentsQueue [from Fn::ForEach::Consumers " \
-           "(Name=Payments)]" in text
+    assert flat("ERROR sqs-visibility-below-function-timeout  loop.yaml: PaymentsQueue [from Fn::ForEach::Consumers " \
+           "(Name=Payments)]") in flat(text)
 
 
 def test_a_sam_function_in_a_loop_names_the_sam_resource_its_event_and_the_loop(tmp_path: Path) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.wrapping import flat
 
 BAD_YAML = ROOT / "tests" / "fixtures" / "checks_bad_consumer.yaml"
 GOOD_JSON = ROOT / "tests" / "fixtures" / "checks_good_consumer.json"
@@ -47,6 +48,6 @@ def test_pre_commit_hook_checks_templates_and_skips_other_files(tmp_path: Path) 
 
     result = hook("template.yaml", "good.json", "settings.json")
     assert result.returncode == 1, result.stdout + result.stderr
-    assert "ERROR sqs-dlq-retention  template.yaml: DeadLetters" in result.stdout
+    assert flat("ERROR sqs-dlq-retention  template.yaml: DeadLetters") in flat(result.stdout)
     assert "2 template(s) checked: 2 error(s), 1 warning(s)" in result.stdout
     assert "1 file(s) are no CloudFormation or SAM templates; skipped" in result.stdout

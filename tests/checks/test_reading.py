@@ -18,6 +18,7 @@ import pytest
 from constructs_lib.template.loader import load_paths
 from constructs_lib.template.reading import MAX_FILE_BYTES, Reader, Refused, TemplateError, describe
 from tests.checks import templates as t
+from tests.wrapping import flat, unwrap
 from tests.hostile.harness import Outcome, assert_well_behaved, run_cli
 
 BROKEN = {**t.sqs_consumer(), "Queue": t.queue(visibility=20)}  # one error: visibility below the timeout
@@ -35,6 +36,7 @@ def ws(tmp_path: Path) -> Iterator[Path]:
 
 def cli(ws: Path, *argv: str, stdin: bytes | None = None, allowed: tuple[Path, ...] = ()) -> Outcome:
     outcome = run_cli(argv, cwd=ws / "repo", stdin=stdin, timeout=20)
+    outcome.err = unwrap(outcome.err)  # one message a line, however the terminal wrapped it
     assert_well_behaved(outcome, allowed=(ws / "repo", *allowed), cwd=ws / "repo")
     return outcome
 
@@ -233,7 +235,7 @@ def test_a_config_that_is_no_regular_file_exits_2_saying_what_it_is(ws: Path, co
 def test_dash_reads_one_template_from_standard_input(ws: Path) -> None:
     data = json.dumps(t.template(**BROKEN)).encode()
     outcome = cli(ws, "check", "-", stdin=data)
-    assert outcome.code == 1 and "ERROR sqs-visibility-below-function-timeout  <stdin>: Queue" in outcome.out
+    assert outcome.code == 1 and flat("ERROR sqs-visibility-below-function-timeout  <stdin>: Queue") in flat(outcome.out)
     sarif = json.loads(cli(ws, "check", "-", "--format", "sarif", stdin=data).out)
     assert "physicalLocation" not in sarif["runs"][0]["results"][0]["locations"][0]  # no file to point at
     assert "# Invocation model report" in cli(ws, "explain", "-", stdin=data).out

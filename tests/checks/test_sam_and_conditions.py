@@ -18,6 +18,7 @@ from constructs_lib.template.conditions import variants
 from constructs_lib.template.loader import load_paths, models_from_template
 from constructs_lib.checks.rules import run_checks
 from tests.checks import templates as t
+from tests.wrapping import flat, unwrap
 
 SAM = """\
 AWSTemplateFormatVersion: 2010-09-09
@@ -66,7 +67,7 @@ def run(*argv: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
         code = main(list(argv))
-    return code, out.getvalue(), err.getvalue()
+    return code, out.getvalue(), unwrap(err.getvalue())  # one message a line, however wrapped
 
 
 @pytest.fixture(scope="module")
@@ -110,7 +111,7 @@ def test_sam_cli_output_names_the_origin_and_the_translation_time(sam_findings) 
     path, _, _ = sam_findings
     code, out, _ = run("check", str(path))
     assert code == 1
-    assert "[from AWS::Serverless::Function Worker, event FromQueue (SQS)]" in out
+    assert "[from AWS::Serverless::Function Worker, event FromQueue (SQS)]" in flat(out)
     assert "SAM: 1 template(s) translated in" in out
 
 
@@ -130,7 +131,7 @@ def test_sam_template_the_translator_rejects_exits_2(tmp_path: Path) -> None:
     path.write_text("Transform: AWS::Serverless-2016-10-31\nResources:\n  F:\n    Type: AWS::Serverless::Function\n"
                     "    Properties:\n      Events:\n        E:\n          Type: Nonsense\n")
     code, out, err = run("check", str(path))
-    assert code == 2 and out == "" and err.count("\n") == 1 and "SAM translator" in err
+    assert code == 2 and out == "" and unwrap(err).count("\n") == 1 and "SAM translator" in err
 
 
 def test_missing_translator_exits_2_with_the_install_hint(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -145,7 +146,7 @@ def test_missing_translator_exits_2_with_the_install_hint(tmp_path: Path, monkey
 
     monkeypatch.setattr(builtins, "__import__", no_samtranslator)
     code, _, err = run("check", str(path))
-    assert code == 2 and "pip install 'constructs-lib[sam]'" in err and err.count("\n") == 1
+    assert code == 2 and "pip install 'constructs-lib[sam]'" in err and unwrap(err).count("\n") == 1
 
 
 def test_a_directory_of_sam_and_cloudformation_templates(tmp_path: Path) -> None:

@@ -180,6 +180,8 @@ def test_readme_is_a_first_hour_readme() -> None:
     text = (ROOT / "README.md").read_text()
     lines = text.splitlines()
     assert len(lines) <= 250
+    # Read in a terminal as often as rendered: no line (table rows included) past 100 columns.
+    assert [line for line in lines if len(line) > 100] == []
     assert lines[0] == "# constructs-lib"  # the wheel's long description starts with it
     commands = re.findall(r"```bash\n(.*?)```", text, flags=re.S)
     first = [line.split("#")[0].strip() for line in commands[0].splitlines()]

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.checks.test_checks_cli import run
+from tests.wrapping import flat
 from tests.conftest import ROOT
 from tests.fix.helpers import DATA, checked, fixable_findings
 
@@ -34,11 +35,11 @@ def test_fix_writes_the_template_proves_it_and_a_second_fix_changes_nothing(tmp_
     orders = copy(tmp_path, ORDERS)
     code, out, _ = run("check", str(orders), "--fix")
     assert code == 0
-    assert f"fixed {orders}: 1 finding(s)" in out
-    assert "sqs-redrive-policy  Orders: dead-letter queue OrdersDlq (encrypted, 14 days), maxReceiveCount 5" in out
-    assert f"proof: check again: {orders}: 1 fixed finding(s) gone, no new error" in out
-    assert "proof: simulate: orders.yaml/Worker: poison lost 10 -> 0" in out
-    assert f"wrote {orders}" in out
+    assert flat(f"fixed {orders}: 1 finding(s)") in flat(out)
+    assert flat("sqs-redrive-policy  Orders: dead-letter queue OrdersDlq (encrypted, 14 days), maxReceiveCount 5") in flat(out)
+    assert flat(f"proof: check again: {orders}: 1 fixed finding(s) gone, no new error") in flat(out)
+    assert flat("proof: simulate: orders.yaml/Worker: poison lost 10 -> 0") in flat(out)
+    assert flat(f"wrote {orders}") in flat(out)
     text = orders.read_text()
     assert "deadLetterTargetArn: !GetAtt OrdersDlq.Arn" in text and "# 6 x the function's 30 s" in text
     assert run("check", str(orders))[0] == 0
@@ -53,8 +54,8 @@ def test_diff_prints_the_change_and_writes_nothing(tmp_path: Path) -> None:
     code, out, _ = run("check", str(orders), "--diff")
     assert code == 0  # the exit status of the templates as they would be
     assert out.startswith(f"--- {orders}\n+++ {orders}\n@@ -6,6 +6,14 @@\n")
-    assert "+  OrdersDlq:\n+    Type: AWS::SQS::Queue\n" in out
-    assert "--diff: nothing written (1 file(s) would change)" in out
+    assert flat("+  OrdersDlq:\n+    Type: AWS::SQS::Queue\n") in flat(out)
+    assert flat("--diff: nothing written (1 file(s) would change)") in flat(out)
     assert orders.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["orders.yaml"]  # no temporary file either
     assert run("check", str(orders), "--fix", "--diff")[1] == out
@@ -73,7 +74,7 @@ def test_the_exit_status_is_the_check_of_the_fixed_templates(tmp_path: Path) -> 
 def test_fix_rule_narrows_the_rules_and_is_checked(tmp_path: Path) -> None:
     queue = copy(tmp_path, DATA / "queue.yaml")
     code, out, _ = run("check", str(queue), "--diff", "--fix-rule", "sqs-dlq-retention", "--fix-rule", "sqs-max-receive-count")
-    assert "sqs-dlq-retention  PaymentsDlq" in out and "sqs-max-receive-count  Payments" in out
+    assert flat("sqs-dlq-retention  PaymentsDlq") in flat(out) and flat("sqs-max-receive-count  Payments") in flat(out)
     assert "sqs-redrive-policy" not in out and "OrdersDlq" not in out and "+      VisibilityTimeout" not in out
     assert code == 1  # the findings of the other rules remain
     code, _, err = run("check", str(queue), "--fix", "--fix-rule", "no-such-rule")
@@ -119,12 +120,12 @@ def test_a_file_whose_fix_needs_a_decision_is_refused_whole_and_fix_rule_fixes_t
     template.write_text(PARAMETER_TIMEOUT)
     code, out, _ = run("check", str(template), "--fix")
     assert code == 1
-    assert f"refused {template}: nothing in it is changed (narrow the rules with --fix-rule to fix the rest)" in out
-    assert "async-failure-destination  Fn: the execution role of Fn is not declared in this template" in out
+    assert flat(f"refused {template}: nothing in it is changed (narrow the rules with --fix-rule to fix the rest)") in flat(out)
+    assert flat("async-failure-destination  Fn: the execution role of Fn is not declared in this template") in flat(out)
     assert template.read_text() == PARAMETER_TIMEOUT
     code, out, _ = run("check", str(template), "--fix", "--fix-rule", "sqs-redrive-policy",
                        "--fix-rule", "eventbridge-target-dlq")
-    assert f"wrote {template}" in out
+    assert flat(f"wrote {template}") in flat(out)
     assert code == 1  # the async finding remains: it is an error
     assert {r for r, _ in fixable_findings(checked(template)[1])} == {"async-failure-destination"}
 
@@ -132,8 +133,8 @@ def test_a_file_whose_fix_needs_a_decision_is_refused_whole_and_fix_rule_fixes_t
 def test_findings_that_need_code_are_listed_with_why_and_left_alone(tmp_path: Path) -> None:
     bad = copy(tmp_path, ROOT / "tests" / "fixtures" / "checks_bad_consumer.yaml")
     code, out, _ = run("check", str(bad), "--fix")
-    assert f"left alone in {bad}: sqs-partial-batch-response" in out
-    assert "needs code: the handler has to return batchItemFailures" in out
+    assert flat(f"left alone in {bad}: sqs-partial-batch-response") in flat(out)
+    assert flat("needs code: the handler has to return batchItemFailures") in flat(out)
     assert "FunctionResponseTypes" not in bad.read_text() or "ReportBatchItemFailures" not in bad.read_text()
 
 
@@ -155,10 +156,10 @@ def test_a_cdk_out_is_never_written_its_fix_is_printed_for_the_cdk_code(cdk_out:
     code, out, _ = run("check", str(cdk_out), "--fix")
     assert digest(cdk_out) == before
     assert code == 1
-    assert "in your CDK code: sqs-visibility-below-function-timeout  PlainConsumer/Queue (PlainConsumer.template.json" in out
-    assert "sqs.Queue(..., visibility_timeout=Duration.seconds(180))" in out
-    assert 'or the L1 override: add_property_override("VisibilityTimeout", 180)' in out
-    assert "cdk.out: nothing written" in out
+    assert flat("in your CDK code: sqs-visibility-below-function-timeout  PlainConsumer/Queue (PlainConsumer.template.json") in flat(out)
+    assert flat("sqs.Queue(..., visibility_timeout=Duration.seconds(180))") in flat(out)
+    assert flat('or the L1 override: add_property_override("VisibilityTimeout", 180)') in flat(out)
+    assert flat("cdk.out: nothing written") in flat(out)
 
 
 def test_sarif_carries_each_fix_as_artifact_changes(tmp_path: Path) -> None:
@@ -231,5 +232,5 @@ def test_control_characters_of_a_hostile_template_never_reach_the_terminal(tmp_p
     }}, indent=2, ensure_ascii=False))
     code, out, _ = run("check", str(template), "--diff")
     assert "\x1b" not in out and "\x07" not in out
-    assert "Orders\\x1b[2J\\x07: dead-letter queue Orders2JDlq" in out
-    assert '"Orders2JDlq": {' in out
+    assert flat("Orders\\x1b[2J\\x07: dead-letter queue Orders2JDlq") in flat(out)
+    assert flat('"Orders2JDlq": {') in flat(out)

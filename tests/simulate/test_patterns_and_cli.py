@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from constructs_lib.cli import main
+from constructs_lib.messages import consequence
 from constructs_lib.simulate.patterns import UnsupportedPattern, matches, parse
 from tests.simulate.conftest import reference_templates
+from tests.wrapping import flat, unwrap
 from tests.simulate.templates import sqs_template
 
 ROOT = Path(__file__).resolve().parent.parent.parent
@@ -88,7 +90,7 @@ def test_text_output_names_the_rule_and_exits_1_when_something_is_lost(tmp_path:
     lines = out.splitlines()
     assert lines[0].startswith("scenario poison") and lines[3] == "t.json/Fn [sqs]"
     assert lines[4].startswith("  40 events: 38 succeeded, 0 dead-lettered, 2 lost; 0 duplicates")
-    assert "What to change:" in out and "Rule sqs-redrive-policy" in out and "RedrivePolicy" in out
+    assert "What to change:" in out and "(rule sqs-redrive-policy)" in out and "RedrivePolicy" in out
     assert max(len(line) for line in lines) <= 100
 
 
@@ -166,7 +168,7 @@ def test_a_mapping_aws_refuses_exits_1(tmp_path: Path, capsys: pytest.CaptureFix
     ever polled. It was a note and exit 0."""
     path = _write(tmp_path, sqs_template(vis=30, timeout=60))
     assert main(["simulate", path, "--scenario", "poison"]) == 1
-    assert "Lambda refuses this mapping" in capsys.readouterr().out
+    assert consequence("sqs-visibility-below-function-timeout") in flat(capsys.readouterr().out)
     assert main(["simulate", path, "--scenario", "poison", "--fail-on", "none"]) == 0
 
 
@@ -213,7 +215,7 @@ def test_plot_draws_every_function(cdk_out: Path, tmp_path: Path, capsys: pytest
     assert main(["simulate", str(cdk_out / "QueueConsumerExample.template.json"), "--scenario", "poison",
                  "--plot", str(target)]) == 0
     assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert f"timelines: {target}" in capsys.readouterr().err
+    assert f"timelines: {target}" in unwrap(capsys.readouterr().err)
 
 
 def test_plot_marks_the_first_loss(tmp_path: Path) -> None:
