@@ -64,7 +64,15 @@ class Progress:
         self.started = time.monotonic()
 
     def line(self, text: str) -> None:
-        print(text, file=self.out, flush=True)
+        """``text`` wrapped to the terminal's width (100 columns when piped, ``COLUMNS``
+        respected) like every message of ``constructs-lib``: further lines indented two
+        more, a URL or a path longer than a line whole on a line of its own."""
+        from constructs_lib.cli._term import width_of
+        from constructs_lib.template.text import wrap
+
+        indent = text[: len(text) - len(text.lstrip(" "))]
+        for piece in wrap(text.lstrip(" "), width_of(self.out), indent=indent, hanging=indent + "  "):
+            print(piece, file=self.out, flush=True)
 
     def detail(self, text: str) -> None:
         self.line(f"    {text}")

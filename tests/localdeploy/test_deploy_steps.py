@@ -42,21 +42,30 @@ def _deploy_aws(tmp_path: Path, env: dict[str, str]) -> subprocess.CompletedProc
     )
 
 
-def test_aws_without_credentials_says_so_in_one_line(tmp_path: Path) -> None:
-    proc = _deploy_aws(tmp_path, _no_aws_env(tmp_path, AWS_REGION="eu-west-1"))
+def _last_message(stdout: str) -> str:
+    """The failure message: its first line and the indented lines it wraps onto (every
+    one within 100 columns, as stdout is no terminal here)."""
+    lines = stdout.rstrip().splitlines()
+    start = max(i for i, line in enumerate(lines) if not line.startswith(" "))
+    assert all(len(line) <= 100 for line in lines[start:]), lines[start:]
+    return " ".join(line.strip() for line in lines[start:])
+
+
+def test_aws_without_credentials_says_so_in_one_message(tmp_path: Path) -> None:
+    proc = _deploy_aws(tmp_path, _no_aws_env(tmp_path, AWS_REGION="eu-west-1", COLUMNS=""))
     assert proc.returncode == 1
-    last = proc.stdout.rstrip().splitlines()[-1]
+    last = _last_message(proc.stdout)
     assert last.startswith("make deploy failed at step 'check the target': TARGET=aws: no AWS credentials found: ")
     assert "AWS_PROFILE" in last and "AWS_ACCESS_KEY_ID" in last
     assert "Traceback" not in proc.stdout + proc.stderr
     assert "==> synth" not in proc.stdout  # nothing was synthesized or deployed
 
 
-def test_aws_without_a_region_says_so_in_one_line(tmp_path: Path) -> None:
-    env = _no_aws_env(tmp_path, AWS_ACCESS_KEY_ID="AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY="secret")
+def test_aws_without_a_region_says_so_in_one_message(tmp_path: Path) -> None:
+    env = _no_aws_env(tmp_path, AWS_ACCESS_KEY_ID="AKIAEXAMPLE", AWS_SECRET_ACCESS_KEY="secret", COLUMNS="")
     proc = _deploy_aws(tmp_path, env)
     assert proc.returncode == 1
-    last = proc.stdout.rstrip().splitlines()[-1]
+    last = _last_message(proc.stdout)
     assert "no AWS Region configured: set AWS_REGION" in last
     assert "Traceback" not in proc.stdout + proc.stderr
 
