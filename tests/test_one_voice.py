@@ -23,15 +23,11 @@ from constructs_lib.simulate.report import write_text
 from constructs_lib.simulate.run import simulate
 from constructs_lib.simulate.scenarios import SCENARIOS
 from tests.checks.test_checks_rules import CASES
-
-
-def _flat(text: str) -> str:
-    """Text with its wrapping undone: runs of whitespace as one space."""
-    return " ".join(text.split())
+from tests.wrapping import flat
 
 
 def _said(text: str, rule_id: str) -> bool:
-    return any(_flat(c) in text for c in MESSAGES[rule_id].consequences)
+    return any(flat(c) in text for c in MESSAGES[rule_id].consequences)
 
 
 def test_the_table_has_every_rule_and_no_other() -> None:
@@ -49,7 +45,7 @@ def test_check_says_the_tables_consequence(rule_id: str) -> None:
     findings = [f for f in run_checks([TemplateModel(bad, name="t.json")], CheckOptions()) if f.rule_id == rule_id]
     assert findings, rule_id
     for finding in findings:
-        assert _said(_flat(finding.message), rule_id), (rule_id, finding.message)
+        assert _said(flat(finding.message), rule_id), (rule_id, finding.message)
         assert finding.fix == MESSAGES[rule_id].fix
 
 
@@ -65,7 +61,7 @@ def test_explain_says_the_tables_consequence_where_it_names_a_rule(rule_id: str)
     marks = [m for line in report.splitlines() for m in _EXPLAIN_MARK.finditer(line)]
     for mark in marks:
         assert mark["rule"] in MESSAGES, mark.group(0)
-        assert _said(_flat(mark["rest"]), mark["rule"]), mark.group(0)
+        assert _said(flat(mark["rest"]), mark["rule"]), mark.group(0)
 
 
 #: Rules whose failing fixture explain marks with its id (the others it shows as settings or
@@ -89,7 +85,7 @@ def test_simulate_says_the_tables_consequence_and_fix_where_it_names_a_rule(rule
         assert scenario in SCENARIOS
         out = io.StringIO()
         write_text(simulate([TemplateModel(bad, name="t.json")], scenario, events=50), out)
-        text = _flat(out.getvalue())
+        text = flat(out.getvalue())
         for named_rule in re.findall(r"\(rule ([a-z0-9-]+)\)", text):
             named.append(named_rule)
             words = MESSAGES[named_rule]
@@ -98,7 +94,7 @@ def test_simulate_says_the_tables_consequence_and_fix_where_it_names_a_rule(rule
         # the table's fix after it; a note on a value refused names the rule after its source.
         for named_rule in re.findall(r"\(rule ([a-z0-9-]+)\)\. Fix:", text):
             words = MESSAGES[named_rule]
-            assert any(f"{_flat(c)} (rule {named_rule})." in text for c in words.consequences), (scenario, text)
-            assert f"(rule {named_rule}). Fix: {_flat(words.fix)}" in text, (scenario, text)
+            assert any(f"{flat(c)} (rule {named_rule})." in text for c in words.consequences), (scenario, text)
+            assert f"(rule {named_rule}). Fix: {flat(words.fix)}" in text, (scenario, text)
     if rule_id == "sqs-redrive-policy":  # the loss the README shows: it must be named
         assert rule_id in named

@@ -17,7 +17,6 @@ import io
 import json
 import re
 import shutil
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -26,13 +25,13 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from constructs_lib.cli import main
 from constructs_lib.cli._term import Progress, Terminal, colour_for, width_of
 from constructs_lib.template.loader import load_paths
 from constructs_lib.template.text import wrap
 from tests.checks import templates as t
 from tests.checks.test_checks_rules import CASES
 from tests.conftest import ROOT
+from tests.wrapping import run_cli
 from tests.simulate.conftest import reference_templates
 
 EXAMPLES = ROOT / "docs" / "examples"
@@ -48,13 +47,7 @@ def run(*argv: str, columns: int | None = None, env: dict[str, str] | None = Non
         monkeypatch.setenv("COLUMNS", str(columns))
     for name, value in (env or {}).items():
         monkeypatch.setenv(name, value)
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse
-            code = int(exc.code or 0)
-    return code, out.getvalue(), err.getvalue()
+    return run_cli(*argv)
 
 
 def too_wide(text: str, width: int) -> list[str]:

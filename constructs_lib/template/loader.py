@@ -170,10 +170,7 @@ def _compose_yaml(text: str) -> tuple[Any, dict[str, tuple[Any, Any]]]:
     stay small), and its resources' (key, value) nodes by logical id."""
     import yaml
 
-    global _LOADER
-    if _LOADER is None:
-        _LOADER = _yaml_loader()
-    loader = _LOADER(text)
+    loader = _new_loader(text)
     try:
         root = loader.get_single_node()
     finally:
@@ -325,13 +322,17 @@ def _yaml_resource_lines(root: Any) -> dict[str, int]:
     return lines
 
 
-def parse_yaml(text: str) -> tuple[Any, dict[str, int]]:
-    """A YAML document with CloudFormation's short forms, and the line of every resource."""
-
+def _new_loader(text: str) -> Any:
+    """A loader of ``text`` with CloudFormation's short forms (its class built once)."""
     global _LOADER
     if _LOADER is None:
         _LOADER = _yaml_loader()
-    loader = _LOADER(text)
+    return _LOADER(text)
+
+
+def parse_yaml(text: str) -> tuple[Any, dict[str, int]]:
+    """A YAML document with CloudFormation's short forms, and the line of every resource."""
+    loader = _new_loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

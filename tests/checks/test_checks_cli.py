@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import json
 import subprocess
 import sys
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import pytest
 from aws_cdk import App, Stage
 
-from constructs_lib.cli import main
 from tests.checks.test_checks_plugin import plain_consumer
-from tests.wrapping import flat, unwrap
+from tests.wrapping import flat, run_cli, unwrap
 from tests.conftest import ROOT
 
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -23,13 +20,8 @@ GOOD_JSON = FIXTURES / "checks_good_consumer.json"
 
 
 def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        try:
-            code = main(list(argv))
-        except SystemExit as exc:  # argparse
-            code = int(exc.code or 0)
-    return code, out.getvalue(), unwrap(err.getvalue())  # one message a line, however wrapped
+    code, out, err = run_cli(*argv)
+    return code, out, unwrap(err)  # one message a line, however wrapped
 
 
 @pytest.fixture(scope="module")

@@ -4,10 +4,8 @@ of the template is still checked; aliases and nesting are bounded in time."""
 
 from __future__ import annotations
 
-import io
 import json
 import time
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
@@ -16,18 +14,15 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from constructs_lib.checks import TemplateModel
-from constructs_lib.cli import main
 from constructs_lib.template.loader import TemplateError, load_paths, read_source
 from constructs_lib.checks.rules import run_checks
 from tests.checks import templates as t
-from tests.wrapping import unwrap
+from tests.wrapping import run_cli, unwrap
 
 
 def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), unwrap(err.getvalue())
+    code, out, err = run_cli(*argv)
+    return code, out, unwrap(err)
 
 
 def assert_one_line_error(path: Path, *fragments: str) -> None:

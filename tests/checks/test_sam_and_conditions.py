@@ -4,21 +4,18 @@ literals and parameter defaults, or checked branch by branch."""
 from __future__ import annotations
 
 import builtins
-import io
 import json
-from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from constructs_lib.checks import TemplateModel
-from constructs_lib.cli import main
 from constructs_lib.template.conditions import variants
 from constructs_lib.template.loader import load_paths, models_from_template
 from constructs_lib.checks.rules import run_checks
 from tests.checks import templates as t
-from tests.wrapping import flat, unwrap
+from tests.wrapping import flat, run_cli, unwrap
 
 SAM = """\
 AWSTemplateFormatVersion: 2010-09-09
@@ -64,10 +61,8 @@ Resources:
 
 
 def run(*argv: str) -> tuple[int, str, str]:
-    out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = main(list(argv))
-    return code, out.getvalue(), unwrap(err.getvalue())  # one message a line, however wrapped
+    code, out, err = run_cli(*argv)
+    return code, out, unwrap(err)  # one message a line, however wrapped
 
 
 @pytest.fixture(scope="module")
