@@ -106,7 +106,7 @@ MESSAGES: dict[str, RuleText] = {
         "every invocation is throttled: the function never runs, and every event is retried until it expires "
         "or lands in a failure destination",
         "Remove ReservedConcurrentExecutions, or set it to 1 or more.",
-        also=("Lambda accepts 1 or more and rejects the function, so the deploy fails",),
+        also=("Lambda rejects a negative reservation, so the deploy fails",),
     ),
     "esm-max-concurrency-above-reserved": RuleText(
         "An event source mapping's maximum concurrency is above its function's reserved concurrency.",
@@ -210,6 +210,12 @@ MESSAGES: dict[str, RuleText] = {
         "or a version, and grant the permission on that alias or version.",
     ),
     # The template itself ---------------------------------------------------------------
+    "aws-refused-value": RuleText(
+        "A value CloudFormation or the service refuses: not a number, or outside the documented range.",
+        "the service refuses the resource, so the deploy fails",
+        "Set the value within the range the message names (the source links the service's documentation), "
+        "or leave it out for the service's default.",
+    ),
     "template-malformed-resource": RuleText(
         "A resource could not be read, so no rule checked it (reported as not applicable).",
         "no rule checked it",

@@ -133,6 +133,7 @@ LEFT_ALONE: dict[str, str] = {
         "needs a decision: the recursion may be deliberate; bound it in code, or set RecursiveLoop: Terminate"
     ),
     "durable-function-qualified-arn": "needs a decision: which alias or version the trigger invokes",
+    "aws-refused-value": "needs a decision: which value within the service's range you meant (the message names the range)",
     "template-malformed-resource": "needs the resource written so CloudFormation accepts it (cfn-lint names the problem)",
     "metadata-acknowledgment": "needs the reason only the template's owner can give",
 }

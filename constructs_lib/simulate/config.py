@@ -17,7 +17,7 @@ Two kinds of value cannot be simulated, and each becomes a note instead of a gue
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -36,17 +36,14 @@ from constructs_lib.template.model import (
     number,
     ref_id,
 )
+from constructs_lib.template import accepted
 from constructs_lib.template.properties import is_fifo, redrive_policy
-from constructs_lib.value_rules import Violation, check_range
 from constructs_lib.value_rules import async_invoke as async_rules
-from constructs_lib.value_rules import function as function_rules
-from constructs_lib.value_rules import provisioned as provisioned_rules
 from constructs_lib.value_rules import sqs as sqs_rules
-from constructs_lib.value_rules import streams as stream_rules
 
 #: Lambda's default SQS batch size (10) and stream batch size (100). Source: limits.SRC_ESM_API.
-DEFAULT_SQS_BATCH_SIZE = 10
-DEFAULT_STREAM_BATCH_SIZE = limits.DEFAULT_STREAM_BATCH_SIZE
+DEFAULT_SQS_BATCH_SIZE = accepted.DEFAULT_SQS_BATCH_SIZE
+DEFAULT_STREAM_BATCH_SIZE = accepted.DEFAULT_STREAM_BATCH_SIZE
 SCHEDULE = "AWS::Scheduler::Schedule"
 HTTP_STAGE = "AWS::ApiGatewayV2::Stage"
 REST_STAGE = "AWS::ApiGateway::Stage"
@@ -58,12 +55,10 @@ ASYNC_KINDS = ("async", "s3", "sns", "eventbridge", "scheduler")
 MAX_SIMULATED_LANES = 1000
 
 
-class Unsimulatable(ValueError):
-    """A value the simulation needs is computed by CloudFormation."""
-
-
-class Refused(Unsimulatable):
-    """A value AWS refuses: the resource or the mapping would never be created."""
+#: A value the simulation needs is computed by CloudFormation.
+Unsimulatable = accepted.NotKnown
+#: A value AWS refuses: the resource or the mapping would never be created.
+Refused = accepted.Refusal
 
 
 @dataclass(frozen=True)
@@ -193,39 +188,10 @@ class FunctionConfig:
 # --------------------------------------------------------------------------------------
 # Small readers
 # --------------------------------------------------------------------------------------
-Check = Callable[[float], "Violation | None"]
-
-
-def _num(
-    res: Resource | Mapping[str, Any], key: str, default: float | None, what: str,
-    check: Check | None = None, *, integer: bool = False,
-) -> float | None:
-    """A number property: AWS's default when absent; ``Unsimulatable`` when computed;
-    ``Refused`` when malformed or outside what AWS accepts (``check``)."""
-    raw = res.get(key)
-    if raw is None:
-        return default
-    value = number(raw)
-    if value is None:
-        if is_intrinsic(raw):
-            raise Unsimulatable(f"{what} {key} is computed ({_short(raw)})")
-        raise Refused(f"{what} {key} {_short(raw)} is not a number; CloudFormation refuses it")
-    if integer and not value.is_integer():
-        raise Refused(f"{what} {key} {value:g} is not a whole number; CloudFormation refuses it")
-    if check is not None:
-        violation = check(value)
-        if violation is not None:
-            raise Refused(f"{what}: {violation}")
-    return value
-
-
-def _short(raw: Any) -> str:
-    text = repr(raw)
-    return text if len(text) <= 60 else text[:57] + "..."
-
-
-def _range(prop: str, low: float, high: float, why: str, source: str, unit: str = "") -> Check:
-    return lambda value: check_range(prop, value, low, high, why=why, source=source, unit=unit)
+# Reading values: constructs_lib.template.accepted (shared with the check aws-refused-value)
+# --------------------------------------------------------------------------------------
+_num = accepted.value
+_short = accepted.short
 
 
 def _target(model: TemplateModel, value: Any) -> str | None:
@@ -281,41 +247,14 @@ def _destination(config: Any, key: str = "OnFailure") -> Any:
 # --------------------------------------------------------------------------------------
 def sqs_mapping(model: TemplateModel, mapping: Resource, timeout_s: float = 0.0) -> SqsMapping:
     queue = model.source_of(mapping)
-    what = f"queue {queue.logical_id}" if queue is not None else "queue"
-    vis_check: Check = lambda v: check_range(  # noqa: E731
-        "VisibilityTimeout", v, 0, limits.SQS_MAX_VISIBILITY_TIMEOUT_S, unit="s",
-        why="SQS accepts 0 s to 12 hours", source=limits.SRC_SQS_VISIBILITY,
-    )
-    vis = 30.0 if queue is None else _num(queue, "VisibilityTimeout", 30.0, what, vis_check, integer=True)
-    retention = float(limits.SQS_DEFAULT_RETENTION_S) if queue is None else _num(
-        queue, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S), what,
-        lambda v: sqs_rules.check_retention(v, prop="MessageRetentionPeriod"), integer=True,
-    )
+    vis, retention = (30.0, float(limits.SQS_DEFAULT_RETENTION_S)) if queue is None else accepted.queue_settings(queue)
     fifo = bool(queue is not None and is_fifo(queue))
-    policy = redrive_policy(queue) if queue is not None else None
-    dlq_id = max_receive = dlq_retention = None
-    if policy is not None and policy.get("deadLetterTargetArn") is not None:
-        dlq_id = _target(model, policy.get("deadLetterTargetArn"))
-        count = _num(policy, "maxReceiveCount", None, f"{what} RedrivePolicy",
-                     lambda v: sqs_rules.check_max_receive_count(v, prop="maxReceiveCount"), integer=True)
-        if count is None:
-            raise Refused(f"{what} RedrivePolicy has no maxReceiveCount; SQS refuses it")
-        max_receive = int(count)
-        dlq = model.ref(policy.get("deadLetterTargetArn"))
-        if dlq is not None and dlq.type == QUEUE:
-            dlq_retention = _num(dlq, "MessageRetentionPeriod", float(limits.SQS_DEFAULT_RETENTION_S),
-                                 f"queue {dlq.logical_id}", lambda v: sqs_rules.check_retention(v, prop="MessageRetentionPeriod"),
-                                 integer=True)
-    window = _num(mapping, "MaximumBatchingWindowInSeconds", 0.0, "mapping",
-                  lambda v: sqs_rules.check_batching_window(v, fifo=fifo, prop="MaximumBatchingWindowInSeconds"), integer=True) or 0.0
-    batch = _num(mapping, "BatchSize", DEFAULT_SQS_BATCH_SIZE, "mapping",
-                 lambda v: sqs_rules.check_batch_size(v, max_batching_window_s=window, fifo=fifo, prop="BatchSize",
-                                                      window_prop="MaximumBatchingWindowInSeconds"), integer=True)
-    scaling = mapping.get("ScalingConfig")
-    max_conc = _num(scaling, "MaximumConcurrency", None, "mapping ScalingConfig",
-                    lambda v: sqs_rules.check_max_concurrency(v, prop="MaximumConcurrency"),
-                    integer=True) if isinstance(scaling, Mapping) else None
-    pollers = _pollers(mapping, max_conc)
+    redrive = accepted.redrive_settings(model, queue) if queue is not None else None
+    policy = redrive_policy(queue) if redrive is not None and queue is not None else None
+    dlq_id = _target(model, policy.get("deadLetterTargetArn")) if policy is not None else None
+    max_receive, dlq_retention = redrive if redrive is not None else (None, None)
+    window, batch, max_conc = accepted.sqs_mapping_settings(mapping, fifo=fifo)
+    pollers = accepted.poller_settings(mapping, max_conc)
     if timeout_s and vis is not None:
         violation = sqs_rules.check_visibility_timeout_accepted(vis, timeout_s, prop="VisibilityTimeout", timeout_prop="Timeout")
         if violation is not None:
@@ -340,29 +279,6 @@ def sqs_mapping(model: TemplateModel, mapping: Resource, timeout_s: float = 0.0)
     )
 
 
-def _pollers(mapping: Resource, max_concurrency: float | None) -> tuple[int, int] | None:
-    """ProvisionedPollerConfig: (minimum, maximum) pollers with Lambda's defaults, validated
-    as Lambda validates them (limits.SRC_ESM_PROVISIONED_POLLER)."""
-    config = mapping.get("ProvisionedPollerConfig")
-    if config is None:
-        return None
-    if not isinstance(config, Mapping):
-        raise Refused("mapping ProvisionedPollerConfig is not an object; CloudFormation refuses it")
-    what = "mapping ProvisionedPollerConfig"
-    low = _num(config, "MinimumPollers", None, what,
-               lambda v: provisioned_rules.check_minimum_pollers(v, prop="MinimumPollers"), integer=True)
-    high = _num(config, "MaximumPollers", None, what,
-                lambda v: provisioned_rules.check_maximum_pollers(v, prop="MaximumPollers"), integer=True)
-    low, high = provisioned_rules.effective_pollers(low, high)
-    violation = provisioned_rules.check_minimum_within_maximum(low, high)
-    if violation is None and max_concurrency is not None:
-        violation = Violation("ScalingConfig", "maximum concurrency and provisioned mode cannot be used together; "
-                              "Lambda refuses the mapping", limits.SRC_LAMBDA_SQS_SCALING)
-    if violation is not None:
-        raise Refused(f"{what}: {violation}")
-    return int(low), int(high)
-
-
 def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> StreamMapping:
     src = model.source_of(mapping)
     stream = src
@@ -372,31 +288,14 @@ def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> Stream
     if kind == "kinesis":
         retention = float(limits.KINESIS_DEFAULT_RETENTION_S)
         if stream is not None and stream.type == KINESIS:
-            what = f"stream {stream.logical_id}"
-            hours = _num(stream, "RetentionPeriodHours", 24.0, what,
-                         _range("RetentionPeriodHours", limits.KINESIS_MIN_RETENTION_HOURS, limits.KINESIS_MAX_RETENTION_HOURS,
-                                "Kinesis keeps records 24 hours to 365 days", limits.SRC_KINESIS_RETENTION), integer=True)
-            retention = float(hours or 24.0) * 3600
-            count = _num(stream, "ShardCount", None, what,
-                         lambda v: None if v >= 1 else Violation("ShardCount", f"ShardCount {v:g} is below 1; Kinesis refuses it",
-                                                                 limits.SRC_KINESIS_RETENTION), integer=True)
+            retention, count = accepted.kinesis_stream_settings(stream)
             if count is not None:
-                shards, known = int(count), True
+                shards, known = count, True
     else:
         retention = float(limits.DYNAMODB_STREAM_RETENTION_S)
         if stream is not None and stream.type not in (DYNAMODB, DYNAMODB_GLOBAL):
             raise Unsimulatable(f"the source of {mapping.logical_id} is not a table")
-    retries = _num(mapping, "MaximumRetryAttempts", float(limits.STREAM_INFINITE), "mapping",
-                   lambda v: stream_rules.check_retry_attempts(v, prop="MaximumRetryAttempts"), integer=True)
-    age = _num(mapping, "MaximumRecordAgeInSeconds", float(limits.STREAM_INFINITE), "mapping",
-               lambda v: stream_rules.check_max_record_age(v, prop="MaximumRecordAgeInSeconds"), integer=True)
-    factor = _num(mapping, "ParallelizationFactor", 1.0, "mapping",
-                  lambda v: stream_rules.check_parallelization_factor(v, prop="ParallelizationFactor"), integer=True)
-    batch = _num(mapping, "BatchSize", DEFAULT_STREAM_BATCH_SIZE, "mapping",
-                 lambda v: stream_rules.check_batch_size(v, prop="BatchSize"), integer=True)
-    window = _num(mapping, "MaximumBatchingWindowInSeconds", 0.0, "mapping",
-                  _range("MaximumBatchingWindowInSeconds", 0, limits.MAX_BATCHING_WINDOW_S,
-                         "Lambda rejects a batching window above 5 minutes", limits.SRC_ESM_API, "s"), integer=True)
+    retries, age, factor, batch, window = accepted.stream_mapping_settings(mapping)
     destination = _destination(mapping.get("DestinationConfig"))
     return StreamMapping(
         mapping=mapping.logical_id,
@@ -404,11 +303,11 @@ def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> Stream
         kind=kind,
         shards=max(shards, 1),
         shards_known=known,
-        parallelization=int(factor or 1),
-        batch_size=int(batch or DEFAULT_STREAM_BATCH_SIZE),
-        window_s=float(window or 0.0),
-        retries=int(retries if retries is not None else -1),
-        max_record_age_s=None if age is None or age == limits.STREAM_INFINITE else float(age),
+        parallelization=factor,
+        batch_size=batch,
+        window_s=window,
+        retries=retries,
+        max_record_age_s=age,
         bisect=bool(boolean(mapping.get("BisectBatchOnFunctionError"))),
         partial=_partial(mapping),
         on_failure=_target(model, destination),
@@ -592,22 +491,7 @@ def function_configs(model: TemplateModel) -> Iterator[FunctionConfig]:
             yield config
 
 
-def _function_settings(fn: Resource, timeout: float | None) -> tuple[float, int | None, float]:
-    """Timeout, reserved concurrency and memory, each refused as Lambda refuses it."""
-    if timeout is None:
-        raise Unsimulatable("its Timeout is computed")
-    violation = function_rules.check_timeout(timeout, prop="Timeout")
-    if violation is None and not float(timeout).is_integer():
-        violation = Violation("Timeout", f"Timeout {timeout:g} is not a whole number of seconds", limits.SRC_LAMBDA_QUOTAS)
-    if violation is not None:
-        raise Refused(f"Lambda refuses the function: {violation}")
-    reserved = _num(fn, "ReservedConcurrentExecutions", None, "function",
-                    lambda v: None if v >= 0 else Violation("ReservedConcurrentExecutions",
-                                                            f"ReservedConcurrentExecutions {v:g} is negative; Lambda refuses it",
-                                                            limits.SRC_LAMBDA_RESERVED), integer=True)
-    memory = _num(fn, "MemorySize", float(limits.LAMBDA_DEFAULT_MEMORY_MB), "function",
-                  lambda v: function_rules.check_memory_size(v, prop="MemorySize"), integer=True)
-    return float(timeout), int(reserved) if reserved is not None else None, float(memory or limits.LAMBDA_DEFAULT_MEMORY_MB)
+_function_settings = accepted.function_settings
 
 
 def function_config(

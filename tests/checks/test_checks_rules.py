@@ -42,6 +42,12 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any], str]] = {
     "sqs-redrive-policy": (t.template(**SQS), with_(SQS, Queue=t.queue(dlq=None)), "Queue"),
     "sqs-max-receive-count": (t.template(**SQS), with_(SQS, Queue=t.queue(max_receive=4)), "Queue"),
     "sqs-max-receive-count-range": (t.template(**SQS), with_(SQS, Queue=t.queue(max_receive=1001)), "Queue"),
+    "aws-refused-value": (
+        t.template(**SQS),
+        with_(SQS, Mapping=t.mapping(BatchSize=10, MaximumBatchingWindowInSeconds=301,
+                                     FunctionResponseTypes=["ReportBatchItemFailures"])),
+        "Mapping",
+    ),
     "sqs-partial-batch-response": (
         t.template(**SQS),
         with_(SQS, Mapping=t.mapping(BatchSize=10)),

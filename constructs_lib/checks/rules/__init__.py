@@ -8,6 +8,7 @@ from dataclasses import replace
 from constructs_lib.checks.core import CheckOptions, Finding, Rule
 from constructs_lib.template.model import Resource, TemplateModel
 from constructs_lib.checks.rules import (
+    accepted,
     api,
     async_invoke,
     concurrency,
@@ -32,6 +33,7 @@ ALL_RULES: tuple[Rule, ...] = (
     *provisioned.RULES,
     *recursion.RULES,
     *durable.RULES,
+    *accepted.RULES,
     *template.RULES,
 )
 RULES_BY_ID: dict[str, Rule] = {r.id: r for r in ALL_RULES}
