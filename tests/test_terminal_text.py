@@ -27,7 +27,11 @@ from hypothesis import strategies as st
 
 from constructs_lib.cli._term import Progress, Terminal, colour_for, width_of
 from constructs_lib.template.loader import load_paths
-from constructs_lib.template.text import wrap
+from constructs_lib.checks.core import Finding
+from constructs_lib.checks.report import finding_lines, rules_table, snippet
+from constructs_lib.checks.rules import ALL_RULES
+from constructs_lib.template.positions import Position
+from constructs_lib.template.text import MIN_WIDTH, columns, wrap
 from tests.checks import templates as t
 from tests.checks.test_checks_rules import CASES
 from tests.conftest import ROOT
@@ -51,10 +55,11 @@ def run(*argv: str, columns: int | None = None, env: dict[str, str] | None = Non
 
 
 def too_wide(text: str, width: int) -> list[str]:
-    """The lines of ``text`` wider than ``width`` that are more than one word: a URL or a path
-    alone on its line (``--> path:line:column`` too) may be longer: it is never cut."""
+    """The lines of ``text`` wider than ``width`` terminal columns (a wide character takes
+    two) that are more than one word: a URL or a path alone on its line may be longer: it is
+    never cut."""
     return [line for line in ANSI.sub("", text).splitlines()
-            if len(line) > width and len([w for w in line.split() if w != "-->"]) > 1]
+            if columns(line) > width and len([w for w in line.split() if w != "-->"]) > 1]
 
 
 # --------------------------------------------------------------------------------------
@@ -165,7 +170,8 @@ def _finding_block(out: str, rule_id: str) -> list[str]:
 
 def _marked(block: list[str]) -> tuple[str, int, int, str]:
     """(the file, the line, the column) of the ``-->`` line, and the text above the marker."""
-    arrow = next(line for line in block if line.strip().startswith("-->"))
+    at = next(i for i, line in enumerate(block) if line.strip().startswith("-->"))
+    arrow = block[at] if block[at].strip() != "-->" else "  --> " + block[at + 1].strip()  # a long path: below
     file, line, column = re.fullmatch(r"\s*--> (.+):(\d+):(\d+)", arrow).groups()  # type: ignore[union-attr]
     marker = next(i for i, text in enumerate(block) if "^" in text and text.strip().startswith("|"))
     start = block[marker].index("^")  # the gutters line up: the marked text is right above
@@ -358,3 +364,111 @@ def test_long_runs_report_progress_and_the_run_is_the_same(inputs: dict[str, Pat
 def test_piped_commands_print_no_progress(inputs: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
     _, _, err = run("simulate", str(inputs["cdk.out"]), "--scenario", "burst", monkeypatch=monkeypatch)
     assert "\r" not in err and "\x1b" not in err
+
+
+# --------------------------------------------------------------------------------------
+# Terminal columns, not characters: wide characters, combining marks, narrow terminals
+# --------------------------------------------------------------------------------------
+_WIDE = "日本語テスト한국어"
+_COMBINING = "\u0301\u0308"
+_letters = st.sampled_from("abcxyz-/:." + _WIDE + _COMBINING)
+_words = st.one_of(st.text(_letters, min_size=1, max_size=12), st.text(_letters, min_size=30, max_size=80),
+                   st.just(_WIDE * 15))
+
+
+def _one_word(line: str) -> bool:
+    return len(line.split()) <= 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(words=st.lists(st.tuples(_words, st.sampled_from([" ", "  ", "\n"])), max_size=30),
+       width=st.integers(MIN_WIDTH, 120), indent=st.sampled_from(["", "  ", "    "]),
+       hanging=st.sampled_from([None, "", "    ", "      "]))
+def test_wrap_measures_terminal_columns(words: list[tuple[str, str]], width: int, indent: str,
+                                        hanging: str | None) -> None:
+    """Every line within ``width`` columns unless it is one word; no word is cut or lost."""
+    text = "".join(word + sep for word, sep in words)
+    lines = wrap(text, width, indent=indent, hanging=hanging)
+    assert [line for line in lines if columns(line) > width and not _one_word(line)] == []
+    assert " ".join(lines).split() == text.split()
+    assert all(line.startswith(indent) for line in lines[:1] if line.strip())
+
+
+def test_wide_characters_no_longer_overflow_a_wrapped_line() -> None:
+    """The reviewer's case: a logical id of ``日本語`` x 15 (45 characters, 90 columns)."""
+    lines = wrap(f"ERROR sqs-redrive-policy  template.yaml: {'日本語' * 15} (Stack/Queue)", 100, hanging="    ")
+    assert max(map(columns, lines)) <= 100, [columns(line) for line in lines]
+    assert wrap("a b", 40, keep=["a b"]) == ["a b"]
+    assert wrap("", 40, indent="  ") == [""]
+
+
+def _finding(resource: str, file: str, text: str, start: int, end: int, missing: tuple[str, ...] = ()) -> Finding:
+    position = Position(line=12, column=start + 1, end_column=end + 1, found=(), missing=missing,
+                        lines=((11, "  Queue:"), (12, text)))
+    return Finding("sqs-redrive-policy", "error", "non-compliant", "template.yaml", resource, "AWS::SQS::Queue",
+                   None, "Properties", "An SQS queue polled by Lambda has no redrive policy.", "Add one.",
+                   "https://docs.aws.amazon.com/x", line=12, file=file, position=position,
+                   help_uri="https://example.com/rules/sqs-redrive-policy.md")
+
+
+_line_text = st.text(st.sampled_from("ab \t:\"'" + _WIDE + _COMBINING), max_size=300)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_line_text, data=st.data(), width=st.integers(MIN_WIDTH, 120),
+       resource=st.text(st.sampled_from("Ab1" + _WIDE), min_size=1, max_size=60),
+       missing=st.sampled_from([(), ("RedrivePolicy",)]))
+def test_snippet_and_finding_lines_fit_the_width(text: str, data: st.DataObject, width: int, resource: str,
+                                                  missing: tuple[str, ...]) -> None:
+    """Random template lines (wide characters, combining marks, tabs, long lines) and a
+    marked span anywhere: every line of the finding fits, the path line aside."""
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    f = _finding(resource, "template.yaml", text, start, end, missing)
+    shown = snippet(f, width)
+    assert [line for line in shown if columns(line) > width] == [], [columns(line) for line in shown]
+    assert [line for line in finding_lines(f, width) if columns(line) > width and not _one_word(line)] == []
+    marker = next(line for line in shown if "^" in line)
+    assert marker.count("^") >= 1
+
+
+@pytest.mark.parametrize(("text", "width"), [
+    ("x: " + "a" * 300, 100),              # a long template line: was 105 columns
+    ("名前: " + "日本語" * 40, 60),         # wide characters at COLUMNS=60: was 65
+    ("日本語" * 40 + ": value", 60),       # the marked text far right, the head cut
+])
+def test_a_long_template_line_is_cut_by_columns(text: str, width: int) -> None:
+    start = text.index(":") + 2 if not text.endswith("value") else text.index("value")
+    f = _finding("Queue", "template.yaml", text, start, len(text))
+    lines = snippet(f, width)
+    assert max(map(columns, lines)) <= width, [columns(line) for line in lines]
+    assert any("..." in line for line in lines)
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_the_path_line_breaks_before_a_long_path(width: int) -> None:
+    long = "/home/someone/projects/a-service/infrastructure/cdk.out/assembly-Production/" + "Stack" * 4 + ".template.json"
+    short = _finding("Queue", "t.yaml", "  Type: x", 2, 6)
+    assert snippet(short, width)[0] == "  --> t.yaml:12:3"
+    lines = snippet(_finding("Queue", long, "  Type: x", 2, 6), width)
+    assert lines[:2] == ["  -->", f"    {long}:12:3"]  # whole, on a line of its own
+    assert too_wide("\n".join(lines), width) == []
+
+
+@pytest.mark.parametrize("width", [40, 60, 100])
+def test_the_rules_table_fits_the_documented_widths(width: int) -> None:
+    """At 40 columns (the minimum) the longest id and its level (44-46 columns) do not fit one
+    line: the level opens the indented lines under the id."""
+    levels = {r.id: r.level for r in ALL_RULES}
+    off = frozenset({ALL_RULES[0].id})
+    table = rules_table(ALL_RULES, levels, off, width=width)
+    assert [line for line in table.splitlines() if columns(line) > width] == []
+    for r in ALL_RULES:  # every rule's id, level and whole summary are there, in that order
+        level = "off" if r.id in off else r.level
+        assert re.search(re.escape(r.id) + r"\s+" + level + r"\s+" + r"\s+".join(map(re.escape, r.summary.split())),
+                         table), r.id
+
+
+def test_the_rules_command_fits_40_columns(monkeypatch: pytest.MonkeyPatch) -> None:
+    _, out, _ = run("rules", columns=40, monkeypatch=monkeypatch)
+    assert out.strip() and [line for line in out.splitlines() if columns(line) > 40] == []

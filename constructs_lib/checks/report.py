@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from urllib.parse import quote
 
 from constructs_lib.checks.core import Finding, Rule
-from constructs_lib.template.text import DEFAULT_WIDTH, columns, printable, wrap
+from constructs_lib.template.text import DEFAULT_WIDTH, columns, first_columns, last_columns, printable, wrap
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -64,8 +64,12 @@ def snippet(f: Finding, width: int = DEFAULT_WIDTH, style: Style = _plain) -> li
     if pos is None:
         return []
     file = f.file or f.template
-    lines = [printable(f"  --> {file}:{pos.line}:{pos.column}")]
-    lines[0] = lines[0].replace("-->", style("-->", "bold", "blue"), 1)
+    where = printable(f"{file}:{pos.line}:{pos.column}")
+    arrow = style("-->", "bold", "blue")
+    if columns(f"  --> {where}") <= width:
+        lines = [f"  {arrow} {where}"]
+    else:  # like a URL: whole, on a line of its own
+        lines = [f"  {arrow}", f"    {where}"]
     number_width = len(str(pos.lines[-1][0]))
     gutter = " " * (number_width + 3) + style("|", "bold", "blue")
     room = max(width - number_width - 6, 20)
@@ -81,7 +85,7 @@ def snippet(f: Finding, width: int = DEFAULT_WIDTH, style: Style = _plain) -> li
         if marked:
             label = f" {'/'.join(map(str, pos.missing))} is not set" if pos.missing else ""
             marker = "^" * span
-            if offset + span + len(label) > room:
+            if offset + span + columns(label) > room:
                 label = ""
             colours = _LEVEL_STYLE.get(f.level, ("bold",)) if f.applicable else ("dim",)
             lines.append(f"{gutter} {' ' * offset}{style(marker + label, *colours)}")
@@ -89,20 +93,21 @@ def snippet(f: Finding, width: int = DEFAULT_WIDTH, style: Style = _plain) -> li
 
 
 def _clip(head: str, body: str, tail: str, room: int) -> tuple[str, int, int]:
-    """``head + body + tail`` within ``room`` columns, keeping ``body`` (the marked text) in
-    view: (the text shown, the marker's column in it, the marker's width)."""
+    """``head + body + tail`` within ``room`` terminal columns, keeping ``body`` (the marked
+    text) in view: (the text shown, the marker's column in it, the marker's width). Cut by
+    columns (:func:`columns`), not characters: a wide character takes two."""
     offset, span = columns(head), max(columns(body), 1)
     if offset + columns(body) + columns(tail) <= room:
         return head + body + tail, offset, span
     dots = "..."
     if offset + span > room - len(dots):  # the marked text is far right: cut the head
         keep = max(room // 3, 0)
-        head = dots + head[len(head) - keep:] if keep < len(head) else head
+        head = dots + last_columns(head, keep) if keep < offset else head
         offset = columns(head)
     span = max(1, min(span, room - offset - len(dots)))
     shown = head + body + tail
     if columns(shown) > room:
-        shown = shown[:room - len(dots)] + dots
+        shown = first_columns(shown, room - len(dots)) + dots
     return shown, offset, span
 
 
@@ -385,17 +390,26 @@ def junit(findings: Sequence[Finding], rules: Sequence[Rule], templates: Sequenc
 def rules_table(rules: Sequence[Rule], levels: dict[str, str], disabled: frozenset[str], *,
                 width: int = DEFAULT_WIDTH) -> str:
     """One rule a line - id, level, summary - with the summary wrapped under itself within
-    ``width`` columns (under the id, indented, when the columns left are too few)."""
-    id_width = max(len(r.id) for r in rules)
+    ``width`` columns (under the id, indented, when the columns left are too few; the
+    level too when the id and the level do not fit one line). Only an id longer than the
+    width is wider."""
+    id_width = max(columns(r.id) for r in rules)
     lines = []
     for r in rules:
         level = "off" if r.id in disabled else levels.get(r.id, r.level)
-        head = f"{r.id:<{id_width}}  {level:<7}  "
-        if width - len(head) >= 30:
-            lines.extend(wrap(r.summary, width, indent=head, hanging=" " * len(head)))
-        else:
+        head = f"{r.id}{' ' * (id_width - columns(r.id))}  {level:<7}  "
+        if width - columns(head) >= 30:
+            lines.extend(wrap(r.summary, width, indent=head, hanging=" " * columns(head)))
+            continue
+        if columns(head.rstrip()) <= width:  # the levels still in a column
             lines.append(head.rstrip())
-            lines.extend(wrap(r.summary, width, indent="    ", hanging="    "))
+        elif columns(f"{r.id}  {level}") <= width:
+            lines.append(f"{r.id}  {level}")
+        else:  # the level opens the indented lines under the id
+            lines.append(r.id)
+            lines.extend(wrap(f"{level}  {r.summary}", width, indent="    ", hanging="    "))
+            continue
+        lines.extend(wrap(r.summary, width, indent="    ", hanging="    "))
     return "\n".join(lines) + "\n"
 
 

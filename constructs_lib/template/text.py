@@ -63,22 +63,57 @@ _NBSP = "\0"
 
 def wrap(text: str, width: int = DEFAULT_WIDTH, *, indent: str = "", hanging: str | None = None,
          keep: tuple[str, ...] | list[str] = ()) -> list[str]:
-    """``text`` as lines of at most ``width`` columns: the first starts with ``indent``, the
-    others with ``hanging`` (default: ``indent`` and two spaces). Words are never cut: a
-    URL or a path longer than the room left goes on a line of its own, whole (a terminal
-    still makes it clickable, and it can be copied). Each phrase of ``keep`` stays on one
-    line. Each line of a multi-line ``text`` is wrapped on its own. The text is printed as
-    it is: escape what came from a template with :func:`printable` first."""
-    import textwrap
-
+    """``text`` as lines of at most ``width`` terminal columns (:func:`columns`: an East
+    Asian wide character takes two, a combining mark none): the first starts with
+    ``indent``, the others with ``hanging`` (default: ``indent`` and two spaces). Words are
+    never cut: a URL or a path longer than the room left goes on a line of its own, whole
+    (a terminal still makes it clickable, and it can be copied). Each phrase of ``keep``
+    stays on one line. Each line of a multi-line ``text`` is wrapped on its own. The text
+    is printed as it is: escape what came from a template with :func:`printable` first."""
     hanging = indent + "  " if hanging is None else hanging
+    width = max(width, MIN_WIDTH)
     lines: list[str] = []
     for paragraph in text.split("\n"):
         for phrase in keep:
             paragraph = paragraph.replace(phrase, phrase.replace(" ", _NBSP))
-        wrapped = textwrap.wrap(paragraph, max(width, MIN_WIDTH), initial_indent=indent, subsequent_indent=hanging,
-                                break_long_words=False, break_on_hyphens=False) or [indent.rstrip()]
+        wrapped = _wrap_paragraph(paragraph, width, indent, hanging) or [indent.rstrip()]
         lines.extend(line.replace(_NBSP, " ") for line in wrapped)
+    return lines
+
+
+#: What separates words, as :mod:`textwrap` sees it: ASCII whitespace (a no-break or an
+#: ideographic space is part of its word).
+_WHITESPACE = "\t\n\x0b\x0c\r "
+_SPACES = str.maketrans(_WHITESPACE, " " * len(_WHITESPACE))
+_CHUNKS = re.compile(f"([{re.escape(_WHITESPACE)}]+)")
+
+
+def _wrap_paragraph(text: str, width: int, indent: str, hanging: str) -> list[str]:
+    """:func:`textwrap.wrap` (``break_long_words=False``, ``break_on_hyphens=False``),
+    measured in terminal columns: greedy, the spaces between words kept as they are, the
+    spaces at a line's end (and at the start of a line but the first) dropped."""
+    chunks = [chunk for chunk in _CHUNKS.split(text.expandtabs().translate(_SPACES)) if chunk]
+    chunks.reverse()  # taken from the end: a stack
+    lines: list[str] = []
+    while chunks:
+        prefix = hanging if lines else indent
+        room = width - columns(prefix)
+        if lines and not chunks[-1].strip():
+            chunks.pop()
+        line: list[str] = []
+        used = 0
+        while chunks:
+            size = columns(chunks[-1])
+            if used + size > room:
+                break
+            line.append(chunks.pop())
+            used += size
+        if chunks and not line:  # a word longer than the room: whole, on its own line
+            line.append(chunks.pop())
+        if line and not line[-1].strip():
+            line.pop()
+        if line:
+            lines.append(prefix + "".join(line))
     return lines
 
 
@@ -93,9 +128,41 @@ def columns(text: str) -> int:
     take two, combining marks none (enough to put a marker under the right character)."""
     if text.isascii():
         return len(text)
-    total = 0
-    for char in text:
-        if unicodedata.combining(char):
-            continue
-        total += 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
-    return total
+    return sum(map(_char_columns, text))
+
+
+def first_columns(text: str, room: int) -> str:
+    """The longest start of ``text`` within ``room`` terminal columns (a wide character
+    that would straddle the edge left out; the combining marks of the last character kept)."""
+    if text.isascii():
+        return text[:max(room, 0)]
+    used = 0
+    for index, char in enumerate(text):
+        size = _char_columns(char)
+        if size and used + size > room:
+            return text[:index]
+        used += size
+    return text
+
+
+def last_columns(text: str, room: int) -> str:
+    """The longest end of ``text`` within ``room`` terminal columns, starting at a character
+    of its own (never at a combining mark)."""
+    if text.isascii():
+        return text[len(text) - max(room, 0):] if room > 0 else ""
+    used = 0
+    start = len(text)
+    for index in range(len(text) - 1, -1, -1):
+        size = _char_columns(text[index])
+        if used + size > room:
+            break
+        used += size
+        if size:
+            start = index
+    return text[start:]
+
+
+def _char_columns(char: str) -> int:
+    if unicodedata.combining(char):
+        return 0
+    return 2 if unicodedata.east_asian_width(char) in ("W", "F") else 1
