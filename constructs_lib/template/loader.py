@@ -105,7 +105,7 @@ class SourceFile:
 
     def _line_index(self) -> positions.LineIndex:
         if self._index is None:
-            self._index = positions.LineIndex(self.text, yaml=self.is_yaml)
+            self._index = positions.LineIndex(self.text)
         return self._index
 
     def _resource_offsets(self) -> dict[str, int]:
@@ -309,17 +309,62 @@ def _expanded_size(root: Any, limit: int) -> int:
     return sizes[id(root)]
 
 
-def _yaml_resource_lines(root: Any) -> dict[str, int]:
+def _yaml_resource_lines(root: Any, text: str) -> dict[str, int]:
+    """The line of every resource's key, from its offset (PyYAML's own ``.line`` also counts
+    NEL, LS and PS as line breaks; see :mod:`~constructs_lib.template.positions`)."""
     import yaml
 
-    lines: dict[str, int] = {}
+    offsets: dict[str, int] = {}
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
             if getattr(key, "value", None) == "Resources" and isinstance(value, yaml.MappingNode):
                 for res_key, _ in value.value:
                     if isinstance(res_key, yaml.ScalarNode):
-                        lines.setdefault(str(res_key.value), res_key.start_mark.line + 1)
-    return lines
+                        offsets.setdefault(str(res_key.value), res_key.start_mark.index)
+    if not offsets:
+        return {}
+    index = positions.LineIndex(text)
+    return {lid: index.line_col(offset)[0] for lid, offset in offsets.items()}
+
+
+#: Why a template that repeats a key is refused rather than read with the last value (what a
+#: YAML or JSON library does, silently): CloudFormation does not take such a template, and
+#: cfn-lint refuses it as it decodes it (E0000 "Duplicate found", in its
+#: ``cfnlint/decode/cfn_yaml.py`` and ``cfn_json.py``; aws-cloudformation/cfn-lint#35: "the
+#: last occurrence is used... Change a resource, deploy it, nothing changes").
+_DUPLICATE_REASON = "CloudFormation refuses a template with duplicate keys"
+
+
+def _duplicate_error(text: str, duplicate: positions.Duplicate) -> TemplateError:
+    index = positions.LineIndex(text)
+    (line1, col1), (line2, col2) = index.line_col(duplicate.first), index.line_col(duplicate.second)
+    return TemplateError(
+        f"duplicate key {json.dumps(duplicate.key, ensure_ascii=False)} in {positions.describe_path(duplicate.path)}"
+        f" at lines {line1}:{col1} and {line2}:{col2} (line:column); {_DUPLICATE_REASON}"
+    )
+
+
+class _DuplicateKey(Exception):
+    """json.loads met an object with a key twice (where is found by a scan of the text)."""
+
+
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise _DuplicateKey
+    return found
+
+
+def parse_json(text: str) -> Any:
+    """A JSON document; TemplateError naming the key, and its two lines, of an object that
+    has a key twice (json.loads would keep the last silently)."""
+    try:
+        return json.loads(text, object_pairs_hook=_json_object)
+    except _DuplicateKey:
+        duplicate = positions.json_duplicate(text)
+        if duplicate is None:  # the scan disagrees with json.loads: read it as json.loads does
+            return json.loads(text)
+        raise _duplicate_error(text, duplicate) from None
 
 
 def _new_loader(text: str) -> Any:
@@ -331,7 +376,8 @@ def _new_loader(text: str) -> Any:
 
 
 def parse_yaml(text: str) -> tuple[Any, dict[str, int]]:
-    """A YAML document with CloudFormation's short forms, and the line of every resource."""
+    """A YAML document with CloudFormation's short forms, and the line of every resource;
+    TemplateError for a key a mapping has twice, or aliases that expand too far."""
     loader = _new_loader(text)
     try:
         node = loader.get_single_node()
@@ -341,7 +387,10 @@ def parse_yaml(text: str) -> tuple[Any, dict[str, int]]:
             raise TemplateError(
                 f"its YAML aliases expand to more than {MAX_YAML_NODES:,} nodes (an alias bomb?); refused"
             )
-        return loader.construct_document(node), _yaml_resource_lines(node)
+        duplicate = positions.yaml_duplicate(node)
+        if duplicate is not None:
+            raise _duplicate_error(text, duplicate)
+        return loader.construct_document(node), _yaml_resource_lines(node, text)
     finally:
         loader.dispose()
 
@@ -385,9 +434,11 @@ def parse_source(data: bytes, path: Path) -> tuple[Any, SourceFile]:
     try:
         if stripped.startswith(("{", "[")):
             try:
-                return json.loads(text), source
+                return parse_json(text), source
+            except TemplateError:
+                raise
             except ValueError as exc:
-                json_error: Exception | None = exc
+                json_error: Exception | None = _json_error(text, exc)
             except RecursionError:
                 raise TemplateError(f"{path}: nests deeper than Python can read") from None
         else:
@@ -395,7 +446,7 @@ def parse_source(data: bytes, path: Path) -> tuple[Any, SourceFile]:
         try:
             data_, source.yaml_lines = parse_yaml(text)
         except yaml.YAMLError as exc:
-            reason = f"neither JSON nor YAML: {json_error if json_error is not None else exc}"
+            reason = f"neither JSON nor YAML: {json_error if json_error is not None else _yaml_error(text, exc)}"
             raise TemplateError(f"{path}: {' '.join(reason.split())}") from None
         return data_, source
     except TemplateError as exc:
@@ -404,6 +455,32 @@ def parse_source(data: bytes, path: Path) -> tuple[Any, SourceFile]:
         raise TemplateError(f"{path}: nests deeper than Python can read") from None
     except (ValueError, TypeError, OverflowError) as exc:  # e.g. an integer of 5,000 digits
         raise TemplateError(f"{path}: unreadable value: {' '.join(str(exc).split())[:200]}") from None
+
+
+def _json_error(text: str, exc: ValueError) -> Exception:
+    """``exc`` with its line and column counted as the rest of the tool counts them."""
+    if not isinstance(exc, json.JSONDecodeError):
+        return exc
+    line, column = positions.LineIndex(text).line_col(exc.pos)
+    return ValueError(f"{exc.msg}: line {line} column {column} (char {exc.pos})")
+
+
+def _yaml_error(text: str, exc: Exception) -> Exception:
+    """``exc`` with the lines of its marks counted from their offsets (only ``\\r\\n``,
+    ``\\r``, ``\\n`` end a line; PyYAML also counts NEL, LS and PS)."""
+    import yaml
+
+    index: positions.LineIndex | None = None
+    for name in ("context_mark", "problem_mark"):
+        mark = getattr(exc, name, None)
+        offset = getattr(mark, "index", None)
+        if isinstance(offset, int) and 0 <= offset <= len(text):
+            index = index or positions.LineIndex(text)
+            line, column = index.line_col(offset)
+            # libyaml's marks are read-only: a plain mark in their place (no snippet)
+            setattr(exc, name, yaml.error.Mark(getattr(mark, "name", "<unicode string>"), offset,
+                                               line - 1, column - 1, None, None))
+    return exc
 
 
 def read_source(path: Path, reader: Reader | None = None) -> tuple[Any, SourceFile]:
@@ -920,5 +997,5 @@ def load_path(path: str | Path, *, reader: Reader | None = None) -> list[Templat
 # --------------------------------------------------------------------------------------
 def json_resource_lines(text: str) -> dict[str, int]:
     """The 1-based line of every key of the top-level ``Resources`` object of a JSON text."""
-    index = positions.LineIndex(text, yaml=False)
+    index = positions.LineIndex(text)
     return {lid: index.line_col(offset)[0] for lid, offset in positions.json_resource_offsets(text).items()}

@@ -11,8 +11,14 @@ follows the path and skips the values beside it. Both work on the text as read (
 loader's :class:`~constructs_lib.template.loader.SourceFile`), never the file again, and
 only for a file that has findings.
 
-Columns count code points from 1 (SARIF's ``unicodeCodePoints``); lines count from 1, with
-YAML's line breaks for YAML (``\\r\\n``, ``\\r``, ``\\n``, NEL, LS, PS) and ``\\n`` for JSON.
+Columns count code points from 1 (SARIF's ``unicodeCodePoints``); lines count from 1, and
+only ``\\r\\n``, ``\\r`` and ``\\n`` end a line, in YAML as in JSON: what editors, ``grep -n``
+and GitHub code scanning count. PyYAML (YAML 1.1) also breaks lines at NEL, LS and PS
+(U+0085, U+2028, U+2029), so its marks' ``.line`` is never used: every line comes from a
+mark's character offset (``.index``) through :class:`LineIndex`.
+
+Duplicate keys (:func:`yaml_duplicate`, :func:`json_duplicate`): the loader refuses a
+template that repeats a key in one mapping, naming the key and both lines.
 """
 
 from __future__ import annotations
@@ -55,17 +61,19 @@ class Position:
     lines: tuple[tuple[int, str], ...]
 
 
-_YAML_BREAK = re.compile(r"\r\n|[\r\n\x85\u2028\u2029]")
+#: The line breaks lines are counted by (never NEL, LS or PS, which PyYAML also counts).
+LINE_BREAK = re.compile(r"\r\n|[\r\n]")
 
 
 class LineIndex:
-    """Offsets of line starts in a text, to turn offsets into (line, column)."""
+    """Offsets of line starts in a text, to turn offsets into (line, column): lines end at
+    ``\\r\\n``, ``\\r`` or ``\\n`` only, columns count code points."""
 
-    def __init__(self, text: str, *, yaml: bool) -> None:
+    def __init__(self, text: str) -> None:
         self.text = text
-        pattern = _YAML_BREAK if yaml else re.compile("\n")
-        self.starts = [0, *(m.end() for m in pattern.finditer(text))]
-        self._breaks = [m.start() for m in pattern.finditer(text)] + [len(text)]
+        breaks = [(m.start(), m.end()) for m in LINE_BREAK.finditer(text)]
+        self.starts = [0, *(end for _, end in breaks)]
+        self._breaks = [start for start, _ in breaks] + [len(text)]
 
     def line_col(self, offset: int) -> tuple[int, int]:
         """1-based line and column of ``offset``."""
@@ -259,3 +267,85 @@ def json_resource_offsets(text: str) -> dict[str, int]:
         if pos < len(text) and text[pos] == ",":
             pos = _skip_ws(text, pos + 1)
     return found
+
+
+# --------------------------------------------------------------------------------------
+# Duplicate keys
+# --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Duplicate:
+    """A key a mapping has twice: the ``path`` of the mapping from the root, the ``key``,
+    and the offsets of its ``first`` and its ``second`` occurrence."""
+
+    path: tuple[Key, ...]
+    key: str
+    first: int
+    second: int
+
+
+def yaml_duplicate(root: Any) -> Duplicate | None:
+    """The first key (in the text) that a mapping of a composed YAML node tree has twice,
+    or None. Merge keys (``<<: *defaults``) are no duplicates: a key written beside one
+    overrides what it merges, as YAML means."""
+    import yaml
+
+    found: Duplicate | None = None
+    seen: set[int] = set()
+    stack: list[tuple[Any, tuple[Key, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) in seen or not isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend((item, (*path, i)) for i, item in enumerate(node.value))
+            continue
+        first: dict[str, int] = {}
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode) and key.tag != "tag:yaml.org,2002:merge":
+                at = key.start_mark.index
+                if key.value in first and (found is None or at < found.second):
+                    found = Duplicate(path, str(key.value), first[key.value], at)
+                first.setdefault(key.value, at)
+            stack.append((value, (*path, str(getattr(key, "value", "?")))))
+    return found
+
+
+_JSON_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"|[{}\[\],]', re.S)
+
+
+def json_duplicate(text: str) -> Duplicate | None:
+    """The first key (in the text) that an object of a JSON text has twice, or None (a
+    scan of the text that json.loads has accepted: strings and brackets are followed)."""
+    # One frame per open object or array: [is object, keys seen -> offset, current key or
+    # index, expecting a key].
+    frames: list[list[Any]] = []
+    for token in _JSON_TOKEN.finditer(text):
+        char = token.group()[0]
+        top = frames[-1] if frames else None
+        if char == "{":
+            frames.append([True, {}, None, True])
+        elif char == "[":
+            frames.append([False, None, 0, False])
+        elif char in "]}":
+            if frames:
+                frames.pop()
+        elif char == ",":
+            if top is not None:
+                if top[0]:
+                    top[3] = True
+                else:
+                    top[2] += 1
+        elif top is not None and top[0] and top[3]:  # a key
+            key = _json_string(token.group())
+            if key in top[1]:
+                return Duplicate(tuple(f[2] for f in frames[:-1]), key, top[1][key], token.start())
+            top[1][key] = token.start()
+            top[2], top[3] = key, False
+    return None
+
+
+def describe_path(path: Sequence[Key]) -> str:
+    """``Resources.Queue.Properties``, ``Tags[0]``; ``the top level`` for the root."""
+    text = "".join(f"[{part}]" if isinstance(part, int) else f".{part}" for part in path).lstrip(".")
+    return text or "the top level"
