@@ -229,6 +229,10 @@ def _render(text: str, values: list[SetValue], added: list[AddResource], fmt: Fo
 MAX_MINIMAL_TRIES = 64
 
 
+#: The longest changed run :func:`_keep_reformatted` splits (lines).
+MAX_REFORMATTED_RUN = 40
+
+
 def minimal(old: str, new: str, valid: Callable[[str], bool]) -> str:
     """``new`` with every changed run of lines put back as it was in ``old`` where the text
     still reads as it must (``valid``): only the lines the edits need stay changed."""
@@ -237,11 +241,27 @@ def minimal(old: str, new: str, valid: Callable[[str], bool]) -> str:
     ops = [op for op in difflib.SequenceMatcher(None, a, current, autojunk=False).get_opcodes() if op[0] != "equal"]
     if len(ops) > MAX_MINIMAL_TRIES:
         return new
-    for _, i1, i2, j1, j2 in reversed(ops):
+    for tag, i1, i2, j1, j2 in reversed(ops):
         trial = current[:j1] + a[i1:i2] + current[j2:]
         if valid("".join(trial)):
             current = trial
+        elif tag == "replace":
+            current = _keep_reformatted(a[i1:i2], current, j1, j2, valid)
     return "".join(current)
+
+
+def _keep_reformatted(old: list[str], current: list[str], j1: int, j2: int, valid: Callable[[str], bool]) -> list[str]:
+    """A changed run whose new lines are the old ones written again (re-indented by the
+    round trip, a comment's spacing) next to lines an edit inserts: the old lines put back
+    in place of the first or the last ``k`` new ones, where the text still reads as it
+    must. Small runs only (each try parses the whole text)."""
+    if j2 - j1 > MAX_REFORMATTED_RUN:
+        return current
+    for k in sorted(range(1, j2 - j1), key=lambda k: (abs(k - len(old)), k)):
+        for trial in (current[:j1] + old + current[j1 + k:], current[:j2 - k] + old + current[j2:]):
+            if valid("".join(trial)):
+                return trial
+    return current
 
 
 def replacements(old: str, new: str) -> list[tuple[int, int, str]]:

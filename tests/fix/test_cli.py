@@ -234,3 +234,45 @@ def test_control_characters_of_a_hostile_template_never_reach_the_terminal(tmp_p
     assert "\x1b" not in out and "\x07" not in out
     assert flat("Orders\\x1b[2J\\x07: dead-letter queue Orders2JDlq") in flat(out)
     assert flat('"Orders2JDlq": {') in flat(out)
+
+
+#: A review found it on public templates (aws-samples' lambda-s3-async-lambda): a resource
+#: whose lists are indented two ways. ruamel writes the resource back in one style; the
+#: lines it re-indented next to the lines the fix inserts must go back as written.
+MIXED_LISTS = """\
+AWSTemplateFormatVersion: '2010-09-09'
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+  Fn:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.13
+      Handler: app.handler
+      InlineCode: "def handler(e, c): pass"
+      Policies:
+        - AWSLambdaBasicExecutionRole
+      Events:
+        Up:
+          Type: S3
+          Properties:
+            Bucket: !Ref Bucket
+            Events: s3:ObjectCreated:*
+            Filter:
+              S3Key:
+                Rules:
+                - Name: prefix   # uploads only
+                  Value: in/
+"""
+
+
+def test_a_fix_next_to_lines_written_another_way_adds_lines_and_changes_none(tmp_path: Path) -> None:
+    pytest.importorskip("samtranslator")
+    path = tmp_path / "template.yaml"
+    path.write_text(MIXED_LISTS)
+    code, out, err = run("check", str(path), "--fix", "--fix-rule", "async-failure-destination")
+    assert "wrote" in out + err, out + err
+    new = path.read_text()
+    assert new.startswith(MIXED_LISTS), new  # every line as written, the fix only added after it
+    assert "EventInvokeConfig:" in new[len(MIXED_LISTS):]
