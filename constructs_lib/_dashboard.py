@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from aws_cdk import Token
+from aws_cdk import Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from constructs import Construct
 
@@ -181,7 +181,9 @@ class InvocationModelDashboard(Construct):
         ``StreamProcessor``, ``AsyncWorker``, ``SyncApiFunction``; each with its alarms on).
         Default: every such construct under ``scope`` that exists when the dashboard is made
         (make it last), in construct-tree order. A ``PlainFunction`` (no failure path of its
-        own), a construct with ``alarms=False`` or anything else is an error.
+        own), a construct with ``alarms=False`` or anything else is an error, and so is a
+        construct of a stack in another account or Region than the dashboard's (a template
+        cannot reference another environment's resources: make one dashboard per environment).
     :param dashboard_name: the dashboard's name, 1-255 characters of ``A-Z a-z 0-9 - _``.
         Default none: CloudFormation picks a unique one (dashboard names are global to the
         account, so a fixed name deployed to two Regions would clash).
@@ -207,6 +209,7 @@ class InvocationModelDashboard(Construct):
             if builder is None:
                 raise_first(self, _not_drawable(construct, index))
                 continue  # pragma: no cover (raise_first raised)
+            raise_first(self, _other_environment(self, construct, index))
             builders.append(builder)
         if not builders:
             raise_first(
@@ -242,6 +245,33 @@ def _not_drawable(construct: Any, index: int) -> Violation:
     )
     path = construct.node.path if isinstance(construct, Construct) else repr(construct)
     return Violation("constructs", f"constructs[{index}] {kind} {path} cannot be shown: {why}", limits.SRC_CLOUDWATCH_DASHBOARD_BODY)
+
+
+def _environment(stack: Stack) -> str:
+    account = None if Token.is_unresolved(stack.account) else stack.account
+    region = None if Token.is_unresolved(stack.region) else stack.region
+    if account is None and region is None:
+        return "environment-agnostic"
+    return f"account {account or '(agnostic)'}, Region {region or '(agnostic)'}"
+
+
+def _other_environment(dashboard: Construct, construct: Construct, index: int) -> Violation | None:
+    """A construct of a stack in another account or Region (or one environment-agnostic and
+    the other not) cannot be drawn: its graphs would reference the resources of a stack in
+    another environment, which CloudFormation cannot resolve (aws-cdk-lib refuses it at synth)."""
+    here, there = Stack.of(dashboard), Stack.of(construct)
+    if here is there or (here.account == there.account and here.region == there.region):
+        return None
+    return Violation(
+        "constructs",
+        f"constructs[{index}] {type(construct).__name__} {construct.node.path} is in stack "
+        f"{there.node.path} ({_environment(there)}), but this dashboard is in stack {here.node.path} "
+        f"({_environment(here)}); a dashboard's graphs name the metrics' resources, and a template "
+        "cannot reference resources of a stack in another account or Region (aws-cdk-lib fails the "
+        "synth with CannotUseCrossEnvironment). Make one InvocationModelDashboard in a stack of each "
+        "environment, with the constructs of that environment",
+        limits.SRC_CFN_CROSS_STACK,
+    )
 
 
 _DASHBOARD_NAME = re.compile(r"^[A-Za-z0-9_-]+$")

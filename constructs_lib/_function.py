@@ -80,7 +80,25 @@ def function_rule_violations(plain: dict[str, Any], construct: Construct | None 
             len(description) if isinstance(description, str) and not is_token_string(description) else None
         ),
         _inline_code_runs(plain.get("code"), plain.get("runtime")),
+        *environment_violations(plain.get("environment")),
+        function_rules.check_layers(len(layers) if isinstance(layers := plain.get("layers"), (list, tuple)) else None),
         _reservation_fits(construct, reserved) if construct is not None and reserved is not None else None,
+    ]
+
+
+def environment_violations(environment: Any) -> list[Violation | None]:
+    """No reserved key (``AWS_REGION``...), and within Lambda's 4 KB in all when every key
+    and value is a resolved string (a token's final length is unknown: not counted)."""
+    if not isinstance(environment, Mapping) or not environment:
+        return []
+    keys = [k for k in environment if isinstance(k, str) and not is_token_string(k)]
+    resolved = all(
+        isinstance(k, str) and isinstance(v, str) and not is_token_string(k) and not is_token_string(v)
+        for k, v in environment.items()
+    )
+    return [
+        *(function_rules.check_environment_key(k) for k in keys),
+        function_rules.check_environment_size(dict(environment) if resolved else None),
     ]
 
 

@@ -84,6 +84,7 @@ from constructs_lib._validation import (
 from constructs_lib.value_rules import Violation, fmt_seconds
 from constructs_lib.value_rules import alarms as alarm_rules
 from constructs_lib.value_rules import async_invoke as async_rules
+from constructs_lib.value_rules import function as function_rules
 from constructs_lib.value_rules import schedule as schedule_rules
 from constructs_lib.value_rules import sqs as sqs_rules
 
@@ -576,6 +577,8 @@ class AsyncWorker(Construct):
         waits for the worker, pays for both, and bypasses the retries and destinations.
         """
         check_props(self, grant_invoke_specs(), locals(), source=limits.SRC_LAMBDA_ASYNC)
+        if environment_variable is not None and not is_token_string(environment_variable):
+            raise_first(self, function_rules.check_environment_key(environment_variable, prop="environment_variable"))
         if environment_variable is not None:
             if not isinstance(grantee, lambda_.Function):
                 raise_first(
@@ -826,7 +829,17 @@ class AsyncWorker(Construct):
             policies; messages that match none are not delivered (and not failures).
         """
         check_props(self, topic_subscription_specs(), locals(), source=limits.SRC_SNS_DLQ)
-        raise_first(self, async_rules.check_topic_not_fifo(topic.fifo))
+        raise_first(
+            self,
+            async_rules.check_topic_not_fifo(topic.fifo),
+            async_rules.check_topic_dead_letter_queue_region(
+                _literal_region(topic.env.region),
+                _literal_region(dead_letter_queue.env.region if dead_letter_queue is not None else Stack.of(self).region),
+                topic=topic.node.path,
+                queue=f"dead_letter_queue {dead_letter_queue.node.path}" if dead_letter_queue is not None
+                else f"the dead-letter queue this makes (in the worker's stack {Stack.of(self).node.path})",
+            ),
+        )
         dlq = self._delivery_dlq(topic, dead_letter_queue, service="Amazon SNS")
         topic.add_subscription(
             subscriptions.LambdaSubscription(
@@ -957,6 +970,11 @@ class AsyncWorker(Construct):
         while self.node.try_find_child(candidate) is not None:
             candidate, n = f"{base}{n}", n + 1
         return candidate
+
+
+def _literal_region(region: str | None) -> str | None:
+    """A Region that is a known literal (``None`` for an environment-agnostic token)."""
+    return region if isinstance(region, str) and region and not is_token_string(region) else None
 
 
 def _other_account(grantee: iam.IGrantable, account: str) -> bool:

@@ -675,3 +675,65 @@ DASHBOARD_GRID_WIDTH = 24
 #: characters of A-Z, a-z, 0-9, "-" and "_". Source: SRC_CLOUDWATCH_PUT_DASHBOARD.
 SRC_CLOUDWATCH_PUT_DASHBOARD = "https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html"
 DASHBOARD_MAX_NAME_LENGTH = 255
+
+# --------------------------------------------------------------------------------------
+# Function configuration: environment variables and layers (values aws-cdk-lib refused with
+# a raw jsii error, or that Lambda refuses at deploy)
+# --------------------------------------------------------------------------------------
+#: "Defined runtime environment variables": Lambda runtimes set these during initialization;
+#: "the keys for these environment variables are reserved and cannot be set in your function
+#: configuration" (LANG, PATH, PYTHONPATH and the like are not reserved).
+SRC_LAMBDA_ENVVARS = "https://docs.aws.amazon.com/lambda/latest/dg/configuration-envvars.html"
+LAMBDA_RESERVED_ENVIRONMENT_KEYS = frozenset({
+    "_HANDLER", "_X_AMZN_TRACE_ID", "AWS_DEFAULT_REGION", "AWS_REGION", "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE", "AWS_LAMBDA_LOG_GROUP_NAME", "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+    "AWS_LAMBDA_RUNTIME_API", "LAMBDA_TASK_ROOT", "LAMBDA_RUNTIME_DIR",
+})
+#: Lambda quotas, "Function environment variables: 4 KB, for all environment variables
+#: associated with the function, in aggregate" (SRC_LAMBDA_ENVVARS: "the total size of all
+#: environment variables doesn't exceed 4 KB"). Counted here as the UTF-8 bytes of every key
+#: and value. Source: SRC_LAMBDA_QUOTAS.
+LAMBDA_MAX_ENVIRONMENT_BYTES = 4 * 1024
+#: Lambda quotas, "Function layers: five layers"; "You can add up to five layers to a Lambda
+#: function" (SRC_LAMBDA_LAYERS).
+SRC_LAMBDA_LAYERS = "https://docs.aws.amazon.com/lambda/latest/dg/adding-layers.html"
+LAMBDA_MAX_LAYERS = 5
+
+# --------------------------------------------------------------------------------------
+# API names and stage names
+# --------------------------------------------------------------------------------------
+#: Stage names "can only contain alphanumeric characters, hyphens, and underscores. Maximum
+#: length is 128 characters" (REST CreateStage; the same for HTTP API stages, SRC_APIGW_V2_STAGES,
+#: where "$default" names the stage served at the root of the endpoint).
+SRC_APIGW_CREATE_STAGE = "https://docs.aws.amazon.com/apigateway/latest/api/API_CreateStage.html"
+SRC_APIGW_V2_STAGES = "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis-apiid-stages.html"
+APIGW_MAX_STAGE_NAME_LENGTH = 128
+APIGW_HTTP_DEFAULT_STAGE = "$default"
+#: An HTTP API's name: 1-128 characters (CreateApi's Name, StringWithLengthBetween1And128).
+SRC_APIGW_V2_APIS = "https://docs.aws.amazon.com/apigatewayv2/latest/api-reference/apis.html"
+APIGW_HTTP_MAX_API_NAME_LENGTH = 128
+#: A CloudWatch dimension value: 1-255 characters (AWS::CloudWatch::Alarm Dimension Value). A
+#: REST API's alarms and graphs use its name as the ApiName dimension, so the name is held to
+#: this too (the REST API reference states no length of its own).
+SRC_CLOUDWATCH_ALARM_DIMENSION = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-properties-cloudwatch-alarm-dimension.html"
+)
+CLOUDWATCH_MAX_DIMENSION_VALUE_LENGTH = 255
+
+# --------------------------------------------------------------------------------------
+# Event source mapping start time
+# --------------------------------------------------------------------------------------
+#: StartingPositionTimestamp: "With StartingPosition set to AT_TIMESTAMP, the time from which to
+#: start reading, in Unix time seconds"; "StartingPositionTimestamp cannot be in the future".
+#: A value more than this far ahead of the synth time is refused (most likely milliseconds).
+#: Source: SRC_ESM_API.
+ESM_MAX_STARTING_POSITION_TIMESTAMP_AHEAD_S = 24 * 3600
+
+#: "You can't create cross-stack references across Regions" (Export / Fn::ImportValue work
+#: within one account and Region): a dashboard cannot graph the resources of a stack in
+#: another environment by reference (aws-cdk-lib: CannotUseCrossEnvironment).
+SRC_CFN_CROSS_STACK = (
+    "https://docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/intrinsic-function-reference-importvalue.html"
+)

@@ -197,3 +197,35 @@ def test_unverified_on_failure(retention_s, kind, keep):
     assert v.message.startswith("on_failure SqsDlq is your own destination, which this construct cannot inspect")
     assert "not FIFO: Lambda destinations reject FIFO queues" in v.message and "encrypted" in v.message
     assert keep in v.message
+
+
+NOW = 1_800_000_000.0  # a fixed "now" (Unix seconds), so the boundary is exact
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "ok"),
+    [
+        (NOW - 3600, True),
+        (NOW + limits.ESM_MAX_STARTING_POSITION_TIMESTAMP_AHEAD_S, True),
+        (NOW + limits.ESM_MAX_STARTING_POSITION_TIMESTAMP_AHEAD_S + 1, False),
+        (NOW * 1000, False),
+    ],
+)
+def test_starting_position_timestamp_in_the_future(timestamp: float, ok: bool) -> None:
+    v = r.check_starting_position(r.AT_TIMESTAMP, timestamp, now=NOW)
+    assert (v is None) is ok
+    if not ok:
+        assert v is not None and v.prop == "starting_position_timestamp"
+        assert "in the future" in v.message and "seconds" in v.message
+
+
+def test_milliseconds_timestamp_suggests_seconds() -> None:
+    v = r.check_starting_position(r.AT_TIMESTAMP, 1.7e12, now=NOW)
+    assert v is not None and "milliseconds" in v.message and "1700000000" in v.message
+
+
+def test_future_timestamp_rule_uses_the_clock_by_default() -> None:
+    import time
+
+    assert r.check_starting_position(r.AT_TIMESTAMP, time.time() - 60) is None
+    assert r.check_starting_position(r.AT_TIMESTAMP, time.time() * 1000) is not None

@@ -27,7 +27,7 @@ from constructs_lib._alarms import (
     server_error_rate,
 )
 from constructs_lib._function import DEFAULT_LOG_RETENTION, escape_hatch_error
-from constructs_lib._validation import Keywords, check_value, duration_seconds, raise_first, warn
+from constructs_lib._validation import Keywords, check_value, duration_seconds, is_token_string, raise_first, warn
 from constructs_lib._dashboard import FailurePath
 from constructs_lib.sync_api.door import (
     Props,
@@ -96,6 +96,18 @@ def stage_violations(props: Props, integration_s: float | None, *, metric: str) 
         api_rules.check_throttling_burst_limit(plain["throttling_burst_limit"]),
         provisioned_concurrency_violation(props),
         *alarm_prop_violations(props, metric=metric),
+    ]
+
+
+def name_violations(props: Props, *, api: str) -> list[Violation | None]:
+    """The stage name and the API name API Gateway (and, for a REST API's name, CloudWatch's
+    ApiName dimension) accept; a token is not checked."""
+    def literal(value: Any) -> str | None:
+        return value if isinstance(value, str) and not is_token_string(value) else None
+
+    return [
+        api_rules.check_stage_name(literal(props.stage_name), api),
+        api_rules.check_api_name(literal(props.api_name), api),
     ]
 
 

@@ -124,6 +124,7 @@ class HttpApiDoor:
         raise_first(
             construct,
             api_rules.check_integration_timeout(self.integration_s, api=api_rules.HTTP),
+            *gateway.name_violations(props, api=api_rules.HTTP),
             *gateway.stage_violations(props, self.integration_s, metric="5xx"),
         )
         if props.alarms:

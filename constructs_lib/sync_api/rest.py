@@ -141,6 +141,7 @@ class RestApiDoor:
             url_rules.check_streaming_integration_timeout(self.integration_s)
             if self.streaming
             else api_rules.check_integration_timeout(self.integration_s, api=api_rules.REST, quota_s=quota_s),
+            *gateway.name_violations(props, api=api_rules.REST),
             *gateway.stage_violations(props, self.integration_s, metric="5XXError"),
         )
         if props.alarms:

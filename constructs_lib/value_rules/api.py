@@ -11,6 +11,7 @@ is ``"rest"`` or ``"http"``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from constructs_lib import limits
@@ -369,3 +370,51 @@ __all__ = [
     "throttling_above_account",
     "throttling_exceeds_reserved",
 ]
+
+
+_STAGE_NAME = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def check_stage_name(name: str | None, api: str, *, prop: str = "stage_name") -> Violation | None:
+    """A stage name API Gateway accepts: 1-128 characters of A-Z, a-z, 0-9, ``-`` and ``_``
+    (an HTTP API also takes ``$default``, the stage served at the root). ``None``: unset or
+    a token."""
+    if name is None:
+        return None
+    if api == HTTP and name == limits.APIGW_HTTP_DEFAULT_STAGE:
+        return None
+    if 1 <= len(name) <= limits.APIGW_MAX_STAGE_NAME_LENGTH and _STAGE_NAME.match(name):
+        return None
+    shown = repr(name) if len(name) <= 80 else f"{name[:77]!r}..."
+    default = " (or '$default', the stage at the root of the endpoint)" if api == HTTP else ""
+    return Violation(
+        prop,
+        f"{prop} {shown} ({len(name)} characters) is not a stage name API Gateway accepts: 1-"
+        f"{limits.APIGW_MAX_STAGE_NAME_LENGTH} characters of A-Z, a-z, 0-9, '-' and '_'{default}; "
+        "the stage name is the first path segment of the API's URL",
+        limits.SRC_APIGW_V2_STAGES if api == HTTP else limits.SRC_APIGW_CREATE_STAGE,
+    )
+
+
+def check_api_name(name: str | None, api: str, *, prop: str = "api_name") -> Violation | None:
+    """An API name within the tighter of API Gateway's limit (an HTTP API's name: 128
+    characters) and CloudWatch's (a REST API's name is its metrics' ApiName dimension value:
+    255 characters). ``None``: unset or a token."""
+    if name is None:
+        return None
+    if api == HTTP:
+        limit, why, source = (
+            limits.APIGW_HTTP_MAX_API_NAME_LENGTH,
+            "API Gateway accepts an HTTP API name of 1-128 characters",
+            limits.SRC_APIGW_V2_APIS,
+        )
+    else:
+        limit, why, source = (
+            limits.CLOUDWATCH_MAX_DIMENSION_VALUE_LENGTH,
+            "a REST API's name is the ApiName dimension of its metrics (the alarms and dashboard "
+            "graphs this makes), and CloudWatch accepts a dimension value of 1-255 characters",
+            limits.SRC_CLOUDWATCH_ALARM_DIMENSION,
+        )
+    if len(name) <= limit:
+        return None
+    return Violation(prop, f"{prop} is {len(name)} characters long; {why}: shorten it to at most {limit}", source)

@@ -179,6 +179,28 @@ def check_topic_not_fifo(fifo: bool | None, *, prop: str = "topic") -> Violation
     )
 
 
+def check_topic_dead_letter_queue_region(
+    topic_region: str | None,
+    queue_region: str | None,
+    *,
+    topic: str = "the topic",
+    queue: str = "the dead-letter queue",
+    prop: str = "topic",
+) -> Violation | None:
+    """A subscription lives in its topic's Region, and SNS requires its dead-letter queue in
+    the same account and Region. ``None`` for a Region that is not a known literal (a token)."""
+    if topic_region is None or queue_region is None or topic_region == queue_region:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {topic} is in {topic_region}, so its subscription is made in {topic_region}, but "
+        f"{queue} is in {queue_region}; SNS requires a subscription's dead-letter queue in the "
+        f"same account and Region as the subscription and refuses the redrive policy otherwise. "
+        f"Subscribe from a stack in {topic_region} (with a dead_letter_queue there), or use a topic in {queue_region}",
+        limits.SRC_SNS_DLQ,
+    )
+
+
 def events_overlap(a: str, b: str) -> bool:
     """S3 event types overlap when equal or when one is the wildcard of the other's family
     (``s3:ObjectCreated:*`` and ``s3:ObjectCreated:Put``)."""

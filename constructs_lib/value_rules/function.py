@@ -111,3 +111,50 @@ def check_inline_code(runtime: str | None, inline: bool, *, prop: str = "code") 
         "(Code.from_asset(...) or Code.from_bucket(...)), or use a Node.js or Python runtime",
         limits.SRC_CFN_LAMBDA_CODE,
     )
+
+
+def check_environment_key(key: str | None, *, prop: str = "environment") -> Violation | None:
+    """An environment variable name Lambda lets a function set: not one of the keys its
+    runtimes reserve (``AWS_REGION``, ``_HANDLER``...). ``None``: unknown (a token)."""
+    if key is None or key not in limits.LAMBDA_RESERVED_ENVIRONMENT_KEYS:
+        return None
+    what = f"environment key {key!r}" if prop == "environment" else f"{prop} {key!r}"
+    return Violation(
+        prop,
+        f"{what} is reserved: Lambda's runtime sets it ({', '.join(sorted(limits.LAMBDA_RESERVED_ENVIRONMENT_KEYS))}) "
+        "and refuses a function configuration that sets it. Use another name (the runtime already "
+        "gives your code AWS_REGION and the like)",
+        limits.SRC_LAMBDA_ENVVARS,
+    )
+
+
+def check_environment_size(variables: dict[str, str] | None, *, prop: str = "environment") -> Violation | None:
+    """The environment variables together within Lambda's 4 KB (the UTF-8 bytes of every key
+    and value). ``variables``: only when every key and value is a resolved string (``None``
+    otherwise: a token's final length is unknown)."""
+    if not variables:
+        return None
+    size = sum(len(k.encode("utf-8")) + len(v.encode("utf-8")) for k, v in variables.items())
+    if size <= limits.LAMBDA_MAX_ENVIRONMENT_BYTES:
+        return None
+    largest = max(variables, key=lambda k: len(k.encode("utf-8")) + len(variables[k].encode("utf-8")))
+    return Violation(
+        prop,
+        f"{prop} is {size:,} bytes (keys and values, UTF-8) in {len(variables)} variable(s), the "
+        f"largest {largest!r}; Lambda accepts at most {limits.LAMBDA_MAX_ENVIRONMENT_BYTES:,} bytes "
+        "(4 KB) for all of a function's environment variables together and rejects the deploy "
+        "otherwise. Keep large values in SSM Parameter Store, Secrets Manager or S3 and pass their name",
+        limits.SRC_LAMBDA_QUOTAS,
+    )
+
+
+def check_layers(count: int | None, *, prop: str = "layers") -> Violation | None:
+    """At most five layers on a function."""
+    if count is None or count <= limits.LAMBDA_MAX_LAYERS:
+        return None
+    return Violation(
+        prop,
+        f"{prop} has {count} layers; Lambda allows at most {limits.LAMBDA_MAX_LAYERS} on a function "
+        "(a hard quota). Merge layers, or package the dependencies with the function's code",
+        limits.SRC_LAMBDA_LAYERS,
+    )

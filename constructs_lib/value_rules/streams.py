@@ -11,6 +11,8 @@ for "infinite" (``limits.STREAM_INFINITE``) for both retries and record age.
 
 from __future__ import annotations
 
+import time
+
 from constructs_lib import limits
 from constructs_lib.messages import consequence
 from constructs_lib.value_rules import Violation, check_range, fmt_seconds, num
@@ -199,6 +201,7 @@ def check_starting_position(
     timestamp_given: bool | None = None,
     prop: str = "starting_position",
     timestamp_prop: str = "starting_position_timestamp",
+    now: float | None = None,
 ) -> Violation | None:
     """AT_TIMESTAMP needs a timestamp and works for Kinesis only; a timestamp needs AT_TIMESTAMP.
 
@@ -236,7 +239,37 @@ def check_starting_position(
             f"{timestamp_prop} {timestamp:.15g} is negative; it is a Unix time in seconds",
             limits.SRC_ESM_API,
         )
+    if position == AT_TIMESTAMP and timestamp is not None:
+        return check_starting_position_timestamp_not_future(timestamp, now=now, prop=timestamp_prop)
     return None
+
+
+#: A Unix time in seconds this large is after the year 5000: it is milliseconds.
+_MILLISECONDS_LIKELY = 1e11
+
+
+def check_starting_position_timestamp_not_future(
+    timestamp: float, *, now: float | None = None, prop: str = "starting_position_timestamp"
+) -> Violation | None:
+    """StartingPositionTimestamp is Unix time in seconds and cannot be in the future: a value
+    more than a day past ``now`` (default: the time of the check, i.e. synth) is refused; most
+    likely milliseconds (``time.time() * 1000``, a JavaScript ``Date.now()``)."""
+    current = time.time() if now is None else now
+    ahead_s = timestamp - current
+    if ahead_s <= limits.ESM_MAX_STARTING_POSITION_TIMESTAMP_AHEAD_S:
+        return None
+    hint = (
+        f"; it looks like milliseconds - in seconds that is {timestamp / 1000:.15g}"
+        if timestamp >= _MILLISECONDS_LIKELY
+        else ""
+    )
+    return Violation(
+        prop,
+        f"{prop} {timestamp:.15g} is {ahead_s / 86400:,.1f} days in the future (now is {current:.0f}); "
+        "Lambda takes the start time in Unix seconds and refuses a time in the future"
+        f"{hint}. Pass seconds since the epoch, not milliseconds",
+        limits.SRC_ESM_API,
+    )
 
 
 def check_reserved_covers_shards(
