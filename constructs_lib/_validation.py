@@ -618,7 +618,7 @@ def queue_consumer_specs() -> dict[str, Spec]:
         "batch_size": Integer(what="an integer number of messages", nullable=False, source=src),
         "max_batching_window": DurationSpec(unit=SECONDS, what="Lambda (MaximumBatchingWindowInSeconds)", source=src),
         "max_concurrency": Integer(what="an integer number of invocations", source=limits.SRC_ESM_SCALING),
-        "max_receive_count": Integer(what="an integer number of receives", nullable=False, source=limits.SRC_SQS_DLQ),
+        "max_receive_count": Integer(what="an integer number of receives", source=limits.SRC_SQS_DLQ),
         "report_batch_item_failures": Boolean(),
         "filters": _filters(),
         "visibility_timeout": DurationSpec(unit=SECONDS, what="SQS (VisibilityTimeout)", source=limits.SRC_SQS_VISIBILITY),

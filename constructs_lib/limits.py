@@ -151,6 +151,12 @@ DEFAULT_THROTTLES_ALARM_THRESHOLD = 1
 #: Visibility timeout at least 6 x function timeout (+ the batching window): Lambda may
 #: retry a throttled batch within that time. Source: SRC_LAMBDA_SQS.
 SQS_VISIBILITY_TIMEOUT_FACTOR = 6
+#: The SQS queue and the Lambda function that polls it must be in the same Region (they may
+#: be in different accounts): "The Lambda function and the Amazon SQS queue must be in the same
+#: AWS Region, although they can be in different AWS accounts." Source: SRC_LAMBDA_SQS_SAME_REGION.
+#: (For Kinesis and DynamoDB Streams no AWS page found states the same rule, so StreamProcessor
+#: warns about a source in another Region instead of refusing it.)
+SRC_LAMBDA_SQS_SAME_REGION = SRC_LAMBDA_SQS
 #: Visibility timeout range: 0 s to 12 h. Source: SRC_SQS_VISIBILITY.
 SQS_MAX_VISIBILITY_TIMEOUT_S = 12 * 3600
 #: Message retention: 60 s to 14 days; default 4 days. Source: SRC_SQS_QUOTAS.

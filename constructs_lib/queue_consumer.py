@@ -12,7 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration
+from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
@@ -88,7 +88,9 @@ ACKNOWLEDGMENTS = {
 CONSUME_ACTIONS = ("sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes")
 
 #: Props that configure the queue this construct creates; they conflict with ``queue``.
-_CREATED_QUEUE_PROPS = ("visibility_timeout", "retention_period", "dead_letter_queue", "encryption_key")
+_CREATED_QUEUE_PROPS = (
+    "visibility_timeout", "retention_period", "dead_letter_queue", "encryption_key", "max_receive_count",
+)
 
 
 class QueueConsumer(Construct):
@@ -147,7 +149,9 @@ class QueueConsumer(Construct):
         timeout, dead-letter queue, FIFO), and its errors name ``queue``; an imported queue
         cannot be inspected, so a warning says its visibility timeout and redrive policy are
         unverified. The props that configure the created queue (``visibility_timeout``,
-        ``retention_period``, ``dead_letter_queue``, ``encryption_key``) are an error with it.
+        ``retention_period``, ``dead_letter_queue``, ``encryption_key``, ``max_receive_count``)
+        are an error with it. A queue in another Region than the stack is an error (Lambda polls
+        only a queue in its own Region), when both Regions are known.
     :param fifo: create FIFO queues (source and DLQ). Default False. FIFO allows batches
         of at most 10 and no batching window.
     :param batch_size: messages per invocation. Default 10: the largest that needs no
@@ -157,9 +161,10 @@ class QueueConsumer(Construct):
         Default none, or ``reserved_concurrent_executions`` (up to 1,000, the most a mapping
         allows) when that is set and >= 2, so the poller is never throttled by the function.
         Above the reservation is an error.
-    :param max_receive_count: receives before a message moves to the DLQ. Default 5, the
-        AWS recommendation; below 5 is allowed with a warning (throttling alone can push
-        good messages to the DLQ).
+    :param max_receive_count: receives before a message moves to the DLQ of the created
+        queue. Default 5, the AWS recommendation; below 5 is allowed with a warning (throttling
+        alone can push good messages to the DLQ). An error with ``queue`` (set it in that
+        queue's redrive policy).
     :param report_batch_item_failures: let the handler return ``batchItemFailures`` so
         one bad message does not return the whole batch. Default True.
     :param filters: event filter patterns (``lambda_.FilterCriteria.filter(...)``), at most
@@ -175,7 +180,9 @@ class QueueConsumer(Construct):
         (an encrypted DLQ with 14-day retention is created). Must match the source's FIFO
         type, keep messages at least as long as the source, and not have encryption turned
         off (``sqs.QueueEncryption.UNENCRYPTED``): it holds the failed messages themselves.
-        The same holds for the DLQ in the redrive policy of a given ``queue``.
+        The same holds for the DLQ in the redrive policy of a given ``queue``. An imported DLQ
+        cannot be inspected, so a warning (``constructs-lib:dead-letter-queue-not-verifiable``)
+        says its encryption and retention are unverified.
     :param encryption_key: a KMS key to encrypt both queues. Default none: SQS-managed
         server-side encryption (SSE-SQS).
     :param provisioned_poller_config: SQS provisioned mode,
@@ -253,7 +260,7 @@ class QueueConsumer(Construct):
         batch_size: int = limits.DEFAULT_SQS_BATCH_SIZE,
         max_batching_window: Duration | None = None,
         max_concurrency: int | None = None,
-        max_receive_count: int = limits.DEFAULT_MAX_RECEIVE_COUNT,
+        max_receive_count: int | None = None,
         report_batch_item_failures: bool = True,
         filters: Sequence[Mapping[str, Any]] | None = None,
         visibility_timeout: Duration | None = None,
@@ -295,6 +302,12 @@ class QueueConsumer(Construct):
                 retention_period=retention_period,
                 dead_letter_queue=dead_letter_queue,
                 encryption_key=encryption_key,
+                max_receive_count=max_receive_count,
+            )
+            self._check_same_region(queue)
+        elif max_receive_count is None:
+            max_receive_count, plain["max_receive_count"] = (
+                limits.DEFAULT_MAX_RECEIVE_COUNT, float(limits.DEFAULT_MAX_RECEIVE_COUNT)
             )
         is_fifo = self._resolve_fifo(queue, fifo)
         timeout_s: float | None = plain["timeout"]
@@ -371,7 +384,10 @@ class QueueConsumer(Construct):
                 retention_period=source_retention,
                 visibility_timeout=visibility_timeout,
                 dead_letter_queue=sqs.DeadLetterQueue(
-                    queue=dead_letter_queue, max_receive_count=max_receive_count
+                    queue=dead_letter_queue,
+                    max_receive_count=max_receive_count
+                    if max_receive_count is not None
+                    else limits.DEFAULT_MAX_RECEIVE_COUNT,
                 ),
             )
             queue_key = encryption_key
@@ -755,6 +771,18 @@ class QueueConsumer(Construct):
     def _reject_created_queue_props(self, **props: Any) -> None:
         for name in _CREATED_QUEUE_PROPS:
             if props.get(name) is not None:
+                if name == "max_receive_count":
+                    raise_first(
+                        self,
+                        Violation(
+                            name,
+                            f"max_receive_count {props[name]!r} configures the redrive policy of the queue this "
+                            "construct creates, but an existing queue was given and it would be ignored; set "
+                            "it in that queue's dead_letter_queue=sqs.DeadLetterQueue(queue=..., "
+                            "max_receive_count=...) instead",
+                            limits.SRC_SQS_DLQ,
+                        ),
+                    )
                 raise_first(
                     self,
                     Violation(
@@ -765,7 +793,22 @@ class QueueConsumer(Construct):
                     ),
                 )
 
+    def _check_same_region(self, queue: sqs.IQueue) -> None:
+        """A given queue in another Region than this stack is an error; skipped when either
+        Region is a token (an environment-agnostic stack, an ARN built from tokens)."""
+        function_region = Stack.of(self).region
+        if Token.is_unresolved(function_region):
+            return
+        raise_first(
+            self,
+            sqs_rules.check_queue_in_function_region(
+                function_region, _resource_region(queue, queue.queue_arn), name=queue.node.path
+            ),
+        )
+
     def _validate_given_dlq(self, dlq: sqs.IQueue, is_fifo: bool, source_retention_s: float | None) -> None:
+        if not isinstance(dlq.node.default_child, sqs.CfnQueue):
+            warn(self, "dead-letter-queue-not-verifiable", sqs_rules.unverifiable_dead_letter_queue(dlq.node.path))
         raise_first(
             self,
             sqs_rules.check_fifo_match(is_fifo, dlq.fifo),
@@ -819,6 +862,12 @@ class QueueConsumer(Construct):
             raise AssertionError("unreachable")  # pragma: no cover
         retention_s = _retention_s(queue)
         dlq_path = dlq.queue.node.path
+        if not isinstance(dlq.queue.node.default_child, sqs.CfnQueue):
+            warn(
+                self,
+                "dead-letter-queue-not-verifiable",
+                sqs_rules.unverifiable_dead_letter_queue(f"{dlq_path} of queue {path}", prop="queue"),
+            )
         raise_first(
             self,
             sqs_rules.check_max_receive_count(
@@ -866,3 +915,14 @@ class QueueConsumer(Construct):
             key.grant_decrypt(self.function)
 
 
+
+
+def _resource_region(resource: Any, arn: str) -> str | None:
+    """The Region of a resource: read from its ARN when that is a literal (an import), else
+    its environment's Region (a resource made in a stack of this app); ``None`` when unknown."""
+    if not Token.is_unresolved(arn):
+        region = sqs_rules.arn_region(arn)
+        if region is not None:
+            return region
+    env_region = resource.env.region
+    return None if Token.is_unresolved(env_region) else env_region

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from aws_cdk import Duration, Names, Stack
+from aws_cdk import Duration, Names, Stack, Token
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
@@ -383,20 +383,24 @@ class StreamProcessor(Construct):
         )
         if table is not None:
             retention_s: float | None = float(limits.DYNAMODB_STREAM_RETENTION_S)
-            table_stream_arn = table.table_stream_arn
+            table_stream_arn = table.table_stream_arn if _table_v2_has_stream(table) else None
             raise_first(
                 self,
                 stream_rules.check_dynamodb_stream_enabled(
                     table_stream_arn is not None,
                     table_name=table.node.path if table_stream_arn is None else "",
                     imported=table_stream_arn is None and table.node.default_child is None,
+                    stream_prop="dynamo_stream" if isinstance(table, dynamodb.TableV2) else "stream",
                 ),
                 stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
             )
+            assert table_stream_arn is not None
+            self._warn_other_region(table, table_stream_arn, "table", kind)
         else:
             assert stream is not None
             # The shard count only matters next to a reservation (one jsii round trip saved).
             retention_s, shard_count = _kinesis_facts(stream, shards=plain["reserved_concurrent_executions"] is not None)
+            self._warn_other_region(stream, stream.stream_arn, "stream", kind)
             raise_first(
                 self,
                 stream_rules.check_record_age_within_retention(age_s, retention_s, source_kind=kind),
@@ -555,6 +559,24 @@ class StreamProcessor(Construct):
                 age_s=age_s, retention_s=retention_s,
             )
         self.dashboard: cloudwatch.Dashboard | None = own_dashboard(self, self._alarm_table, dashboard)
+
+    def _warn_other_region(self, source: Any, arn: str, prop: str, kind: str) -> None:
+        """Warn when the stream is in another Region than this stack (both known)."""
+        function_region = Stack.of(self).region
+        if Token.is_unresolved(function_region):
+            return
+        source_region = None
+        if not Token.is_unresolved(arn):
+            source_region = sqs_rules.arn_region(arn)
+        if source_region is None and not Token.is_unresolved(source.env.region):
+            source_region = source.env.region
+        warn(
+            self,
+            "stream-in-other-region",
+            stream_rules.source_in_other_region(
+                function_region, source_region, name=source.node.path, source_kind=kind, prop=prop
+            ),
+        )
 
     # ----------------------------------------------------------------------------------
     # Permissions and destinations
@@ -828,3 +850,22 @@ def _kinesis_facts(stream: kinesis.IStream, *, shards: bool) -> tuple[float | No
 
 def _hours_to_s(hours: float | None) -> float | None:
     return hours * 3600 if hours is not None else None
+
+
+def _table_v2_has_stream(table: dynamodb.ITable) -> bool:
+    """False for a ``dynamodb.TableV2`` made in this app without a stream: its
+    ``table_stream_arn`` is a ``GetAtt StreamArn`` token even then, which fails to deploy.
+    The stream is read from the L1's ``StreamSpecification`` (``dynamo_stream``, or the
+    NEW_AND_OLD_IMAGES that replicas turn on), resolved through the stack because the L1
+    getter cannot hand the unresolved value to Python. True for anything else, and when the
+    specification cannot be read (never crash on what cannot be inspected)."""
+    if not isinstance(table, dynamodb.TableV2):
+        return True
+    cfn = table.node.default_child
+    if not isinstance(cfn, dynamodb.CfnGlobalTable):
+        return True
+    try:
+        spec = Stack.of(table).resolve(cfn._cfn_properties).get("streamSpecification")  # noqa: SLF001
+    except Exception:  # pragma: no cover - jsii cannot resolve the properties: not inspectable
+        return True
+    return spec is not None

@@ -141,6 +141,14 @@ SYNTHESIZES: dict[str, Build] = {
         ),
     ),
     "StreamProcessor table of another stack": lambda p, s: StreamProcessor(s, "C", **COMMON, table=table(p)),
+    "StreamProcessor TableV2 of another stack with a stream": lambda p, s: StreamProcessor(
+        s, "C", **COMMON,
+        table=dynamodb.TableV2(
+            p, "TableV2", partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
+            dynamo_stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES,
+            point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(point_in_time_recovery_enabled=True),
+        ),
+    ),
     "StreamProcessor table of another stack with a key": lambda p, s: StreamProcessor(
         s, "C", **COMMON, table=table(p, encryption=dynamodb.TableEncryption.CUSTOMER_MANAGED, encryption_key=key(p))
     ),
@@ -254,6 +262,27 @@ REFUSED: dict[str, tuple[Build, str, list[str]]] = {
             table=dynamodb.Table(p, "T", partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)),
         ),
         "table", ["has no DynamoDB stream", "StreamViewType"],
+    ),
+    "a TableV2 of another stack without a stream": (
+        lambda p, s: StreamProcessor(
+            s, "C", **COMMON,
+            table=dynamodb.TableV2(p, "T", partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)),
+        ),
+        "table", ["has no DynamoDB stream", "dynamo_stream="],
+    ),
+    "a TableV2 imported by name, without its stream ARN": (
+        lambda p, s: StreamProcessor(s, "C", **COMMON, table=dynamodb.TableV2.from_table_name(s, "T", "orders")),
+        "table", ["imported without its stream ARN"],
+    ),
+    "an imported queue in another Region": (
+        lambda p, s: QueueConsumer(
+            s, "C", **COMMON, queue=sqs.Queue.from_queue_arn(s, "Q", "arn:aws:sqs:us-east-1:123456789012:orders")
+        ),
+        "queue", ["is in Region us-east-1", "eu-west-1"],
+    ),
+    "max_receive_count with an imported queue": (
+        lambda p, s: QueueConsumer(s, "C", **COMMON, queue=sqs.Queue.from_queue_arn(s, "Q", arn("sqs", "orders")), max_receive_count=3),
+        "max_receive_count", ["max_receive_count 3", "would be ignored"],
     ),
     "an imported FIFO queue as a failure destination": (
         lambda p, s: AsyncWorker(s, "C", **COMMON, on_failure=destinations.SqsDestination(sqs.Queue.from_queue_arn(s, "F", arn("sqs", "f.fifo")))),

@@ -625,3 +625,126 @@ def test_token_timeout_needs_explicit_visibility_timeout() -> None:
         timeout=Duration.seconds(number_param(stack, "Timeout")),
         visibility_timeout=Duration.seconds(900),
     )
+
+
+# --------------------------------------------------------------------------------------
+# A given queue: max_receive_count, Regions, imported dead-letter queues
+# --------------------------------------------------------------------------------------
+def _regional_stack(region: str | None = "us-east-1") -> Stack:
+    from aws_cdk import App, Environment
+
+    return Stack(App(), "Shop", env=Environment(account="123456789012", region=region) if region else None)
+
+
+def _imported_queue(stack: Stack, region: str = "us-east-1", id: str = "Imported", name: str = "orders") -> sqs.IQueue:
+    return sqs.Queue.from_queue_arn(stack, id, f"arn:aws:sqs:{region}:123456789012:{name}")
+
+
+@pytest.mark.parametrize("count", [1, 5, 10])
+def test_max_receive_count_with_a_given_queue_is_an_error(count: int) -> None:
+    stack = _regional_stack()
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(stack, queue=_imported_queue(stack), max_receive_count=count)
+    assert exc.value.prop == "max_receive_count"
+    assert_error(exc, "Shop/Orders", f"max_receive_count {count}", "existing queue", "would be ignored",
+                 "sqs.DeadLetterQueue(queue=..., max_receive_count=...)")
+
+
+def test_max_receive_count_unset_with_a_given_queue_is_fine_and_defaults_without() -> None:
+    stack = _regional_stack()
+    consumer(stack, queue=_imported_queue(stack))  # no error: max_receive_count was not passed
+    made = consumer(stack, "Created")
+    template = Template.from_stack(stack)
+    template.has_resource_properties(
+        "AWS::SQS::Queue", {"RedrivePolicy": Match.object_like({"maxReceiveCount": 5})}
+    )
+    assert made.dead_letter_queue is not None
+
+
+def test_max_receive_count_token_with_a_given_queue_is_an_error() -> None:
+    stack = _regional_stack()
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(stack, queue=_imported_queue(stack), max_receive_count=number_param(stack))
+    assert exc.value.prop == "max_receive_count"
+
+
+@pytest.mark.parametrize(
+    ("stack_region", "queue_region"),
+    [("us-east-1", "eu-west-1"), ("eu-west-1", "us-east-1"), ("us-east-1", "us-east-2")],
+)
+def test_an_imported_queue_in_another_region_is_an_error(stack_region: str, queue_region: str) -> None:
+    stack = _regional_stack(stack_region)
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(stack, queue=_imported_queue(stack, queue_region))
+    assert exc.value.prop == "queue"
+    assert_error(
+        exc, "Shop/Orders", "queue Shop/Imported", f"Region {queue_region}", stack_region,
+        "Lambda polls only an SQS queue in its own Region", "services-sqs-configure.html",
+    )
+
+
+def test_a_queue_of_a_stack_in_another_region_is_an_error() -> None:
+    from aws_cdk import App, Environment
+
+    app = App()
+    producer = Stack(app, "Producer", env=Environment(account="123456789012", region="eu-west-1"))
+    stack = Stack(app, "Shop", env=Environment(account="123456789012", region="us-east-1"))
+    dlq = sqs.Queue(producer, "Dlq")
+    queue = sqs.Queue(producer, "Q", visibility_timeout=Duration.seconds(180),
+                      dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5))
+    with pytest.raises(ConstructPropsError) as exc:
+        consumer(stack, queue=queue)
+    assert exc.value.prop == "queue"
+    assert_error(exc, "Region eu-west-1", "us-east-1")
+
+
+def test_a_queue_in_the_same_region_or_another_account_is_accepted() -> None:
+    stack = _regional_stack("eu-west-1")
+    other_account = sqs.Queue.from_queue_arn(stack, "Other", "arn:aws:sqs:eu-west-1:210987654321:orders")
+    consumer(stack, queue=_imported_queue(stack, "eu-west-1"))
+    consumer(stack, "Second", queue=other_account)
+
+
+def test_a_region_that_is_a_token_is_not_compared() -> None:
+    from aws_cdk import Aws, Fn
+
+    agnostic = _regional_stack(None)  # the stack's Region is a token
+    consumer(agnostic, queue=_imported_queue(agnostic, "eu-west-1"))
+    stack = _regional_stack("us-east-1")  # the queue's Region is a token
+    token_arn = Fn.join(":", ["arn", Aws.PARTITION, "sqs", Aws.REGION, Aws.ACCOUNT_ID, "orders"])
+    consumer(stack, queue=sqs.Queue.from_queue_arn(stack, "Tokened", token_arn))
+
+
+def _warnings(stack: Stack, fragment: str) -> list[str]:
+    found = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp(fragment))
+    return [str(message.entry.data) for message in found]
+
+
+def test_an_imported_dead_letter_queue_warns_that_it_is_not_verifiable() -> None:
+    stack = _regional_stack()
+    consumer(stack, dead_letter_queue=_imported_queue(stack, name="orders-dlq"))
+    warnings = _warnings(stack, "dead-letter-queue-not-verifiable")
+    assert len(warnings) == 1
+    assert "dead_letter_queue Shop/Imported is imported" in warnings[0]
+    assert "encrypted" in warnings[0] and "as long as the source queue" in warnings[0]
+
+
+def test_a_given_queue_whose_dead_letter_queue_is_imported_warns() -> None:
+    stack = _regional_stack()
+    queue = sqs.Queue(stack, "Q", visibility_timeout=Duration.seconds(180),
+                      dead_letter_queue=sqs.DeadLetterQueue(queue=_imported_queue(stack, name="dlq"), max_receive_count=5))
+    consumer(stack, queue=queue)
+    warnings = _warnings(stack, "dead-letter-queue-not-verifiable")
+    assert len(warnings) == 1
+    assert warnings[0].startswith("queue Shop/Imported of queue Shop/Q is imported")
+
+
+def test_a_dead_letter_queue_made_in_the_app_does_not_warn() -> None:
+    stack = _regional_stack()
+    consumer(stack, dead_letter_queue=sqs.Queue(stack, "Dlq", retention_period=Duration.days(14)))
+    dlq = sqs.Queue(stack, "Dlq2", retention_period=Duration.days(14))
+    queue = sqs.Queue(stack, "Q", visibility_timeout=Duration.seconds(180),
+                      dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=5))
+    consumer(stack, "Given", queue=queue)
+    consumer(stack, "Created")
+    assert _warnings(stack, "dead-letter-queue-not-verifiable") == []

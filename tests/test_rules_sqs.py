@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from constructs_lib import limits
 from constructs_lib.value_rules import function as fn_rules
@@ -161,3 +163,41 @@ def test_visibility_timeout_with_a_token_is_checked_against_the_smallest_possibl
     v = sqs_rules.check_visibility_timeout(5, None, 0, at_least=True)
     assert v is not None and "timeout (a token, at least 1 s)" in v.message
     assert sqs_rules.check_visibility_timeout(180, 30, None, at_least=True) is None
+
+
+# --------------------------------------------------------------------------------------
+# Regions and imported dead-letter queues
+# --------------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("arn", "region"),
+    [
+        ("arn:aws:sqs:eu-west-1:123456789012:orders", "eu-west-1"),
+        ("arn:aws-cn:sqs:cn-north-1:123456789012:orders.fifo", "cn-north-1"),
+        ("arn:aws:dynamodb:us-east-1:123456789012:table/t/stream/2026-01-01T00:00:00.000", "us-east-1"),
+        ("arn:aws:s3:::bucket", None),
+        ("https://sqs.eu-west-1.amazonaws.com/123456789012/orders", None),
+        ("arn:aws:sqs", None),
+        (None, None),
+    ],
+)
+def test_arn_region(arn: str | None, region: str | None) -> None:
+    assert rules.arn_region(arn) == region
+
+
+@given(
+    function_region=st.sampled_from(["us-east-1", "eu-west-1", "ap-south-1", None]),
+    queue_region=st.sampled_from(["us-east-1", "eu-west-1", "ap-south-1", None]),
+)
+def test_queue_region_is_refused_only_when_both_are_known_and_differ(function_region, queue_region) -> None:
+    violation = rules.check_queue_in_function_region(function_region, queue_region, name="S/Q")
+    differ = function_region is not None and queue_region is not None and function_region != queue_region
+    assert (violation is not None) == differ
+    if violation is not None:
+        assert violation.prop == "queue" and violation.source == limits.SRC_LAMBDA_SQS_SAME_REGION
+        assert f"queue S/Q is in Region {queue_region}" in violation.message and function_region in violation.message
+
+
+def test_unverifiable_dead_letter_queue_says_what_it_must_be() -> None:
+    violation = rules.unverifiable_dead_letter_queue("S/Dlq")
+    assert violation.prop == "dead_letter_queue" and violation.source == limits.SRC_SQS_DLQ
+    assert "S/Dlq is imported" in violation.message and "encrypted" in violation.message

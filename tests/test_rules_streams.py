@@ -229,3 +229,17 @@ def test_future_timestamp_rule_uses_the_clock_by_default() -> None:
 
     assert r.check_starting_position(r.AT_TIMESTAMP, time.time() - 60) is None
     assert r.check_starting_position(r.AT_TIMESTAMP, time.time() * 1000) is not None
+@pytest.mark.parametrize(
+    ("function_region", "source_region", "warns"),
+    [("us-east-1", "eu-west-1", True), ("eu-west-1", "eu-west-1", False), (None, "eu-west-1", False), ("us-east-1", None, False)],
+)
+def test_source_in_other_region_warns_only_when_both_are_known_and_differ(function_region, source_region, warns) -> None:
+    violation = r.source_in_other_region(function_region, source_region, name="S/T", source_kind=r.DYNAMODB, prop="table")
+    assert (violation is not None) == warns
+    if violation is not None:
+        assert violation.prop == "table" and "DynamoDB stream in Region eu-west-1" in violation.message
+
+
+def test_dynamodb_stream_hint_names_the_table_v2_prop() -> None:
+    violation = r.check_dynamodb_stream_enabled(False, table_name="S/T", stream_prop="dynamo_stream")
+    assert violation is not None and "dynamo_stream=dynamodb.StreamViewType" in violation.message

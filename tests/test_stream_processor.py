@@ -637,3 +637,153 @@ def test_given_on_failure_warns_that_it_is_unverified(built):
     )
     for default in ("/S/KinDefault", "/S/DdbDefault", "/S/Kms"):
         ann.has_no_warning(default, Match.string_like_regexp("failure-destination-unverified"))
+
+
+# ----------------------------------------------------------------------------------------
+# Tables with and without a stream (Table and TableV2, made and imported); Regions
+# ----------------------------------------------------------------------------------------
+def _env_stack(region: str | None = "us-east-1") -> Stack:
+    from aws_cdk import Environment
+
+    return Stack(App(), "Shop", env=Environment(account="123456789012", region=region) if region else None)
+
+
+def _processor(stack: Stack, **props: Any) -> StreamProcessor:
+    return StreamProcessor(stack, "Changes", code=CODE, handler=HANDLER, **props)
+
+
+def _key() -> dynamodb.Attribute:
+    return dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING)
+
+
+def _region_warnings(stack: Stack) -> list[str]:
+    found = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("stream-in-other-region"))
+    return [str(message.entry.data) for message in found]
+
+
+@pytest.mark.parametrize(
+    ("make", "hint"),
+    [
+        (lambda s: dynamodb.Table(s, "Orders", partition_key=_key()), "stream=dynamodb.StreamViewType"),
+        (lambda s: dynamodb.TableV2(s, "Orders", partition_key=_key()), "dynamo_stream=dynamodb.StreamViewType"),
+    ],
+    ids=["Table", "TableV2"],
+)
+def test_a_table_without_a_stream_is_an_error(make, hint) -> None:
+    stack = _env_stack()
+    with pytest.raises(ConstructPropsError) as exc:
+        _processor(stack, table=make(stack))
+    assert exc.value.prop == "table"
+    message = str(exc.value)
+    assert "StreamProcessor 'Shop/Changes'" in message
+    assert "table Shop/Orders has no DynamoDB stream" in message and hint in message
+
+
+def test_a_table_v2_without_a_stream_never_reaches_the_template() -> None:
+    """The defect: GetAtt StreamArn on a GlobalTable without StreamSpecification, which
+    fails to deploy; now refused before any resource is made."""
+    stack = _env_stack()
+    table = dynamodb.TableV2(stack, "Orders", partition_key=_key())
+    with pytest.raises(ConstructPropsError):
+        _processor(stack, table=table)
+    Template.from_stack(stack).resource_count_is("AWS::Lambda::EventSourceMapping", 0)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: dynamodb.Table(s, "Orders", partition_key=_key(), stream=dynamodb.StreamViewType.NEW_IMAGE),
+        lambda s: dynamodb.TableV2(s, "Orders", partition_key=_key(), dynamo_stream=dynamodb.StreamViewType.NEW_IMAGE),
+        lambda s: dynamodb.TableV2(s, "Orders", partition_key=_key(), replicas=[dynamodb.ReplicaTableProps(region="us-west-2")]),
+    ],
+    ids=["Table", "TableV2", "TableV2 with a replica (NEW_AND_OLD_IMAGES)"],
+)
+def test_a_table_with_a_stream_reads_it(make) -> None:
+    stack = _env_stack()
+    table = make(stack)
+    _processor(stack, table=table)
+    template = Template.from_stack(stack)
+    table_id = stack.get_logical_id(table.node.default_child)
+    template.has_resource_properties(
+        "AWS::Lambda::EventSourceMapping", {"EventSourceArn": {"Fn::GetAtt": [table_id, "StreamArn"]}}
+    )
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: dynamodb.Table.from_table_name(s, "Orders", "orders"),
+        lambda s: dynamodb.TableV2.from_table_name(s, "Orders", "orders"),
+        lambda s: dynamodb.TableV2.from_table_arn(s, "Orders", "arn:aws:dynamodb:us-east-1:123456789012:table/orders"),
+    ],
+    ids=["Table.from_table_name", "TableV2.from_table_name", "TableV2.from_table_arn"],
+)
+def test_an_imported_table_without_its_stream_arn_is_an_error(make) -> None:
+    stack = _env_stack()
+    with pytest.raises(ConstructPropsError) as exc:
+        _processor(stack, table=make(stack))
+    assert exc.value.prop == "table"
+    assert "imported without its stream ARN" in str(exc.value)
+
+
+@pytest.mark.parametrize("cls", [dynamodb.Table, dynamodb.TableV2], ids=["Table", "TableV2"])
+def test_an_imported_table_with_its_stream_arn_is_read(cls) -> None:
+    stack = _env_stack()
+    stream_arn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000"
+    processor = _processor(stack, table=cls.from_table_attributes(stack, "Orders", table_name="orders", table_stream_arn=stream_arn))
+    assert processor.event_source_arn == stream_arn
+    assert _region_warnings(stack) == []
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda s: kinesis.Stream.from_stream_arn(s, "Source", "arn:aws:kinesis:eu-west-1:123456789012:stream/orders"),
+        lambda s: dynamodb.Table.from_table_attributes(
+            s, "Source", table_name="orders",
+            table_stream_arn="arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+        ),
+        lambda s: dynamodb.TableV2.from_table_attributes(
+            s, "Source", table_arn="arn:aws:dynamodb:eu-west-1:123456789012:table/orders",
+            table_stream_arn="arn:aws:dynamodb:eu-west-1:123456789012:table/orders/stream/2026-01-01T00:00:00.000",
+        ),
+    ],
+    ids=["Kinesis", "Table", "TableV2"],
+)
+def test_a_source_in_another_region_warns(make) -> None:
+    stack = _env_stack("us-east-1")
+    source = make(stack)
+    prop = "table" if hasattr(source, "table_name") else "stream"
+    _processor(stack, **{prop: source})
+    warnings = _region_warnings(stack)
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{prop} Shop/Source reads a ")
+    assert "Region eu-west-1" in warnings[0] and "us-east-1" in warnings[0]
+
+
+def test_a_stream_of_a_stack_in_another_region_warns() -> None:
+    from aws_cdk import Environment
+
+    app = App()
+    producer = Stack(app, "Producer", env=Environment(account="123456789012", region="eu-west-1"))
+    stack = Stack(app, "Shop", env=Environment(account="123456789012", region="us-east-1"))
+    processor = _processor(stack, stream=_stream(producer))
+    # Synthesis itself refuses the cross-Region reference (aws-cdk-lib); the warning is
+    # already on the construct, read from its metadata.
+    warnings = [str(entry.data) for entry in processor.node.metadata if "stream-in-other-region" in str(entry.data)]
+    assert len(warnings) == 1 and "Region eu-west-1" in warnings[0]
+
+
+def test_a_source_in_the_same_region_or_of_an_unknown_region_does_not_warn() -> None:
+    from aws_cdk import Aws, Fn
+
+    same = _env_stack("eu-west-1")
+    _processor(same, stream=kinesis.Stream.from_stream_arn(same, "S", "arn:aws:kinesis:eu-west-1:210987654321:stream/orders"))
+    assert _region_warnings(same) == []
+    agnostic = _env_stack(None)
+    _processor(agnostic, stream=kinesis.Stream.from_stream_arn(agnostic, "S", "arn:aws:kinesis:eu-west-1:123456789012:stream/o"))
+    assert _region_warnings(agnostic) == []
+    tokened = _env_stack("us-east-1")
+    token_arn = Fn.join(":", ["arn", Aws.PARTITION, "kinesis", Aws.REGION, Aws.ACCOUNT_ID, "stream/orders"])
+    _processor(tokened, stream=kinesis.Stream.from_stream_arn(tokened, "S", token_arn))
+    assert _region_warnings(tokened) == []

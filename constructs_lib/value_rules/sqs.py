@@ -355,3 +355,42 @@ def check_failure_queue_key_usable(
         f"or a customer managed key whose policy allows {service}",
         limits.SRC_SQS_KEY_MANAGEMENT,
     )
+
+
+def arn_region(arn: str | None) -> str | None:
+    """The Region of a literal ARN (``arn:partition:service:region:account:resource``), or
+    ``None`` when there is none to read (``None``, not an ARN, or an empty Region field)."""
+    if arn is None:
+        return None
+    parts = arn.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn" or not parts[3]:
+        return None
+    return parts[3]
+
+
+def check_queue_in_function_region(
+    function_region: str | None, queue_region: str | None, *, name: str, prop: str = "queue"
+) -> Violation | None:
+    """The queue Lambda polls must be in the function's Region (another account is fine).
+    ``None`` for a Region that is unknown (a token): nothing to compare."""
+    if function_region is None or queue_region is None or function_region == queue_region:
+        return None
+    return Violation(
+        prop,
+        f"{prop} {name} is in Region {queue_region}, but the function and its event source mapping "
+        f"are in {function_region}; Lambda polls only an SQS queue in its own Region (another "
+        "account is fine), so the mapping could not be created. Put the consumer in a stack of "
+        f"{queue_region}, or the queue in {function_region}",
+        limits.SRC_LAMBDA_SQS_SAME_REGION,
+    )
+
+
+def unverifiable_dead_letter_queue(name: str, *, prop: str = "dead_letter_queue") -> Violation:
+    """A warning: an imported dead-letter queue cannot be inspected, so say what it must be."""
+    return Violation(
+        prop,
+        f"{prop} {name} is imported, so this construct cannot verify that it is encrypted and keeps "
+        "messages at least as long as the source queue (a shorter retention deletes failed messages "
+        "before anyone reads them; an unencrypted DLQ stores them in the clear); make sure it does",
+        limits.SRC_SQS_DLQ,
+    )

@@ -304,10 +304,16 @@ def check_reserved_covers_shards(
 
 
 def check_dynamodb_stream_enabled(
-    has_stream: bool, *, table_name: str = "the table", prop: str = "table", imported: bool = False
+    has_stream: bool,
+    *,
+    table_name: str = "the table",
+    prop: str = "table",
+    imported: bool = False,
+    stream_prop: str = "stream",
 ) -> Violation | None:
     """A DynamoDB table read by Lambda must have DynamoDB Streams enabled; an imported table
-    must have been imported with its stream's ARN (``imported``: say that instead)."""
+    must have been imported with its stream's ARN (``imported``: say that instead).
+    ``stream_prop`` is the table's prop that enables it (``dynamo_stream`` on a TableV2)."""
     if has_stream:
         return None
     if imported:
@@ -322,7 +328,7 @@ def check_dynamodb_stream_enabled(
     return Violation(
         prop,
         f"{prop} {table_name} has no DynamoDB stream, so there is nothing for Lambda to read; "
-        "enable one on the table with stream=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES "
+        f"enable one on the table with {stream_prop}=dynamodb.StreamViewType.NEW_AND_OLD_IMAGES "
         "(the handler sees the item before and after each change; NEW_IMAGE if it needs only "
         "the new item, KEYS_ONLY for keys alone)",
         limits.SRC_DDB_STREAMS,
@@ -414,4 +420,25 @@ def unverified_on_failure(
         f"reject FIFO queues - and keeps what it receives {keep}. Otherwise the only trace "
         "of a discarded batch can be rejected or expire before anyone reads it",
         limits.SRC_LAMBDA_STREAM_ERRORS,
+    )
+
+
+def source_in_other_region(
+    function_region: str | None, source_region: str | None, *, name: str, source_kind: str = KINESIS, prop: str = "stream"
+) -> Violation | None:
+    """A warning: the stream is in another Region than the function. No AWS page found states
+    that a Kinesis or DynamoDB stream mapping must be in the function's Region (the SQS page
+    does, limits.SRC_LAMBDA_SQS_SAME_REGION), so this is not refused; ``None`` when either
+    Region is unknown (a token)."""
+    if function_region is None or source_region is None or function_region == source_region:
+        return None
+    what = "DynamoDB stream" if source_kind == DYNAMODB else "Kinesis data stream"
+    return Violation(
+        prop,
+        f"{prop} {name} reads a {what} in Region {source_region}, but the function and its event "
+        f"source mapping are in {function_region}. AWS documents that an SQS queue must be in the "
+        "function's Region; its Kinesis and DynamoDB Streams pages do not say, so this is a "
+        "warning, but expect the mapping to fail to be created. Put the processor in a stack of "
+        f"{source_region} (acknowledge this warning only if you have verified the mapping works)",
+        limits.SRC_ESM_API,
     )
