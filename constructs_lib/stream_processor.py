@@ -626,20 +626,15 @@ class StreamProcessor(Construct):
             self,
             async_rules.check_destination_not_fifo(facts.get("kind"), facts.get("fifo")),
             async_rules.check_destination_encrypted(facts.get("encryption")),
+            # Nothing is lost: the failure path keeps at least as long as its source.
+            stream_rules.short_on_failure_retention(facts.get("retention_s"), retention_s, source_kind=kind),
         )
         delivery = delivery_statements(statements)
         grant_delivery(self.function, delivery)
         self._wildcard_acks.update(wildcard_acknowledgments(self, delivery))
         # A queue made in this app is inspected above (and here for its retention); anything
         # else (a topic: who subscribes? a bucket: which lifecycle?) gets the reminder.
-        if facts.get("encryption") is not None and facts.get("retention_s") is not None:
-            # A queue made in this app, inspected: only a retention shorter than the stream's is left to say.
-            warn(
-                self,
-                "failure-queue-retention-short",
-                stream_rules.short_on_failure_retention(facts["retention_s"], retention_s, source_kind=kind),
-            )
-        else:
+        if facts.get("encryption") is None or facts.get("retention_s") is None:
             warn(
                 self,
                 "failure-destination-unverified",

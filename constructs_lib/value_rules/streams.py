@@ -382,8 +382,9 @@ def short_on_failure_retention(
     source_kind: str = KINESIS,
     prop: str = "on_failure",
 ) -> Violation | None:
-    """A warning: an on-failure queue made in this app keeps its messages less time than the
-    stream keeps records (24 h for DynamoDB Streams when the retention is not known)."""
+    """An on-failure queue made in this app keeps its messages less time than the stream keeps
+    records (24 h for DynamoDB Streams when the retention is not known): the failure path
+    would keep less than its source, so the construct refuses it."""
     needed = stream_retention_s
     if needed is None and source_kind == DYNAMODB:
         needed = float(limits.DYNAMODB_STREAM_RETENTION_S)
