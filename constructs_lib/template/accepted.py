@@ -121,7 +121,35 @@ def function_settings(fn: Resource, timeout: float | None) -> tuple[float, int |
                      if v < 0 else None, integer=True)
     memory = value(fn, "MemorySize", float(limits.LAMBDA_DEFAULT_MEMORY_MB), "function",
                    lambda v: function_rules.check_memory_size(v, prop="MemorySize"), integer=True)
+    _environment_and_layers(fn)
     return float(timeout), int(reserved) if reserved is not None else None, float(memory or limits.LAMBDA_DEFAULT_MEMORY_MB)
+
+
+def _environment_and_layers(fn: Resource) -> None:
+    """Environment variables Lambda refuses (a key its runtime reserves, more than 4 KB
+    together, counted when every key and value is a literal string) and more than 5 layers."""
+    variables = fn.get("Environment")
+    variables = variables.get("Variables") if isinstance(variables, Mapping) else None
+    if isinstance(variables, Mapping):
+        at = "Properties/Environment/Variables"
+        for key in variables:
+            violation = function_rules.check_environment_key(key if isinstance(key, str) else None,
+                                                             prop="Environment.Variables")
+            if violation is not None:
+                raise Refusal(f"function: {violation}", resource=fn.logical_id, location=f"{at}/{key}",
+                              plain=f"function: {violation.message}", source=violation.source)
+        literal = {k: v for k, v in variables.items() if isinstance(k, str) and isinstance(v, str)}
+        if len(literal) == len(variables):
+            violation = function_rules.check_environment_size(dict(literal), prop="Environment.Variables")
+            if violation is not None:
+                raise Refusal(f"function: {violation}", resource=fn.logical_id, location=at,
+                              plain=f"function: {violation.message}", source=violation.source)
+    layers = fn.get("Layers")
+    if isinstance(layers, list):
+        violation = function_rules.check_layers(len(layers), prop="Layers")
+        if violation is not None:
+            raise Refusal(f"function: {violation}", resource=fn.logical_id, location="Properties/Layers",
+                          plain=f"function: {violation.message}", source=violation.source)
 
 
 # --------------------------------------------------------------------------------------

@@ -46,6 +46,12 @@ CASES = {
                     "Timeout 901"),
     "SQS batch above 10 without a window": (_with(SQS, Mapping=t.mapping(BatchSize=20)), "Mapping",
                                             "Properties/BatchSize", "BatchSize 20"),
+    "a reserved environment key": (_with(SQS, Fn=t.function(Environment={"Variables": {"AWS_REGION": "x"}})), "Fn",
+                                   "Properties/Environment/Variables/AWS_REGION", "'AWS_REGION' is reserved"),
+    "environment above 4 KB": (_with(SQS, Fn=t.function(Environment={"Variables": {"A": "x" * 5000}})), "Fn",
+                               "Properties/Environment/Variables", "4 KB"),
+    "six layers": (_with(SQS, Fn=t.function(Layers=[f"arn:aws:lambda:us-east-1:123456789012:layer:l{i}:1"
+                                                    for i in range(6)])), "Fn", "Properties/Layers", "6 layers"),
     "stream batch above 10,000": (_with(KIN, Mapping=t.mapping(t.arn("Stream"), BatchSize=10001,
                                                               StartingPosition="LATEST", MaximumRetryAttempts=2,
                                                               BisectBatchOnFunctionError=True)),
