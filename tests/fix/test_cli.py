@@ -276,3 +276,30 @@ def test_a_fix_next_to_lines_written_another_way_adds_lines_and_changes_none(tmp
     new = path.read_text()
     assert new.startswith(MIXED_LISTS), new  # every line as written, the fix only added after it
     assert "EventInvokeConfig:" in new[len(MIXED_LISTS):]
+
+
+def test_an_acknowledged_finding_is_never_fixed(tmp_path: Path) -> None:
+    """A deliberate value stays: the template's owner acknowledged the finding with a reason."""
+    template = {
+        "Resources": {
+            "Fn": {"Type": "AWS::Lambda::Function",
+                   "Properties": {"Timeout": 30, "Runtime": "python3.13", "Handler": "index.handler",
+                                  "Code": {"ZipFile": "def handler(e, c): return {}"},
+                                  "Role": "arn:aws:iam::123456789012:role/r"}},
+            "Dlq": {"Type": "AWS::SQS::Queue", "Properties": {"MessageRetentionPeriod": 1209600}},
+            "Queue": {"Type": "AWS::SQS::Queue",
+                      "Metadata": {"constructs-lib": {"acknowledge": [
+                          {"id": "sqs-max-receive-count", "reason": "payments fail fast after 3 tries"}]}},
+                      "Properties": {"VisibilityTimeout": 180, "RedrivePolicy": {
+                          "deadLetterTargetArn": {"Fn::GetAtt": ["Dlq", "Arn"]}, "maxReceiveCount": 3}}},
+            "Mapping": {"Type": "AWS::Lambda::EventSourceMapping",
+                        "Properties": {"FunctionName": {"Ref": "Fn"}, "EventSourceArn": {"Fn::GetAtt": ["Queue", "Arn"]},
+                                       "BatchSize": 1}},
+        }
+    }
+    path = tmp_path / "template.json"
+    path.write_text(json.dumps(template, indent=2) + "\n")
+    before = path.read_text()
+    code, out, err = run("check", str(path), "--fix")
+    assert path.read_text() == before, out + err
+    assert "nothing to fix" in out + err
