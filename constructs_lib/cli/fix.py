@@ -191,8 +191,15 @@ def run_fix(args: argparse.Namespace, loaded: Any, findings: Sequence[Finding], 
     if not dry:
         roots = [Path(p) for p in args.paths]
         templates = {m.file for m in loaded.models if m.file}
+        # A template read without one of its AWS::Include snippets: the fix and its proof saw
+        # only part of it (the snippet may hold the very resources the fix adds).
+        partial = {u.template for u in getattr(loaded, "unreadable", ()) if getattr(u, "template", None)}
         for file in fix_plan.files:
             if not file.changed or str(file.path) in proof.failed or file.new_text is None:
+                continue
+            if str(file.path) in partial:
+                not_written[str(file.path)] = (f"{file.path}: part of it could not be read (an AWS::Include "
+                                               "snippet), so the fix saw only the rest; make it readable first")
                 continue
             try:
                 write_template(file.path, file.text, file.new_text, roots=roots, templates=templates)

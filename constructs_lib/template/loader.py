@@ -209,6 +209,9 @@ class Unreadable:
 
     path: str
     message: str
+    #: The template that refers to it (an ``AWS::Include`` snippet), when the template itself
+    #: was read: ``--fix`` does not write a template it could read only in part.
+    template: str | None = None
 
     def __str__(self) -> str:
         return self.message
@@ -552,7 +555,8 @@ def inline_includes(template: Mapping[str, Any], directory: Path, *, reader: Rea
                     unreadable.append(Unreadable(location, f"{exc}; the template is checked without that snippet"
                                                  if isinstance(exc, Refused) else
                                                  f"{name or 'the template'}: AWS::Include Location {location!r} "
-                                                 f"cannot be read ({exc}); the template is checked without it"))
+                                                 f"cannot be read ({exc}); the template is checked without it",
+                                                 template=name or None))
         return cache[location]
 
     def walk(value: Any, depth: int) -> Any:

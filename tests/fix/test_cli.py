@@ -303,3 +303,32 @@ def test_an_acknowledged_finding_is_never_fixed(tmp_path: Path) -> None:
     code, out, err = run("check", str(path), "--fix")
     assert path.read_text() == before, out + err
     assert "nothing to fix" in out + err
+
+
+def test_a_template_read_without_an_include_is_not_written(tmp_path: Path) -> None:
+    """The missing snippet may hold the very resources a fix would add: the fix is shown,
+    nothing is written, and the run exits 2 as for anything unreadable."""
+    pytest.importorskip("samtranslator")
+    path = tmp_path / "template.yaml"
+    path.write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Fn:\n"
+        "    Type: AWS::Serverless::Function\n"
+        "    Properties:\n"
+        "      Runtime: python3.13\n"
+        "      Handler: app.handler\n"
+        "      InlineCode: \"def handler(e, c): pass\"\n"
+        "      Events:\n"
+        "        Tick:\n"
+        "          Type: Schedule\n"
+        "          Properties: {Schedule: rate(1 minute)}\n"
+        "  Fn::Transform:\n"
+        "    Name: AWS::Include\n"
+        "    Parameters: {Location: ./missing.yaml}\n"
+    )
+    before = path.read_text()
+    code, out, err = run("check", str(path), "--fix")
+    assert code == 2, out + err
+    assert path.read_text() == before
+    assert "part of it could not be read" in flat(out + err)
