@@ -62,6 +62,23 @@ def positive_seconds(text: str) -> float:
     return value
 
 
+def whole_number(what: str, low: int, high: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number from ``low`` to ``high`` (no upper bound when
+    ``None``), refused with what it counts and the range."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            bound = f"{low:,} to {high:,}" if high is not None else f"{low:,} or more"
+            raise argparse.ArgumentTypeError(f"{value:,} {what}: give {bound}")
+        return value
+
+    return parse
+
+
 def add_input_arguments(parser: argparse.ArgumentParser) -> None:
     """``--allow-path DIR`` (repeatable): a directory outside the input that references
     (includes, nested templates, a manifest's files) may still be read from."""

@@ -35,16 +35,6 @@ def add_rules_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config", metavar="FILE", help="pyproject.toml with [tool.constructs-lib] (default: found upward)")
 
 
-def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} is not a concurrency quota; it must be 1 or more")
-    return value
-
-
 def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", nargs="+", metavar="PATH",
@@ -59,7 +49,7 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--config", metavar="FILE", help="pyproject.toml with [tool.constructs-lib] (default: found upward)")
     parser.add_argument(
-        "--account-concurrency", type=_positive_int, default=None, metavar="N",
+        "--account-concurrency", type=_io.whole_number("account concurrency", 1), default=None, metavar="N",
         help=f"the account's Lambda concurrency quota for the unreserved-pool rule "
         f"(default {limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY})",
     )

@@ -17,16 +17,6 @@ from constructs_lib.cli import _io, _term
 from constructs_lib.explain.defaults import DEFAULT_DURATION_S, MAX_SIMULATED_FUNCTIONS
 
 
-def _non_negative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} is below 0")
-    return value
-
-
 def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", metavar="PATH",
                         help="a cdk.out directory, a template file (JSON or YAML), or - (a template on standard input)")
@@ -42,7 +32,7 @@ def add_explain_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--output", metavar="FILE", help="write the report to FILE instead of standard output")
     parser.add_argument(
-        "--simulate-up-to", type=_non_negative_int, default=None, metavar="N",
+        "--simulate-up-to", type=_io.whole_number("functions", 0), default=None, metavar="N",
         help=f"simulate the fault scenarios when the app has at most N functions (default {MAX_SIMULATED_FUNCTIONS}: "
         "each adds a few hundredths of a second per scenario; 0 never simulates)",
     )

@@ -193,7 +193,7 @@ def run_fix(args: argparse.Namespace, loaded: Any, findings: Sequence[Finding], 
         templates = {m.file for m in loaded.models if m.file}
         # A template read without one of its AWS::Include snippets: the fix and its proof saw
         # only part of it (the snippet may hold the very resources the fix adds).
-        partial = {u.template for u in getattr(loaded, "unreadable", ()) if getattr(u, "template", None)}
+        partial = {u.template for u in loaded.unreadable if u.template}
         for file in fix_plan.files:
             if not file.changed or str(file.path) in proof.failed or file.new_text is None:
                 continue

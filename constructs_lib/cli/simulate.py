@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from typing import TextIO
 
 from constructs_lib import limits
@@ -27,19 +26,6 @@ DEFAULT_FAIL_ON = "lost"
 MAX_ACCOUNT_CONCURRENCY = 1_000_000
 
 
-def _whole(what: str, low: int, high: int) -> Callable[[str], int]:
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{value:,} {what}: give {low:,} to {high:,}")
-        return value
-
-    return parse
-
-
 def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "paths", metavar="PATH", nargs="+",
@@ -50,7 +36,7 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
         # argparse formats help with %: a scenario's "5 %" must be escaped.
         help="; ".join(f"{s.name}: {s.summary}" for s in SCENARIOS.values()).replace("%", "%%"),
     )
-    parser.add_argument("--events", type=_whole("events", 1, MAX_EVENTS), default=DEFAULT_EVENTS, metavar="N",
+    parser.add_argument("--events", type=_io.whole_number("events", 1, MAX_EVENTS), default=DEFAULT_EVENTS, metavar="N",
                         help="events per function (default %(default)s); the verdict does not depend on it")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S",
                         help="random seed; the same seed gives the same result (default %(default)s)")
@@ -62,7 +48,7 @@ def add_simulate_arguments(parser: argparse.ArgumentParser) -> None:
         "kept as metadata only, answered with an error or a caller timed out; none - never",
     )
     parser.add_argument(
-        "--account-concurrency", type=_whole("account concurrency", limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY,
+        "--account-concurrency", type=_io.whole_number("account concurrency", limits.LAMBDA_MIN_UNRESERVED_CONCURRENCY,
                                              MAX_ACCOUNT_CONCURRENCY),
         default=limits.LAMBDA_DEFAULT_ACCOUNT_CONCURRENCY, metavar="N",
         help="the Region's concurrency all simulated functions share (default %(default)s, Lambda's default quota)",

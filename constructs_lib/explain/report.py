@@ -30,7 +30,6 @@ from constructs_lib.template.model import (
     EVENT_INVOKE_CONFIG,
     EVENTS_RULE,
     KINESIS,
-    KINESIS_CONSUMER,
     QUEUE,
     S3_BUCKET,
     SNS_SUBSCRIPTION,
@@ -375,9 +374,7 @@ def _stream_details(model: TemplateModel, fn: Resource, trig: Trigger, out: _Sec
     retries = _prop(mapping, "MaximumRetryAttempts", limits.STREAM_INFINITE)
     age = _prop(mapping, "MaximumRecordAgeInSeconds", limits.STREAM_INFINITE)
     bisect = boolean(mapping.get("BisectBatchOnFunctionError")) or False
-    stream = src
-    if src is not None and src.type == KINESIS_CONSUMER:
-        stream = model.ref(src.get("StreamARN"))
+    stream = model.stream_behind(src)
     if stream is not None and stream.type == KINESIS:
         hours = _prop(stream, "RetentionPeriodHours", 24)
         stream_retention = hours * 3600 if hours is not None else None

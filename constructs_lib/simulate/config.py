@@ -26,7 +26,6 @@ from constructs_lib.template.model import (
     DYNAMODB,
     DYNAMODB_GLOBAL,
     KINESIS,
-    KINESIS_CONSUMER,
     QUEUE,
     Resource,
     TemplateModel,
@@ -186,14 +185,9 @@ class FunctionConfig:
 
 
 # --------------------------------------------------------------------------------------
-# Small readers
+# Small readers (the values themselves: constructs_lib.template.accepted, shared with the
+# check aws-refused-value)
 # --------------------------------------------------------------------------------------
-# Reading values: constructs_lib.template.accepted (shared with the check aws-refused-value)
-# --------------------------------------------------------------------------------------
-_num = accepted.value
-_short = accepted.short
-
-
 def _target(model: TemplateModel, value: Any) -> str | None:
     """A destination: its logical id in this template, the literal ARN, or ``None``."""
     if value is None:
@@ -281,9 +275,7 @@ def sqs_mapping(model: TemplateModel, mapping: Resource, timeout_s: float = 0.0)
 
 def stream_mapping(model: TemplateModel, mapping: Resource, kind: str) -> StreamMapping:
     src = model.source_of(mapping)
-    stream = src
-    if src is not None and src.type == KINESIS_CONSUMER:
-        stream = model.ref(src.get("StreamARN"))
+    stream = model.stream_behind(src)
     shards, known = 1, False
     if kind == "kinesis":
         retention = float(limits.KINESIS_DEFAULT_RETENTION_S)
@@ -321,9 +313,9 @@ def _retry_policy(target: Mapping[str, Any], attempts: int, age: float, what: st
     policy = target.get("RetryPolicy")
     if not isinstance(policy, Mapping):
         return attempts, age
-    a = _num(policy, "MaximumRetryAttempts", float(attempts), what,
+    a = accepted.value(policy, "MaximumRetryAttempts", float(attempts), what,
              lambda v: async_rules.check_target_retry_attempts(v, prop="MaximumRetryAttempts"), integer=True)
-    b = _num(policy, "MaximumEventAgeInSeconds", age, what,
+    b = accepted.value(policy, "MaximumEventAgeInSeconds", age, what,
              lambda v: async_rules.check_target_max_event_age(v, prop="MaximumEventAgeInSeconds"), integer=True)
     return int(a if a is not None else attempts), float(b if b is not None else age)
 
@@ -405,9 +397,9 @@ def async_config(model: TemplateModel, fn: Resource, triggers: list[Trigger]) ->
     on_failure = on_success = None
     if cfg is not None:
         what = f"event invoke config {cfg.logical_id}"
-        retries = _num(cfg, "MaximumRetryAttempts", retries, what,
+        retries = accepted.value(cfg, "MaximumRetryAttempts", retries, what,
                        lambda v: async_rules.check_retry_attempts(v, prop="MaximumRetryAttempts"), integer=True) or 0.0
-        age = _num(cfg, "MaximumEventAgeInSeconds", age, what,
+        age = accepted.value(cfg, "MaximumEventAgeInSeconds", age, what,
                    lambda v: async_rules.check_max_event_age(v, prop="MaximumEventAgeInSeconds"), integer=True) or age
         on_failure = _target(model, _destination(cfg.get("DestinationConfig")))
         on_success = _target(model, _destination(cfg.get("DestinationConfig"), "OnSuccess"))
@@ -455,8 +447,8 @@ def api_route(model: TemplateModel, trig: Trigger) -> SyncRoute:
         value = number(raw)
         if value is None:
             if is_intrinsic(raw):
-                raise Unsimulatable(f"{via.logical_id} {location} is computed ({_short(raw)})")
-            raise Refused(f"{via.logical_id} {location} {_short(raw)} is not a number; API Gateway refuses it")
+                raise Unsimulatable(f"{via.logical_id} {location} is computed ({accepted.short(raw)})")
+            raise Refused(f"{via.logical_id} {location} {accepted.short(raw)} is not a number; API Gateway refuses it")
         millis = value
     if millis < limits.APIGW_HTTP_MIN_INTEGRATION_TIMEOUT_MS:
         raise Refused(f"{via.logical_id} {location} {millis:g} ms is below API Gateway's minimum of 50 ms; it refuses it")
@@ -491,9 +483,6 @@ def function_configs(model: TemplateModel) -> Iterator[FunctionConfig]:
             yield config
 
 
-_function_settings = accepted.function_settings
-
-
 def function_config(
     model: TemplateModel, fn: Resource, triggers: list[Trigger] | None = None, *, has_schedule: bool | None = None,
 ) -> FunctionConfig:
@@ -502,7 +491,7 @@ def function_config(
     refused: list[str] = []
     base = FunctionConfig(model.name, fn.logical_id, fn.path, 0.0, None, (), branch=model.branch)
     try:
-        timeout, reserved, memory = _function_settings(fn, model.timeout_s(fn))
+        timeout, reserved, memory = accepted.function_settings(fn, model.timeout_s(fn))
     except Unsimulatable as exc:
         note = f"{base.name}: not simulated: {exc}"
         return FunctionConfig(**{**base.__dict__, "notes": (note,),

@@ -557,6 +557,13 @@ class TemplateModel:
                  if self.resources[lid].type in (QUEUE, KINESIS, KINESIS_CONSUMER, DYNAMODB, DYNAMODB_GLOBAL)]
         return found[0] if len(found) == 1 else None
 
+    def stream_behind(self, source: Resource | None) -> Resource | None:
+        """The stream or table a mapping's source stands for: an enhanced fan-out consumer's
+        stream (``StreamARN``), else the source itself."""
+        if source is not None and source.type == KINESIS_CONSUMER:
+            return self.ref(source.get("StreamARN"))
+        return source
+
     def stream_kind(self, mapping: Resource) -> str | None:
         """``"sqs"``, ``"kinesis"``, ``"dynamodb"``, ``"other"`` (Kafka, MQ...), or
         ``None`` when the source lies outside the template and nothing says which.

@@ -7,12 +7,13 @@ function timeout) is left to that rule."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from constructs_lib import limits
 from constructs_lib.checks.core import CheckOptions, Hit, rule
 from constructs_lib.messages import consequence
 from constructs_lib.template import accepted
-from constructs_lib.template.model import ESM, KINESIS, KINESIS_CONSUMER, TemplateModel
+from constructs_lib.template.model import ESM, KINESIS, TemplateModel
 from constructs_lib.template.properties import is_fifo
 
 #: Property paths whose range another rule reports (its words, its level): a refusal there
@@ -37,9 +38,10 @@ OTHER_RULES = {
 def aws_refused_value(model: TemplateModel, options: CheckOptions) -> Iterator[Hit]:
     seen: set[tuple[str | None, str | None]] = set()
 
-    def hits(read: Callable[[], object]) -> Iterator[Hit]:
+    def hits(read: Callable[..., object], *args: Any, **kwargs: Any) -> Iterator[Hit]:
+        """The finding of the first value ``read(*args, **kwargs)`` finds AWS refuses."""
         try:
-            read()
+            read(*args, **kwargs)
         except accepted.Refusal as refusal:
             if not refusal.malformed and refusal.location in OTHER_RULES:
                 return
@@ -53,21 +55,19 @@ def aws_refused_value(model: TemplateModel, options: CheckOptions) -> Iterator[H
             return  # computed by CloudFormation: nothing to check
 
     for fn in model.functions():
-        yield from hits(lambda fn=fn: accepted.function_settings(fn, model.timeout_s(fn)))  # type: ignore[misc]
+        yield from hits(accepted.function_settings, fn, model.timeout_s(fn))
     for mapping in model.of_type(ESM):
         kind = model.stream_kind(mapping)
         source = model.source_of(mapping)
         if kind == "sqs":
             if source is not None:
-                yield from hits(lambda q=source: accepted.queue_settings(q))  # type: ignore[misc]
-                yield from hits(lambda q=source: accepted.redrive_settings(model, q))  # type: ignore[misc]
-            fifo = bool(source is not None and is_fifo(source))
-            yield from hits(lambda m=mapping: accepted.sqs_mapping_settings(m, fifo=fifo))  # type: ignore[misc]
+                yield from hits(accepted.queue_settings, source)
+                yield from hits(accepted.redrive_settings, model, source)
+            yield from hits(accepted.sqs_mapping_settings, mapping, fifo=bool(source is not None and is_fifo(source)))
         elif kind in ("kinesis", "dynamodb"):
-            stream = model.ref(source.get("StreamARN")) if source is not None and source.type == KINESIS_CONSUMER else source
+            stream = model.stream_behind(source)
             if kind == "kinesis" and stream is not None and stream.type == KINESIS:
-                yield from hits(lambda s=stream: accepted.kinesis_stream_settings(s))  # type: ignore[misc]
-            yield from hits(lambda m=mapping: accepted.stream_mapping_settings(m))  # type: ignore[misc]
-
+                yield from hits(accepted.kinesis_stream_settings, stream)
+            yield from hits(accepted.stream_mapping_settings, mapping)
 
 RULES = (aws_refused_value,)
