@@ -353,6 +353,18 @@ SRC_SDK_RETRY_BEHAVIOR = "https://docs.aws.amazon.com/sdkref/latest/guide/featur
 SQS_ESM_INITIAL_CONCURRENT_BATCHES = 5
 SQS_ESM_SCALE_UP_PER_MINUTE = 300
 SQS_ESM_MAX_CONCURRENT_INVOKES = 1250
+#: And down: "when traffic is low, Lambda scales back the processing to five concurrent
+#: invokes" (SRC_LAMBDA_SQS_SCALING; provisioned mode: to its minimum pollers); on a throttle,
+#: and on a function error without ReportBatchItemFailures, "Lambda gradually backs off ...
+#: reducing the amount of concurrency allocated to your Amazon SQS event source mapping"
+#: (SRC_LAMBDA_SQS_ERRORS), and "throttles function scaling when invocation errors occur"
+#: (SRC_LAMBDA_SQS_SCALING_KC). How low "low traffic" is and how long scaling pauses are not
+#: documented: the simulation retires a poller that found no message for a minute, retires one
+#: per throttled or failed batch, and pauses scaling up for a minute after one - the period the
+#: documented scale-up rate is given in.
+SRC_LAMBDA_SQS_SCALING_KC = "https://repost.aws/knowledge-center/lambda-sqs-scaling"
+SQS_ESM_IDLE_RETIRE_S = 60.0
+SQS_ESM_SCALING_PAUSE_S = 60.0
 #: Provisioned mode (ProvisionedPollerConfig): the minimum pollers stay ready, each drives up to
 #: 10 concurrent invokes (SQS_INVOKES_PER_POLLER), and the pollers "auto scale up to 1000
 #: concurrent executions per minute" ("3 times faster scaling" than standard mode).

@@ -9,8 +9,22 @@ from pathlib import Path
 import pytest
 from aws_cdk import App, CfnParameter, Stack
 from aws_cdk import aws_lambda as lambda_
+from hypothesis import settings
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Hypothesis, for the whole suite. This conftest loads before any test module, so every
+# ``@settings(...)`` in the suite inherits the profile (a profile loaded by a deeper conftest
+# reaches only the modules imported after it).
+# - ``ci`` (the default: ``make test``, ``.ci/run``): derandomized, so a run explores the same
+#   examples on every machine and a red run is one anyone reproduces; no deadline (an example
+#   may synthesize an app; speed lives in the benchmarks).
+# - ``fuzz`` (``make fuzz``, or ``HYPOTHESIS_PROFILE=fuzz make test``): random examples, new
+#   ones each run, to find what ``ci`` does not.
+settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
+settings.register_profile("fuzz", deadline=None, print_blob=True)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
 
 # The commands' text wraps to COLUMNS (or the terminal's width) and takes colour from
 # NO_COLOR / FORCE_COLOR: the suite sees what a pipe sees (100 columns, no colour) whatever

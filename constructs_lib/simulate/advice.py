@@ -118,6 +118,13 @@ def _throttle_advice(result: FunctionResult, rule: Callable[[str, str, int], Adv
             rule_id = None
         if rule_id is not None:
             found.append(rule(rule_id, f"{what} after throttling, without a failed invocation", throttled))
+    elif isinstance(cfg, SqsMapping) and result.stats.get("throttles_reserved", 0):
+        # Nothing reached the dead-letter queue (the mapping backed off), but its pollers ran
+        # more batches than the function's reserved concurrency allows: "Lambda may throttle
+        # your messages" (limits.SRC_LAMBDA_SQS_SCALING), and every throttle delays a batch.
+        rule_id = "sqs-provisioned-pollers" if cfg.pollers is not None else "esm-max-concurrency-above-reserved"
+        found.append(rule(rule_id, "batches were throttled by the function's reserved concurrency (delayed, "
+                          "none dead-lettered)", result.stats["throttles_reserved"]))
     if neighbour:
         found.append(Advice(
             None, "invocations were throttled because other functions had taken the account's unreserved "

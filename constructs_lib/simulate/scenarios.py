@@ -12,8 +12,9 @@ the event count.
 - ``slow``: the same arrivals; a slow dependency makes every invocation, whatever its batch
   size, run 60-99 % of the function timeout, and a cold start's Init phase 60-99 % of its
   10 s limit; all succeed.
-- ``outage``: the same arrivals, at most 100 per 15 minutes; every invocation fails during
-  the first 15 minutes of each hour, and succeeds otherwise.
+- ``outage``: the same arrivals, at most 200 an hour, spread over whole hours (fewer events
+  arrive more slowly, so a quarter of them always meet an outage); every invocation
+  fails during the first 15 minutes of each hour, and succeeds otherwise.
 - ``burst``: the same average load, in bursts of 100 events at 20 x the capacity.
 - ``noisy-neighbour``: one function (the noisy one) bursts: at once, as many events as its
   concurrency holds - the account's whole unreserved pool, unless it has reserved
@@ -28,6 +29,7 @@ half batch takes 60 % of a full one and bisecting a batch costs what its halves 
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -41,13 +43,15 @@ DEFAULT_SEED = 0
 #: ``burst``).
 LOAD = 0.5
 POISON_FRACTION = 0.05
-#: ``outage``: failing for the first 15 minutes of every hour. Events arrive at most 100 per
-#: outage (if half the capacity is faster), so an outage always meets the same events,
-#: whatever ``--events``: a fast function's 200 events would otherwise all arrive, and stop,
-#: within the first seconds of the outage.
+#: ``outage``: failing for the first 15 minutes of every hour. Events arrive at most 200 an
+#: hour (if half the capacity is faster), so an outage always meets the same events, whatever
+#: ``--events``: a fast function's 200 events would otherwise all arrive, and stop, within the
+#: first seconds of the outage. 200 an hour: the default 200 events span exactly one whole
+#: period, so what happens once per outage (the head of each FIFO group dead-lettered) is the
+#: same share of the events at the default size as in a long run.
 OUTAGE_S = 15 * 60
 OUTAGE_PERIOD_S = 60 * 60
-EVENTS_PER_EPISODE = 100
+OUTAGE_EVENTS_PER_PERIOD = 200
 #: ``burst``: 100 events at 20 x the capacity, then quiet until the average load is LOAD.
 BURST_EVENTS = 100
 BURST_FACTOR = 20
@@ -56,6 +60,7 @@ BURST_FACTOR = 20
 NOISY_FACTOR = 1.5
 NOISY_BURST_S = 60
 NOISY_MAX_EVENTS = 20_000
+NOISY_NEIGHBOUR_EVENTS_PER_BURST = 100
 #: A FIFO queue's scenario events are spread over 10 message groups (``group-0``...).
 FIFO_GROUPS = 10
 
@@ -97,25 +102,34 @@ class Scenario:
         return batch_share(records, batch_size, self.overhead_share)
 
     @property
-    def episode_s(self) -> float | None:
-        """A fixed time scale the events must span (an outage, a neighbour's burst)."""
+    def episode(self) -> tuple[float, int] | None:
+        """A fixed time scale the events must span (an outage's period, a neighbour's
+        burst) and the most events that arrive in it."""
         if self.outage:
-            return float(OUTAGE_S)
+            return float(OUTAGE_PERIOD_S), OUTAGE_EVENTS_PER_PERIOD
         if self.noisy:
-            return float(NOISY_BURST_S)
+            return float(NOISY_BURST_S), NOISY_NEIGHBOUR_EVENTS_PER_BURST
         return None
 
     def arrivals(self, n: int, capacity_per_s: float, rng: random.Random) -> list[float]:
         """The times (s) at which ``n`` events enter their source, for a function that serves
-        ``capacity_per_s`` events a second. The rate never depends on ``n``."""
+        ``capacity_per_s`` events a second. The rate never grows with ``n`` (``outage`` spreads
+        fewer events than an hour's worth over the hour: a lighter load, never a heavier one)."""
         capacity = max(capacity_per_s, 1e-9)
         if self.burst:
             period = BURST_EVENTS / (LOAD * capacity)  # so the average load is LOAD
             rate = BURST_FACTOR * capacity
             return [(i // BURST_EVENTS) * period + (i % BURST_EVENTS) / rate for i in range(n)]
         rate = LOAD * capacity
-        if self.episode_s is not None:
-            rate = min(rate, EVENTS_PER_EPISODE / self.episode_s)
+        if self.episode is not None:
+            span, most = self.episode
+            rate = min(rate, most / span)
+        if self.outage:
+            # Whole hours: the events span a whole number of outage periods, so the share
+            # that meets an outage is a quarter at any ``n`` (200 events at the full rate
+            # would span half an hour, half of it down).
+            periods = max(1, math.ceil(n / (rate * OUTAGE_PERIOD_S)))
+            rate = n / (periods * OUTAGE_PERIOD_S)
         t, times = 0.0, []
         for _ in range(n):
             times.append(t)

@@ -5,9 +5,13 @@
   (limits.SRC_LAMBDA_SQS_SCALING). Provisioned mode (``ProvisionedPollerConfig``): the
   minimum pollers are ready from the start, each drives up to 10 concurrent invokes, and
   they scale up to 1,000 concurrent invokes a minute, to the maximum pollers x 10
-  (limits.SRC_LAMBDA_SQS_SCALING, limits.SRC_LAMBDA_SQS_PROVISIONED_LAUNCH). Pollers do not
-  scale back down within a run. An idle poller waits on the queue: each message that
-  becomes visible wakes one poller, not all of them.
+  (limits.SRC_LAMBDA_SQS_SCALING, limits.SRC_LAMBDA_SQS_PROVISIONED_LAUNCH). They scale
+  back down to 5 (provisioned: the minimum pollers) as documented: a poller that finds no
+  message for a minute retires ("when traffic is low"); a throttled batch, and a failed one
+  without ``ReportBatchItemFailures``, retires one and pauses scaling up for a minute
+  ("Lambda gradually backs off ... reducing the amount of concurrency allocated";
+  limits.SQS_ESM_IDLE_RETIRE_S cites the pages). An idle poller waits on the queue: each
+  message that becomes visible wakes one poller, not all of them.
 - A receive hides each message for the queue's visibility timeout, counted from the
   receive, and increments its receive count; on the receive after ``maxReceiveCount``
   SQS moves it to the dead-letter queue instead (limits.SRC_SQS_DLQ). A message is
@@ -108,8 +112,12 @@ class QueueSim:
             self.cap = min(cfg.max_concurrency or limits.SQS_ESM_MAX_CONCURRENT_INVOKES, limits.SQS_ESM_MAX_CONCURRENT_INVOKES)
             self.slots_start = min(limits.SQS_ESM_INITIAL_CONCURRENT_BATCHES, self.cap)
             self.step = limits.SQS_ESM_SCALE_UP_PER_MINUTE / 60
+        self.floor = self.slots_start  # what scaling down returns to
         self.slots = 0
         self.partial_step = 0.0
+        self.retiring = 0  # pollers that leave when they next finish a batch
+        self.scaling_paused_until = 0.0
+        self.scaler_running = False
 
     # -- the queue ---------------------------------------------------------------------
     def start(self, events: Sequence[EventSpec]) -> None:
@@ -117,8 +125,7 @@ class QueueSim:
         self.env.process(self._timer())
         for _ in range(self.slots_start):
             self._add_poller()
-        if self.slots < self.cap:
-            self.env.process(self._scaler())
+        self._start_scaler()
 
     def _arrivals(self, events: Sequence[EventSpec]) -> Generator[simpy.Event, Any, None]:
         env, tracker = self.env, self.tracker
@@ -260,6 +267,8 @@ class QueueSim:
     # -- the pollers -------------------------------------------------------------------
     def _add_poller(self) -> None:
         self.slots += 1
+        stats = self.tracker.stats
+        stats["pollers_peak"] = max(stats["pollers_peak"], self.slots)
         self.env.process(self._poller())
 
     def _kick(self, messages: int) -> None:
@@ -281,31 +290,72 @@ class QueueSim:
     def _has_waiting_messages(self) -> bool:
         return bool(self.ready_groups) if self.cfg.fifo else bool(self.ready)
 
+    def _start_scaler(self) -> None:
+        if self.slots < self.cap and not self.scaler_running:
+            self.scaler_running = True
+            self.env.process(self._scaler())
+
     def _scaler(self) -> Generator[simpy.Event, Any, None]:
         """More concurrent batches while messages wait and every poller is busy: 300 a minute
-        (standard), 1,000 a minute (provisioned), up to the cap."""
+        (standard), 1,000 a minute (provisioned), up to the cap; none for a minute after a
+        throttle or a failed batch (limits.SQS_ESM_SCALING_PAUSE_S)."""
         env = self.env
         while self.slots < self.cap:
-            if self._has_waiting_messages() and not self.waiters:
+            if env.now < self.scaling_paused_until:
+                yield env.timeout(self.scaling_paused_until - env.now)
+            elif self._has_waiting_messages() and not self.waiters:
                 yield env.timeout(1.0)  # a second's share of the minute's scaling
-                if not (self._has_waiting_messages() and not self.waiters):
+                if not (self._has_waiting_messages() and not self.waiters) or env.now < self.scaling_paused_until:
                     continue
                 self.partial_step += self.step
                 for _ in range(min(int(self.partial_step), self.cap - self.slots)):
-                    self._add_poller()
+                    if self.retiring:
+                        self.retiring -= 1  # keeps a poller that was about to leave
+                    else:
+                        self._add_poller()
                 self.partial_step -= int(self.partial_step)
             else:
                 self.scaler_idle = env.event()
                 yield self.scaler_idle
+        self.scaler_running = False
+
+    def _back_off(self) -> None:
+        """A throttle, or a failed batch without partial batch responses: one poller fewer
+        (never below the floor), and no scaling up for a while (limits.SQS_ESM_SCALING_PAUSE_S)."""
+        if self.slots - self.retiring > self.floor:
+            self.retiring += 1
+        self.scaling_paused_until = self.env.now + limits.SQS_ESM_SCALING_PAUSE_S
+        self.tracker.stats["poller_back_offs"] += 1
+
+    def _retire(self) -> bool:
+        """Whether this poller leaves now (one asked to, or idle while above the floor)."""
+        if self.retiring:
+            self.retiring -= 1
+        elif self.slots <= self.floor:
+            return False
+        self.slots -= 1
+        self.tracker.stats["pollers_retired"] += 1
+        self._start_scaler()
+        return True
 
     def _poller(self) -> Generator[simpy.Event, Any, None]:
         env, cfg, tracker = self.env, self.cfg, self.tracker
         while True:
+            if self.retiring and self._retire():
+                return
             batch = self.receive(cfg.batch_size)
             if not batch:
                 event = env.event()
                 self.waiters.append(event)
-                yield event
+                if self.slots <= self.floor:
+                    yield event
+                    continue
+                # Low traffic: a poller that finds nothing for a minute retires.
+                yield event | env.timeout(limits.SQS_ESM_IDLE_RETIRE_S)
+                if not event.triggered:
+                    self.waiters.remove(event)
+                    if self._retire():
+                        return
                 continue
             if cfg.window_s > 0 and len(batch) < cfg.batch_size:
                 # The batching window: keep receiving (the messages already taken are in
@@ -336,6 +386,8 @@ class QueueSim:
                 tracker, "sqs", cfg.queue, records, attempt=max(r.receive_count for r in records), partial=cfg.partial,
                 batch_size=cfg.batch_size,
             )
+            if outcome.throttled and backoff == THROTTLE_BACKOFF_S[0]:
+                self._back_off()
             if not outcome.throttled or env.now + backoff >= hidden_until:
                 break
             # Throttled: Lambda retries the batch, backing off, until its visibility
@@ -346,6 +398,8 @@ class QueueSim:
             tracker.stats["throttled_batches_returned"] += 1
             return
         failed = failed_items(outcome.response, [m.item_id for m in batch], cfg.partial) if outcome.error is None else None
+        if failed is None and not cfg.partial:
+            self._back_off()  # "with ReportBatchItemFailures, Lambda doesn't scale down" (SRC_LAMBDA_SQS_ERRORS)
         # Without partial batch responses, one failing message fails its batch: the others
         # failed only with it (a timeout, or an outage, fails every one on its own account).
         would_fail = getattr(self.runtime.invoker, "would_fail", None)
@@ -384,6 +438,7 @@ class QueueSim:
 
     def finalize(self) -> None:
         """At the end of the run: messages whose retention has passed were deleted by SQS."""
+        self.tracker.stats["pollers_at_end"] = self.slots - self.retiring
         now = self.env.now
         for m in self.messages:
             expires = m.enqueued + self.cfg.retention_s

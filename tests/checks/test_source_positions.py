@@ -11,6 +11,7 @@ and cfn-lint refuse it, naming the key and both of its lines.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,11 @@ _SPECIAL = ["\x85", "\u2028", "\u2029"]
 _PLAIN = "abcXYZ019 .-"
 #: Strings with NEL, LS and PS among plain characters (and, in YAML, real line breaks too).
 _JSON_STRING = st.lists(st.sampled_from([*_PLAIN, *_SPECIAL]), max_size=12).map("".join)
-_YAML_STRING = st.lists(st.sampled_from([*_PLAIN, *_SPECIAL, "\n", "\r\n", "\r"]), max_size=12).map("".join)
+#: YAML's own rule: a line of a quoted scalar may not start with ``---`` or ``...`` (a
+#: document marker, refused by PyYAML and every YAML reader; NEL, LS and PS end a line there).
+_DOCUMENT_MARKER = re.compile("[\n\r\x85\u2028\u2029](---|\\.\\.\\.)")
+_YAML_STRING = (st.lists(st.sampled_from([*_PLAIN, *_SPECIAL, "\n", "\r\n", "\r"]), max_size=12).map("".join)
+                .filter(lambda text: not _DOCUMENT_MARKER.search(text)))
 _NEWLINES = st.sampled_from(["\n", "\r\n", "\r"])
 
 
@@ -86,6 +91,13 @@ def test_yaml_lines_are_the_lines_an_editor_shows(before: list[str], inside: str
 def test_json_lines_are_the_lines_an_editor_shows(before: list[str], inside: str, value: int, newline: str,
                                                  indent: int | None) -> None:
     _check_position(_json_template(before, inside, value, newline, indent), ".json", value)
+
+
+def test_a_document_marker_inside_a_quoted_value_is_refused_with_its_line() -> None:
+    """Why the strategy above leaves document markers out: YAML ends the document there."""
+    text = _yaml_template([], "\x85...\x85", 0, "\n")
+    with pytest.raises(TemplateError, match=r"t\.yaml: neither JSON nor YAML: .*document indicator.*line 6"):
+        parse_source(text.encode(), Path("t.yaml"))
 
 
 @settings(max_examples=200, deadline=None)

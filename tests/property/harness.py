@@ -36,6 +36,7 @@ from aws_cdk import aws_logs as logs
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
+from hypothesis import HealthCheck, Phase, settings
 from hypothesis import strategies as st
 
 from constructs_lib import limits
@@ -426,6 +427,17 @@ class Stats:
 
 STATS = Stats()
 
+_FUZZ = os.environ.get("HYPOTHESIS_PROFILE") == "fuzz"
+#: The property tests' settings on top of the suite's profile (tests/conftest.py): ``ci``
+#: runs a few examples per construct (each synthesizes an app) and skips shrinking;
+#: ``fuzz`` (``make fuzz``) many more, shrunk to the smallest failing props.
+PROPERTY_SETTINGS = settings(
+    max_examples=int(os.environ.get("CONSTRUCTS_LIB_FUZZ_EXAMPLES", "400") if _FUZZ
+                     else os.environ.get("CONSTRUCTS_LIB_CI_EXAMPLES", "25")),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
+    **({} if _FUZZ else {"phases": [Phase.explicit, Phase.generate]}),
+)
+
 #: About how many synthesized templates per construct cfn-lint reads (slow: ~1-2 s each).
 LINT_BUDGET = int(os.environ.get("CONSTRUCTS_LIB_FUZZ_LINT", "2"))
 
@@ -433,10 +445,8 @@ LINT_BUDGET = int(os.environ.get("CONSTRUCTS_LIB_FUZZ_LINT", "2"))
 def draw_lint(data: st.DataObject) -> bool:
     """Whether this example's template goes through cfn-lint: drawn (so a failing example
     replays the same way), with odds that make about LINT_BUDGET per run."""
-    from hypothesis import settings
-
     # About half the examples are refused before a template exists: twice the odds.
-    chance = min(1.0, 2 * max(1, LINT_BUDGET) / max(1, settings().max_examples))
+    chance = min(1.0, 2 * max(1, LINT_BUDGET) / max(1, PROPERTY_SETTINGS.max_examples))
     # A drawn seed for a plain Random: uniform (hypothesis biases the numbers it draws
     # towards their bounds), and the same again when a failing example replays.
     seed = data.draw(st.integers(0, 2**32 - 1), label="cfn-lint seed")

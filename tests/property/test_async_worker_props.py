@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.async_worker import AsyncWorker
 from tests.property.harness import (
+    PROPERTY_SETTINGS,
     imported,
     OPTIONAL_BOOLEANS,
     FUNCTION_TABLE,
@@ -168,6 +169,7 @@ def _method_call(data: st.DataObject, worker_valid: bool) -> tuple[str, dict[str
     return method, args
 
 
+@PROPERTY_SETTINGS
 @given(st.data())
 def test_async_worker_never_crashes_and_never_accepts_what_aws_rejects(data: st.DataObject) -> None:
     drawn = draw_props(data, TABLE)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.queue_consumer import QueueConsumer
 from tests.property.harness import (
+    PROPERTY_SETTINGS,
     imported,
     BOOLEANS,
     FUNCTION_TABLE,
@@ -97,6 +98,7 @@ TABLE: dict[str, Prop] = {
 }
 
 
+@PROPERTY_SETTINGS
 @given(st.data())
 def test_queue_consumer_never_crashes_and_never_accepts_what_aws_rejects(data: st.DataObject) -> None:
     drawn = draw_props(data, TABLE)

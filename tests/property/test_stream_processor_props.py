@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from constructs_lib import limits
 from constructs_lib.stream_processor import StreamProcessor
 from tests.property.harness import (
+    PROPERTY_SETTINGS,
     imported,
     OPTIONAL_BOOLEANS,
     BOOLEANS,
@@ -117,6 +118,7 @@ TABLE: dict[str, Prop] = {
 }
 
 
+@PROPERTY_SETTINGS
 @given(st.data())
 def test_stream_processor_never_crashes_and_never_accepts_what_aws_rejects(data: st.DataObject) -> None:
     drawn = draw_props(data, TABLE)

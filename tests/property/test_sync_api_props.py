@@ -16,6 +16,7 @@ from constructs_lib import limits
 from constructs_lib.sync_api import Authorization, SyncApiFunction
 from tests.test_sync_api import _vpce_policy as vpce_policy
 from tests.property.harness import (
+    PROPERTY_SETTINGS,
     imported,
     OPTIONAL_BOOLEANS,
     FUNCTION_TABLE,
@@ -123,6 +124,7 @@ TABLE: dict[str, Prop] = {
 }
 
 
+@PROPERTY_SETTINGS
 @given(st.data())
 def test_sync_api_function_never_crashes_and_never_accepts_what_aws_rejects(data: st.DataObject) -> None:
     drawn = draw_props(data, TABLE)

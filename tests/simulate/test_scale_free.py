@@ -153,3 +153,42 @@ def test_more_events_make_a_longer_window_not_a_higher_rate(scenario: str) -> No
         return events / arrivals[-1]
 
     assert rate(2000) == pytest.approx(rate(200), rel=0.25)
+
+
+# --------------------------------------------------------------------------------------
+# The cases a review found still moving with --events (now fixed): SQS pollers that only
+# ever scaled up, and an outage window that was not a whole number of hours
+# --------------------------------------------------------------------------------------
+def _failed_shares(template: dict[str, Any], scenario: str, events: int) -> dict[str, float]:
+    report = simulate([model(copy.deepcopy(template))], scenario, events=events)
+    return {r.function: (r.dead_lettered + r.metadata_only + r.returned_errors + r.lost) / r.events for r in report.functions}
+
+
+def _beside_another_function() -> dict[str, Any]:
+    template = sqs_template(vis=60, timeout=10, batch=10, max_receive=5, reserved=20)
+    neighbour = async_template(timeout=10)["Resources"]
+    neighbour["Config"]["Properties"]["FunctionName"] = {"Ref": "Other"}
+    template["Resources"].update(Other=neighbour["Fn"], Failures=neighbour["Failures"], Config=neighbour["Config"])
+    return template
+
+
+@pytest.mark.parametrize(("template", "scenario", "events"), [
+    # reserved concurrency 5 below the 10 message groups: the pollers back off when throttled
+    (sqs_template(vis=180, timeout=30, fifo=True, batch=10, max_receive=5, reserved=5), "slow", 20_000),
+    # before: 0 % dead-lettered at 200 events, 4.5 % at 2,000, 62.5 % at 20,000
+    (_beside_another_function(), "slow", 20_000),
+    # before: 41.5 % dead-lettered at 200 events (half an hour, half of it down), 18.7 % at 20,000
+    (sqs_template(vis=60, timeout=10, max_receive=5), "outage", 4_000),
+    (sqs_template(vis=180, timeout=30, fifo=True, batch=10, max_receive=5, reserved=5), "outage", 4_000),
+    (http_api_template(timeout=10), "outage", 4_000),
+    (async_template(timeout=10), "outage", 4_000),
+    (stream_template(kind="kinesis", retries=3, batch=100, timeout=30), "outage", 4_000),
+], ids=["fifo-reserved-below-groups-slow", "sqs-beside-another-function-slow", "sqs-outage", "fifo-outage",
+        "http-api-outage", "async-outage", "kinesis-outage"])
+def test_the_failed_share_at_200_events_is_the_share_of_a_long_run(template: dict[str, Any], scenario: str,
+                                                                  events: int) -> None:
+    small, large = _failed_shares(template, scenario, 200), _failed_shares(template, scenario, events)
+    assert small.keys() == large.keys()
+    for function, share in large.items():
+        noise = 3 * math.sqrt(max(share * (1 - share), 0.01) / 200)
+        assert abs(small[function] - share) <= noise, (function, small[function], share)

@@ -524,6 +524,36 @@ def test_maximum_concurrency_above_reserved_concurrency_throttles_under_burst() 
     assert capped.throttles == 0
 
 
+def test_a_throttled_sqs_mapping_backs_off_and_pollers_scale_back_down() -> None:
+    """On a throttle Lambda "gradually backs off ... reducing the amount of concurrency
+    allocated" to the mapping, and "when traffic is low, scales back the processing to five
+    concurrent invokes" (limits.SQS_ESM_IDLE_RETIRE_S). Before, the pollers only ever scaled
+    up: a consumer with reserved concurrency 20 under ``slow`` dead-lettered 62.5 % of 20,000
+    healthy messages."""
+    from constructs_lib.simulate.report import advice
+
+    (result,) = simulate([model(sqs_template(vis=60, timeout=10, max_receive=5, reserved=20))], "slow",
+                         events=20_000).functions
+    assert result.dead_lettered == 0 and result.stats["poller_back_offs"] > 0
+    assert result.stats["throttles_reserved"] < 0.05 * result.events  # a few at each scale-up, not a ratchet
+    assert "esm-max-concurrency-above-reserved" in {a.rule_id for a in advice(result)}
+    # 2,000 messages at once, then one 10 minutes later: the pollers the burst added retire
+    config, entry = entry_of(sqs_template(vis=60, timeout=10, max_receive=5))
+    events = [EventSpec(i, 0.0 if i < 2000 else 600.0) for i in range(2001)]
+    burst = simulate_entry(config, entry, scenario="slow", events=events)
+    assert burst.succeeded == 2001 and burst.stats["pollers_peak"] > 100
+    assert burst.stats["pollers_at_end"] == limits.SQS_ESM_INITIAL_CONCURRENT_BATCHES
+
+
+@pytest.mark.parametrize(("partial", "backs_off"), [(False, True), (True, False)])
+def test_failed_batches_back_off_the_pollers_only_without_partial_batch_responses(partial: bool,
+                                                                                backs_off: bool) -> None:
+    """"With ReportBatchItemFailures, Lambda doesn't scale down message polling when function
+    invocations fail" (limits.SRC_LAMBDA_SQS_ERRORS)."""
+    (result,) = simulate([model(sqs_template(partial=partial, max_receive=3))], "poison").functions
+    assert (result.stats.get("poller_back_offs", 0) > 0) is backs_off
+
+
 def test_healthy_messages_dead_lettered_with_their_batch_name_partial_batch_responses() -> None:
     from constructs_lib.simulate.report import advice
 
