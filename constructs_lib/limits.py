@@ -355,13 +355,12 @@ SQS_ESM_SCALE_UP_PER_MINUTE = 300
 SQS_ESM_MAX_CONCURRENT_INVOKES = 1250
 #: And down: "when traffic is low, Lambda scales back the processing to five concurrent
 #: invokes" (SRC_LAMBDA_SQS_SCALING; provisioned mode: to its minimum pollers); on a throttle,
-#: and on a function error without ReportBatchItemFailures, "Lambda gradually backs off ...
-#: reducing the amount of concurrency allocated to your Amazon SQS event source mapping"
-#: (SRC_LAMBDA_SQS_ERRORS), and "throttles function scaling when invocation errors occur"
-#: (SRC_LAMBDA_SQS_SCALING_KC). How low "low traffic" is and how long scaling pauses are not
-#: documented: the simulation retires a poller that found no message for a minute, retires one
-#: per throttled or failed batch, and pauses scaling up for a minute after one - the period the
-#: documented scale-up rate is given in.
+#: "Lambda gradually backs off retries by reducing the amount of concurrency allocated to your
+#: Amazon SQS event source mapping" (SRC_LAMBDA_SQS_ERRORS), and "throttles function scaling
+#: when invocation errors occur" (SRC_LAMBDA_SQS_SCALING_KC). How low "low traffic" is and how
+#: long scaling pauses are not documented: the simulation retires a poller that found no
+#: message for a minute, retires one per throttled batch, and pauses scaling up for a minute
+#: after one - the period the documented scale-up rate is given in.
 SRC_LAMBDA_SQS_SCALING_KC = "https://repost.aws/knowledge-center/lambda-sqs-scaling"
 SQS_ESM_IDLE_RETIRE_S = 60.0
 SQS_ESM_SCALING_PAUSE_S = 60.0
@@ -410,6 +409,10 @@ ASYNC_THROTTLE_RETRY_MAX_S = 300
 #: A cold start (creating the execution environment and running the init code) takes from
 #: under 100 ms to over 1 second. Source: SRC_LAMBDA_COLD_STARTS.
 LAMBDA_TYPICAL_COLD_START_S = (0.1, 1.0)
+#: "According to an analysis of production Lambda workloads, cold starts typically occur in
+#: under 1% of invocations" (SRC_LAMBDA_COLD_STARTS): under a steady load, the simulation
+#: starts each warm invocation in a fresh (recycled) execution environment with this chance.
+LAMBDA_STEADY_COLD_START_SHARE = 0.01
 #: SNS delivery to Lambda (an AWS-managed endpoint): 3 immediate retries, 2 one second
 #: apart, 10 with exponential backoff from 1 to 20 s, then 100,000 twenty seconds apart:
 #: 100,015 attempts over 23 days. Source: SRC_SNS_DELIVERY_RETRIES.

@@ -15,6 +15,7 @@ receive, and - when asked - a timeline for ``--plot``.
 from __future__ import annotations
 
 import math
+import random
 from collections import Counter, defaultdict
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
@@ -236,6 +237,9 @@ class FunctionState:
     def __init__(self) -> None:
         self.busy = 0
         self.idle = 0
+        #: Under a scenario's steady load (the run started warm): the chance draws that put a
+        #: warm invocation in a recycled environment (limits.LAMBDA_STEADY_COLD_START_SHARE).
+        self.recycling: random.Random | None = None
         self.scaling = TokenBucket(limits.LAMBDA_SCALING_ENVIRONMENTS / limits.LAMBDA_SCALING_PERIOD_S,
                                    limits.LAMBDA_SCALING_ENVIRONMENTS)
         self.timelines: list[Timeline] = []
@@ -249,7 +253,9 @@ class FunctionRuntime:
     scaling rate (1,000 new execution environments every 10 s, refilled continuously),
     Lambda throttles (429). A request that finds no idle execution environment starts a new
     one and waits for its Init phase. Environments are kept warm for the rest of the
-    simulation (Lambda keeps them "for a non-deterministic period"). An invocation bills its
+    simulation (Lambda keeps them "for a non-deterministic period"); under a scenario's steady
+    load (``FunctionState.recycling``) 1 % of the invocations on a warm one start in a
+    recycled environment instead, a cold start (limits.LAMBDA_STEADY_COLD_START_SHARE). An invocation bills its
     Init and its run, rounded up to the millisecond, times the memory; a throttle bills
     nothing. Sources: limits.SRC_LAMBDA_RESERVED, limits.SRC_LAMBDA_SCALING,
     limits.SRC_LAMBDA_COLD_STARTS, limits.SRC_LAMBDA_PRICING, limits.SRC_LAMBDA_INIT_BILLING.
@@ -303,6 +309,9 @@ class FunctionRuntime:
         cold = shared.idle == 0
         if cold and not shared.scaling.take(env.now):
             return self._throttle(tracker, records, "scaling")
+        # A warm environment Lambda recycled meanwhile: a cold start, not a scale-up.
+        recycled = (not cold and shared.recycling is not None
+                    and shared.recycling.random() < limits.LAMBDA_STEADY_COLD_START_SHARE)
         shared.busy += 1
         if self.reserved is None:
             self.account.in_use += 1
@@ -313,14 +322,15 @@ class FunctionRuntime:
             tracker.states[r.event].in_flight += 1
         requested = env.now
         init = 0.0
-        if cold:
+        if not cold:
+            shared.idle -= 1
+        if cold or recycled:
             stats["cold_starts"] += 1
             draft = Invocation(self.template, self.function, model, source, tuple(records), attempt, requested,
                                self.timeout_s, True, partial, batch_size)
             init = max(0.0, self.invoker.cold_start_s(draft))
             yield env.timeout(init)
-        else:
-            shared.idle -= 1
+            cold = True
         invocation = Invocation(self.template, self.function, model, source, tuple(records), attempt, env.now,
                                 self.timeout_s, cold, partial, batch_size)
         result = self.invoker.invoke(invocation)

@@ -22,6 +22,11 @@ the event count.
   at most 20,000 events; a function alone in its account keeps the steady load). Every
   other function keeps the steady load, at most 100 events a minute. All succeed.
 
+Every scenario's load is steady: the run starts with the execution environments it keeps
+busy already warm (``run._job``), and 1 % of the warm invocations meet a recycled
+environment (a cold start; limits.LAMBDA_STEADY_COLD_START_SHARE) - so a cold start's cost
+(``slow``: 6-10 s of Init) is the same share of any run, not a start-up storm.
+
 An invocation's duration is a fixed overhead plus a cost per record: the scenario's fraction
 of the timeout is what a full batch takes, 20 % of it the overhead (100 % in ``slow``), so a
 half batch takes 60 % of a full one and bisecting a batch costs what its halves cost.

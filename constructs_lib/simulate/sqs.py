@@ -320,8 +320,8 @@ class QueueSim:
         self.scaler_running = False
 
     def _back_off(self) -> None:
-        """A throttle, or a failed batch without partial batch responses: one poller fewer
-        (never below the floor), and no scaling up for a while (limits.SQS_ESM_SCALING_PAUSE_S)."""
+        """A throttle: one poller fewer (never below the floor), and no scaling up for a while
+        (limits.SQS_ESM_SCALING_PAUSE_S)."""
         if self.slots - self.retiring > self.floor:
             self.retiring += 1
         self.scaling_paused_until = self.env.now + limits.SQS_ESM_SCALING_PAUSE_S
@@ -398,8 +398,6 @@ class QueueSim:
             tracker.stats["throttled_batches_returned"] += 1
             return
         failed = failed_items(outcome.response, [m.item_id for m in batch], cfg.partial) if outcome.error is None else None
-        if failed is None and not cfg.partial:
-            self._back_off()  # "with ReportBatchItemFailures, Lambda doesn't scale down" (SRC_LAMBDA_SQS_ERRORS)
         # Without partial batch responses, one failing message fails its batch: the others
         # failed only with it (a timeout, or an outage, fails every one on its own account).
         would_fail = getattr(self.runtime.invoker, "would_fail", None)

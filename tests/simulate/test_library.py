@@ -180,7 +180,10 @@ def _pick(templates: dict[str, dict[str, Any]], *names: str) -> dict[str, dict[s
 
 MUTATIONS = [
     # (mutation, templates, scenario, extra kwargs, the rule that predicts it)
-    (visibility_at_function_timeout, ("QueueConsumerDefault",), ("QueueConsumerExample",), "slow", {}, "sqs-visibility-timeout"),
+    # a rare event under a steady load (a cold start in a recycled environment: under 1 % of
+    # the invocations) needs thousands of events to show
+    (visibility_at_function_timeout, ("QueueConsumerDefault",), ("QueueConsumerExample",), "slow", {"events": 5000},
+     "sqs-visibility-timeout"),
     (no_redrive_policy, ("QueueConsumerDefault",), ("QueueConsumerExample",), "poison", {}, "sqs-redrive-policy"),
     (infinite_stream_retries, ("StreamProcessorKinesisDefault", "StreamProcessorDynamoDbDefault"),
      ("StreamProcessorKinesisExample", "StreamProcessorDynamoDbExample"), "poison", {}, "stream-unbounded-retries"),
@@ -190,7 +193,7 @@ MUTATIONS = [
     (reserved_concurrency_zero, ("QueueConsumerDefault", "StreamProcessorKinesisDefault", "AsyncWorkerDefault", "SyncApiHttpDefault"),
      ("QueueConsumerExample", "SyncApiRestExample"), "poison", {}, "lambda-reserved-concurrency-zero"),
     (function_timeout_at_api_timeout, ("SyncApiRestDefault", "SyncApiHttpDefault"), ("SyncApiRestExample", "SyncApiHttpExample"),
-     "slow", {}, "apigw-integration-timeout"),
+     "slow", {"events": 2000}, "apigw-integration-timeout"),
 ]
 
 

@@ -545,15 +545,6 @@ def test_a_throttled_sqs_mapping_backs_off_and_pollers_scale_back_down() -> None
     assert burst.stats["pollers_at_end"] == limits.SQS_ESM_INITIAL_CONCURRENT_BATCHES
 
 
-@pytest.mark.parametrize(("partial", "backs_off"), [(False, True), (True, False)])
-def test_failed_batches_back_off_the_pollers_only_without_partial_batch_responses(partial: bool,
-                                                                                backs_off: bool) -> None:
-    """"With ReportBatchItemFailures, Lambda doesn't scale down message polling when function
-    invocations fail" (limits.SRC_LAMBDA_SQS_ERRORS)."""
-    (result,) = simulate([model(sqs_template(partial=partial, max_receive=3))], "poison").functions
-    assert (result.stats.get("poller_back_offs", 0) > 0) is backs_off
-
-
 def test_healthy_messages_dead_lettered_with_their_batch_name_partial_batch_responses() -> None:
     from constructs_lib.simulate.report import advice
 
