@@ -14,7 +14,8 @@ one function is
   batching window (the most a batch waits to fill);
 - the failures' extra cost (``poison``): the attempts a poison event takes - the receives
   before the dead-letter queue, the stream retries and bisections, the asynchronous retries,
-  the caller's retries - and, in a FIFO group, the time a failing message blocks its group.
+  the caller's retries - and, in a FIFO group, the time a failing message blocks its group;
+  and a synchronous caller's retries after a 504 (its timeout shorter than the runs).
   Unbounded retries count as the defaults AWS recommends (5 receives, 3 stream retries): a
   template that retries forever is then overloaded, as it would be.
 
@@ -71,7 +72,7 @@ def capacity_per_s(function: FunctionConfig, entry: Entry, scenario: Scenario, c
     conc = min(max(concurrency, 0.0) or 1.0, source_cap(entry))
     full = max(scenario.mean_fraction * function.timeout_s, 1e-3)  # a full batch
     window = cfg.window_s if isinstance(cfg, (SqsMapping, StreamMapping)) else 0.0
-    per_event = (full + window) / batch * _failure_cost(entry, scenario) / conc
+    per_event = (full + window) / batch * _failure_cost(entry, scenario) * _caller_retry_cost(function, entry, scenario) / conc
     if isinstance(cfg, SqsMapping) and cfg.fifo and scenario.poison:
         # A failing message blocks its group for each visibility timeout until it leaves.
         receives = cfg.max_receive_count or NOMINAL_RECEIVES
@@ -105,6 +106,19 @@ def _failure_cost(entry: Entry, scenario: Scenario) -> float:
     if isinstance(cfg, AsyncConfig):
         return 1 + p * cfg.retries
     return 1 + p * (limits.SDK_STANDARD_MAX_ATTEMPTS - 1)
+
+
+def _caller_retry_cost(function: FunctionConfig, entry: Entry, scenario: Scenario) -> float:
+    """How many invocations a synchronous request costs when the caller's timeout (the
+    integration's) is shorter than the function's runs: the caller gets a 504 and retries
+    while the function runs on (sync.py), up to the SDK's attempts."""
+    cfg = entry.config
+    if not isinstance(cfg, tuple) or not cfg:
+        return 1.0
+    low, high = (f * function.timeout_s for f in scenario.duration_fractions)
+    caller = min(r.timeout_s for r in cfg)
+    late = 0.0 if caller >= high else 1.0 if caller <= low else (high - caller) / (high - low)
+    return sum(late ** k for k in range(limits.SDK_STANDARD_MAX_ATTEMPTS))
 
 
 def mean_batch_s(function: FunctionConfig, entry: Entry, scenario: Scenario) -> float:

@@ -15,7 +15,8 @@ the event count.
 - ``outage``: the same arrivals, at most 200 an hour, spread over whole hours (fewer events
   arrive more slowly, so a quarter of them always meet an outage); every invocation
   fails during the first 15 minutes of each hour, and succeeds otherwise.
-- ``burst``: the same average load, in bursts of 100 events at 20 x the capacity.
+- ``burst``: the same average load, in bursts of 100 events at 20 x the capacity, each
+  function's from a phase of its own.
 - ``noisy-neighbour``: one function (the noisy one) bursts: at once, as many events as its
   concurrency holds - the account's whole unreserved pool, unless it has reserved
   concurrency - then 1.5 x what that concurrency serves, for a minute (at least ``--events``,
@@ -124,7 +125,11 @@ class Scenario:
         if self.burst:
             period = BURST_EVENTS / (LOAD * capacity)  # so the average load is LOAD
             rate = BURST_FACTOR * capacity
-            return [(i // BURST_EVENTS) * period + (i % BURST_EVENTS) / rate for i in range(n)]
+            # Each function's bursts start at a phase of their own: every function's first
+            # burst at 0 s would collide in the account once, a share of the run that shrinks
+            # as --events grows.
+            phase = rng.uniform(0.0, period)
+            return [phase + (i // BURST_EVENTS) * period + (i % BURST_EVENTS) / rate for i in range(n)]
         rate = LOAD * capacity
         if self.episode is not None:
             span, most = self.episode
@@ -132,9 +137,11 @@ class Scenario:
         if self.outage:
             # Whole hours: the events span a whole number of outage periods, so the share
             # that meets an outage is a quarter at any ``n`` (200 events at the full rate
-            # would span half an hour, half of it down).
+            # would span half an hour, half of it down). ``n`` arrivals of a Poisson process
+            # in a window are uniform in it: drawn so, none falls past its last hour (into
+            # the next outage), as a Poisson run of ``n`` would half of the time.
             periods = max(1, math.ceil(n / (rate * OUTAGE_PERIOD_S)))
-            rate = n / (periods * OUTAGE_PERIOD_S)
+            return sorted(rng.uniform(0.0, periods * OUTAGE_PERIOD_S) for _ in range(n))
         t, times = 0.0, []
         for _ in range(n):
             times.append(t)
