@@ -390,10 +390,10 @@ def _job(
     # A scenario's load is steady: the function has served it for a while, so the execution
     # environments its load keeps busy are already warm. A run that started cold would add a
     # start-up transient (every environment's Init at once) whose share of the events shrinks
-    # as --events grows. The caller's own events (a handler's) start cold, as a new
-    # deployment does. Cold starts
-    # then come from growth beyond that and from recycled environments: under 1 % of the
-    # invocations, as AWS measures it (limits.LAMBDA_STEADY_COLD_START_SHARE).
+    # as --events grows. Cold starts then come from growth beyond it and from recycled
+    # environments: under 1 % of the invocations, as AWS measures it
+    # (limits.LAMBDA_STEADY_COLD_START_SHARE). The caller's own events (a handler's) start
+    # cold, as a new deployment does; so does the noisy neighbour, whose burst is the point.
     warm = math.ceil(LOAD * min(concurrency, source_cap(entry))) if isinstance(events, int) and noisy_pool is None else 0
     return _Job(fc, entry, specs, invoker, _rng(seed, "caller", fc.template, fc.function), warm=warm, seed=seed)
 

@@ -255,9 +255,9 @@ class FunctionRuntime:
     one and waits for its Init phase. Environments are kept warm for the rest of the
     simulation (Lambda keeps them "for a non-deterministic period"); under a scenario's steady
     load (``FunctionState.recycling``) 1 % of the invocations on a warm one start in a
-    recycled environment instead, a cold start (limits.LAMBDA_STEADY_COLD_START_SHARE). An invocation bills its
-    Init and its run, rounded up to the millisecond, times the memory; a throttle bills
-    nothing. Sources: limits.SRC_LAMBDA_RESERVED, limits.SRC_LAMBDA_SCALING,
+    recycled environment instead, a cold start (limits.LAMBDA_STEADY_COLD_START_SHARE). An
+    invocation bills its Init and its run, rounded up to the millisecond, times the memory; a
+    throttle bills nothing. Sources: limits.SRC_LAMBDA_RESERVED, limits.SRC_LAMBDA_SCALING,
     limits.SRC_LAMBDA_COLD_STARTS, limits.SRC_LAMBDA_PRICING, limits.SRC_LAMBDA_INIT_BILLING.
     """
 

@@ -7,11 +7,14 @@
   they scale up to 1,000 concurrent invokes a minute, to the maximum pollers x 10
   (limits.SRC_LAMBDA_SQS_SCALING, limits.SRC_LAMBDA_SQS_PROVISIONED_LAUNCH). They scale
   back down to 5 (provisioned: the minimum pollers) as documented: a poller that finds no
-  message for a minute retires ("when traffic is low"); a throttled batch, and a failed one
-  without ``ReportBatchItemFailures``, retires one and pauses scaling up for a minute
-  ("Lambda gradually backs off ... reducing the amount of concurrency allocated";
-  limits.SQS_ESM_IDLE_RETIRE_S cites the pages). An idle poller waits on the queue: each
-  message that becomes visible wakes one poller, not all of them.
+  message for a minute retires ("when traffic is low"); a throttled batch retires one and
+  pauses scaling up for a minute ("Lambda gradually backs off ... reducing the amount of
+  concurrency allocated"; limits.SQS_ESM_IDLE_RETIRE_S cites the pages). The same back-off
+  after a function error (without ``ReportBatchItemFailures``) is not modelled: its pace is
+  not documented, and a mapping that backed off at every failed batch would serve a fraction
+  of the capacity the scenarios' load is relative to (load.py), so the verdict would move
+  with ``--events``. An idle poller waits on the queue: each message that becomes visible
+  wakes one poller, not all of them.
 - A receive hides each message for the queue's visibility timeout, counted from the
   receive, and increments its receive count; on the receive after ``maxReceiveCount``
   SQS moves it to the dead-letter queue instead (limits.SRC_SQS_DLQ). A message is
@@ -298,7 +301,7 @@ class QueueSim:
     def _scaler(self) -> Generator[simpy.Event, Any, None]:
         """More concurrent batches while messages wait and every poller is busy: 300 a minute
         (standard), 1,000 a minute (provisioned), up to the cap; none for a minute after a
-        throttle or a failed batch (limits.SQS_ESM_SCALING_PAUSE_S)."""
+        throttle (limits.SQS_ESM_SCALING_PAUSE_S)."""
         env = self.env
         while self.slots < self.cap:
             if env.now < self.scaling_paused_until:
