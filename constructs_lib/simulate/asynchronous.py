@@ -52,7 +52,7 @@ class AsyncSim:
         for spec in events:
             if spec.time > env.now:
                 yield env.timeout(spec.time - env.now)
-            self.tracker.arrived()
+            self.tracker.arrived(spec.index)
             env.process(self._event(spec, deliveries[spec.index % len(deliveries)]))
 
     def _event(self, spec: EventSpec, delivery: Delivery) -> Generator[simpy.Event, Any, None]:

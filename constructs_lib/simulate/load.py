@@ -121,6 +121,43 @@ def _caller_retry_cost(function: FunctionConfig, entry: Entry, scenario: Scenari
     return sum(late ** k for k in range(limits.SDK_STANDARD_MAX_ATTEMPTS))
 
 
+#: Background traffic around a run's measured events (see ``background_events``): at least
+#: this many before and after them, at most the second.
+BACKGROUND_MIN_EVENTS = 2_000
+BACKGROUND_MAX_EVENTS = 20_000
+#: A run's background events in all, shared by the functions that need them (a template of
+#: 1,000 such functions gets 50 a side each, never fewer), so the run stays linear.
+BACKGROUND_BUDGET = 100_000
+BACKGROUND_MIN_PER_FUNCTION = 50
+
+
+def background_events(entry: Entry, reserved: int | None, events: int) -> int:
+    """How many events of background traffic arrive before the measured ones, and as many
+    after: none, unless the source's fewest concurrent invocations exceed the function's
+    reserved concurrency (an SQS mapping's five batches, or its provisioned minimum, above it;
+    a stream's shards x parallelization factor above it). A function without reserved
+    concurrency shares the account's pool, a limit it meets only when the pool runs out. Then every run
+    throttles, and the backlog of throttled batches builds over thousands of events; a
+    short run would see only its start (an empty queue) and its end (nothing behind its last
+    messages). Background events load the source and the function like the others, and are
+    not counted (runtime.Tracker)."""
+    cfg = entry.config
+    if reserved is None:
+        return 0
+    if isinstance(cfg, SqsMapping):
+        if cfg.pollers is not None:
+            least = float(cfg.pollers[0] * limits.SQS_INVOKES_PER_POLLER)
+        else:
+            least = min(float(limits.SQS_ESM_INITIAL_CONCURRENT_BATCHES), source_cap(entry))
+    elif isinstance(cfg, StreamMapping):
+        least = float(cfg.lanes)
+    else:
+        return 0
+    if least <= reserved:
+        return 0
+    return min(max(events, BACKGROUND_MIN_EVENTS), BACKGROUND_MAX_EVENTS)
+
+
 def mean_batch_s(function: FunctionConfig, entry: Entry, scenario: Scenario) -> float:
     """The mean duration of a full batch under ``scenario``."""
     return max(scenario.mean_fraction * function.timeout_s, 1e-3)

@@ -22,7 +22,16 @@ from constructs_lib import limits
 from constructs_lib.simulate.asynchronous import AsyncSim
 from constructs_lib.simulate.config import AsyncConfig, Entry, FunctionConfig, SqsMapping, StreamMapping, function_configs
 from constructs_lib.simulate.invokers import Invoker, ModelInvoker
-from constructs_lib.simulate.load import batch_size, capacity_per_s, mean_batch_s, source_cap
+from constructs_lib.simulate.load import (
+    BACKGROUND_BUDGET,
+    BACKGROUND_MAX_EVENTS,
+    BACKGROUND_MIN_PER_FUNCTION,
+    background_events,
+    batch_size,
+    capacity_per_s,
+    mean_batch_s,
+    source_cap,
+)
 from constructs_lib.simulate.runtime import (
     DEAD_LETTERED,
     FILTERED,
@@ -39,6 +48,7 @@ from constructs_lib.simulate.runtime import (
     Tracker,
 )
 from constructs_lib.simulate.scenarios import (
+    BURST_EVENTS,
     LOAD,
     DEFAULT_EVENTS,
     DEFAULT_SEED,
@@ -196,9 +206,10 @@ def horizon_s(function: FunctionConfig, entry: Entry, last_arrival: float) -> fl
     return last_arrival + span + function.timeout_s + limits.LAMBDA_MAX_INIT_S + MARGIN_S
 
 
-def _specs(entry: Entry, times: Sequence[float]) -> list[EventSpec]:
+def _specs(entry: Entry, times: Sequence[float], first: int = 0) -> list[EventSpec]:
     fifo = isinstance(entry.config, SqsMapping) and entry.config.fifo
-    return [EventSpec(i, t, None, f"pk-{i % 64}", f"group-{i % FIFO_GROUPS}" if fifo else None) for i, t in enumerate(times)]
+    return [EventSpec(i, t, None, f"pk-{i % 64}", f"group-{i % FIFO_GROUPS}" if fifo else None)
+            for i, t in enumerate(times, start=first)]
 
 
 @dataclass
@@ -213,6 +224,8 @@ class _Job:
     #: Execution environments already warm when the run starts (the steady load's).
     warm: int = 0
     seed: int = 0
+    #: The events counted (the others, ``measured`` and above, are background traffic).
+    measured: int = -1
 
 
 #: How often (in simulated time, a share of the run's horizon) a run reports its progress.
@@ -242,7 +255,7 @@ def _execute(
             line = Timeline(backlog_kind="iterator age (s)" if isinstance(entry.config, StreamMapping) else "queue depth",
                             limit=fc.reserved if fc.reserved is not None else unreserved)
             state.timelines.append(line)
-        tracker = job.tracker = Tracker(env, len(job.specs), countdown, line)
+        tracker = job.tracker = Tracker(env, len(job.specs), countdown, line, job.measured)
         runtime = FunctionRuntime(env, job.invoker, template=fc.template, function=fc.function, timeout_s=fc.timeout_s,
                                   reserved=fc.reserved, account=account, memory_mb=fc.memory_mb, shared=state)
         cfg = entry.config
@@ -289,9 +302,9 @@ def _report_progress(env: simpy.Environment, countdown: Countdown, total: int, s
 def _result(job: _Job, now: float) -> FunctionResult:
     fc, entry, tracker = job.function, job.entry, job.tracker
     assert tracker is not None
-    n = tracker.n
+    n = tracker.measured
     fates = [tracker.fate(i) for i in range(n)]
-    successes = [s.successes for s in tracker.states]
+    successes = [s.successes for s in tracker.states[:n]]
     filtered = fates.count(FILTERED)
     cfg = entry.config
     if isinstance(cfg, SqsMapping):
@@ -367,11 +380,12 @@ def simulate_entry(
 
 def _job(
     fc: FunctionConfig, entry: Entry, sc: Scenario, events: int | Sequence[EventSpec], seed: int, invoker: Invoker | None,
-    concurrency: float, noisy_pool: float | None,
+    concurrency: float, noisy_pool: float | None, background_cap: int = BACKGROUND_MAX_EVENTS,
 ) -> _Job:
     """One entry's events and invoker. ``concurrency`` is the entry's share of the account;
     ``noisy_pool`` the concurrency a noisy neighbour may take (``None``: not the noisy one)."""
     key = (fc.template, fc.function, entry.model)
+    background = 0
     if isinstance(events, int):
         if noisy_pool is not None:
             conc = max(min(noisy_pool, source_cap(entry)), 1.0)
@@ -379,13 +393,25 @@ def _job(
             rate = NOISY_FACTOR * conc * batch_size(entry) / mean_batch_s(fc, entry, sc)
             count = min(NOISY_MAX_EVENTS, max(events, at_once + math.ceil(rate * NOISY_BURST_S)))
             times = noisy_arrivals(count, at_once, rate)
+            specs = _specs(entry, times)
         else:
-            times = sc.arrivals(events, capacity_per_s(fc, entry, sc, concurrency), _rng(seed, "arrivals", *key))
-        specs = _specs(entry, times)
+            # Background traffic before and after the measured events, where the source
+            # drives more than the function may run (load.background_events); in ``burst``
+            # whole bursts, so the measured events start one.
+            background = 0 if sc.noisy else min(background_events(entry, fc.reserved, events), background_cap)
+            if sc.burst:
+                background = math.ceil(background / BURST_EVENTS) * BURST_EVENTS
+            times = sc.arrivals(events + 2 * background, capacity_per_s(fc, entry, sc, concurrency),
+                                _rng(seed, "arrivals", *key))
+            specs = (_specs(entry, times[:background], events) + _specs(entry, times[background:background + events])
+                     + _specs(entry, times[background + events:], events + background))
     else:
         specs = list(events)
     if invoker is None:
-        poison = sc.poison_events(len(specs), _rng(seed, "poison", *key))
+        poison = sc.poison_events(len(specs) - 2 * background, _rng(seed, "poison", *key))
+        if background:
+            measured = len(specs) - 2 * background
+            poison |= {measured + i for i in sc.poison_events(2 * background, _rng(seed, "background poison", *key))}
         invoker = ModelInvoker(sc, _rng(seed, "invoker", *key), poison)
     # A scenario's load is steady: the function has served it for a while, so the execution
     # environments its load keeps busy are already warm. A run that started cold would add a
@@ -395,7 +421,8 @@ def _job(
     # (limits.LAMBDA_STEADY_COLD_START_SHARE). The caller's own events (a handler's) start
     # cold, as a new deployment does; so does the noisy neighbour, whose burst is the point.
     warm = math.ceil(LOAD * min(concurrency, source_cap(entry))) if isinstance(events, int) and noisy_pool is None else 0
-    return _Job(fc, entry, specs, invoker, _rng(seed, "caller", fc.template, fc.function), warm=warm, seed=seed)
+    return _Job(fc, entry, specs, invoker, _rng(seed, "caller", fc.template, fc.function), warm=warm, seed=seed,
+                measured=len(specs) - 2 * background)
 
 
 def _pick_noisy(functions: Sequence[FunctionConfig], noisy: str | None) -> FunctionConfig | None:
@@ -467,6 +494,10 @@ def simulate(
             noisy_name = loud.name
         n_unreserved = sum(1 for fc in configs if fc.reserved is None)
         jobs = []
+        # Background traffic (load.background_events) shares one budget per run, so a template
+        # of many such functions stays linear: each gets at most its share of it.
+        needing = sum(1 for fc in configs for entry in fc.entries if background_events(entry, fc.reserved, events))
+        background_cap = max(BACKGROUND_MIN_PER_FUNCTION, BACKGROUND_BUDGET // max(2 * needing, 1))
         for fc in configs:
             share = float(fc.reserved) if fc.reserved is not None else unreserved / max(n_unreserved, 1)
             pool = (float(fc.reserved) if fc.reserved is not None else float(unreserved)) if fc is loud else None
@@ -474,7 +505,7 @@ def simulate(
                 invoker = invoker_factory(fc, entry) if invoker_factory is not None else None
                 per_entry = len(fc.entries)
                 jobs.append(_job(fc, entry, sc, events, seed, invoker, share / per_entry,
-                                 None if pool is None else pool / per_entry))
+                                 None if pool is None else pool / per_entry, background_cap))
         world_results, _ = _execute(jobs, unreserved=unreserved, timeline=timeline, progress=progress)
         results.extend(world_results)
     return Report(scenario, events, seed, results, notes, refused, account_concurrency, noisy_name)

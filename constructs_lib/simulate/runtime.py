@@ -102,12 +102,17 @@ class EventState:
 
 @dataclass
 class Tracker:
-    """What happened to each of ``n`` events of one invocation model of one function."""
+    """What happened to each of ``n`` events of one invocation model of one function.
+
+    Events ``measured`` and above (if set) are background traffic: they load the source and
+    the function like the others, but nothing of theirs is counted - neither their fates nor
+    their invocations, throttles or bills - and the run does not wait for them."""
 
     env: simpy.Environment
     n: int
     countdown: Countdown | None = None
     timeline: Timeline | None = None
+    measured: int = -1
     states: list[EventState] = field(init=False)
     remaining: int = field(init=False)
     all_done: simpy.Event = field(init=False)
@@ -129,22 +134,29 @@ class Tracker:
     recoverable_until_s: float | None = None
 
     def __post_init__(self) -> None:
+        if not 0 <= self.measured <= self.n:
+            self.measured = self.n
         self.states = [EventState() for _ in range(self.n)]
-        self.remaining = self.n
+        self.remaining = self.measured
         self.all_done = self.env.event()
         if self.countdown is not None:
-            self.countdown.add(self.n)
-        if self.n == 0:
+            self.countdown.add(self.measured)
+        if self.measured == 0:
             self.all_done.succeed()
 
-    def arrived(self) -> None:
-        if self.timeline is not None:
+    def counts(self, records: Sequence[Record]) -> bool:
+        """Whether an invocation of ``records`` is counted: it carries a measured event."""
+        measured = self.measured
+        return any(r.event < measured for r in records)
+
+    def arrived(self, event: int = 0) -> None:
+        if self.timeline is not None and event < self.measured:
             self.timeline.arrivals.append(self.env.now)
 
     def success(self, event: int, duplicate_cause: str = "redelivery") -> None:
         state = self.states[event]
         state.successes += 1
-        if state.successes >= 2:
+        if state.successes >= 2 and event < self.measured:
             self.duplicate_causes[duplicate_cause] += 1
 
     def failed(self, event: int, *, batch_only: bool = False) -> None:
@@ -154,7 +166,7 @@ class Tracker:
             self.states[event].batch_failures += 1
         else:
             self.states[event].failures += 1
-        if self.timeline is not None:
+        if self.timeline is not None and event < self.measured:
             self.timeline.retries.append(self.env.now)
 
     def finish(self, event: int, fate: str | None = None, cause: str | None = None, at: float | None = None) -> None:
@@ -164,6 +176,9 @@ class Tracker:
         if state.done:
             return
         state.done = True
+        if event >= self.measured:  # background: its fate is nobody's
+            state.fate = fate
+            return
         if fate in (DEAD_LETTERED, RETURNED_ERROR, LOST, METADATA_ONLY) and state.failures == 0:
             if state.throttles > 0 and state.batch_failures == 0:
                 cause = "throttled"  # it never failed: only throttles kept it from running
@@ -186,8 +201,8 @@ class Tracker:
         if self.remaining == 0 and not self.all_done.triggered:
             self.all_done.succeed()
 
-    def deliver(self, destination: str | None, record: dict[str, Any]) -> None:
-        if destination is not None:
+    def deliver(self, destination: str | None, record: dict[str, Any], event: int = 0) -> None:
+        if destination is not None and event < self.measured:
             self.destinations[destination].append(record)
 
     def fate(self, event: int) -> str:
@@ -280,11 +295,12 @@ class FunctionRuntime:
         return self.reserved if self.reserved is not None else self.account.unreserved
 
     def _throttle(self, tracker: Tracker, records: Sequence[Record], why: str) -> Outcome:
-        tracker.stats["throttles"] += 1
-        tracker.stats[f"throttles_{why}"] += 1
+        if tracker.counts(records):
+            tracker.stats["throttles"] += 1
+            tracker.stats[f"throttles_{why}"] += 1
         for r in records:
             tracker.states[r.event].throttles += 1
-        if tracker.timeline is not None:
+        if tracker.timeline is not None and tracker.counts(records):
             tracker.timeline.throttles.append(self.env.now)
         return Outcome(throttled=True, started=self.env.now, ended=self.env.now)
 
@@ -297,7 +313,9 @@ class FunctionRuntime:
         attempt: int = 1, partial: bool = False, batch_size: int = 1,
     ) -> Generator[simpy.Event, Any, Outcome]:
         """The invocation, from the request to the function's answer (``yield from`` it)."""
-        env, stats, shared = self.env, tracker.stats, self.shared
+        env, shared = self.env, self.shared
+        # Background traffic's invocations load the function but count in a throwaway.
+        stats: Counter[str] = tracker.stats if tracker.counts(records) else Counter()
         if self.reserved is not None:
             if shared.busy >= self.reserved:
                 return self._throttle(tracker, records, "reserved")
@@ -344,8 +362,9 @@ class FunctionRuntime:
         if shared.timelines:
             self._concurrency_changed()
         billed = math.ceil((init + run) / limits.LAMBDA_BILLING_GRANULARITY_S - 1e-9) * limits.LAMBDA_BILLING_GRANULARITY_S
-        tracker.billed_gb_s += billed * self.memory_gb
-        tracker.requests += 1
+        if stats is tracker.stats:
+            tracker.billed_gb_s += billed * self.memory_gb
+            tracker.requests += 1
         for r in records:
             tracker.states[r.event].in_flight -= 1
         if timed_out:

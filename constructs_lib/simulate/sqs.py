@@ -137,7 +137,7 @@ class QueueSim:
                 yield env.timeout(spec.time - env.now)
             m = Message(spec.index, spec.item_id or f"msg-{spec.index:06d}", spec.payload, env.now, spec.group)
             self.messages.append(m)
-            tracker.arrived()
+            tracker.arrived(spec.index)
             if self.cfg.fifo:
                 group = self.groups.get(m.group)
                 if group is None:
@@ -210,7 +210,8 @@ class QueueSim:
             self.tracker.finish(m.event, LOST, "dlq-retention")
             return
         self.tracker.deliver(self.cfg.dead_letter_queue, {"messageId": m.item_id, "body": m.payload,
-                                                          "receiveCount": m.receive_count, "time": self.env.now})
+                                                          "receiveCount": m.receive_count, "time": self.env.now},
+                            event=m.event)
         self.tracker.finish(m.event, DEAD_LETTERED, "dlq")
 
     def _receivable(self, m: Message) -> bool:

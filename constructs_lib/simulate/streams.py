@@ -97,7 +97,7 @@ class StreamSim:
             key = spec.partition_key or str(spec.index)
             sub = self.subshards[self._lane(key)]
             sub.records.append(StreamRecord(spec.index, spec.item_id or f"{spec.index + 1:021d}", self.env.now, spec.payload, key))
-            self.tracker.arrived()
+            self.tracker.arrived(spec.index)
             notify(self.env, sub)
 
     def _reader(self, sub: SubShard) -> Generator[simpy.Event, Any, None]:
@@ -162,14 +162,15 @@ class StreamSim:
                 "batchSize": len(batch),
                 "streamArn": cfg.source,
             },
-        })
+        }, event=min(r.event for r in batch))
         if cfg.on_failure_kind in limits.STREAM_DESTINATIONS_KEEPING_RECORDS:
             for r in batch:
                 tracker.finish(r.event, DEAD_LETTERED, "stream-destination")
             return
         for r in batch:  # the destination holds their metadata; the records stay in the stream
-            until = r.arrived + cfg.retention_s
-            tracker.recoverable_until_s = until if tracker.recoverable_until_s is None else max(tracker.recoverable_until_s, until)
+            if r.event < tracker.measured:
+                until = r.arrived + cfg.retention_s
+                tracker.recoverable_until_s = until if tracker.recoverable_until_s is None else max(tracker.recoverable_until_s, until)
             tracker.finish(r.event, METADATA_ONLY, "stream-metadata-only")
 
     def _shard_of(self, record: StreamRecord) -> str:

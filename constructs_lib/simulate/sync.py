@@ -47,7 +47,7 @@ class SyncSim:
         for spec in events:
             if spec.time > env.now:
                 yield env.timeout(spec.time - env.now)
-            self.tracker.arrived()
+            self.tracker.arrived(spec.index)
             env.process(self._request(spec, self.routes[spec.index % len(self.routes)]))
 
     def _request(self, spec: EventSpec, route: SyncRoute) -> Generator[simpy.Event, Any, None]:
