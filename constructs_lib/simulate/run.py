@@ -224,8 +224,8 @@ class _Job:
     #: Execution environments already warm when the run starts (the steady load's).
     warm: int = 0
     seed: int = 0
-    #: The events counted (the others, ``measured`` and above, are background traffic).
-    measured: int = -1
+    #: How many of ``specs`` are background traffic (the last indices; runtime.Tracker).
+    background: int = 0
 
 
 #: How often (in simulated time, a share of the run's horizon) a run reports its progress.
@@ -255,7 +255,7 @@ def _execute(
             line = Timeline(backlog_kind="iterator age (s)" if isinstance(entry.config, StreamMapping) else "queue depth",
                             limit=fc.reserved if fc.reserved is not None else unreserved)
             state.timelines.append(line)
-        tracker = job.tracker = Tracker(env, len(job.specs), countdown, line, job.measured)
+        tracker = job.tracker = Tracker(env, len(job.specs), countdown, line, 2 * job.background)
         runtime = FunctionRuntime(env, job.invoker, template=fc.template, function=fc.function, timeout_s=fc.timeout_s,
                                   reserved=fc.reserved, account=account, memory_mb=fc.memory_mb, shared=state)
         cfg = entry.config
@@ -408,9 +408,9 @@ def _job(
     else:
         specs = list(events)
     if invoker is None:
-        poison = sc.poison_events(len(specs) - 2 * background, _rng(seed, "poison", *key))
+        measured = len(specs) - 2 * background
+        poison = sc.poison_events(measured, _rng(seed, "poison", *key))
         if background:
-            measured = len(specs) - 2 * background
             poison |= {measured + i for i in sc.poison_events(2 * background, _rng(seed, "background poison", *key))}
         invoker = ModelInvoker(sc, _rng(seed, "invoker", *key), poison)
     # A scenario's load is steady: the function has served it for a while, so the execution
@@ -422,7 +422,7 @@ def _job(
     # cold, as a new deployment does; so does the noisy neighbour, whose burst is the point.
     warm = math.ceil(LOAD * min(concurrency, source_cap(entry))) if isinstance(events, int) and noisy_pool is None else 0
     return _Job(fc, entry, specs, invoker, _rng(seed, "caller", fc.template, fc.function), warm=warm, seed=seed,
-                measured=len(specs) - 2 * background)
+                background=background)
 
 
 def _pick_noisy(functions: Sequence[FunctionConfig], noisy: str | None) -> FunctionConfig | None:

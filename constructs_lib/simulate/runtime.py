@@ -104,15 +104,17 @@ class EventState:
 class Tracker:
     """What happened to each of ``n`` events of one invocation model of one function.
 
-    Events ``measured`` and above (if set) are background traffic: they load the source and
-    the function like the others, but nothing of theirs is counted - neither their fates nor
-    their invocations, throttles or bills - and the run does not wait for them."""
+    The last ``background`` of them (events ``measured`` and above) are background traffic:
+    they load the source and the function like the others, but nothing of theirs is counted -
+    neither their fates nor their invocations, throttles or bills - and the run does not wait
+    for them."""
 
     env: simpy.Environment
     n: int
     countdown: Countdown | None = None
     timeline: Timeline | None = None
-    measured: int = -1
+    background: int = 0
+    measured: int = field(init=False)
     states: list[EventState] = field(init=False)
     remaining: int = field(init=False)
     all_done: simpy.Event = field(init=False)
@@ -134,8 +136,7 @@ class Tracker:
     recoverable_until_s: float | None = None
 
     def __post_init__(self) -> None:
-        if not 0 <= self.measured <= self.n:
-            self.measured = self.n
+        self.measured = self.n - self.background
         self.states = [EventState() for _ in range(self.n)]
         self.remaining = self.measured
         self.all_done = self.env.event()
@@ -315,7 +316,8 @@ class FunctionRuntime:
         """The invocation, from the request to the function's answer (``yield from`` it)."""
         env, shared = self.env, self.shared
         # Background traffic's invocations load the function but count in a throwaway.
-        stats: Counter[str] = tracker.stats if tracker.counts(records) else Counter()
+        counted = tracker.counts(records)
+        stats: Counter[str] = tracker.stats if counted else Counter()
         if self.reserved is not None:
             if shared.busy >= self.reserved:
                 return self._throttle(tracker, records, "reserved")
@@ -362,7 +364,7 @@ class FunctionRuntime:
         if shared.timelines:
             self._concurrency_changed()
         billed = math.ceil((init + run) / limits.LAMBDA_BILLING_GRANULARITY_S - 1e-9) * limits.LAMBDA_BILLING_GRANULARITY_S
-        if stats is tracker.stats:
+        if counted:
             tracker.billed_gb_s += billed * self.memory_gb
             tracker.requests += 1
         for r in records:

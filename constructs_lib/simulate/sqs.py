@@ -108,14 +108,13 @@ class QueueSim:
         self.scaler_idle: simpy.Event | None = None
         if cfg.pollers is not None:
             low, high = cfg.pollers
-            self.slots_start = low * limits.SQS_INVOKES_PER_POLLER
+            self.floor = low * limits.SQS_INVOKES_PER_POLLER  # where it starts, and scaling down returns to
             self.cap = high * limits.SQS_INVOKES_PER_POLLER
             self.step = limits.SQS_PROVISIONED_SCALE_UP_PER_MINUTE / 60
         else:
             self.cap = min(cfg.max_concurrency or limits.SQS_ESM_MAX_CONCURRENT_INVOKES, limits.SQS_ESM_MAX_CONCURRENT_INVOKES)
-            self.slots_start = min(limits.SQS_ESM_INITIAL_CONCURRENT_BATCHES, self.cap)
+            self.floor = min(limits.SQS_ESM_INITIAL_CONCURRENT_BATCHES, self.cap)  # likewise
             self.step = limits.SQS_ESM_SCALE_UP_PER_MINUTE / 60
-        self.floor = self.slots_start  # what scaling down returns to
         self.slots = 0
         self.partial_step = 0.0
         self.retiring = 0  # pollers that leave when they next finish a batch
@@ -126,7 +125,7 @@ class QueueSim:
     def start(self, events: Sequence[EventSpec]) -> None:
         self.env.process(self._arrivals(events))
         self.env.process(self._timer())
-        for _ in range(self.slots_start):
+        for _ in range(self.floor):
             self._add_poller()
         self._start_scaler()
 
